@@ -1,0 +1,88 @@
+/**
+ * The contract between the provisioning service and its callers (requests service, bot, benchmarks).
+ * The implementation lives beside this file; callers depend only on these types.
+ */
+import type { Actor } from '../domain/actor';
+import type { Scenario } from '../domain/scenario';
+
+/** The names a policy's device group gets, derived purely from the policy name and scenario. */
+export interface GroupNames {
+  readonly displayName: string;
+  readonly mailNickname: string;
+  /** Immutable Entra alternate key, derived deterministically from the policy key. */
+  readonly uniqueName: string;
+}
+
+/** What the product remembers about a policy's group (the policy→group map, kept in the store). */
+export interface PolicyGroupRecord extends GroupNames {
+  readonly policyKey: string;
+  readonly policyName: string;
+  readonly scenario: Scenario;
+  readonly groupId: string;
+  readonly createdAt: string; // ISO-8601
+  readonly createdBy: Actor;
+}
+
+/**
+ * The policy→group map. Implemented by the store; `record` must be a conditional write: when a record
+ * for the policy key exists already, it returns the existing one unchanged.
+ */
+export interface PolicyGroupRegistry {
+  findGroup(policyKey: string): Promise<PolicyGroupRecord | undefined>;
+  recordGroup(record: PolicyGroupRecord): Promise<PolicyGroupRecord>;
+}
+
+export interface EnsureGroupResult {
+  readonly group: PolicyGroupRecord;
+  /** false when the policy already had its group (nothing was written). */
+  readonly created: boolean;
+  /** Graph `request-id` of every call made, in order, for the audit log. */
+  readonly graphRequestIds: readonly string[];
+}
+
+export type DriftCode =
+  | 'securityGroupNotFound'
+  | 'notSecurityGroup'
+  | 'notStaticSecurityGroup'
+  | 'firstPartyAppNotAnOwner'
+  | 'mailEnabled'
+  | 'roleAssignable'
+  | 'unexpectedMembers'
+  | 'noGroupRecorded';
+
+export interface DriftFinding {
+  readonly code: DriftCode;
+  readonly message: string;
+}
+
+export interface DriftReport {
+  readonly policyKey: string;
+  readonly group?: PolicyGroupRecord;
+  readonly healthy: boolean;
+  readonly findings: readonly DriftFinding[];
+  /** true when a missing owner was re-added because the caller asked for it. */
+  readonly ownerRepaired: boolean;
+  readonly graphRequestIds: readonly string[];
+}
+
+export interface BindStatus {
+  readonly targetId: string;
+  readonly validationSucceeded: boolean;
+  readonly errorCode?: string;
+}
+
+export type BindResult =
+  | { readonly outcome: 'bound'; readonly policyId: string; readonly statuses: readonly BindStatus[] }
+  | { readonly outcome: 'validationFailed'; readonly policyId: string; readonly statuses: readonly BindStatus[] }
+  | { readonly outcome: 'policyNotFound'; readonly message: string }
+  | { readonly outcome: 'failed'; readonly message: string; readonly graphRequestId?: string };
+
+export interface ProvisioningService {
+  /** Pure preview: the names the group would get (throws a NamingError with a clear reason if refused). */
+  previewNames(policyName: string, scenario: Scenario): GroupNames;
+  ensureGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<EnsureGroupResult>;
+  checkGroup(policyName: string, options?: { readonly repairOwner?: boolean }): Promise<DriftReport>;
+  bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult>;
+  /** Readiness probe: can the owner service principal be resolved? */
+  ownerServicePrincipalId(): Promise<string>;
+}
