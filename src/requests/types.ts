@@ -117,3 +117,8 @@ export interface RequestsService {
   /** Wait for background provisioning started by this instance (tests and graceful shutdown). */
   idle(): Promise<void>;
 }
+
+/** Outbound port: transitive Entra group membership (implemented by the Graph directory adapter). */
+export interface GroupMembershipChecker {
+  isTransitiveMember(userObjectId: string, groupId: string): Promise<boolean>;
+}
