@@ -1,0 +1,49 @@
+/**
+ * Structured JSON logs (pino). Secrets are redacted by key wherever they appear in the first levels of a
+ * log object, so a carelessly logged config, request or error never leaks a password or a token.
+ */
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from './config';
+
+export type { Logger } from 'pino';
+
+const SECRET_KEYS = [
+  'password',
+  'secret',
+  'clientSecret',
+  'token',
+  'accessToken',
+  'access_token',
+  'authorization',
+  'Authorization',
+  'cookie',
+  'connectionString',
+  'BOT_PASSWORD',
+  'GRAPH_CLIENT_SECRET',
+  'DATABASE_URL',
+];
+
+/** `key`, `*.key` and `*.*.key`: pino's redaction matches explicit paths only, so list the depths we log at. */
+export const REDACTED_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => [
+  `["${key}"]`,
+  `*["${key}"]`,
+  `*.*["${key}"]`,
+]);
+
+export interface LoggerOptions {
+  readonly level: LogLevel;
+  /** Where lines go; stdout when omitted (tests pass a stream to read them back). */
+  readonly destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'autopilot-device-group-bot' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+    },
+    options.destination ?? pino.destination(1),
+  );
+}
