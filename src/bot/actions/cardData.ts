@@ -1,0 +1,91 @@
+/** Parsing Action.Execute data: the only fields trusted are a request id and the user's own inputs. */
+import { z } from 'zod';
+import { isScenario, type Scenario } from '../../domain/scenario';
+import { JUSTIFICATION_MAX_LENGTH, type RequestField, type RequestFormView, TICKET_MAX_LENGTH } from '../cards/requestForm';
+import { parseRequestId } from '../requestId';
+
+const MAX_FORGED_ID_LENGTH = 64;
+
+const WithRequestId = z.object({ requestId: z.string().min(1).max(MAX_FORGED_ID_LENGTH) });
+
+/**
+ * The request id a card names. A well-formed but unknown id (or any short string) still goes to the requests
+ * service, which answers notFound and audits the attempt; only junk is refused here.
+ */
+export function requestIdFrom(data: unknown): string | undefined {
+  const parsed = WithRequestId.safeParse(data);
+  if (!parsed.success) return undefined;
+  return parseRequestId(parsed.data.requestId) ?? parsed.data.requestId.trim();
+}
+
+const FormData = z.object({
+  policyName: z.unknown(),
+  scenario: z.unknown(),
+  ticket: z.unknown(),
+  justification: z.unknown(),
+});
+
+export interface ValidRequestForm {
+  readonly policyName: string;
+  readonly scenario: Scenario;
+  readonly ticket?: string;
+  readonly justification?: string;
+}
+
+export type RequestFormParse =
+  | { readonly ok: true; readonly form: ValidRequestForm }
+  | { readonly ok: false; readonly view: RequestFormView };
+
+function optionalText(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/**
+ * The form's inputs, checked against the same limits the card declares (clients may skip them). On error the
+ * view keeps everything the user typed and carries each message at its field.
+ */
+export function parseRequestForm(data: unknown): RequestFormParse {
+  const raw = FormData.safeParse(data ?? {});
+  const fields = raw.success ? raw.data : { policyName: undefined, scenario: undefined, ticket: undefined, justification: undefined };
+  const policyName = typeof fields.policyName === 'string' ? fields.policyName : undefined;
+  const scenario = isScenario(fields.scenario) ? fields.scenario : undefined;
+  const ticket = optionalText(fields.ticket);
+  const justification = optionalText(fields.justification);
+  const errors: Partial<Record<RequestField, string>> = {};
+  if (policyName === undefined || policyName.trim() === '') errors.policyName = 'Enter the name of the device-preparation policy.';
+  if (!scenario) errors.scenario = 'Choose the scenario of the policy.';
+  if (ticket !== undefined && [...ticket].length > TICKET_MAX_LENGTH) {
+    errors.ticket = `The ticket reference is too long: at most ${TICKET_MAX_LENGTH} characters.`;
+  }
+  if (justification !== undefined && [...justification].length > JUSTIFICATION_MAX_LENGTH) {
+    errors.justification = `The justification is too long: at most ${JUSTIFICATION_MAX_LENGTH} characters.`;
+  }
+  const view: RequestFormView = { policyName, scenario, ticket, justification };
+  if (Object.keys(errors).length > 0 || policyName === undefined || scenario === undefined) {
+    return { ok: false, view: { ...view, errors } };
+  }
+  return { ok: true, form: { policyName, scenario, ...(ticket ? { ticket } : {}), ...(justification ? { justification } : {}) } };
+}
+
+const WithOffset = z.object({ offset: z.coerce.number().int().min(0).max(1_000_000) });
+
+export function offsetFrom(data: unknown): number {
+  const parsed = WithOffset.safeParse(data);
+  return parsed.success ? parsed.data.offset : 0;
+}
+
+const WithPolicyName = z.object({ policyName: z.string().max(1000) });
+
+export function policyNameFrom(data: unknown): string | undefined {
+  const parsed = WithPolicyName.safeParse(data);
+  return parsed.success && parsed.data.policyName.trim() !== '' ? parsed.data.policyName : undefined;
+}
+
+const WithReason = z.object({ reason: z.string() });
+
+export function reasonFrom(data: unknown): string | undefined {
+  const parsed = WithReason.safeParse(data);
+  return parsed.success ? optionalText(parsed.data.reason) : undefined;
+}

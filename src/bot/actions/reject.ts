@@ -1,0 +1,19 @@
+import type { TurnContext } from 'botbuilder';
+import { REJECT_REASON_MAX_LENGTH } from '../cards/approval';
+import type { BotServices } from '../services';
+import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf } from '../turn';
+import { reasonFrom, requestIdFrom } from './cardData';
+import { INVALID_CARD_MESSAGE, decisionReply } from './decision';
+
+/** Reject, with the optional reason the approver typed on the card. */
+export async function reject(context: TurnContext, services: BotServices, data: unknown): Promise<InvokeReply> {
+  const actor = actorOf(context);
+  if (!actor) return { message: NO_IDENTITY_MESSAGE };
+  const requestId = requestIdFrom(data);
+  if (!requestId) return { message: INVALID_CARD_MESSAGE };
+  const reason = reasonFrom(data);
+  if (reason !== undefined && [...reason].length > REJECT_REASON_MAX_LENGTH) {
+    return { message: `The reason is too long: at most ${REJECT_REASON_MAX_LENGTH} characters. Nothing was changed.` };
+  }
+  return decisionReply(services, await services.requests.reject(requestId, actor, reason));
+}

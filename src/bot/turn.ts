@@ -1,0 +1,59 @@
+/** Reading who acts and where from an incoming activity, and answering it. Edge parsing lives here only. */
+import { ActivityTypes, CardFactory, MessageFactory, TurnContext, type ConversationReference } from 'botbuilder';
+import type { Actor } from '../domain/actor';
+import type { AdaptiveCard } from './cards/types';
+
+/**
+ * The actor is always the Entra object id Teams puts on the activity, never anything echoed in card data.
+ * Undefined when the channel sent none (then nobody is authorised to do anything).
+ */
+export function actorOf(context: TurnContext): Actor | undefined {
+  const from = context.activity.from;
+  const id = typeof from?.aadObjectId === 'string' ? from.aadObjectId.trim() : '';
+  if (id === '') return undefined;
+  const name = typeof from.name === 'string' && from.name.trim() !== '' ? from.name.trim() : id;
+  return { aadObjectId: id, name };
+}
+
+export const NO_IDENTITY_MESSAGE = 'I cannot tell who you are: this message carries no Microsoft Entra identity.';
+
+export type ConversationKind = 'personal' | 'channel' | 'groupChat';
+
+export function conversationKindOf(context: TurnContext): ConversationKind {
+  const type = context.activity.conversation?.conversationType;
+  return type === 'channel' || type === 'groupChat' ? type : 'personal';
+}
+
+export function referenceOf(context: TurnContext): Partial<ConversationReference> {
+  return TurnContext.getConversationReference(context.activity);
+}
+
+/**
+ * A channel reference that posts new threads at the channel root: a reply chain's conversation id carries
+ * `;messageid=…`, and posting there would bury approval cards inside somebody's thread.
+ */
+export function channelRootReference(context: TurnContext): Partial<ConversationReference> {
+  const reference = referenceOf(context);
+  const conversation = reference.conversation;
+  if (!conversation) return reference;
+  return { ...reference, conversation: { ...conversation, id: conversation.id.split(';messageid=')[0] } };
+}
+
+export async function replyWithCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
+
+/** What an Action.Execute answers to the clicker alone: a card that replaces theirs, or a short message. */
+export type InvokeReply = { readonly card: AdaptiveCard } | { readonly message: string };
+
+/**
+ * Sends the invoke response ourselves instead of returning the card to teams-ai: teams-ai would update the
+ * message for *everybody* whenever the card has a `refresh`, leaking an approver's view to all readers.
+ */
+export async function sendInvokeReply(context: TurnContext, reply: InvokeReply): Promise<void> {
+  const body =
+    'card' in reply
+      ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card }
+      : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.message };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+}

@@ -1,0 +1,14 @@
+/** The Action.Execute verbs of every card button: the only contract between the cards and the routes. */
+export const VERBS = {
+  openRequestForm: 'request.open',
+  previewRequest: 'request.preview',
+  submitRequest: 'request.submit',
+  showMine: 'mine.show',
+  showHelp: 'help.show',
+  refreshApproval: 'approval.refresh',
+  approve: 'approval.approve',
+  reject: 'approval.reject',
+  retry: 'approval.retry',
+  groupsPage: 'groups.page',
+  repairOwner: 'check.repairOwner',
+} as const;
