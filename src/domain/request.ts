@@ -1,0 +1,82 @@
+/**
+ * The request lifecycle as a pure state machine, and the human-friendly request ids (`REQ-42`).
+ *
+ *   pending → approved → provisioning → provisioned | failed
+ *   pending → rejected,  pending → cancelled,  failed → provisioning (retry)
+ */
+import { REQUEST_STATES, type RequestState } from '../requests/types';
+
+/** States that hold a policy: at most one request per policy key may be in one of them (enforced by the DB). */
+export const ACTIVE_STATES: readonly RequestState[] = ['pending', 'approved', 'provisioning', 'provisioned'];
+
+/** States a crash can leave work unfinished in: they are resumed at start-up or by the sweeper. */
+export const INTERRUPTIBLE_STATES: readonly RequestState[] = ['approved', 'provisioning'];
+
+const ALLOWED: Readonly<Record<RequestState, readonly RequestState[]>> = {
+  pending: ['approved', 'rejected', 'cancelled'],
+  approved: ['provisioning'],
+  provisioning: ['provisioned', 'failed'],
+  failed: ['provisioning'],
+  provisioned: [],
+  rejected: [],
+  cancelled: [],
+};
+
+const DESCRIPTION: Readonly<Record<RequestState, string>> = {
+  pending: 'is waiting for approval',
+  approved: 'has been approved',
+  provisioning: 'is being provisioned',
+  provisioned: 'has been provisioned',
+  failed: 'failed to provision',
+  rejected: 'was rejected',
+  cancelled: 'was cancelled',
+};
+
+const WHY_ONLY: Readonly<Record<RequestState, string>> = {
+  pending: 'only a new request starts pending',
+  approved: 'only a pending request can be approved',
+  provisioning: 'only an approved or failed request can be provisioned',
+  provisioned: 'only a request being provisioned can complete',
+  failed: 'only a request being provisioned can fail',
+  rejected: 'only a pending request can be rejected',
+  cancelled: 'only a pending request can be cancelled',
+};
+
+export type TransitionCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export function isActiveState(state: RequestState): boolean {
+  return ACTIVE_STATES.includes(state);
+}
+
+export function isRequestState(value: unknown): value is RequestState {
+  return typeof value === 'string' && (REQUEST_STATES as readonly string[]).includes(value);
+}
+
+/** Whether `from → to` is a lifecycle transition; when not, a sentence that says why. */
+export function checkTransition(requestId: string, from: RequestState, to: RequestState): TransitionCheck {
+  if (ALLOWED[from].includes(to)) return { ok: true };
+  return { ok: false, reason: `${requestId} ${DESCRIPTION[from]}; ${WHY_ONLY[to]}.` };
+}
+
+export function describeState(state: RequestState): string {
+  return DESCRIPTION[state];
+}
+
+const REQUEST_ID_PREFIX = 'REQ-';
+const REQUEST_ID_PATTERN = /^REQ-?(\d{1,15})$/i;
+
+export function formatRequestId(sequence: number): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 1) {
+    throw new RangeError(`A request number must be a positive integer, got ${sequence}.`);
+  }
+  return `${REQUEST_ID_PREFIX}${sequence}`;
+}
+
+/** Parses what a person (or a card) sends: `REQ-42`, `req-42`, `REQ42`, ` REQ-0042 ` → 42. */
+export function parseRequestId(raw: unknown): number | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const match = REQUEST_ID_PATTERN.exec(raw.trim());
+  if (!match) return undefined;
+  const sequence = Number(match[1]);
+  return Number.isSafeInteger(sequence) && sequence >= 1 ? sequence : undefined;
+}

@@ -1,0 +1,184 @@
+/**
+ * Versioned schema migrations, applied at start-up by both adapters. A migration, once released, never
+ * changes: add a new version instead. The tables are the same in both dialects; only identity columns and
+ * the append-only triggers differ.
+ */
+import type { SqlExecutor, SqlSession } from './sql';
+import { StoreIntegrityError } from './port';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: Readonly<Record<SqlExecutor['dialect'], string>>;
+}
+
+const IDENTITY: Readonly<Record<SqlExecutor['dialect'], string>> = {
+  sqlite: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  postgres: 'BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY',
+};
+
+function initialSchema(dialect: SqlExecutor['dialect']): string {
+  return `
+CREATE TABLE requests (
+  seq ${IDENTITY[dialect]},
+  policy_key TEXT NOT NULL,
+  policy_name TEXT NOT NULL,
+  scenario TEXT NOT NULL CHECK (scenario IN ('userDriven', 'automatic')),
+  display_name TEXT NOT NULL,
+  mail_nickname TEXT NOT NULL,
+  unique_name TEXT NOT NULL,
+  ticket TEXT,
+  justification TEXT,
+  requester_id TEXT NOT NULL,
+  requester_name TEXT NOT NULL,
+  state TEXT NOT NULL
+    CHECK (state IN ('pending', 'approved', 'provisioning', 'provisioned', 'failed', 'rejected', 'cancelled')),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  decision_kind TEXT CHECK (decision_kind IN ('approved', 'rejected')),
+  decided_by_id TEXT,
+  decided_by_name TEXT,
+  decided_at TEXT,
+  decision_reason TEXT,
+  group_id TEXT,
+  failure_reason TEXT,
+  version INTEGER NOT NULL DEFAULT 1,
+  CHECK ((decision_kind IS NULL) = (decided_by_id IS NULL) AND (decision_kind IS NULL) = (decided_at IS NULL)),
+  CHECK (state <> 'provisioned' OR group_id IS NOT NULL)
+);
+-- The "one group per policy" rule at the request level: at most one active request per policy key.
+CREATE UNIQUE INDEX requests_one_active_per_policy ON requests (policy_key)
+  WHERE state IN ('pending', 'approved', 'provisioning', 'provisioned');
+CREATE INDEX requests_by_state ON requests (state, seq);
+CREATE INDEX requests_by_requester ON requests (requester_id, seq);
+CREATE INDEX requests_by_policy ON requests (policy_key, seq);
+
+CREATE TABLE policy_groups (
+  policy_key TEXT PRIMARY KEY,
+  policy_name TEXT NOT NULL,
+  scenario TEXT NOT NULL CHECK (scenario IN ('userDriven', 'automatic')),
+  display_name TEXT NOT NULL,
+  mail_nickname TEXT NOT NULL,
+  unique_name TEXT NOT NULL UNIQUE,
+  group_id TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  created_by_id TEXT NOT NULL,
+  created_by_name TEXT NOT NULL
+);
+CREATE INDEX policy_groups_by_name ON policy_groups (policy_name, policy_key);
+
+CREATE TABLE audit_log (
+  seq ${IDENTITY[dialect]},
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('requested', 'approved', 'rejected', 'cancelled', 'provisioningStarted',
+    'graphCall', 'provisioned', 'failed', 'driftFound', 'denied')),
+  actor_id TEXT,
+  actor_name TEXT,
+  request_id TEXT,
+  policy_key TEXT,
+  graph_request_id TEXT,
+  detail TEXT
+);
+CREATE INDEX audit_by_request ON audit_log (request_id, seq);
+CREATE INDEX audit_by_policy ON audit_log (policy_key, seq);
+
+CREATE TABLE bot_storage (
+  key TEXT PRIMARY KEY,
+  etag TEXT NOT NULL,
+  document TEXT NOT NULL
+);
+
+CREATE TABLE personal_conversations (
+  aad_object_id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+
+CREATE TABLE approvals_channel (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  reference TEXT NOT NULL,
+  registered_by TEXT NOT NULL,
+  registered_at TEXT NOT NULL
+);
+
+CREATE TABLE approval_cards (
+  request_id TEXT NOT NULL,
+  activity_id TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (request_id, activity_id)
+);
+${APPEND_ONLY_AUDIT[dialect]}`;
+}
+
+const APPEND_ONLY_AUDIT: Readonly<Record<SqlExecutor['dialect'], string>> = {
+  sqlite: `
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;`,
+  postgres: `
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN RAISE EXCEPTION 'audit_log is append-only'; END $$;
+CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();`,
+};
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
+];
+
+const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {
+  sqlite: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+  postgres: `SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`,
+};
+
+// Serialises instances starting together against one PostgreSQL database (released at commit).
+const MIGRATION_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('adgb.schema_migrations'))`;
+
+/**
+ * Brings the schema to the newest version in one transaction. Refuses a database that has tables but no
+ * migrations table (not ours) or a newer schema than this build knows (a newer release wrote it).
+ */
+export async function migrate(executor: SqlExecutor, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  return executor.transaction(async (session) => {
+    if (executor.dialect === 'postgres') await session.query(MIGRATION_LOCK_SQL);
+    const current = await currentVersion(session, executor.dialect);
+    const newest = migrations.reduce((max, migration) => Math.max(max, migration.version), 0);
+    if (current > newest) {
+      throw new StoreIntegrityError(
+        `The database schema is at version ${current}, newer than this build supports (${newest}). ` +
+          'Upgrade the bot rather than running an older release against this database.',
+      );
+    }
+    for (const migration of migrations.filter((m) => m.version > current)) {
+      await session.exec(migration.sql[executor.dialect]);
+      await session.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+    }
+    return newest;
+  });
+}
+
+async function currentVersion(session: SqlSession, dialect: SqlExecutor['dialect']): Promise<number> {
+  const tables = (await session.query(LIST_TABLES[dialect])).map((row) => String(row['name']));
+  if (!tables.includes('schema_migrations')) {
+    if (tables.length > 0) {
+      throw new StoreIntegrityError(
+        `The database is not an autopilot-device-group-bot store: it has tables (${tables.sort().join(', ')}) ` +
+          'but no schema_migrations table. Point the bot at an empty database or schema.',
+      );
+    }
+    await session.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    return 0;
+  }
+  const [row] = await session.query('SELECT MAX(version) AS version FROM schema_migrations');
+  return row?.['version'] === null || row?.['version'] === undefined ? 0 : Number(row['version']);
+}

@@ -1,0 +1,164 @@
+/**
+ * Database rows → domain objects, parsed with zod at the edge. A row that does not parse is foreign or
+ * corrupt data: it raises a StoreIntegrityError naming the table, the row and the problem, never a
+ * half-built object.
+ */
+import { z } from 'zod';
+import type { ConversationReference } from 'botbuilder';
+import { SCENARIOS } from '../domain/scenario';
+import { formatRequestId } from '../domain/request';
+import type { PolicyGroupRecord } from '../provisioning/types';
+import { REQUEST_STATES, type GroupRequest } from '../requests/types';
+import { AUDIT_KINDS, StoreIntegrityError, type AuditEntry } from './port';
+
+// PostgreSQL returns BIGINT as a string; SQLite as a number.
+const sequence = z.coerce.number().int().positive();
+const text = z.string();
+const optionalText = z.string().nullable().transform((value) => value ?? undefined);
+
+const requestRow = z.object({
+  seq: sequence,
+  policy_key: text,
+  policy_name: text,
+  scenario: z.enum(SCENARIOS),
+  display_name: text,
+  mail_nickname: text,
+  unique_name: text,
+  ticket: optionalText,
+  justification: optionalText,
+  requester_id: text,
+  requester_name: text,
+  state: z.enum(REQUEST_STATES),
+  created_at: text,
+  updated_at: text,
+  decision_kind: z.enum(['approved', 'rejected']).nullable(),
+  decided_by_id: z.string().nullable(),
+  decided_by_name: z.string().nullable(),
+  decided_at: z.string().nullable(),
+  decision_reason: optionalText,
+  group_id: optionalText,
+  failure_reason: optionalText,
+  version: z.coerce.number().int().positive(),
+});
+
+const policyGroupRow = z.object({
+  policy_key: text,
+  policy_name: text,
+  scenario: z.enum(SCENARIOS),
+  display_name: text,
+  mail_nickname: text,
+  unique_name: text,
+  group_id: text,
+  created_at: text,
+  created_by_id: text,
+  created_by_name: text,
+});
+
+const auditRow = z.object({
+  seq: sequence,
+  at: text,
+  kind: z.enum(AUDIT_KINDS),
+  actor_id: z.string().nullable(),
+  actor_name: z.string().nullable(),
+  request_id: optionalText,
+  policy_key: optionalText,
+  graph_request_id: optionalText,
+  detail: optionalText,
+});
+
+/** A JSON object column (documents and conversation references). */
+const jsonObject = z.string().transform((raw, context) => {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'is JSON but not an object' });
+  } catch {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'is not valid JSON' });
+  }
+  return z.NEVER;
+});
+
+function parseRow<T extends z.ZodTypeAny>(schema: T, row: unknown, where: string): z.output<T> {
+  const parsed = schema.safeParse(row);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`);
+  throw new StoreIntegrityError(`Unreadable ${where}: ${problems.join('; ')}.`);
+}
+
+function describeRow(table: string, row: unknown, keyColumn: string): string {
+  const key = typeof row === 'object' && row !== null ? (row as Record<string, unknown>)[keyColumn] : undefined;
+  return `${table} row ${keyColumn}=${String(key)}`;
+}
+
+export function toGroupRequest(row: unknown): GroupRequest {
+  const r = parseRow(requestRow, row, describeRow('requests', row, 'seq'));
+  const decision =
+    r.decision_kind && r.decided_by_id !== null && r.decided_by_name !== null && r.decided_at !== null
+      ? {
+          kind: r.decision_kind,
+          by: { aadObjectId: r.decided_by_id, name: r.decided_by_name },
+          at: r.decided_at,
+          ...(r.decision_reason !== undefined && { reason: r.decision_reason }),
+        }
+      : undefined;
+  return {
+    id: formatRequestId(r.seq),
+    policyKey: r.policy_key,
+    policyName: r.policy_name,
+    scenario: r.scenario,
+    names: { displayName: r.display_name, mailNickname: r.mail_nickname, uniqueName: r.unique_name },
+    ...(r.ticket !== undefined && { ticket: r.ticket }),
+    ...(r.justification !== undefined && { justification: r.justification }),
+    requester: { aadObjectId: r.requester_id, name: r.requester_name },
+    state: r.state,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    ...(decision && { decision }),
+    ...(r.group_id !== undefined && { groupId: r.group_id }),
+    ...(r.failure_reason !== undefined && { failureReason: r.failure_reason }),
+    version: r.version,
+  };
+}
+
+export function toPolicyGroupRecord(row: unknown): PolicyGroupRecord {
+  const r = parseRow(policyGroupRow, row, describeRow('policy_groups', row, 'policy_key'));
+  return {
+    policyKey: r.policy_key,
+    policyName: r.policy_name,
+    scenario: r.scenario,
+    displayName: r.display_name,
+    mailNickname: r.mail_nickname,
+    uniqueName: r.unique_name,
+    groupId: r.group_id,
+    createdAt: r.created_at,
+    createdBy: { aadObjectId: r.created_by_id, name: r.created_by_name },
+  };
+}
+
+export function toAuditEntry(row: unknown): AuditEntry {
+  const r = parseRow(auditRow, row, describeRow('audit_log', row, 'seq'));
+  return {
+    sequence: r.seq,
+    at: r.at,
+    kind: r.kind,
+    ...(r.actor_id !== null && { actor: { aadObjectId: r.actor_id, name: r.actor_name ?? '' } }),
+    ...(r.request_id !== undefined && { requestId: r.request_id }),
+    ...(r.policy_key !== undefined && { policyKey: r.policy_key }),
+    ...(r.graph_request_id !== undefined && { graphRequestId: r.graph_request_id }),
+    ...(r.detail !== undefined && { detail: r.detail }),
+  };
+}
+
+/** A JSON object column of `table`, e.g. a bot-state document. */
+export function parseJsonColumn(raw: unknown, table: string, column: string, key: string): Record<string, unknown> {
+  return parseRow(jsonObject, raw, `${table}.${column} of ${key}`);
+}
+
+export function parseConversationReference(
+  raw: unknown,
+  table: string,
+  key: string,
+): Partial<ConversationReference> {
+  // Written by us from botbuilder's own object; we check it is a JSON object and trust its fields' shape.
+  return parseJsonColumn(raw, table, 'reference', key) as Partial<ConversationReference>;
+}

@@ -1,0 +1,338 @@
+/**
+ * The Store, written once over the SqlExecutor of either adapter. Every invariant is a single conditional
+ * statement (unique index, `ON CONFLICT`, `UPDATE … WHERE state = … RETURNING`), so two instances racing
+ * on one database resolve in the database, not in this code.
+ */
+import { ACTIVE_STATES, parseRequestId } from '../domain/request';
+import type { PolicyGroupRecord } from '../provisioning/types';
+import type { GroupRequest, Page, RequestState } from '../requests/types';
+import { createSqlBotStorage } from './botStorage';
+import { auditToCsv } from './csv';
+import type {
+  AuditEntry,
+  AuditEntryInput,
+  AuditFilter,
+  CreateRequestResult,
+  ExpectedRequest,
+  NewRequestRecord,
+  RequestChange,
+  Store,
+  TransitionResult,
+} from './port';
+import { parseConversationReference, parseJsonColumn, toAuditEntry, toGroupRequest, toPolicyGroupRecord } from './rows';
+import type { SqlExecutor, SqlSession, SqlValue } from './sql';
+
+const ACTIVE_IN = `(${ACTIVE_STATES.map((state) => `'${state}'`).join(', ')})`;
+
+// A created request can be refused because another is active, which may finish before we read it back:
+// then creating again is right. Bounded, because each round needs a state change by somebody else.
+const CREATE_ATTEMPTS = 5;
+
+export function createSqlStore(executor: SqlExecutor): Store {
+  const botStorage = createSqlBotStorage(executor);
+
+  async function activeRequest(session: SqlSession, policyKey: string): Promise<GroupRequest | undefined> {
+    const [row] = await session.query(`SELECT * FROM requests WHERE policy_key = $1 AND state IN ${ACTIVE_IN}`, [
+      policyKey,
+    ]);
+    return row && toGroupRequest(row);
+  }
+
+  async function requestBySequence(session: SqlSession, sequence: number): Promise<GroupRequest | undefined> {
+    const [row] = await session.query('SELECT * FROM requests WHERE seq = $1', [sequence]);
+    return row && toGroupRequest(row);
+  }
+
+  async function createOnce(record: NewRequestRecord): Promise<CreateRequestResult | undefined> {
+    return executor.transaction(async (session) => {
+      const [row] = await session.query(
+        `INSERT INTO requests (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name, ticket,
+           justification, requester_id, requester_name, state, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, 1)
+         ON CONFLICT (policy_key) WHERE state IN ${ACTIVE_IN} DO NOTHING
+         RETURNING *`,
+        [
+          record.policyKey,
+          record.policyName,
+          record.scenario,
+          record.names.displayName,
+          record.names.mailNickname,
+          record.names.uniqueName,
+          record.ticket ?? null,
+          record.justification ?? null,
+          record.requester.aadObjectId,
+          record.requester.name,
+          record.createdAt,
+        ],
+      );
+      if (!row) {
+        const existing = await activeRequest(session, record.policyKey);
+        return existing && { kind: 'activeRequestExists', request: existing };
+      }
+      const request = toGroupRequest(row);
+      await insertAudit(session, {
+        kind: 'requested',
+        at: record.createdAt,
+        actor: record.requester,
+        requestId: request.id,
+        policyKey: request.policyKey,
+      });
+      return { kind: 'created', request };
+    });
+  }
+
+  async function applyTransition(
+    sequence: number,
+    expected: ExpectedRequest,
+    change: RequestChange,
+    audit: AuditEntryInput | undefined,
+  ): Promise<TransitionResult> {
+    return executor.transaction(async (session) => {
+      const { sql, params } = transitionStatement(sequence, expected, change);
+      const [row] = await session.query(sql, params);
+      if (!row) {
+        const current = await requestBySequence(session, sequence);
+        return current ? { kind: 'conflict', request: current } : { kind: 'notFound' };
+      }
+      if (audit) await insertAudit(session, audit);
+      return { kind: 'applied', request: toGroupRequest(row) };
+    });
+  }
+
+  return {
+    botStorage,
+
+    async createRequest(record) {
+      for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+        const result = await createOnce(record);
+        if (result) return result;
+      }
+      throw new Error(`Could not create a request for policy "${record.policyName}": it kept changing; try again.`);
+    },
+
+    async getRequest(requestId) {
+      const sequence = parseRequestId(requestId);
+      return sequence === undefined ? undefined : requestBySequence(executor, sequence);
+    },
+
+    async transitionRequest(requestId, expected, change, audit) {
+      const sequence = parseRequestId(requestId);
+      if (sequence === undefined) return { kind: 'notFound' };
+      try {
+        return await applyTransition(sequence, expected, change, audit);
+      } catch (error) {
+        // Only a move into an active state can hit the one-active-request index (a retry of a failed
+        // request after somebody filed a new one for the same policy).
+        if (!executor.isUniqueViolation(error)) throw error;
+        const request = await requestBySequence(executor, sequence);
+        const other = request && (await activeRequest(executor, request.policyKey));
+        if (!other) throw error;
+        return { kind: 'activeRequestExists', request: other };
+      }
+    },
+
+    async latestRequestForPolicy(policyKey) {
+      const [row] = await executor.query('SELECT * FROM requests WHERE policy_key = $1 ORDER BY seq DESC LIMIT 1', [
+        policyKey,
+      ]);
+      return row && toGroupRequest(row);
+    },
+
+    async listRequestsInStates(states: readonly RequestState[]) {
+      if (states.length === 0) return [];
+      const list = states.map((_, index) => `$${index + 1}`).join(', ');
+      const rows = await executor.query(`SELECT * FROM requests WHERE state IN (${list}) ORDER BY seq`, states);
+      return rows.map(toGroupRequest);
+    },
+
+    async listRequestsByRequester(aadObjectId) {
+      const rows = await executor.query('SELECT * FROM requests WHERE requester_id = $1 ORDER BY seq DESC', [
+        aadObjectId,
+      ]);
+      return rows.map(toGroupRequest);
+    },
+
+    appendAudit: (entry) => insertAudit(executor, entry),
+
+    async listAudit(filter) {
+      return listAudit(executor, filter);
+    },
+
+    async exportAuditCsv(filter) {
+      return auditToCsv(await listAudit(executor, filter));
+    },
+
+    async findGroup(policyKey) {
+      const [row] = await executor.query('SELECT * FROM policy_groups WHERE policy_key = $1', [policyKey]);
+      return row && toPolicyGroupRecord(row);
+    },
+
+    async recordGroup(record) {
+      return executor.transaction(async (session) => {
+        const [inserted] = await session.query(
+          `INSERT INTO policy_groups (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name,
+             group_id, created_at, created_by_id, created_by_name)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (policy_key) DO NOTHING RETURNING *`,
+          [
+            record.policyKey,
+            record.policyName,
+            record.scenario,
+            record.displayName,
+            record.mailNickname,
+            record.uniqueName,
+            record.groupId,
+            record.createdAt,
+            record.createdBy.aadObjectId,
+            record.createdBy.name,
+          ],
+        );
+        const [row] = inserted ? [inserted] : await session.query('SELECT * FROM policy_groups WHERE policy_key = $1', [record.policyKey]);
+        return toPolicyGroupRecord(row);
+      });
+    },
+
+    async listGroups(offset, limit): Promise<Page<PolicyGroupRecord>> {
+      const rows = await executor.query(
+        'SELECT * FROM policy_groups ORDER BY policy_name, policy_key LIMIT $1 OFFSET $2',
+        [limit, offset],
+      );
+      const [count] = await executor.query('SELECT COUNT(*) AS total FROM policy_groups');
+      return { items: rows.map(toPolicyGroupRecord), total: Number(count?.['total'] ?? 0), offset };
+    },
+
+    async savePersonalConversation(aadObjectId, reference) {
+      await executor.query(
+        `INSERT INTO personal_conversations (aad_object_id, reference, updated_at) VALUES ($1, $2, $3)
+         ON CONFLICT (aad_object_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
+        [aadObjectId, JSON.stringify(reference), new Date().toISOString()],
+      );
+    },
+
+    async getPersonalConversation(aadObjectId) {
+      const [row] = await executor.query('SELECT reference FROM personal_conversations WHERE aad_object_id = $1', [
+        aadObjectId,
+      ]);
+      return row && parseConversationReference(row['reference'], 'personal_conversations', aadObjectId);
+    },
+
+    async setApprovalsChannel(reference, registeredBy) {
+      await executor.query(
+        `INSERT INTO approvals_channel (singleton, reference, registered_by, registered_at) VALUES (1, $1, $2, $3)
+         ON CONFLICT (singleton) DO UPDATE SET reference = excluded.reference,
+           registered_by = excluded.registered_by, registered_at = excluded.registered_at`,
+        [JSON.stringify(reference), registeredBy, new Date().toISOString()],
+      );
+    },
+
+    async getApprovalsChannel() {
+      const [row] = await executor.query('SELECT reference FROM approvals_channel WHERE singleton = 1');
+      return row && parseConversationReference(row['reference'], 'approvals_channel', 'singleton');
+    },
+
+    async recordApprovalCard(message) {
+      await executor.query(
+        `INSERT INTO approval_cards (request_id, activity_id, reference, recorded_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (request_id, activity_id) DO UPDATE SET reference = excluded.reference`,
+        [message.requestId, message.activityId, JSON.stringify(message.conversation), new Date().toISOString()],
+      );
+    },
+
+    async listApprovalCards(requestId) {
+      const rows = await executor.query(
+        'SELECT activity_id, reference FROM approval_cards WHERE request_id = $1 ORDER BY recorded_at, activity_id',
+        [requestId],
+      );
+      return rows.map((row) => ({
+        requestId,
+        activityId: String(row['activity_id']),
+        conversation: parseConversationReference(row['reference'], 'approval_cards', requestId),
+      }));
+    },
+
+    async ping() {
+      await executor.query('SELECT 1 AS ok');
+    },
+
+    close: () => executor.close(),
+  };
+}
+
+function transitionStatement(
+  sequence: number,
+  expected: ExpectedRequest,
+  change: RequestChange,
+): { sql: string; params: SqlValue[] } {
+  const params: SqlValue[] = [];
+  const bind = (value: SqlValue): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const sets = [`state = ${bind(change.to)}`, `updated_at = ${bind(change.at)}`, 'version = version + 1'];
+  if (change.decision) {
+    sets.push(
+      `decision_kind = ${bind(change.decision.kind)}`,
+      `decided_by_id = ${bind(change.decision.by.aadObjectId)}`,
+      `decided_by_name = ${bind(change.decision.by.name)}`,
+      `decided_at = ${bind(change.decision.at)}`,
+      `decision_reason = ${bind(change.decision.reason ?? null)}`,
+    );
+  }
+  if (change.groupId !== undefined) sets.push(`group_id = ${bind(change.groupId)}`);
+  if (change.failureReason !== undefined) sets.push(`failure_reason = ${bind(change.failureReason)}`);
+  const where = [`seq = ${bind(sequence)}`, `state = ${bind(expected.state)}`];
+  if (expected.version !== undefined) where.push(`version = ${bind(expected.version)}`);
+  return { sql: `UPDATE requests SET ${sets.join(', ')} WHERE ${where.join(' AND ')} RETURNING *`, params };
+}
+
+async function insertAudit(session: SqlSession, entry: AuditEntryInput): Promise<AuditEntry> {
+  const [row] = await session.query(
+    `INSERT INTO audit_log (at, kind, actor_id, actor_name, request_id, policy_key, graph_request_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+    [
+      entry.at,
+      entry.kind,
+      entry.actor?.aadObjectId ?? null,
+      entry.actor?.name ?? null,
+      entry.requestId ?? null,
+      entry.policyKey ?? null,
+      entry.graphRequestId ?? null,
+      entry.detail ?? null,
+    ],
+  );
+  return toAuditEntry(row);
+}
+
+async function listAudit(session: SqlSession, filter: AuditFilter = {}): Promise<readonly AuditEntry[]> {
+  const conditions: string[] = [];
+  const params: SqlValue[] = [];
+  if (filter.requestId !== undefined) {
+    params.push(filter.requestId);
+    conditions.push(`request_id = $${params.length}`);
+  }
+  if (filter.policyKey !== undefined) {
+    params.push(filter.policyKey);
+    conditions.push(`policy_key = $${params.length}`);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const rows = await session.query(`SELECT * FROM audit_log ${where} ORDER BY seq`, params);
+  return rows.map(toAuditEntry);
+}
+
+/** Reads every row that start-up must be able to read, so corrupt or foreign data stops the start. */
+export async function verifyReadable(executor: SqlExecutor): Promise<void> {
+  (await executor.query('SELECT * FROM requests')).forEach(toGroupRequest);
+  (await executor.query('SELECT * FROM policy_groups')).forEach(toPolicyGroupRecord);
+  for (const row of await executor.query('SELECT key, document FROM bot_storage')) {
+    parseJsonColumn(row['document'], 'bot_storage', 'document', String(row['key']));
+  }
+  for (const row of await executor.query('SELECT aad_object_id, reference FROM personal_conversations')) {
+    parseConversationReference(row['reference'], 'personal_conversations', String(row['aad_object_id']));
+  }
+  for (const row of await executor.query('SELECT reference FROM approvals_channel')) {
+    parseConversationReference(row['reference'], 'approvals_channel', 'singleton');
+  }
+  for (const row of await executor.query('SELECT request_id, reference FROM approval_cards')) {
+    parseConversationReference(row['reference'], 'approval_cards', String(row['request_id']));
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * SQLite adapter (the default): one better-sqlite3 connection in WAL mode. better-sqlite3 is synchronous,
+ * but the store's transactions await between statements, so operations are queued: a transaction never
+ * interleaves with another caller's statements. `BEGIN IMMEDIATE` takes the write lock up front so two
+ * processes sharing the file serialise instead of failing on lock upgrade.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations';
+import { StoreIntegrityError, type Store } from './port';
+import type { SqlExecutor, SqlSession, SqlValue } from './sql';
+import { createSqlStore, verifyReadable } from './sqlStore';
+
+export const DEFAULT_SQLITE_PATH = './data/adgb.sqlite';
+
+const BUSY_TIMEOUT_MS = 5000;
+
+export async function openSqliteStore(path: string = DEFAULT_SQLITE_PATH): Promise<Store> {
+  const file = resolve(path);
+  mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    configure(db, file);
+    const executor = createSqliteExecutor(db);
+    await migrate(executor);
+    await verifyReadable(executor);
+    return createSqlStore(executor);
+  } catch (error) {
+    db.close();
+    if (error instanceof StoreIntegrityError) {
+      throw new StoreIntegrityError(`${file}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+function configure(db: Database.Database, file: string): void {
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('foreign_keys = ON');
+  } catch (error) {
+    if (sqliteCode(error) === 'SQLITE_NOTADB') {
+      throw new StoreIntegrityError(`${file} is not a SQLite database (is the path right?).`);
+    }
+    throw error;
+  }
+}
+
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+// The store writes PostgreSQL placeholders ($1); SQLite spells numbered parameters ?1, which
+// better-sqlite3 binds from an object keyed by number.
+function toSqlite(sql: string): string {
+  return sql.replace(/\$(\d+)/g, '?$1');
+}
+
+function numbered(params: readonly SqlValue[]): Record<number, SqlValue> {
+  return Object.fromEntries(params.map((value, index) => [index + 1, value]));
+}
+
+function createSqliteExecutor(db: Database.Database): SqlExecutor {
+  const statements = new Map<string, Database.Statement>();
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const session: SqlSession = {
+    async query(sql: string, params: readonly SqlValue[] = []) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = db.prepare(toSqlite(sql));
+        statements.set(sql, statement);
+      }
+      const bound = numbered(params);
+      if (statement.reader) return statement.all(bound) as Record<string, unknown>[];
+      statement.run(bound);
+      return [];
+    },
+    async exec(sql: string) {
+      db.exec(sql);
+    },
+  };
+
+  function serialised<T>(work: () => Promise<T>): Promise<T> {
+    const result = queue.then(work);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  return {
+    dialect: 'sqlite',
+    query: (sql, params) => serialised(() => session.query(sql, params)),
+    exec: (sql) => serialised(() => session.exec(sql)),
+    transaction: (work) =>
+      serialised(async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(session);
+          db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw error;
+        }
+      }),
+    isUniqueViolation: (error) =>
+      sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' || sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
+    close: () =>
+      serialised(async () => {
+        db.close();
+      }),
+  };
+}

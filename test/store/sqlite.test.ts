@@ -1,0 +1,55 @@
+import { writeFileSync, readFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, StoreIntegrityError } from '../../src/store';
+import { describeStoreContract, expectForeignDatabaseRefused } from './support/contract';
+import { sqliteHarness } from './support/harness';
+
+describe('SQLite store', () => {
+  describeStoreContract(sqliteHarness);
+
+  describe('SQLite specifics', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'adgb-sqlite-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('creates the directories and the file on first run, in WAL mode', async () => {
+      const path = join(dir, 'a', 'b', 'adgb.sqlite');
+      const store = await openStore({ kind: 'sqlite', path });
+      await store.createRequest({
+        policyKey: 'k', policyName: 'K', scenario: 'automatic', requester: { aadObjectId: 'x', name: 'X' },
+        names: { displayName: 'd', mailNickname: 'm', uniqueName: 'u' }, createdAt: '2026-01-01T00:00:00.000Z',
+      });
+      await store.close();
+      expect(existsSync(path)).toBe(true);
+      const db = new Database(path, { readonly: true });
+      try {
+        expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      } finally {
+        db.close();
+      }
+    });
+
+    it('refuses a file that is not a SQLite database, and leaves it untouched', async () => {
+      const path = join(dir, 'notes.sqlite');
+      const content = 'these are my notes, not a database\n'.repeat(200);
+      writeFileSync(path, content);
+      const opening = openStore({ kind: 'sqlite', path });
+      await expect(opening).rejects.toThrow(StoreIntegrityError);
+      await expect(opening).rejects.toThrow(/notes\.sqlite is not a SQLite database/);
+      expect(readFileSync(path, 'utf8')).toBe(content);
+    });
+
+    it('refuses a SQLite database that belongs to something else', async () => {
+      const harness = sqliteHarness();
+      try {
+        await expectForeignDatabaseRefused(harness);
+      } finally {
+        await harness.dispose();
+      }
+    });
+  });
+});

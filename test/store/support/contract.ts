@@ -1,0 +1,316 @@
+/**
+ * The one contract both store adapters must pass. Each test gets a fresh database from the harness.
+ */
+import type { Actor } from '../../../src/domain/actor';
+import type { PolicyGroupRecord } from '../../../src/provisioning/types';
+import { StoreIntegrityError, type Store } from '../../../src/store';
+import type { NewRequestRecord } from '../../../src/store/port';
+import { trackStores, type StoreHarness } from './harness';
+
+export const alice: Actor = { aadObjectId: '00000000-0000-0000-0000-00000000a11c', name: 'Alice Helpdesk' };
+export const bob: Actor = { aadObjectId: '00000000-0000-0000-0000-000000000b0b', name: 'Bob Approver' };
+
+export function newRequest(policyName: string, overrides: Partial<NewRequestRecord> = {}): NewRequestRecord {
+  const key = policyName.toLowerCase();
+  return {
+    policyKey: key,
+    policyName,
+    scenario: 'userDriven',
+    names: { displayName: `APDP-${policyName}`, mailNickname: `apdp-${key.replace(/\W/g, '')}`, uniqueName: `apdp-${key.replace(/\W/g, '')}` },
+    requester: alice,
+    createdAt: '2026-01-01T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+function groupRecord(policyName: string, groupId: string): PolicyGroupRecord {
+  const request = newRequest(policyName);
+  return {
+    ...request.names,
+    policyKey: request.policyKey,
+    policyName,
+    scenario: 'userDriven',
+    groupId,
+    createdAt: '2026-01-01T11:00:00.000Z',
+    createdBy: bob,
+  };
+}
+
+const approval = (by: Actor, at: string) => ({ to: 'approved' as const, at, decision: { kind: 'approved' as const, by, at } });
+
+export function describeStoreContract(makeHarness: () => StoreHarness): void {
+  describe('store contract', () => contract(makeHarness));
+}
+
+function contract(makeHarness: () => StoreHarness): void {
+  let harness: StoreHarness;
+  let store: Store;
+  const stores = trackStores();
+
+  beforeEach(async () => {
+    harness = makeHarness();
+    store = await stores.open(harness);
+  });
+  afterEach(async () => {
+    await stores.closeAll();
+    await harness.dispose();
+  });
+
+  describe('requests', () => {
+    it('allocates short increasing ids, starts pending at version 1 and audits the request', async () => {
+      const first = await store.createRequest(newRequest('Sales', { ticket: 'INC-1', justification: 'new site' }));
+      const second = await store.createRequest(newRequest('Finance'));
+      expect(first).toMatchObject({ kind: 'created', request: { id: 'REQ-1', state: 'pending', version: 1, ticket: 'INC-1' } });
+      expect(second).toMatchObject({ kind: 'created', request: { id: 'REQ-2' } });
+      expect(await store.getRequest('req-1')).toEqual(first.request);
+      const audit = await store.listAudit({ requestId: 'REQ-1' });
+      expect(audit).toEqual([
+        expect.objectContaining({ kind: 'requested', actor: alice, policyKey: 'sales', at: '2026-01-01T10:00:00.000Z' }),
+      ]);
+    });
+
+    it('refuses a second active request for a policy and points to the first', async () => {
+      const first = await store.createRequest(newRequest('Sales'));
+      const second = await store.createRequest(newRequest('Sales', { requester: bob }));
+      expect(second).toEqual({ kind: 'activeRequestExists', request: first.request });
+    });
+
+    it('accepts a new request once the previous one is no longer active', async () => {
+      await store.createRequest(newRequest('Sales'));
+      await store.transitionRequest('REQ-1', { state: 'pending' }, { to: 'cancelled', at: '2026-01-01T10:05:00.000Z' });
+      const again = await store.createRequest(newRequest('Sales'));
+      expect(again).toMatchObject({ kind: 'created', request: { id: 'REQ-2' } });
+    });
+
+    it('lets exactly one of 50 concurrent requests for one policy through', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, index) => store.createRequest(newRequest('Sales', { ticket: `T${index}` }))),
+      );
+      const created = results.filter((result) => result.kind === 'created');
+      expect(created).toHaveLength(1);
+      for (const result of results) expect(result.request.id).toBe(created[0]?.request.id);
+    });
+
+    it('applies a transition only from the expected state and version, and audits it atomically', async () => {
+      const { request } = await store.createRequest(newRequest('Sales'));
+      const audit = { kind: 'approved' as const, at: '2026-01-01T10:01:00.000Z', actor: bob, requestId: request.id };
+      const approved = await store.transitionRequest(request.id, { state: 'pending', version: 1 }, approval(bob, audit.at), audit);
+      expect(approved).toMatchObject({
+        kind: 'applied',
+        request: { state: 'approved', version: 2, updatedAt: audit.at, decision: { kind: 'approved', by: bob, at: audit.at } },
+      });
+      const stale = await store.transitionRequest(request.id, { state: 'approved', version: 1 }, { to: 'provisioning', at: audit.at }, audit);
+      expect(stale).toEqual({ kind: 'conflict', request: approved.kind === 'applied' && approved.request });
+      expect((await store.listAudit({ requestId: request.id })).map((entry) => entry.kind)).toEqual(['requested', 'approved']);
+    });
+
+    it('records the group id and failure reason, and clears the reason on retry', async () => {
+      const { request } = await store.createRequest(newRequest('Sales'));
+      const at = '2026-01-01T10:02:00.000Z';
+      await store.transitionRequest(request.id, { state: 'pending' }, approval(bob, at));
+      await store.transitionRequest(request.id, { state: 'approved' }, { to: 'provisioning', at });
+      const failed = await store.transitionRequest(request.id, { state: 'provisioning' }, { to: 'failed', at, failureReason: 'Graph 503' });
+      expect(failed).toMatchObject({ request: { state: 'failed', failureReason: 'Graph 503' } });
+      const retried = await store.transitionRequest(request.id, { state: 'failed' }, { to: 'provisioning', at, failureReason: null });
+      expect(retried.kind === 'applied' && retried.request.failureReason).toBeUndefined();
+      const done = await store.transitionRequest(request.id, { state: 'provisioning' }, { to: 'provisioned', at, groupId: 'g-1' });
+      expect(done).toMatchObject({ kind: 'applied', request: { state: 'provisioned', groupId: 'g-1', version: 6 } });
+    });
+
+    it('refuses to retry into an active state when another request now holds the policy', async () => {
+      const { request } = await store.createRequest(newRequest('Sales'));
+      const at = '2026-01-01T10:02:00.000Z';
+      await store.transitionRequest(request.id, { state: 'pending' }, approval(bob, at));
+      await store.transitionRequest(request.id, { state: 'approved' }, { to: 'provisioning', at });
+      await store.transitionRequest(request.id, { state: 'provisioning' }, { to: 'failed', at, failureReason: 'x' });
+      const newer = await store.createRequest(newRequest('Sales'));
+      const retry = await store.transitionRequest(request.id, { state: 'failed' }, { to: 'provisioning', at });
+      expect(retry).toEqual({ kind: 'activeRequestExists', request: newer.request });
+      expect((await store.getRequest(request.id))?.state).toBe('failed');
+    });
+
+    it('decides exactly once among 100 concurrent decisions; the losers get the winner', async () => {
+      const { request } = await store.createRequest(newRequest('Sales'));
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, index) => {
+          const by = { aadObjectId: `approver-${index}`, name: `Approver ${index}` };
+          const at = `2026-01-01T10:${String(index % 60).padStart(2, '0')}:00.000Z`;
+          const change = index % 2 === 0 ? approval(by, at) : { to: 'rejected' as const, at, decision: { kind: 'rejected' as const, by, at } };
+          return store.transitionRequest(request.id, { state: 'pending', version: 1 }, change, { kind: change.to, at, actor: by, requestId: request.id });
+        }),
+      );
+      const applied = results.filter((result) => result.kind === 'applied');
+      expect(applied).toHaveLength(1);
+      const winner = applied[0]?.kind === 'applied' ? applied[0].request : undefined;
+      for (const result of results.filter((r) => r.kind !== 'applied')) expect(result).toEqual({ kind: 'conflict', request: winner });
+      expect((await store.listAudit({ requestId: request.id })).filter((entry) => entry.kind !== 'requested')).toHaveLength(1);
+    });
+
+    it('reports unknown and malformed ids as not found', async () => {
+      expect(await store.getRequest('REQ-999')).toBeUndefined();
+      expect(await store.getRequest('nonsense')).toBeUndefined();
+      expect(await store.transitionRequest('REQ-999', { state: 'pending' }, { to: 'cancelled', at: 'x' })).toEqual({ kind: 'notFound' });
+      expect(await store.transitionRequest('DROP TABLE', { state: 'pending' }, { to: 'cancelled', at: 'x' })).toEqual({ kind: 'notFound' });
+    });
+
+    it('lists by state (oldest first), by requester (newest first) and the latest per policy', async () => {
+      await store.createRequest(newRequest('Sales'));
+      await store.createRequest(newRequest('Finance', { requester: bob }));
+      await store.createRequest(newRequest('Legal'));
+      await store.transitionRequest('REQ-1', { state: 'pending' }, { to: 'cancelled', at: 'x' });
+      await store.createRequest(newRequest('Sales'));
+      expect((await store.listRequestsInStates(['pending'])).map((r) => r.id)).toEqual(['REQ-2', 'REQ-3', 'REQ-4']);
+      expect((await store.listRequestsInStates([])).length).toBe(0);
+      expect((await store.listRequestsByRequester(alice.aadObjectId)).map((r) => r.id)).toEqual(['REQ-4', 'REQ-3', 'REQ-1']);
+      expect((await store.latestRequestForPolicy('sales'))?.id).toBe('REQ-4');
+      expect(await store.latestRequestForPolicy('unknown')).toBeUndefined();
+    });
+  });
+
+  describe('policy → group map', () => {
+    it('records a group once and returns the existing record to a second writer', async () => {
+      const first = await store.recordGroup(groupRecord('Sales', 'group-1'));
+      const second = await store.recordGroup({ ...groupRecord('Sales', 'group-2'), createdBy: alice });
+      expect(second).toEqual(first);
+      expect(await store.findGroup('sales')).toEqual(first);
+      expect(await store.findGroup('finance')).toBeUndefined();
+    });
+
+    it('pages groups by policy name with a total', async () => {
+      for (const [name, id] of [['Sales', 'g1'], ['Audit', 'g2'], ['Marketing', 'g3']] as const) {
+        await store.recordGroup(groupRecord(name, id));
+      }
+      const page = await store.listGroups(1, 1);
+      expect(page).toMatchObject({ total: 3, offset: 1, items: [{ policyName: 'Marketing' }] });
+    });
+  });
+
+  describe('audit log', () => {
+    it('is append-only in the database itself', async () => {
+      await store.appendAudit({ kind: 'denied', at: '2026-01-01T10:00:00.000Z', actor: alice, detail: 'not an approver' });
+      await expect(harness.raw("UPDATE audit_log SET detail = 'nothing happened'")).rejects.toThrow(/append-only/);
+      await expect(harness.raw('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+      expect(await store.listAudit()).toHaveLength(1);
+    });
+
+    it('exports CSV with quoting and defuses spreadsheet formulas', async () => {
+      await store.appendAudit({ kind: 'graphCall', at: '2026-01-01T10:00:00.000Z', requestId: 'REQ-1', graphRequestId: 'rid-1' });
+      await store.appendAudit({ kind: 'rejected', at: '2026-01-01T10:01:00.000Z', actor: { aadObjectId: 'b', name: 'Bob, "the" approver' }, detail: '=HYPERLINK("x")\nline 2' });
+      const csv = await store.exportAuditCsv();
+      expect(csv).toBe(
+        'sequence,at,kind,requestId,policyKey,actorId,actorName,graphRequestId,detail\r\n' +
+          '1,2026-01-01T10:00:00.000Z,graphCall,REQ-1,,,,rid-1,\r\n' +
+          `2,2026-01-01T10:01:00.000Z,rejected,,,b,"Bob, ""the"" approver",,"'=HYPERLINK(""x"")\nline 2"\r\n`,
+      );
+      expect((await store.exportAuditCsv({ requestId: 'REQ-1' })).split('\r\n')).toHaveLength(3);
+    });
+  });
+
+  describe('conversations', () => {
+    it('keeps the latest personal conversation per user, the approvals channel and every approval card', async () => {
+      await store.savePersonalConversation(alice.aadObjectId, { conversation: { id: 'old', isGroup: false, conversationType: 'personal', name: '' } });
+      await store.savePersonalConversation(alice.aadObjectId, { serviceUrl: 'http://127.0.0.1:1/', conversation: { id: 'new', isGroup: false, conversationType: 'personal', name: '' } });
+      expect(await store.getPersonalConversation(alice.aadObjectId)).toMatchObject({ conversation: { id: 'new' } });
+      expect(await store.getPersonalConversation(bob.aadObjectId)).toBeUndefined();
+
+      expect(await store.getApprovalsChannel()).toBeUndefined();
+      await store.setApprovalsChannel({ channelId: 'msteams', conversation: { id: 'c1', isGroup: true, conversationType: 'channel', name: '' } }, alice.aadObjectId);
+      await store.setApprovalsChannel({ channelId: 'msteams', conversation: { id: 'c2', isGroup: true, conversationType: 'channel', name: '' } }, bob.aadObjectId);
+      expect(await store.getApprovalsChannel()).toMatchObject({ conversation: { id: 'c2' } });
+
+      await store.recordApprovalCard({ requestId: 'REQ-1', activityId: 'a1', conversation: { conversation: { id: 'c2', isGroup: true, conversationType: 'channel', name: '' } } });
+      await store.recordApprovalCard({ requestId: 'REQ-1', activityId: 'a2', conversation: { conversation: { id: 'p1', isGroup: false, conversationType: 'personal', name: '' } } });
+      await store.recordApprovalCard({ requestId: 'REQ-2', activityId: 'a3', conversation: {} });
+      expect((await store.listApprovalCards('REQ-1')).map((card) => card.activityId)).toEqual(['a1', 'a2']);
+    });
+  });
+
+  describe('botbuilder Storage', () => {
+    it('reads back what was written with a fresh eTag and omits missing keys', async () => {
+      await store.botStorage.write({ a: { count: 1 } });
+      const items = await store.botStorage.read(['a', 'missing']);
+      expect(Object.keys(items)).toEqual(['a']);
+      expect(items['a']).toEqual({ count: 1, eTag: expect.any(String) });
+    });
+
+    it('honours eTags: current wins, stale is refused, "*" and none always win', async () => {
+      await store.botStorage.write({ a: { count: 1 } });
+      const first = (await store.botStorage.read(['a']))['a'];
+      await store.botStorage.write({ a: { ...first, count: 2 } });
+      await expect(store.botStorage.write({ a: { ...first, count: 3 } })).rejects.toThrow(/eTag conflict/);
+      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ count: 2 });
+      await store.botStorage.write({ a: { count: 4, eTag: '*' } });
+      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ count: 4 });
+      await store.botStorage.write({ a: { count: 5 } });
+      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ count: 5 });
+    });
+
+    it('writes an item that no longer exists even with an old eTag, as MemoryStorage does', async () => {
+      await store.botStorage.write({ a: { count: 1 } });
+      const first = (await store.botStorage.read(['a']))['a'];
+      await store.botStorage.delete(['a', 'never-existed']);
+      expect(await store.botStorage.read(['a'])).toEqual({});
+      await store.botStorage.write({ a: { ...first, count: 2 } });
+      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ count: 2 });
+    });
+
+    it('writes several items atomically: one conflict writes none', async () => {
+      await store.botStorage.write({ a: { v: 1 }, b: { v: 1 } });
+      await expect(store.botStorage.write({ a: { v: 2 }, b: { v: 2, eTag: 'stale' } })).rejects.toThrow(/"b" due to eTag conflict/);
+      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ v: 1 });
+    });
+
+    it('lets exactly one of two writers holding the same eTag win', async () => {
+      await store.botStorage.write({ a: { v: 0 } });
+      const item = (await store.botStorage.read(['a']))['a'];
+      const outcomes = await Promise.allSettled([1, 2].map((v) => store.botStorage.write({ a: { ...item, v } })));
+      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    });
+  });
+
+  describe('durability and start-up checks', () => {
+    it('keeps everything across a restart and reports ready', async () => {
+      await store.createRequest(newRequest('Sales'));
+      await store.botStorage.write({ state: { step: 2 } });
+      await store.close();
+      const reopened = await stores.open(harness);
+      await expect(reopened.ping()).resolves.toBeUndefined();
+      expect((await reopened.getRequest('REQ-1'))?.policyName).toBe('Sales');
+      expect((await reopened.botStorage.read(['state']))['state']).toMatchObject({ step: 2 });
+      expect((await reopened.createRequest(newRequest('Finance'))).request.id).toBe('REQ-2');
+    });
+
+    it('fails ping once closed', async () => {
+      await store.close();
+      await expect(store.ping()).rejects.toThrow();
+    });
+
+    it('refuses to start on a request row with an unknown state, naming the row', async () => {
+      await store.createRequest(newRequest('Sales'));
+      await store.close();
+      await harness.raw("UPDATE requests SET state = 'archived' WHERE seq = 1");
+      const failure = harness.open();
+      await expect(failure).rejects.toThrow(StoreIntegrityError);
+      await expect(failure).rejects.toThrow(/requests row seq=1: state: .*'archived'/);
+    });
+
+    it('refuses to start on a malformed JSON column, naming the key', async () => {
+      await store.botStorage.write({ 'conv/1': { a: 1 } });
+      await store.close();
+      await harness.raw("UPDATE bot_storage SET document = '{not json' WHERE key = 'conv/1'");
+      await expect(harness.open()).rejects.toThrow(/bot_storage\.document of conv\/1: .*not valid JSON/);
+    });
+
+    it('refuses a schema newer than this build', async () => {
+      await store.close();
+      await harness.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', 'x')");
+      await expect(harness.open()).rejects.toThrow(/schema is at version 99, newer than this build supports/);
+    });
+  });
+}
+
+/** A database that has tables but is not ours is refused before anything is written to it. */
+export async function expectForeignDatabaseRefused(harness: StoreHarness): Promise<void> {
+  await harness.raw('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)');
+  await expect(harness.open()).rejects.toThrow(/not an autopilot-device-group-bot store: it has tables \(customers\)/);
+}

@@ -1,0 +1,96 @@
+/**
+ * Fresh databases for the store tests: a temporary SQLite file, or a fresh PostgreSQL schema per store
+ * (TEST_DATABASE_URL), dropped afterwards, so runs never see each other's rows.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
+import { openStore, type Store, type StoreOptions } from '../../../src/store';
+
+export interface StoreHarness {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly options: StoreOptions;
+  /** Opens (again) the same database. */
+  open(): Promise<Store>;
+  /** Runs SQL behind the store's back, with CHECK constraints off: how corrupt or foreign rows get in. */
+  raw(sql: string): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
+
+export function sqliteHarness(): StoreHarness {
+  const dir = mkdtempSync(join(tmpdir(), 'adgb-store-'));
+  const options: StoreOptions = { kind: 'sqlite', path: join(dir, 'nested', 'adgb.sqlite') };
+  return {
+    dialect: 'sqlite',
+    options,
+    open: () => openStore(options),
+    async raw(sql) {
+      mkdirSync(dirname(options.path), { recursive: true });
+      const db = new Database(options.path);
+      try {
+        db.pragma('ignore_check_constraints = ON');
+        db.exec(sql);
+      } finally {
+        db.close();
+      }
+    },
+    async dispose() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function postgresHarness(url: string): StoreHarness {
+  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const options: StoreOptions = { kind: 'postgres', url, schema, poolSize: 20 };
+  async function withClient(work: (client: Client) => Promise<void>): Promise<void> {
+    const client = new Client({ connectionString: url, options: `-c search_path=${schema}` });
+    await client.connect();
+    try {
+      await work(client);
+    } finally {
+      await client.end();
+    }
+  }
+  return {
+    dialect: 'postgres',
+    options,
+    open: () => openStore(options),
+    async raw(sql) {
+      await withClient(async (client) => {
+        // PostgreSQL cannot switch CHECKs off per session: drop the named ones (this schema is throw-away).
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+        await client.query(
+          'ALTER TABLE IF EXISTS requests DROP CONSTRAINT IF EXISTS requests_state_check; ' +
+            'ALTER TABLE IF EXISTS audit_log DROP CONSTRAINT IF EXISTS audit_log_kind_check',
+        );
+        await client.query(sql);
+      });
+    },
+    async dispose() {
+      await withClient(async (client) => {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      });
+    },
+  };
+}
+
+/** Every store a suite opened, closed once at the end (a test that fails midway still cleans up). */
+export function trackStores(): { open(harness: StoreHarness): Promise<Store>; closeAll(): Promise<void> } {
+  const open: Store[] = [];
+  return {
+    async open(harness) {
+      const store = await harness.open();
+      open.push(store);
+      return store;
+    },
+    async closeAll() {
+      await Promise.all(open.splice(0).map((store) => store.close().catch(() => undefined)));
+    },
+  };
+}
