@@ -1,0 +1,97 @@
+/**
+ * A small honest ProvisioningService double: it creates "groups" idempotently by uniqueName (like Graph's
+ * `PATCH /groups(uniqueName=…)` with create-if-missing), records them in the real store's registry, and can
+ * be told to fail or to wait, so tests can see the background work and failures.
+ */
+import type { Actor } from '../../../src/domain/actor';
+import type { Scenario } from '../../../src/domain/scenario';
+import type {
+  DriftReport,
+  EnsureGroupResult,
+  GroupNames,
+  PolicyGroupRegistry,
+  ProvisioningService,
+} from '../../../src/provisioning/types';
+import { policyKeyOf } from '../../../src/domain/policy';
+
+export interface FakeProvisioning extends ProvisioningService {
+  /** uniqueName → group id: what "Entra" holds. */
+  readonly groups: Map<string, string>;
+  readonly ensureCalls: { policyName: string; actor: Actor }[];
+  /** The next `count` ensureGroup calls throw this error. */
+  failNext(count: number, error: Error): void;
+  /** ensureGroup waits until `release()` is called. */
+  hold(): { release(): void };
+  driftFindings: DriftReport['findings'];
+}
+
+export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () => Date = () => new Date()): FakeProvisioning {
+  const groups = new Map<string, string>();
+  const ensureCalls: { policyName: string; actor: Actor }[] = [];
+  const failures: Error[] = [];
+  let gate: Promise<void> = Promise.resolve();
+  let requestCounter = 0;
+
+  function previewNames(policyName: string, scenario: Scenario): GroupNames {
+    if (/forbidden/i.test(policyName)) throw new Error('The policy name contains a blocked word: "forbidden".');
+    const slug = policyKeyOf(policyName).replace(/[^a-z0-9]+/g, '-');
+    return { displayName: `Autopilot DP · ${policyName} · ${scenario}`, mailNickname: `apdp-${slug}`, uniqueName: `autopilot-dp-${slug}` };
+  }
+
+  const service: FakeProvisioning = {
+    groups,
+    ensureCalls,
+    driftFindings: [],
+    failNext(count, error) {
+      for (let i = 0; i < count; i++) failures.push(error);
+    },
+    hold() {
+      let release = (): void => undefined;
+      gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return { release: () => release() };
+    },
+    previewNames,
+    async ensureGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<EnsureGroupResult> {
+      ensureCalls.push({ policyName, actor });
+      await gate;
+      const failure = failures.shift();
+      if (failure) throw failure;
+      const names = previewNames(policyName, scenario);
+      const graphRequestIds = [`graph-${++requestCounter}`];
+      const existing = groups.get(names.uniqueName);
+      const groupId = existing ?? `group-${groups.size + 1}`;
+      groups.set(names.uniqueName, groupId);
+      const group = await registry.recordGroup({
+        ...names,
+        policyKey: policyKeyOf(policyName),
+        policyName,
+        scenario,
+        groupId,
+        createdAt: clock().toISOString(),
+        createdBy: actor,
+      });
+      return { group, created: existing === undefined, graphRequestIds };
+    },
+    async checkGroup(policyName: string, options?: { readonly repairOwner?: boolean }): Promise<DriftReport> {
+      const group = await registry.findGroup(policyKeyOf(policyName));
+      const findings = options?.repairOwner ? service.driftFindings.filter((f) => f.code !== 'firstPartyAppNotAnOwner') : service.driftFindings;
+      return {
+        policyKey: policyKeyOf(policyName),
+        ...(group && { group }),
+        healthy: findings.length === 0,
+        findings,
+        ownerRepaired: options?.repairOwner === true && findings.length !== service.driftFindings.length,
+        graphRequestIds: ['graph-check-1'],
+      };
+    },
+    async bindToPolicy() {
+      return { outcome: 'policyNotFound', message: 'not used by these tests' };
+    },
+    async ownerServicePrincipalId() {
+      return 'owner-sp';
+    },
+  };
+  return service;
+}
