@@ -59,7 +59,7 @@ async function ensureSchema(url: string, schema: string): Promise<void> {
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === UNIQUE_VIOLATION;
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === UNIQUE_VIOLATION;
 }
 
 function sessionOf(client: Pool | PoolClient): SqlSession {

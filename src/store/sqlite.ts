@@ -48,8 +48,11 @@ function configure(db: Database.Database, file: string): void {
   }
 }
 
+// Structural, not `instanceof`: the native module's SqliteError may come from another realm (jest, vm).
 function sqliteCode(error: unknown): string | undefined {
-  return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
 }
 
 // The store writes PostgreSQL placeholders ($1); SQLite spells numbered parameters ?1, which

@@ -35,6 +35,9 @@ export function sqliteHarness(): StoreHarness {
       try {
         db.pragma('ignore_check_constraints = ON');
         db.exec(sql);
+      } catch (error) {
+        // The native module's SqliteError can belong to another jest realm: rethrow as this realm's Error.
+        throw new Error(typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error));
       } finally {
         db.close();
       }
