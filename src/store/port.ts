@@ -6,9 +6,8 @@
  */
 import type { Storage } from 'botbuilder';
 import type { Actor } from '../domain/actor';
-import type { Scenario } from '../domain/scenario';
 import type { ConversationStore } from '../bot/ports';
-import type { GroupNames, PolicyGroupRecord, PolicyGroupRegistry } from '../provisioning/types';
+import type { PolicyGroupRecord, PolicyGroupRegistry } from '../provisioning/types';
 import type { Decision, GroupRequest, Page, RequestState } from '../requests/types';
 
 export const AUDIT_KINDS = [
@@ -47,16 +46,11 @@ export interface AuditFilter {
   readonly policyKey?: string;
 }
 
-export interface NewRequestRecord {
-  readonly policyKey: string;
-  readonly policyName: string;
-  readonly scenario: Scenario;
-  readonly names: GroupNames;
-  readonly ticket?: string;
-  readonly justification?: string;
-  readonly requester: Actor;
-  readonly createdAt: string;
-}
+/** What a new request is made of; the store adds the id, state, version and update time. */
+export type NewRequestRecord = Pick<
+  GroupRequest,
+  'policyKey' | 'policyName' | 'scenario' | 'names' | 'ticket' | 'justification' | 'requester' | 'createdAt'
+>;
 
 export type CreateRequestResult =
   | { readonly kind: 'created'; readonly request: GroupRequest }

@@ -16,14 +16,19 @@ const sequence = z.coerce.number().int().positive();
 const text = z.string();
 const optionalText = z.string().nullable().transform((value) => value ?? undefined);
 
-const requestRow = z.object({
-  seq: sequence,
+// The policy and its group names: the same columns in `requests` and `policy_groups`.
+const policyColumns = {
   policy_key: text,
   policy_name: text,
   scenario: z.enum(SCENARIOS),
   display_name: text,
   mail_nickname: text,
   unique_name: text,
+};
+
+const requestRow = z.object({
+  seq: sequence,
+  ...policyColumns,
   ticket: optionalText,
   justification: optionalText,
   requester_id: text,
@@ -42,12 +47,7 @@ const requestRow = z.object({
 });
 
 const policyGroupRow = z.object({
-  policy_key: text,
-  policy_name: text,
-  scenario: z.enum(SCENARIOS),
-  display_name: text,
-  mail_nickname: text,
-  unique_name: text,
+  ...policyColumns,
   group_id: text,
   created_at: text,
   created_by_id: text,
