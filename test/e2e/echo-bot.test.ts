@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { BrowserRequestGuard, launchChromium } from './support/browser';
-import { startEchoBot, type RunningEchoBot } from './support/echo-bot';
+import { ECHO_CARD_VERB, ECHO_UNNAMED_USER, echoResultCard, startEchoBot, type RunningEchoBot } from './support/echo-bot';
 import { createViolationsFile, onlyLoopbackInterfaces, readViolations } from './support/network';
 import { playgroundConfig, startPlayground, writePlaygroundConfig, type PlaygroundUser } from './support/playground';
 import { PlaygroundPage } from './support/playground-page';
@@ -126,6 +126,18 @@ describe('the Playground harness, against an echo bot', () => {
     const updated = await arno.waitForCard('Received arno / red from Arno Approver');
     await arno.screenshot('channel-card-updated');
     expect(await updated.textContent()).toContain('from Arno Approver');
+  });
+
+  it('sends a custom activity as the instance\'s own user and reads the invoke answer', async () => {
+    await arno.openConversation('Personal Chat');
+    const invokesBefore = bot!.invokesFrom().length;
+    const answer = await arno.sendCustomInvoke('adaptiveCard/action', {
+      action: { type: 'Action.Execute', verb: ECHO_CARD_VERB, data: { nickname: 'mocked', colour: 'blue' } },
+    });
+
+    await arno.screenshot('custom-invoke');
+    expect(answer).toMatchObject({ statusCode: 200, value: echoResultCard('mocked', 'blue', ECHO_UNNAMED_USER) });
+    expect(bot!.invokesFrom().slice(invokesBefore)).toEqual([ROSTER[1]!.aadObjectId]);
   });
 
   it('made no attempt to reach beyond loopback', () => {

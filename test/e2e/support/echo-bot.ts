@@ -18,6 +18,8 @@ import { z } from 'zod';
  */
 
 export const ECHO_CARD_VERB = 'echoSubmit';
+/** Shown for a user the activity does not name (custom activities carry only ids). */
+export const ECHO_UNNAMED_USER = '?';
 
 const submittedData = z.object({
   nickname: z.string().default(''),
@@ -57,6 +59,9 @@ export function echoResultCard(nickname: string, colour: string, userName: strin
 }
 
 class EchoBot extends ActivityHandler {
+  /** Entra object ids of everyone whose card action reached the bot, in order. */
+  readonly invokers: string[] = [];
+
   constructor() {
     super();
     this.onMessage(async (context, next) => {
@@ -78,12 +83,13 @@ class EchoBot extends ActivityHandler {
       return { status: 400 };
     }
     const data = submittedData.parse(value.data.action.data);
+    this.invokers.push(context.activity.from.aadObjectId ?? '');
     return {
       status: 200,
       body: {
         statusCode: 200,
         type: 'application/vnd.microsoft.card.adaptive',
-        value: echoResultCard(data.nickname, data.colour, context.activity.from.name ?? '?'),
+        value: echoResultCard(data.nickname, data.colour, context.activity.from.name ?? ECHO_UNNAMED_USER),
       },
     };
   }
@@ -91,6 +97,7 @@ class EchoBot extends ActivityHandler {
 
 export interface RunningEchoBot {
   readonly endpoint: string;
+  invokesFrom(): readonly string[];
   stop(): Promise<void>;
 }
 
@@ -110,6 +117,7 @@ export async function startEchoBot(): Promise<RunningEchoBot> {
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}/api/messages`,
+    invokesFrom: () => [...bot.invokers],
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

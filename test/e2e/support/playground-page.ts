@@ -117,6 +117,33 @@ export class PlaygroundPage {
     await card.getByRole('button', { name: title, exact: true }).click();
   }
 
+  /**
+   * Sends an invoke through the Playground's "Mock an Activity → Custom activity" dialog in the open
+   * conversation, and returns the bot's answer as the log panel's Response tab shows it (such an invoke
+   * has no card in the chat pane to show its answer in). The client's template supplies who and where (its
+   * current user, this conversation, its connector); our fields are appended after it, and since the last
+   * of duplicate JSON keys wins they replace only the template's placeholder type.
+   */
+  async sendCustomInvoke(name: string, value: unknown): Promise<unknown> {
+    const invokeLogEntries = this.page.getByText(/^invoke \d{3}$/);
+    const before = await invokeLogEntries.count();
+    await this.page.getByRole('button', { name: 'Mock an Activity' }).click();
+    await this.page.getByRole('menuitem', { name: 'Custom activity' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Custom activity' });
+    await dialog.locator('.monaco-editor').click();
+    await this.page.keyboard.press('Control+End');
+    await this.page.keyboard.press('Backspace'); // the template's closing brace
+    await this.page.keyboard.insertText(`, ${JSON.stringify({ type: 'invoke', name, value }).slice(1)}`);
+    await dialog.getByRole('button', { name: 'Send activity' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await invokeLogEntries.nth(before).click();
+    await this.page.getByRole('tab', { name: 'Response' }).click();
+    const details = this.page.getByRole('tablist').locator('xpath=../following-sibling::div[@contenteditable][1]');
+    await details.filter({ hasText: '{' }).waitFor();
+    return JSON.parse(await details.innerText()) as unknown;
+  }
+
   /** Saves `<dir>/<person>-<nn>-<step>.png` and returns its path. */
   async screenshot(step: string): Promise<string> {
     this.screenshotCount += 1;
