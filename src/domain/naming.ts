@@ -1,0 +1,144 @@
+/**
+ * The names a policy's device group gets. Pure: the same policy and scenario always give the same names,
+ * so a retry after a crash upserts the very same group.
+ */
+import { createHash } from 'node:crypto';
+import type { GroupNames } from '../provisioning/types';
+import { policyKeyOf, type PolicyName } from './policy';
+import type { Scenario } from './scenario';
+
+export const DISPLAY_NAME_MAX_LENGTH = 256;
+export const MAIL_NICKNAME_MAX_LENGTH = 64;
+export const DEFAULT_DISPLAY_NAME_TEMPLATE = 'Autopilot DP · {policy} · {scenario}';
+/** Fixed text of a template; keeps room for the policy name inside Entra's 256-character limit. */
+export const TEMPLATE_MAX_FIXED_LENGTH = 100;
+export const UNIQUE_NAME_PREFIX = 'autopilot-dp-';
+
+const SCENARIO_SHORT_LABEL: Readonly<Record<Scenario, string>> = {
+  userDriven: 'User-driven',
+  automatic: 'Automatic',
+};
+const PLACEHOLDERS = ['{policy}', '{scenario}'] as const;
+const MAIL_NICKNAME_PREFIX = 'adp-';
+const MAIL_NICKNAME_HASH_LENGTH = 8;
+// 128 bits of the key's SHA-256: collisions are out of reach, and the name stays short and plain ASCII.
+const UNIQUE_NAME_HASH_LENGTH = 32;
+
+export interface GroupNamingOptions {
+  /** Display-name template with `{policy}` (required, once) and optionally `{scenario}` (at most once). */
+  readonly template?: string;
+  /** Words or phrases refused in policy names (matched case-insensitively on whole words). */
+  readonly blockedWords?: readonly string[];
+}
+
+export type NamingErrorCode = 'invalidPolicyName' | 'invalidTemplate' | 'blockedWord' | 'tooLong';
+
+export type GroupNamesResult =
+  | { readonly ok: true; readonly value: GroupNames }
+  | { readonly ok: false; readonly code: NamingErrorCode; readonly reason: string };
+
+/** Thrown where a refusal must interrupt (e.g. `ProvisioningService.previewNames`). */
+export class NamingError extends Error {
+  override readonly name = 'NamingError';
+  constructor(
+    readonly code: NamingErrorCode,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export function groupNamesFor(
+  policy: PolicyName,
+  scenario: Scenario,
+  options: GroupNamingOptions = {},
+): GroupNamesResult {
+  const template = options.template ?? DEFAULT_DISPLAY_NAME_TEMPLATE;
+  const templateProblem = templateProblemOf(template);
+  if (templateProblem) return { ok: false, code: 'invalidTemplate', reason: templateProblem };
+
+  const blocked = findBlockedWord(policy.name, options.blockedWords ?? []);
+  if (blocked !== undefined) {
+    return {
+      ok: false,
+      code: 'blockedWord',
+      reason: `The policy name contains "${blocked}", which is not allowed in group names here. Choose another name.`,
+    };
+  }
+
+  const displayName = template
+    .replace('{policy}', () => policy.name)
+    .replace('{scenario}', () => SCENARIO_SHORT_LABEL[scenario]);
+  if (displayName.length > DISPLAY_NAME_MAX_LENGTH) {
+    return {
+      ok: false,
+      code: 'tooLong',
+      reason: `The group name would be longer than Entra's ${DISPLAY_NAME_MAX_LENGTH} characters; shorten the policy name.`,
+    };
+  }
+  const keyHash = sha256Hex(policy.key);
+  return {
+    ok: true,
+    value: {
+      displayName,
+      mailNickname: mailNicknameFor(policy.name, keyHash),
+      uniqueName: UNIQUE_NAME_PREFIX + keyHash.slice(0, UNIQUE_NAME_HASH_LENGTH),
+    },
+  };
+}
+
+/** Why a display-name template is unusable, or undefined when it is fine. */
+export function templateProblemOf(template: string): string | undefined {
+  const policyCount = template.split('{policy}').length - 1;
+  if (policyCount !== 1) return 'The group-name template must contain {policy} exactly once.';
+  if (template.split('{scenario}').length - 1 > 1) {
+    return 'The group-name template may contain {scenario} at most once.';
+  }
+  const fixed = PLACEHOLDERS.reduce((rest, placeholder) => rest.replace(placeholder, ''), template);
+  if (/[{}]/u.test(fixed)) return 'The group-name template may only use the placeholders {policy} and {scenario}.';
+  if (/[\p{Cc}\p{Cf}]/u.test(fixed)) return 'The group-name template contains control or invisible characters.';
+  if (fixed.length > TEMPLATE_MAX_FIXED_LENGTH) {
+    return `The group-name template's fixed text is longer than ${TEMPLATE_MAX_FIXED_LENGTH} characters.`;
+  }
+  return undefined;
+}
+
+/** The first blocked entry found in the name as a whole word (or run of words), in its configured spelling. */
+function findBlockedWord(name: string, blockedWords: readonly string[]): string | undefined {
+  const nameWords = wordsOf(name);
+  return blockedWords.find((entry) => {
+    const entryWords = wordsOf(entry);
+    if (entryWords.length === 0) return false;
+    return nameWords.some((_, start) => entryWords.every((word, offset) => nameWords[start + offset] === word));
+  });
+}
+
+function wordsOf(text: string): string[] {
+  return policyKeyOf(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0);
+}
+
+/**
+ * `adp-<ascii slug>-<hash>`: readable where the name has Latin letters, unique enough thanks to the hash,
+ * and only characters Entra allows (ASCII letters, digits, `-`; none of `@ ( ) \ [ ] " ; : < > ,` or space).
+ */
+function mailNicknameFor(name: string, keyHash: string): string {
+  const hash = keyHash.slice(0, MAIL_NICKNAME_HASH_LENGTH);
+  const room = MAIL_NICKNAME_MAX_LENGTH - MAIL_NICKNAME_PREFIX.length - hash.length - 1;
+  const slug = asciiSlug(name).slice(0, room).replace(/-+$/u, '');
+  return slug.length > 0 ? `${MAIL_NICKNAME_PREFIX}${slug}-${hash}` : `${MAIL_NICKNAME_PREFIX}${hash}`;
+}
+
+function asciiSlug(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/gu, '-')
+    .replace(/^-+|-+$/gu, '');
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}

@@ -1,0 +1,418 @@
+/**
+ * The directory port over Microsoft Graph, through @microsoft/microsoft-graph-client and @azure/identity.
+ *
+ * Middleware chain: ScopedBearerTokenHandler → the library's RetryHandler (429 honouring Retry-After, 503/504
+ * with its exponential backoff and jitter, bounded here in count and total time) → AttemptObserver →
+ * HTTPMessageHandler. Every logical call carries one GUID `client-request-id` (kept across its retries);
+ * Graph's `request-id` is returned on results and errors.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  Client,
+  HTTPMessageHandler,
+  ResponseType,
+  RetryHandler,
+  RetryHandlerOptions,
+  type GraphRequest,
+} from '@microsoft/microsoft-graph-client';
+import type { z } from 'zod';
+import { tokenSourceFor, GRAPH_SCOPE, type GraphCredentialConfig } from './graphCredential';
+import { GraphError } from './graphError';
+import { AttemptObserver, ScopedBearerTokenHandler, type GraphAttempt } from './graphMiddleware';
+import {
+  checkMemberGroupsSchema,
+  collectionSchema,
+  configurationPolicySchema,
+  directoryObjectSchema,
+  graphErrorBodySchema,
+  groupSchema,
+  membershipTargetResultSchema,
+  servicePrincipalSchema,
+  shortODataType,
+} from './graphSchemas';
+import type {
+  DevicePreparationPolicy,
+  Directory,
+  DirectoryGroup,
+  DirectoryObjectRef,
+  MembershipTargetResult,
+  Traced,
+  UpsertOutcome,
+} from './directory';
+
+export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
+
+export interface GraphRetryOptions {
+  /** Retries of one call on 429/503/504 (the library allows at most 10). Default 5. */
+  readonly maxRetries?: number;
+  /** Base delay in seconds for 503/504 without Retry-After (the library adds up to 1 s of jitter). Default 1. */
+  readonly delaySeconds?: number;
+  /** No retry is started that would end later than this after the call began. Default 120 000 ms. */
+  readonly maxRetryTimeMs?: number;
+  /** Reads right after a write that may 404 while the new object replicates. Default 5 attempts, 500 ms apart. */
+  readonly replicationReadAttempts?: number;
+  readonly replicationReadDelayMs?: number;
+}
+
+export interface GraphDirectoryOptions {
+  /** Graph's origin; the sandbox emulator's URL (plain http allowed on loopback only). */
+  readonly baseUrl?: string;
+  readonly credential: GraphCredentialConfig;
+  /** Token scope; defaults to Graph's `.default`. */
+  readonly scope?: string;
+  readonly retry?: GraphRetryOptions;
+  /** Called for every HTTP attempt, retries included (for logs and benchmarks). */
+  readonly onRequest?: (attempt: GraphAttempt) => void;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Version = 'v1.0' | 'beta';
+
+interface CallOptions {
+  readonly version?: Version;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+interface GraphResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly requestId: string;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+const NOT_FOUND = 404;
+const ALREADY_EXISTS_MESSAGE = /already exist/i;
+const DEFAULT_RETRY: Required<GraphRetryOptions> = {
+  maxRetries: 5,
+  delaySeconds: 1,
+  maxRetryTimeMs: 120_000,
+  replicationReadAttempts: 5,
+  replicationReadDelayMs: 500,
+};
+
+/** Double every single quote, as OData string literals require; the caller URL-encodes the result. */
+export function odataStringLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+export function createGraphDirectory(options: GraphDirectoryOptions): Directory {
+  const base = validatedBaseUrl(options.baseUrl ?? GRAPH_BASE_URL);
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const token = tokenSourceFor(options.credential, options.scope ?? GRAPH_SCOPE);
+  const client = Client.initWithMiddleware({
+    baseUrl: base.origin,
+    defaultVersion: 'v1.0',
+    fetchOptions: { redirect: 'error' },
+    middleware: [
+      new ScopedBearerTokenHandler(base.origin, token),
+      new RetryHandler(new RetryHandlerOptions(retry.delaySeconds, retry.maxRetries)),
+      new AttemptObserver(options.onRequest ?? (() => undefined)),
+      new HTTPMessageHandler(),
+    ],
+  });
+
+  async function call(method: Method, path: string, init: CallOptions = {}): Promise<GraphResponse> {
+    const clientRequestId = randomUUID();
+    let request = client
+      .api(path)
+      .version(init.version ?? 'v1.0')
+      .header('client-request-id', clientRequestId)
+      .responseType(ResponseType.RAW)
+      .middlewareOptions([boundedRetryOptions(retry, Date.now())]);
+    for (const [name, value] of Object.entries(init.headers ?? {})) request = request.header(name, value);
+
+    let response: Response;
+    try {
+      response = await send(request, method, init.body);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new GraphError({ status: 0, code: 'NetworkError', message: `Graph could not be reached: ${message}`, clientRequestId });
+    }
+    const requestId = response.headers.get('request-id') ?? '';
+    const body = await jsonBody(response, clientRequestId, requestId);
+    if (!response.ok) throw errorFrom(response.status, body, requestId, clientRequestId);
+    return { status: response.status, body, requestId };
+  }
+
+  async function callParsed<T extends z.ZodTypeAny>(
+    schema: T,
+    method: Method,
+    path: string,
+    init?: CallOptions,
+  ): Promise<{ value: z.infer<T>; requestId: string }> {
+    const response = await call(method, path, init);
+    return { value: parse(schema, response.body, response.requestId, path), requestId: response.requestId };
+  }
+
+  /** Follows `@odata.nextLink` (only back to our own origin: the token must not leave it). */
+  async function listAll<T extends z.ZodTypeAny>(item: T, path: string, version: Version = 'v1.0'): Promise<Traced<z.infer<T>[]>> {
+    const schema = collectionSchema(item);
+    const items: z.infer<T>[] = [];
+    const requestIds: string[] = [];
+    let next: { path: string; version: Version } | undefined = { path, version };
+    while (next) {
+      const page: { value: z.infer<typeof schema>; requestId: string } = await callParsed(schema, 'GET', next.path, { version: next.version });
+      items.push(...page.value.value);
+      requestIds.push(page.requestId);
+      const link: string | undefined = page.value['@odata.nextLink'];
+      next = link === undefined ? undefined : relativeLink(base, link);
+    }
+    return { value: items, requestIds };
+  }
+
+  /** A GET that maps 404 to undefined, optionally retrying 404s that replication lag explains. */
+  async function getOptional<T>(path: string, map: (body: unknown, requestId: string) => T, afterWrite: boolean): Promise<Traced<T | undefined>> {
+    const requestIds: string[] = [];
+    const attempts = afterWrite ? Math.max(1, retry.replicationReadAttempts) : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await call('GET', path);
+        requestIds.push(response.requestId);
+        return { value: map(response.body, response.requestId), requestIds };
+      } catch (error) {
+        if (!(error instanceof GraphError) || error.status !== NOT_FOUND) throw error;
+        requestIds.push(error.requestId ?? '');
+        if (attempt >= attempts) return { value: undefined, requestIds };
+        await delay(retry.replicationReadDelayMs);
+      }
+    }
+  }
+
+  const toGroup = (body: unknown, requestId: string): DirectoryGroup => groupFrom(parse(groupSchema, body, requestId, 'group'));
+
+  return {
+    async findServicePrincipalByAppId(appId) {
+      return getOptional(
+        `/servicePrincipals(appId=${encodeURIComponent(odataStringLiteral(appId))})`,
+        (body, requestId) => {
+          const sp = parse(servicePrincipalSchema, body, requestId, 'servicePrincipal');
+          return { id: sp.id, displayName: sp.displayName ?? '' };
+        },
+        false,
+      );
+    },
+
+    async findGroupsByDisplayName(displayName) {
+      const filter = encodeURIComponent(`displayName eq ${odataStringLiteral(displayName)}`);
+      const page = await listAll(groupSchema, `/groups?$filter=${filter}&$expand=owners`);
+      return { value: page.value.map(groupFrom), requestIds: page.requestIds };
+    },
+
+    async upsertGroup(group) {
+      const response = await call('PATCH', groupByUniqueNamePath(group.uniqueName), {
+        headers: { Prefer: 'create-if-missing' },
+        body: {
+          displayName: group.displayName,
+          description: group.description,
+          mailNickname: group.mailNickname,
+          securityEnabled: true,
+          mailEnabled: false,
+          groupTypes: [],
+          'owners@odata.bind': [`${GRAPH_BASE_URL}/v1.0/servicePrincipals/${group.ownerServicePrincipalId}`],
+        },
+      });
+      const outcome: UpsertOutcome =
+        response.status === 201 ? { created: true, group: toGroup(response.body, response.requestId) } : { created: false };
+      return { value: outcome, requestIds: [response.requestId] };
+    },
+
+    async getGroupByUniqueName(uniqueName, readOptions) {
+      return getOptional(`${groupByUniqueNamePath(uniqueName)}?$expand=owners`, toGroup, readOptions?.afterWrite ?? false);
+    },
+
+    async getGroup(groupId) {
+      return getOptional(`/groups/${encodeURIComponent(groupId)}?$expand=owners`, toGroup, false);
+    },
+
+    async listMembers(groupId) {
+      const page = await listAll(directoryObjectSchema, `/groups/${encodeURIComponent(groupId)}/members?$select=id`);
+      return { value: page.value.map(objectRefFrom), requestIds: page.requestIds };
+    },
+
+    async addServicePrincipalOwner(groupId, servicePrincipalId) {
+      try {
+        const response = await call('POST', `/groups/${encodeURIComponent(groupId)}/owners/$ref`, {
+          body: { '@odata.id': `${GRAPH_BASE_URL}/v1.0/servicePrincipals/${servicePrincipalId}` },
+        });
+        return { value: undefined, requestIds: [response.requestId] };
+      } catch (error) {
+        // Graph answers 400 "One or more added object references already exist" when it is an owner already.
+        if (error instanceof GraphError && error.status === 400 && ALREADY_EXISTS_MESSAGE.test(error.graphMessage)) {
+          return { value: undefined, requestIds: [error.requestId ?? ''] };
+        }
+        throw error;
+      }
+    },
+
+    async listDevicePreparationPolicies() {
+      const filter = encodeURIComponent(`technologies has ${odataStringLiteral('enrollment')}`);
+      const page = await listAll(configurationPolicySchema, `/deviceManagement/configurationPolicies?$filter=${filter}`, 'beta');
+      const policies: DevicePreparationPolicy[] = page.value.map((policy) => ({
+        id: policy.id,
+        name: policy.name,
+        templateId: policy.templateReference?.templateId ?? '',
+      }));
+      return { value: policies, requestIds: page.requestIds };
+    },
+
+    async setEnrollmentTimeDeviceMembershipTarget(policyId, groupId) {
+      const { value, requestId } = await callParsed(
+        membershipTargetResultSchema,
+        'POST',
+        `/deviceManagement/configurationPolicies(${encodeURIComponent(odataStringLiteral(policyId))})/setEnrollmentTimeDeviceMembershipTarget`,
+        {
+          version: 'beta',
+          body: { enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: groupId }] },
+        },
+      );
+      const result: MembershipTargetResult = {
+        validationSucceeded: value.validationSucceeded,
+        statuses: value.enrollmentTimeDeviceMembershipTargetValidationStatuses.map((status) => ({
+          targetId: status.targetId,
+          validationSucceeded: status.validationSucceeded,
+          ...(status.targetValidationErrorCode ? { errorCode: status.targetValidationErrorCode } : {}),
+        })),
+      };
+      return { value: result, requestIds: [requestId] };
+    },
+
+    async isTransitiveMember(userObjectId, groupId) {
+      try {
+        const { value } = await callParsed(checkMemberGroupsSchema, 'POST', `/users/${encodeURIComponent(userObjectId)}/checkMemberGroups`, {
+          body: { groupIds: [groupId] },
+        });
+        return value.value.includes(groupId);
+      } catch (error) {
+        // A user the directory does not know is nobody's member.
+        if (error instanceof GraphError && error.status === NOT_FOUND) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+function validatedBaseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`The Graph base URL "${raw}" is not a URL.`);
+  }
+  const plainHttpOnLoopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  if (url.protocol !== 'https:' && !plainHttpOnLoopback) {
+    throw new Error(`The Graph base URL must be https (plain http only on loopback, for the sandbox): ${raw}`);
+  }
+  if (url.pathname !== '/' || url.search !== '') {
+    throw new Error(`The Graph base URL must be an origin without a path, e.g. ${GRAPH_BASE_URL}: ${raw}`);
+  }
+  return url;
+}
+
+function relativeLink(base: URL, link: string): { path: string; version: Version } {
+  const url = new URL(link);
+  const match = /^\/(v1\.0|beta)(\/.*)$/.exec(url.pathname);
+  if (url.origin !== base.origin || !match) {
+    throw new Error(`Refusing to follow a Graph nextLink outside ${base.origin}: ${link}`);
+  }
+  return { version: match[1] as Version, path: match[2] + url.search };
+}
+
+function groupByUniqueNamePath(uniqueName: string): string {
+  return `/groups(uniqueName=${encodeURIComponent(odataStringLiteral(uniqueName))})`;
+}
+
+/**
+ * Per-call retry options for the library's RetryHandler: same count and base delay, plus a deadline, so
+ * that no retry starts whose wait would end beyond `maxRetryTimeMs` after the call began.
+ */
+function boundedRetryOptions(retry: Required<GraphRetryOptions>, startedAt: number): RetryHandlerOptions {
+  return new RetryHandlerOptions(retry.delaySeconds, retry.maxRetries, (_delay, attempt, _request, _options, response) => {
+    const waitMs = retryAfterMs(response) ?? worstCaseBackoffMs(retry.delaySeconds, attempt + 1);
+    return Date.now() - startedAt + waitMs <= retry.maxRetryTimeMs;
+  });
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const header = response.headers.get('Retry-After');
+  if (header === null) return undefined;
+  const seconds = Number(header);
+  return Number.isNaN(seconds) ? Math.max(0, new Date(header).getTime() - Date.now()) : seconds * 1000;
+}
+
+/** Upper bound of the RetryHandler's wait without Retry-After: exponential term, base delay, ≤ 1 s jitter. */
+function worstCaseBackoffMs(delaySeconds: number, attempt: number): number {
+  return (Math.round((2 ** attempt - 1) / 2) + delaySeconds + 1) * 1000;
+}
+
+function send(request: GraphRequest, method: Method, body: unknown): Promise<Response> {
+  switch (method) {
+    case 'GET':
+      return request.get();
+    case 'POST':
+      return request.post(body);
+    case 'PATCH':
+      return request.patch(body);
+    case 'DELETE':
+      return request.delete();
+  }
+}
+
+async function jsonBody(response: Response, clientRequestId: string, requestId: string): Promise<unknown> {
+  const text = await response.text();
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new GraphError({
+      status: response.status,
+      code: 'InvalidResponse',
+      message: 'Graph answered with a body that is not JSON.',
+      requestId,
+      clientRequestId,
+    });
+  }
+}
+
+function errorFrom(status: number, body: unknown, requestId: string, clientRequestId: string): GraphError {
+  const parsed = graphErrorBodySchema.safeParse(body);
+  if (!parsed.success) {
+    return new GraphError({ status, code: `Http${status}`, message: `Graph answered ${status} without an error body.`, requestId, clientRequestId });
+  }
+  const { code, message, innerError } = parsed.data.error;
+  return new GraphError({ status, code, message, requestId: requestId || innerError?.['request-id'], clientRequestId });
+}
+
+function parse<T extends z.ZodTypeAny>(schema: T, body: unknown, requestId: string, what: string): z.infer<T> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new GraphError({
+    status: 200,
+    code: 'InvalidResponse',
+    message: `Graph returned an unexpected ${what}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
+    requestId,
+    clientRequestId: '',
+  });
+}
+
+function groupFrom(group: z.infer<typeof groupSchema>): DirectoryGroup {
+  return {
+    id: group.id,
+    displayName: group.displayName,
+    mailNickname: group.mailNickname ?? null,
+    uniqueName: group.uniqueName ?? null,
+    securityEnabled: group.securityEnabled,
+    mailEnabled: group.mailEnabled,
+    groupTypes: group.groupTypes,
+    isAssignableToRole: group.isAssignableToRole ?? null,
+    ...(group.owners ? { owners: group.owners.map(objectRefFrom) } : {}),
+  };
+}
+
+function objectRefFrom(object: z.infer<typeof directoryObjectSchema>): DirectoryObjectRef {
+  return { id: object.id, type: shortODataType(object['@odata.type']) };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,34 @@
+/** A failed Microsoft Graph call, carrying what support needs to trace it on Microsoft's side. */
+export class GraphError extends Error {
+  override readonly name = 'GraphError';
+  /** HTTP status; 0 when no response arrived (network failure). */
+  readonly status: number;
+  /** Graph's error code (e.g. `Request_ResourceNotFound`), or ours for failures without a Graph body. */
+  readonly code: string;
+  /** Graph's `request-id` response header (or `innerError.request-id`). */
+  readonly requestId: string | undefined;
+  /** The GUID we sent as `client-request-id`. */
+  readonly clientRequestId: string;
+
+  constructor(fields: {
+    readonly status: number;
+    readonly code: string;
+    readonly message: string;
+    readonly requestId?: string;
+    readonly clientRequestId: string;
+  }) {
+    super(`${fields.message} (Graph ${fields.status || 'no response'} ${fields.code}, request-id ${fields.requestId ?? 'none'})`);
+    this.status = fields.status;
+    this.code = fields.code;
+    this.requestId = fields.requestId;
+    this.clientRequestId = fields.clientRequestId;
+    this.graphMessage = fields.message;
+  }
+
+  /** Graph's own message, without our decoration. */
+  readonly graphMessage: string;
+}
+
+export function isGraphError(error: unknown): error is GraphError {
+  return error instanceof GraphError;
+}

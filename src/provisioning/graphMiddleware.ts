@@ -1,0 +1,85 @@
+/**
+ * Middleware for @microsoft/microsoft-graph-client's chain. The library's AuthenticationHandler attaches the
+ * token only to https Graph hosts (or https `customHosts`), so a plain-http sandbox on loopback would get none;
+ * this handler attaches it to exactly one configured origin instead, whatever its scheme, and never elsewhere.
+ */
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+
+export interface GraphAttempt {
+  readonly method: string;
+  readonly url: string;
+  /** 0 when no response arrived. */
+  readonly status: number;
+  readonly requestId: string | undefined;
+  readonly clientRequestId: string | undefined;
+}
+
+abstract class ChainLink implements Middleware {
+  private next: Middleware | undefined;
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
+
+  protected forward(context: Context): Promise<void> {
+    if (!this.next) throw new Error(`${this.constructor.name} must not be the last middleware.`);
+    return this.next.execute(context);
+  }
+
+  abstract execute(context: Context): Promise<void>;
+}
+
+export class ScopedBearerTokenHandler extends ChainLink {
+  constructor(
+    private readonly origin: string,
+    private readonly token: () => Promise<string>,
+  ) {
+    super();
+  }
+
+  override async execute(context: Context): Promise<void> {
+    const headers = headersOf(context);
+    if (new URL(urlOf(context)).origin === this.origin) {
+      headers.Authorization = `Bearer ${await this.token()}`;
+    } else {
+      delete headers.Authorization;
+    }
+    return this.forward(context);
+  }
+}
+
+/** Sits after the RetryHandler so that every attempt (each 429 included) is reported. */
+export class AttemptObserver extends ChainLink {
+  constructor(private readonly observe: (attempt: GraphAttempt) => void) {
+    super();
+  }
+
+  override async execute(context: Context): Promise<void> {
+    try {
+      await this.forward(context);
+    } finally {
+      const response = context.response;
+      this.observe({
+        method: context.options?.method ?? 'GET',
+        url: urlOf(context),
+        status: response?.status ?? 0,
+        requestId: response?.headers.get('request-id') ?? undefined,
+        clientRequestId: headersOf(context)['client-request-id'],
+      });
+    }
+  }
+}
+
+function urlOf(context: Context): string {
+  return typeof context.request === 'string' ? context.request : context.request.url;
+}
+
+/** GraphRequest always passes its headers as a plain object; keep it one. */
+function headersOf(context: Context): Record<string, string> {
+  const options = (context.options ??= {});
+  if (options.headers === undefined) options.headers = {};
+  if (options.headers instanceof Headers || Array.isArray(options.headers)) {
+    options.headers = Object.fromEntries(new Headers(options.headers).entries());
+  }
+  return options.headers as Record<string, string>;
+}

@@ -1,0 +1,36 @@
+/** What is wrong with a group as an Autopilot device-preparation group (codes mirror Intune's validation). */
+import type { DirectoryGroup, DirectoryObjectRef } from './directory';
+import type { DriftFinding } from './types';
+
+const DYNAMIC_MEMBERSHIP = 'DynamicMembership';
+
+export function assessGroup(group: DirectoryGroup, ownerServicePrincipalId: string): DriftFinding[] {
+  const findings: DriftFinding[] = [];
+  if (!group.securityEnabled) {
+    findings.push({ code: 'notSecurityGroup', message: 'It is not a security group (securityEnabled is false).' });
+  }
+  if (group.mailEnabled) {
+    findings.push({ code: 'mailEnabled', message: 'It is mail-enabled; Autopilot needs a plain security group.' });
+  }
+  if (group.groupTypes.includes(DYNAMIC_MEMBERSHIP)) {
+    findings.push({ code: 'notStaticSecurityGroup', message: 'Its membership is dynamic; it must be assigned (static).' });
+  }
+  if (group.isAssignableToRole) {
+    findings.push({ code: 'roleAssignable', message: 'It is role-assignable, which Autopilot device groups must not be.' });
+  }
+  if (group.owners && !group.owners.some((owner) => owner.id === ownerServicePrincipalId)) {
+    findings.push({
+      code: 'firstPartyAppNotAnOwner',
+      message: 'The Intune Provisioning Client service principal is not an owner, so Intune cannot add devices.',
+    });
+  }
+  return findings;
+}
+
+/** Devices are what Intune adds; users, groups or service principals as members are unexpected. */
+export function unexpectedMembersFinding(members: readonly DirectoryObjectRef[]): DriftFinding | undefined {
+  const unexpected = members.filter((member) => member.type !== 'device');
+  if (unexpected.length === 0) return undefined;
+  const kinds = [...new Set(unexpected.map((member) => member.type))].join(', ');
+  return { code: 'unexpectedMembers', message: `It has ${unexpected.length} member(s) that are not devices (${kinds}).` };
+}

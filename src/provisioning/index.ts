@@ -1,0 +1,15 @@
+/** Public entry of the provisioning module. */
+export { createProvisioningService, type ProvisioningServiceDeps, type ProvisioningLogger } from './service';
+export { createGraphDirectory, odataStringLiteral, GRAPH_BASE_URL, type GraphDirectoryOptions, type GraphRetryOptions } from './graphDirectory';
+export { type GraphCredentialConfig } from './graphCredential';
+export { GraphError, isGraphError } from './graphError';
+export { type GraphAttempt } from './graphMiddleware';
+export { OWNER_APP_ID, type Directory, type DirectoryGroup } from './directory';
+export {
+  ProvisioningError,
+  OwnerServicePrincipalMissingError,
+  ForeignGroupConflictError,
+  GroupVerificationError,
+  type ProvisioningErrorCode,
+} from './errors';
+export * from './types';

@@ -1,0 +1,214 @@
+/**
+ * The sandbox Graph emulator: a real HTTP server on loopback speaking Microsoft Graph's wire format for the
+ * calls this product makes, with fault knobs and a request log. The real Graph adapter is what runs against it.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, type ServerErrorFault } from './faults';
+import { graphError, isErrorReply, type GraphReply } from './graphWire';
+import { isWrite, routeGraphRequest, type GraphVersion } from './routes';
+import { SandboxTenant, type SandboxGroup, type TenantSeed } from './tenant';
+
+export interface RequestLogEntry {
+  readonly method: string;
+  /** Path and query as received (percent-encoded). */
+  readonly path: string;
+  readonly status: number;
+  readonly requestId: string;
+  readonly clientRequestId: string | undefined;
+  /** ISO-8601 time the request arrived. */
+  readonly at: string;
+  /** The client's `Retry-Attempt` header (0 for a first attempt). */
+  readonly retryAttempt: number;
+  readonly hadBearerToken: boolean;
+}
+
+export interface GraphEmulatorOptions {
+  /** Default 0: an ephemeral port. */
+  readonly port?: number;
+  readonly host?: '127.0.0.1';
+  readonly seed?: TenantSeed;
+  readonly faults?: GraphEmulatorFaults;
+  /** When set, every request must carry `Authorization: Bearer <requiredToken>`. */
+  readonly requiredToken?: string;
+  /** Seed of the random source behind `serverErrorRate` (default 1). */
+  readonly randomSeed?: number;
+  /** Items per page of collections (default 100). */
+  readonly pageSize?: number;
+  readonly now?: () => number;
+}
+
+export interface GraphEmulator {
+  /** Base URL to give the Graph adapter, e.g. `http://127.0.0.1:5980`. */
+  readonly url: string;
+  readonly requestLog: readonly RequestLogEntry[];
+  /** Direct access to the tenant, for tests that set the scene or simulate drift. */
+  readonly admin: SandboxTenant;
+  /** Replaces all fault knobs (pass `{}` to clear them); a new throttle starts full. */
+  setFaults(faults: GraphEmulatorFaults): void;
+  clearRequestLog(): void;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)$/;
+
+export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
+  const now = options.now ?? Date.now;
+  const tenant = new SandboxTenant(options.seed, now);
+  const random = seededRandom(options.randomSeed ?? 1);
+  const requestLog: RequestLogEntry[] = [];
+  let faults: GraphEmulatorFaults = {};
+  let throttle: TokenBucket | undefined;
+  let failuresLeft = 0;
+  let baseUrl = '';
+
+  function setFaults(next: GraphEmulatorFaults): void {
+    faults = next;
+    throttle = next.writeThrottle ? new TokenBucket(next.writeThrottle.capacity, next.writeThrottle.refillPerSecond, now) : undefined;
+    failuresLeft = next.failNext?.count ?? 0;
+  }
+  setFaults(options.faults ?? {});
+
+  const visible = (group: SandboxGroup): boolean => now() - group.createdAt >= (faults.replicationLagMs ?? 0);
+
+  /** The injected server error for this request, if any. */
+  function drawServerError(): ServerErrorFault | undefined {
+    if (failuresLeft > 0 && faults.failNext) {
+      failuresLeft -= 1;
+      return faults.failNext;
+    }
+    const rate = faults.serverErrorRate ?? 0;
+    return rate > 0 && random() < rate ? (faults.serverError ?? {}) : undefined;
+  }
+
+  function process(request: IncomingMessage, rawBody: string): GraphReply {
+    const authorization = request.headers.authorization;
+    if (options.requiredToken !== undefined && authorization !== `Bearer ${options.requiredToken}`) {
+      return authorization
+        ? graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
+        : graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
+    }
+    const url = new URL(request.url ?? '/', 'http://emulator.invalid');
+    const versioned = VERSION_PREFIX.exec(url.pathname);
+    if (!versioned) return graphError(400, 'BadRequest', 'Invalid version: the path must start with /v1.0 or /beta.');
+    const method = request.method ?? 'GET';
+    const path = versioned[2] as string;
+
+    if (throttle && isWrite(method, path)) {
+      const decision = throttle.take();
+      if (!decision.allowed) {
+        return graphError(429, 'Request_ThrottledTemporarily', 'Too many requests. Please retry after the time in the Retry-After header.', {
+          'Retry-After': retryAfterHeader(decision.retryAfterMs),
+        });
+      }
+    }
+    const serverError = drawServerError();
+    if (serverError && !serverError.afterApplying) return serverErrorReply(serverError);
+
+    let body: unknown;
+    try {
+      body = rawBody.length > 0 ? JSON.parse(rawBody) : undefined;
+    } catch {
+      return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');
+    }
+    const reply = routeGraphRequest(
+      { method, version: versioned[1] as GraphVersion, path, query: url.searchParams, prefer: header(request, 'prefer'), body },
+      {
+        tenant,
+        visible,
+        pageSize: options.pageSize ?? 100,
+        baseUrl,
+        membershipTargetInternalError: faults.membershipTargetInternalError ?? false,
+      },
+    );
+    return serverError ? serverErrorReply(serverError) : reply;
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const at = new Date(now()).toISOString();
+    const requestId = randomUUID();
+    const clientRequestId = header(request, 'client-request-id');
+    let reply: GraphReply;
+    try {
+      const rawBody = await readBody(request);
+      if (faults.latencyMs) await sleep(faults.latencyMs);
+      reply = rawBody === undefined ? graphError(413, 'Request_EntityTooLarge', 'The request body is too large.') : process(request, rawBody);
+    } catch (error) {
+      reply = error instanceof URIError ? graphError(400, 'BadRequest', 'Malformed percent-encoding in the URL.') : graphError(500, 'InternalServerError', String(error));
+    }
+    const headers: Record<string, string> = { 'request-id': requestId, ...(reply.headers ?? {}) };
+    if (clientRequestId) headers['client-request-id'] = clientRequestId;
+    const payload = isErrorReply(reply)
+      ? { error: { ...reply.error, innerError: { date: at, 'request-id': requestId, 'client-request-id': clientRequestId ?? '' } } }
+      : reply.body;
+    if (payload !== undefined) headers['Content-Type'] = 'application/json';
+    response.writeHead(reply.status, headers);
+    response.end(payload === undefined ? undefined : JSON.stringify(payload));
+    requestLog.push({
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      status: reply.status,
+      requestId,
+      clientRequestId,
+      at,
+      retryAttempt: Number(header(request, 'retry-attempt') ?? '0') || 0,
+      hadBearerToken: /^Bearer \S+/.test(request.headers.authorization ?? ''),
+    });
+  }
+
+  const server = createServer((request, response) => {
+    void handle(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${address.port}`;
+
+  return {
+    url: baseUrl,
+    requestLog,
+    admin: tenant,
+    setFaults,
+    clearRequestLog: () => {
+      requestLog.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function serverErrorReply(fault: ServerErrorFault): GraphReply {
+  const status = fault.status ?? 503;
+  const headers = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : undefined;
+  const code = status === 503 ? 'serviceNotAvailable' : status === 504 ? 'gatewayTimeout' : 'generalException';
+  return graphError(status, code, 'The service is temporarily unavailable (sandbox fault).', headers);
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The body as text, or undefined when it exceeds the limit. */
+async function readBody(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,121 @@
+/** Graph's wire format for the emulator: request bodies it accepts and the JSON it answers with. */
+import { z } from 'zod';
+import type { SandboxGroup, SandboxObject, SandboxTenant } from './tenant';
+
+export interface GraphErrorReply {
+  readonly status: number;
+  readonly error: { readonly code: string; readonly message: string };
+  readonly headers?: Readonly<Record<string, string>>;
+}
+export interface GraphSuccessReply {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+export type GraphReply = GraphErrorReply | GraphSuccessReply;
+
+export function isErrorReply(reply: GraphReply): reply is GraphErrorReply {
+  return 'error' in reply;
+}
+
+export function graphError(status: number, code: string, message: string, headers?: Record<string, string>): GraphErrorReply {
+  return { status, error: { code, message }, ...(headers ? { headers } : {}) };
+}
+
+export const notFound = (id: string): GraphErrorReply =>
+  graphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+
+// Entra's mailNickname rule: ASCII 0-127 except @ ( ) \ [ ] " ; : < > , and space (control characters refused too).
+const MAIL_NICKNAME = /^[\x21-\x7e]+$/;
+const MAIL_NICKNAME_FORBIDDEN = /[@()\\[\]";:<>,]/;
+
+const groupProperties = {
+  displayName: z.string().min(1).max(256),
+  description: z.string().max(1024).nullable(),
+  mailNickname: z
+    .string()
+    .min(1)
+    .max(64)
+    .refine((value) => MAIL_NICKNAME.test(value) && !MAIL_NICKNAME_FORBIDDEN.test(value)),
+  mailEnabled: z.boolean(),
+  securityEnabled: z.boolean(),
+  groupTypes: z.array(z.string()),
+  membershipRule: z.string().nullable(),
+  isAssignableToRole: z.boolean(),
+  uniqueName: z.string().min(1).max(256),
+  'owners@odata.bind': z.array(z.string()).max(20),
+  'members@odata.bind': z.array(z.string()).max(20),
+};
+
+export const groupCreateSchema = z.object({
+  ...groupProperties,
+  description: groupProperties.description.optional(),
+  groupTypes: groupProperties.groupTypes.optional(),
+  membershipRule: groupProperties.membershipRule.optional(),
+  isAssignableToRole: groupProperties.isAssignableToRole.optional(),
+  uniqueName: groupProperties.uniqueName.optional(),
+  'owners@odata.bind': groupProperties['owners@odata.bind'].optional(),
+  'members@odata.bind': groupProperties['members@odata.bind'].optional(),
+});
+export type GroupCreateBody = z.infer<typeof groupCreateSchema>;
+
+export const groupUpdateSchema = z.object(groupProperties).partial().omit({ uniqueName: true, isAssignableToRole: true });
+export type GroupUpdateBody = z.infer<typeof groupUpdateSchema>;
+
+export const referenceSchema = z.object({ '@odata.id': z.string().min(1) });
+export const checkMemberGroupsBodySchema = z.object({ groupIds: z.array(z.string()).min(1).max(20) });
+export const membershipTargetBodySchema = z.object({
+  enrollmentTimeDeviceMembershipTargets: z
+    .array(z.object({ targetType: z.literal('staticSecurityGroup'), targetId: z.string().min(1) }))
+    .length(1),
+});
+
+/** A zod failure in Graph's words. */
+export function invalidBody(error: z.ZodError, resource: string): GraphErrorReply {
+  const property = error.issues[0]?.path.join('.') || 'body';
+  return graphError(400, 'Request_BadRequest', `Invalid value specified for property '${property}' of resource '${resource}'.`);
+}
+
+/** The id at the end of an `@odata.id` / `@odata.bind` URL. */
+export function idFromReference(reference: string): string {
+  return reference.replace(/\/+$/, '').split('/').pop() ?? '';
+}
+
+export function objectJson(object: SandboxObject): Record<string, unknown> {
+  return {
+    '@odata.type': `#microsoft.graph.${object.type}`,
+    id: object.id,
+    displayName: object.displayName,
+    ...(object.appId ? { appId: object.appId } : {}),
+  };
+}
+
+export function groupJson(group: SandboxGroup, tenant: SandboxTenant, expand?: 'owners' | 'members'): Record<string, unknown> {
+  const json: Record<string, unknown> = {
+    '@odata.type': '#microsoft.graph.group',
+    id: group.id,
+    displayName: group.displayName,
+    description: group.description,
+    mail: null,
+    mailNickname: group.mailNickname,
+    mailEnabled: group.mailEnabled,
+    securityEnabled: group.securityEnabled,
+    groupTypes: [...group.groupTypes],
+    membershipRule: group.membershipRule,
+    isAssignableToRole: group.isAssignableToRole,
+    uniqueName: group.uniqueName,
+    createdDateTime: new Date(group.createdAt).toISOString(),
+  };
+  if (expand === 'owners') json.owners = referencedObjects(group.ownerIds, tenant);
+  if (expand === 'members') json.members = referencedObjects(group.memberIds, tenant);
+  return json;
+}
+
+export function referencedObjects(ids: readonly string[], tenant: SandboxTenant): Record<string, unknown>[] {
+  return ids.flatMap((id) => {
+    const object = tenant.object(id);
+    if (object) return [objectJson(object)];
+    const group = tenant.group(id);
+    return group ? [{ '@odata.type': '#microsoft.graph.group', id: group.id, displayName: group.displayName }] : [];
+  });
+}

@@ -1,0 +1,368 @@
+/** The Graph endpoints the emulator serves, over the sandbox tenant. */
+import { parseSimpleFilter, parseStringLiteral, type SimpleFilter } from './odata';
+import {
+  checkMemberGroupsBodySchema,
+  graphError,
+  groupCreateSchema,
+  groupJson,
+  groupUpdateSchema,
+  idFromReference,
+  invalidBody,
+  membershipTargetBodySchema,
+  notFound,
+  objectJson,
+  referencedObjects,
+  referenceSchema,
+  type GraphReply,
+  type GroupCreateBody,
+  type GroupUpdateBody,
+} from './graphWire';
+import { DYNAMIC_MEMBERSHIP, type SandboxGroup, type SandboxPolicy, type SandboxTenant } from './tenant';
+
+export type GraphVersion = 'v1.0' | 'beta';
+
+export interface RouteRequest {
+  readonly method: string;
+  readonly version: GraphVersion;
+  /** Raw (still percent-encoded) path after the version segment. */
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly prefer: string | undefined;
+  readonly body: unknown;
+}
+
+export interface RouteContext {
+  readonly tenant: SandboxTenant;
+  /** False while a new group is still replicating. */
+  readonly visible: (group: SandboxGroup) => boolean;
+  readonly pageSize: number;
+  /** The emulator's own origin, for `@odata.nextLink`. */
+  readonly baseUrl: string;
+  readonly membershipTargetInternalError: boolean;
+}
+
+interface Route {
+  readonly method: string;
+  readonly pattern: RegExp;
+  readonly betaOnly?: boolean;
+  readonly handle: (params: readonly string[], request: RouteRequest, context: RouteContext) => GraphReply;
+}
+
+const ROUTES: readonly Route[] = [
+  { method: 'GET', pattern: /^\/servicePrincipals\(appId=(.+)\)$/, handle: getServicePrincipalByAppId },
+  { method: 'GET', pattern: /^\/groups$/, handle: listGroups },
+  { method: 'POST', pattern: /^\/groups$/, handle: (_, request, context) => createGroup(request.body, context, undefined) },
+  { method: 'GET', pattern: /^\/groups\(uniqueName=(.+)\)$/, handle: withGroupByUniqueName(getGroup) },
+  { method: 'PATCH', pattern: /^\/groups\(uniqueName=(.+)\)$/, handle: upsertGroup },
+  { method: 'DELETE', pattern: /^\/groups\(uniqueName=(.+)\)$/, handle: withGroupByUniqueName(deleteGroup) },
+  { method: 'GET', pattern: /^\/groups\/([^/()]+)$/, handle: withGroupById(getGroup) },
+  { method: 'PATCH', pattern: /^\/groups\/([^/()]+)$/, handle: withGroupById(patchGroup) },
+  { method: 'DELETE', pattern: /^\/groups\/([^/()]+)$/, handle: withGroupById(deleteGroup) },
+  { method: 'GET', pattern: /^\/groups\/([^/()]+)\/owners$/, handle: withGroupById(listOwners) },
+  { method: 'POST', pattern: /^\/groups\/([^/()]+)\/owners\/\$ref$/, handle: withGroupById(addOwner) },
+  { method: 'DELETE', pattern: /^\/groups\/([^/()]+)\/owners\/([^/]+)\/\$ref$/, handle: withGroupById(removeOwner) },
+  { method: 'GET', pattern: /^\/groups\/([^/()]+)\/members$/, handle: withGroupById(listMembers) },
+  { method: 'POST', pattern: /^\/users\/([^/]+)\/checkMemberGroups$/, handle: checkMemberGroups },
+  { method: 'GET', pattern: /^\/deviceManagement\/configurationPolicies$/, betaOnly: true, handle: listPolicies },
+  {
+    method: 'POST',
+    pattern: /^\/deviceManagement\/configurationPolicies\((.+)\)\/setEnrollmentTimeDeviceMembershipTarget$/,
+    betaOnly: true,
+    handle: withPolicy(setMembershipTarget),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/deviceManagement\/configurationPolicies\((.+)\)\/retrieveEnrollmentTimeDeviceMembershipTarget$/,
+    betaOnly: true,
+    handle: withPolicy(retrieveMembershipTarget),
+  },
+];
+
+/** Read-only POST actions (not subject to the write throttle). */
+export function isWrite(method: string, path: string): boolean {
+  return method !== 'GET' && !/\/(checkMemberGroups|retrieveEnrollmentTimeDeviceMembershipTarget)$/.test(path);
+}
+
+export function routeGraphRequest(request: RouteRequest, context: RouteContext): GraphReply {
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(request.path);
+    if (!match || (route.betaOnly && request.version !== 'beta')) continue;
+    if (route.method !== request.method) continue;
+    return route.handle(match.slice(1).map(decodeURIComponent), request, context);
+  }
+  const segment = request.path.split('/').filter(Boolean)[0] ?? '';
+  return graphError(400, 'BadRequest', `Resource not found for the segment '${decodeURIComponent(segment)}'.`);
+}
+
+// ── service principals ─────────────────────────────────────────────────────────────────────────────────
+
+function getServicePrincipalByAppId([key]: readonly string[], _: RouteRequest, { tenant }: RouteContext): GraphReply {
+  const appId = parseStringLiteral(key ?? '');
+  if (appId === undefined) return badKey(key);
+  const sp = tenant.servicePrincipalByAppId(appId);
+  return sp ? { status: 200, body: objectJson(sp) } : notFound(appId);
+}
+
+// ── groups ─────────────────────────────────────────────────────────────────────────────────────────────
+
+type GroupHandler = (group: SandboxGroup, params: readonly string[], request: RouteRequest, context: RouteContext) => GraphReply;
+
+function withGroupById(handler: GroupHandler): Route['handle'] {
+  return ([id, ...rest], request, context) => {
+    const group = context.tenant.group(id ?? '');
+    return group && context.visible(group) ? handler(group, rest, request, context) : notFound(id ?? '');
+  };
+}
+
+function withGroupByUniqueName(handler: GroupHandler): Route['handle'] {
+  return ([key], request, context) => {
+    const uniqueName = parseStringLiteral(key ?? '');
+    if (uniqueName === undefined) return badKey(key);
+    const group = context.tenant.groupByUniqueName(uniqueName);
+    return group && context.visible(group) ? handler(group, [], request, context) : notFound(uniqueName);
+  };
+}
+
+function getGroup(group: SandboxGroup, _: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
+  const expand = expandOf(request.query);
+  if (expand === 'invalid') return unsupportedExpand(request.query);
+  return { status: 200, body: groupJson(group, context.tenant, expand) };
+}
+
+function listGroups(_: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
+  const expand = expandOf(request.query);
+  if (expand === 'invalid') return unsupportedExpand(request.query);
+  const filterText = request.query.get('$filter');
+  let filter: SimpleFilter | undefined;
+  if (filterText !== null) {
+    filter = parseSimpleFilter(filterText);
+    if (!filter || filter.operator !== 'eq' || !FILTERABLE_GROUP_PROPERTIES.has(filter.property)) {
+      return graphError(400, 'Request_UnsupportedQuery', `Invalid filter clause: ${filterText}`);
+    }
+  }
+  const matches = context.tenant
+    .groups()
+    .filter((group) => context.visible(group) && (!filter || groupMatches(group, filter)))
+    .map((group) => groupJson(group, context.tenant, expand));
+  return page(matches, request, context, '/groups');
+}
+
+const FILTERABLE_GROUP_PROPERTIES = new Set(['displayName', 'uniqueName', 'mailNickname']);
+
+/** Directory string comparisons are case-insensitive. */
+function groupMatches(group: SandboxGroup, filter: SimpleFilter): boolean {
+  const value = group[filter.property as 'displayName' | 'uniqueName' | 'mailNickname'];
+  return typeof value === 'string' && value.toLowerCase() === filter.value.toLowerCase();
+}
+
+function upsertGroup([key]: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
+  const uniqueName = parseStringLiteral(key ?? '');
+  if (uniqueName === undefined) return badKey(key);
+  // Writes go to the authoritative replica: no replication lag here.
+  const existing = context.tenant.groupByUniqueName(uniqueName);
+  if (existing) return applyUpdate(existing, request.body, context);
+  if (!/\bcreate-if-missing\b/i.test(request.prefer ?? '')) return notFound(uniqueName);
+  const created = createGroup(request.body, context, uniqueName);
+  return created.status === 201 ? { ...created, headers: { 'Preference-Applied': 'create-if-missing' } } : created;
+}
+
+function createGroup(body: unknown, context: RouteContext, uniqueName: string | undefined): GraphReply {
+  const parsed = groupCreateSchema.safeParse(body);
+  if (!parsed.success) return invalidBody(parsed.error, 'Group');
+  const input: GroupCreateBody = { ...parsed.data, ...(uniqueName !== undefined ? { uniqueName } : {}) };
+  const problem = createProblem(input, context);
+  if (problem) return problem;
+  const ownerIds = (input['owners@odata.bind'] ?? []).map(idFromReference);
+  const memberIds = (input['members@odata.bind'] ?? []).map(idFromReference);
+  const missing = [...ownerIds, ...memberIds].find((id) => context.tenant.typeOf(id) === undefined);
+  if (missing !== undefined) return notFound(missing);
+  const group = context.tenant.createGroup({
+    displayName: input.displayName,
+    description: input.description ?? null,
+    mailNickname: input.mailNickname,
+    uniqueName: input.uniqueName ?? null,
+    securityEnabled: input.securityEnabled,
+    mailEnabled: input.mailEnabled,
+    groupTypes: input.groupTypes ?? [],
+    membershipRule: input.membershipRule ?? null,
+    isAssignableToRole: input.isAssignableToRole ?? null,
+    ownerIds: [...new Set(ownerIds)],
+    memberIds: [...new Set(memberIds)],
+  });
+  // The create response is read from the writing replica, so it is never hidden by replication lag.
+  return { status: 201, body: { '@odata.context': `${context.baseUrl}/v1.0/$metadata#groups/$entity`, ...groupJson(group, context.tenant) } };
+}
+
+function createProblem(input: GroupCreateBody, context: RouteContext): GraphReply | undefined {
+  if (input.uniqueName !== undefined && context.tenant.groupByUniqueName(input.uniqueName)) {
+    return graphError(400, 'Request_BadRequest', 'Another object with the same value for property uniqueName already exists.');
+  }
+  const dynamic = (input.groupTypes ?? []).includes(DYNAMIC_MEMBERSHIP);
+  if (dynamic !== Boolean(input.membershipRule)) {
+    return graphError(400, 'Request_BadRequest', 'A dynamic group needs a membershipRule, and only a dynamic group may have one.');
+  }
+  if (input.isAssignableToRole && (!input.securityEnabled || input.mailEnabled)) {
+    return graphError(400, 'Request_BadRequest', 'A role-assignable group must be a security group that is not mail-enabled.');
+  }
+  if (input.mailEnabled && !(input.groupTypes ?? []).includes('Unified')) {
+    return graphError(400, 'Request_BadRequest', 'Mail-enabled security groups cannot be created through Microsoft Graph.');
+  }
+  return undefined;
+}
+
+function patchGroup(group: SandboxGroup, _: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
+  return applyUpdate(group, request.body, context);
+}
+
+function applyUpdate(group: SandboxGroup, body: unknown, context: RouteContext): GraphReply {
+  const parsed = groupUpdateSchema.safeParse(body);
+  if (!parsed.success) return invalidBody(parsed.error, 'Group');
+  const update: GroupUpdateBody = parsed.data;
+  const ownerIds = (update['owners@odata.bind'] ?? []).map(idFromReference);
+  const missing = ownerIds.find((id) => context.tenant.typeOf(id) === undefined);
+  if (missing !== undefined) return notFound(missing);
+  const { 'owners@odata.bind': _owners, 'members@odata.bind': _members, ...properties } = update;
+  context.tenant.updateGroup(group.id, definedOnly(properties));
+  for (const ownerId of ownerIds) context.tenant.addOwner(group.id, ownerId);
+  return { status: 204 };
+}
+
+function deleteGroup(group: SandboxGroup, _: readonly string[], __: RouteRequest, { tenant }: RouteContext): GraphReply {
+  tenant.deleteGroup(group.id);
+  return { status: 204 };
+}
+
+/** v1.0 `/owners` does not list service-principal owners (only `$expand=owners` does), like Graph. */
+function listOwners(group: SandboxGroup, _: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
+  const owners = referencedObjects(group.ownerIds, context.tenant).filter(
+    (owner) => request.version === 'beta' || owner['@odata.type'] !== '#microsoft.graph.servicePrincipal',
+  );
+  return page(owners, request, context, `/groups/${group.id}/owners`);
+}
+
+function addOwner(group: SandboxGroup, _: readonly string[], request: RouteRequest, { tenant }: RouteContext): GraphReply {
+  const parsed = referenceSchema.safeParse(request.body);
+  if (!parsed.success) return invalidBody(parsed.error, 'Reference');
+  const ownerId = idFromReference(parsed.data['@odata.id']);
+  const type = tenant.typeOf(ownerId);
+  if (type === undefined) return notFound(ownerId);
+  if (type !== 'user' && type !== 'servicePrincipal') return graphError(400, 'Request_BadRequest', 'Only users and service principals can own groups.');
+  if (group.ownerIds.includes(ownerId)) {
+    return graphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'owners'.");
+  }
+  tenant.addOwner(group.id, ownerId);
+  return { status: 204 };
+}
+
+function removeOwner(group: SandboxGroup, [ownerId]: readonly string[], _: RouteRequest, { tenant }: RouteContext): GraphReply {
+  if (!ownerId || !group.ownerIds.includes(ownerId)) return notFound(ownerId ?? '');
+  tenant.removeOwner(group.id, ownerId);
+  return { status: 204 };
+}
+
+function listMembers(group: SandboxGroup, _: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
+  return page(referencedObjects(group.memberIds, context.tenant), request, context, `/groups/${group.id}/members`);
+}
+
+function checkMemberGroups([userId]: readonly string[], request: RouteRequest, { tenant }: RouteContext): GraphReply {
+  if (!userId || tenant.typeOf(userId) !== 'user') return notFound(userId ?? '');
+  const parsed = checkMemberGroupsBodySchema.safeParse(request.body);
+  if (!parsed.success) return invalidBody(parsed.error, 'checkMemberGroups');
+  const memberOf = tenant.transitiveGroupIdsOf(userId);
+  return { status: 200, body: { value: parsed.data.groupIds.filter((id) => memberOf.has(id)) } };
+}
+
+// ── Intune (beta) ──────────────────────────────────────────────────────────────────────────────────────
+
+type PolicyHandler = (policy: SandboxPolicy, request: RouteRequest, context: RouteContext) => GraphReply;
+
+function withPolicy(handler: PolicyHandler): Route['handle'] {
+  return ([key], request, context) => {
+    const id = parseStringLiteral(key ?? '');
+    if (id === undefined) return badKey(key);
+    const policy = context.tenant.policy(id);
+    return policy ? handler(policy, request, context) : graphError(404, 'NotFound', `No configuration policy with id '${id}'.`);
+  };
+}
+
+function listPolicies(_: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
+  const filterText = request.query.get('$filter');
+  if (filterText !== null) {
+    const filter = parseSimpleFilter(filterText);
+    if (!filter || filter.property !== 'technologies' || filter.operator !== 'has') {
+      return graphError(400, 'BadRequest', `Invalid filter clause: ${filterText}`);
+    }
+    // Every sandbox policy is a device-preparation (enrollment) policy.
+    if (filter.value !== 'enrollment') return page([], request, context, '/deviceManagement/configurationPolicies');
+  }
+  const policies = context.tenant.policies().map((policy) => ({
+    id: policy.id,
+    name: policy.name,
+    description: '',
+    platforms: 'windows10',
+    technologies: 'enrollment',
+    templateReference: { templateId: policy.templateId, templateFamily: 'enrollmentConfiguration' },
+  }));
+  return page(policies, request, context, '/deviceManagement/configurationPolicies');
+}
+
+function setMembershipTarget(policy: SandboxPolicy, request: RouteRequest, context: RouteContext): GraphReply {
+  if (context.membershipTargetInternalError) {
+    return graphError(500, 'InternalServerError', 'An internal server error has occurred.');
+  }
+  const parsed = membershipTargetBodySchema.safeParse(request.body);
+  if (!parsed.success) return invalidBody(parsed.error, 'enrollmentTimeDeviceMembershipTarget');
+  const targetIds = parsed.data.enrollmentTimeDeviceMembershipTargets.map((target) => target.targetId);
+  const result = validationResult(targetIds, context);
+  if (result.validationSucceeded) policy.membershipTargetIds = targetIds;
+  return { status: 200, body: { '@odata.context': `${context.baseUrl}/beta/$metadata#microsoft.graph.enrollmentTimeDeviceMembershipTargetResult`, ...result } };
+}
+
+function retrieveMembershipTarget(policy: SandboxPolicy, _: RouteRequest, context: RouteContext): GraphReply {
+  return { status: 200, body: { enrollmentTimeDeviceMembershipTargetResult: validationResult(policy.membershipTargetIds, context) } };
+}
+
+function validationResult(targetIds: readonly string[], context: RouteContext) {
+  const statuses = targetIds.map((targetId) => {
+    const code = context.tenant.validateMembershipTarget(targetId, context.visible);
+    return { targetId, validationSucceeded: code === undefined, targetValidationErrorCode: code ?? null };
+  });
+  return {
+    validationSucceeded: statuses.every((status) => status.validationSucceeded),
+    enrollmentTimeDeviceMembershipTargetValidationStatuses: statuses,
+  };
+}
+
+// ── helpers ────────────────────────────────────────────────────────────────────────────────────────────
+
+function expandOf(query: URLSearchParams): 'owners' | 'members' | undefined | 'invalid' {
+  const expand = query.get('$expand');
+  if (expand === null) return undefined;
+  return expand === 'owners' || expand === 'members' ? expand : 'invalid';
+}
+
+function unsupportedExpand(query: URLSearchParams): GraphReply {
+  return graphError(400, 'Request_UnsupportedQuery', `Unsupported $expand: ${query.get('$expand') ?? ''}`);
+}
+
+function badKey(key: string | undefined): GraphReply {
+  return graphError(400, 'Request_BadRequest', `Syntax error in key segment: ${key ?? ''}`);
+}
+
+/** Server-driven paging with `$skiptoken`, like Graph's `@odata.nextLink`. */
+function page(items: readonly unknown[], request: RouteRequest, context: RouteContext, path: string): GraphReply {
+  const skip = Number(request.query.get('$skiptoken') ?? '0');
+  if (!Number.isInteger(skip) || skip < 0) return graphError(400, 'Request_BadRequest', 'Invalid $skiptoken.');
+  const value = items.slice(skip, skip + context.pageSize);
+  const body: Record<string, unknown> = { value };
+  if (skip + context.pageSize < items.length) {
+    const next = new URLSearchParams(request.query);
+    next.set('$skiptoken', String(skip + context.pageSize));
+    body['@odata.nextLink'] = `${context.baseUrl}/${request.version}${path}?${next.toString()}`;
+  }
+  return { status: 200, body };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

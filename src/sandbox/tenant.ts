@@ -1,0 +1,233 @@
+/**
+ * The sandbox tenant: in-memory directory and Intune state behind the Graph emulator, with admin helpers
+ * that tests use to set the scene (foreign groups, drift, users, a missing owner service principal).
+ */
+import { randomUUID } from 'node:crypto';
+import { OWNER_APP_ID } from '../provisioning/directory';
+import { SCENARIO_INFO } from '../domain/scenario';
+
+export const DYNAMIC_MEMBERSHIP = 'DynamicMembership';
+
+export interface SandboxGroup {
+  readonly id: string;
+  displayName: string;
+  description: string | null;
+  mailNickname: string;
+  readonly uniqueName: string | null;
+  securityEnabled: boolean;
+  mailEnabled: boolean;
+  groupTypes: string[];
+  membershipRule: string | null;
+  readonly isAssignableToRole: boolean | null;
+  ownerIds: string[];
+  memberIds: string[];
+  /** Epoch ms; reads do not see the group before `createdAt + replicationLagMs`. */
+  readonly createdAt: number;
+}
+
+export type DirectoryObjectType = 'user' | 'device' | 'servicePrincipal' | 'group';
+
+export interface SandboxObject {
+  readonly id: string;
+  readonly type: Exclude<DirectoryObjectType, 'group'>;
+  readonly displayName: string;
+  readonly appId?: string;
+}
+
+export interface SandboxPolicy {
+  readonly id: string;
+  readonly name: string;
+  readonly templateId: string;
+  membershipTargetIds: string[];
+}
+
+export interface TenantSeed {
+  /** Seed the "Intune Provisioning Client" service principal (default true). */
+  readonly ownerServicePrincipal?: boolean;
+  /** Device-preparation policies (default: one per scenario). */
+  readonly policies?: readonly { readonly name: string; readonly templateId: string }[];
+}
+
+export const DEFAULT_SEED_POLICIES = [
+  { name: 'Contoso User-driven', templateId: SCENARIO_INFO.userDriven.templateId },
+  { name: 'Contoso Windows 365', templateId: SCENARIO_INFO.automatic.templateId },
+] as const;
+
+export type TargetValidationCode = 'securityGroupNotFound' | 'notSecurityGroup' | 'notStaticSecurityGroup' | 'firstPartyAppNotAnOwner';
+
+export type GroupInit = Partial<Omit<SandboxGroup, 'id' | 'createdAt'>> & { readonly displayName: string };
+
+export class SandboxTenant {
+  private readonly groupsById = new Map<string, SandboxGroup>();
+  private readonly objectsById = new Map<string, SandboxObject>();
+  private readonly policiesById = new Map<string, SandboxPolicy>();
+
+  constructor(
+    seed: TenantSeed = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    if (seed.ownerServicePrincipal ?? true) {
+      this.addServicePrincipal({ appId: OWNER_APP_ID, displayName: 'Intune Provisioning Client' });
+    }
+    for (const policy of seed.policies ?? DEFAULT_SEED_POLICIES) this.addPolicy(policy);
+  }
+
+  // ── directory objects ────────────────────────────────────────────────────────────────────────────────
+
+  addServicePrincipal(init: { appId: string; displayName: string; id?: string }): SandboxObject {
+    return this.addObject({ id: init.id ?? randomUUID(), type: 'servicePrincipal', displayName: init.displayName, appId: init.appId });
+  }
+
+  addUser(init: { displayName: string; id?: string }): SandboxObject {
+    return this.addObject({ id: init.id ?? randomUUID(), type: 'user', displayName: init.displayName });
+  }
+
+  addDevice(init: { displayName: string; id?: string }): SandboxObject {
+    return this.addObject({ id: init.id ?? randomUUID(), type: 'device', displayName: init.displayName });
+  }
+
+  /** Simulates a tenant without the first-party app (or an admin deleting it). */
+  removeServicePrincipal(appId: string): void {
+    for (const object of this.objectsById.values()) {
+      if (object.appId === appId) this.objectsById.delete(object.id);
+    }
+  }
+
+  servicePrincipalByAppId(appId: string): SandboxObject | undefined {
+    return [...this.objectsById.values()].find((object) => object.type === 'servicePrincipal' && object.appId === appId);
+  }
+
+  get ownerServicePrincipalId(): string | undefined {
+    return this.servicePrincipalByAppId(OWNER_APP_ID)?.id;
+  }
+
+  object(id: string): SandboxObject | undefined {
+    return this.objectsById.get(id);
+  }
+
+  typeOf(id: string): DirectoryObjectType | undefined {
+    return this.groupsById.has(id) ? 'group' : this.objectsById.get(id)?.type;
+  }
+
+  // ── groups ───────────────────────────────────────────────────────────────────────────────────────────
+
+  /** Adds a group as if created long ago (visible at once): e.g. a foreign group of the same name. */
+  addGroup(init: GroupInit, createdAt: number = 0): SandboxGroup {
+    const group: SandboxGroup = {
+      id: randomUUID(),
+      description: null,
+      mailNickname: `group-${randomUUID().slice(0, 8)}`,
+      uniqueName: null,
+      securityEnabled: true,
+      mailEnabled: false,
+      groupTypes: [],
+      membershipRule: null,
+      isAssignableToRole: null,
+      ownerIds: [],
+      memberIds: [],
+      ...init,
+      createdAt,
+    };
+    this.groupsById.set(group.id, group);
+    return group;
+  }
+
+  /** Creates a group the way Graph does: now, so replication lag applies. */
+  createGroup(init: GroupInit): SandboxGroup {
+    return this.addGroup(init, this.now());
+  }
+
+  groups(): readonly SandboxGroup[] {
+    return [...this.groupsById.values()];
+  }
+
+  group(id: string): SandboxGroup | undefined {
+    return this.groupsById.get(id);
+  }
+
+  groupByUniqueName(uniqueName: string): SandboxGroup | undefined {
+    const wanted = uniqueName.toLowerCase();
+    return this.groups().find((group) => group.uniqueName?.toLowerCase() === wanted);
+  }
+
+  /** Simulates drift, e.g. `{ groupTypes: ['DynamicMembership'], membershipRule: '…' }`. */
+  updateGroup(id: string, changes: Partial<Omit<SandboxGroup, 'id' | 'createdAt' | 'uniqueName'>>): void {
+    Object.assign(this.requireGroup(id), changes);
+  }
+
+  deleteGroup(id: string): void {
+    this.groupsById.delete(id);
+    for (const group of this.groupsById.values()) {
+      group.memberIds = group.memberIds.filter((memberId) => memberId !== id);
+    }
+  }
+
+  addMember(groupId: string, memberId: string): void {
+    const group = this.requireGroup(groupId);
+    if (!group.memberIds.includes(memberId)) group.memberIds.push(memberId);
+  }
+
+  addOwner(groupId: string, ownerId: string): void {
+    const group = this.requireGroup(groupId);
+    if (!group.ownerIds.includes(ownerId)) group.ownerIds.push(ownerId);
+  }
+
+  removeOwner(groupId: string, ownerId: string): void {
+    const group = this.requireGroup(groupId);
+    group.ownerIds = group.ownerIds.filter((id) => id !== ownerId);
+  }
+
+  /** Security groups the object belongs to, directly or through nested groups. */
+  transitiveGroupIdsOf(objectId: string): Set<string> {
+    const found = new Set<string>();
+    const pending = [objectId];
+    while (pending.length > 0) {
+      const memberId = pending.pop() as string;
+      for (const group of this.groupsById.values()) {
+        if (group.memberIds.includes(memberId) && !found.has(group.id)) {
+          found.add(group.id);
+          pending.push(group.id);
+        }
+      }
+    }
+    return new Set([...found].filter((id) => this.groupsById.get(id)?.securityEnabled));
+  }
+
+  // ── Intune device-preparation policies ──────────────────────────────────────────────────────────────
+
+  addPolicy(init: { name: string; templateId: string; id?: string }): SandboxPolicy {
+    const policy: SandboxPolicy = { id: init.id ?? randomUUID(), name: init.name, templateId: init.templateId, membershipTargetIds: [] };
+    this.policiesById.set(policy.id, policy);
+    return policy;
+  }
+
+  policies(): readonly SandboxPolicy[] {
+    return [...this.policiesById.values()];
+  }
+
+  policy(id: string): SandboxPolicy | undefined {
+    return this.policiesById.get(id);
+  }
+
+  /** Intune's validation of an enrollment-time membership target, from the group's real state. */
+  validateMembershipTarget(groupId: string, visible: (group: SandboxGroup) => boolean): TargetValidationCode | undefined {
+    const group = this.groupsById.get(groupId);
+    if (!group || !visible(group)) return 'securityGroupNotFound';
+    if (!group.securityEnabled || group.mailEnabled) return 'notSecurityGroup';
+    if (group.groupTypes.includes(DYNAMIC_MEMBERSHIP)) return 'notStaticSecurityGroup';
+    const ownerSpId = this.ownerServicePrincipalId;
+    if (!ownerSpId || !group.ownerIds.includes(ownerSpId)) return 'firstPartyAppNotAnOwner';
+    return undefined;
+  }
+
+  private addObject(object: SandboxObject): SandboxObject {
+    this.objectsById.set(object.id, object);
+    return object;
+  }
+
+  private requireGroup(id: string): SandboxGroup {
+    const group = this.groupsById.get(id);
+    if (!group) throw new Error(`No sandbox group ${id}.`);
+    return group;
+  }
+}
