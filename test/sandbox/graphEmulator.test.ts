@@ -1,0 +1,273 @@
+/** The emulator's wire format, spoken to with plain fetch (the adapter has its own suite). */
+import { OWNER_APP_ID } from '../../src/provisioning/directory';
+import { SCENARIO_INFO } from '../../src/domain/scenario';
+import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../src/sandbox/graphEmulator';
+
+const TOKEN = 'wire-token';
+const AUTH = { Authorization: `Bearer ${TOKEN}` };
+const SP_URL = (id: string): string => `https://graph.microsoft.com/v1.0/servicePrincipals/${id}`;
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: any; // a probe of arbitrary Graph JSON: the assertions are the schema
+}
+
+let emulator: GraphEmulator;
+let clockMs = 0;
+
+async function start(options: GraphEmulatorOptions = {}): Promise<void> {
+  emulator = await startGraphEmulator({ requiredToken: TOKEN, ...options });
+}
+
+afterEach(async () => {
+  await emulator.close();
+});
+
+async function graph(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(`${emulator.url}${path}`, {
+    method,
+    headers: { ...AUTH, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+function groupBody(displayName: string, ownerSpId?: string): Record<string, unknown> {
+  return {
+    displayName,
+    mailNickname: 'nick',
+    securityEnabled: true,
+    mailEnabled: false,
+    groupTypes: [],
+    ...(ownerSpId ? { 'owners@odata.bind': [SP_URL(ownerSpId)] } : {}),
+  };
+}
+
+const filterPath = (expression: string): string => `/v1.0/groups?$filter=${encodeURIComponent(expression)}`;
+
+describe('Graph emulator wire format', () => {
+  it('requires the configured bearer token and answers Graph-shaped errors with request ids', async () => {
+    await start();
+    const anonymous = await fetch(`${emulator.url}/v1.0/groups`, { headers: { 'client-request-id': 'abc' } });
+    const body = (await anonymous.json()) as { error: { code: string; innerError: Record<string, string> } };
+    expect(anonymous.status).toBe(401);
+    expect(body.error.code).toBe('InvalidAuthenticationToken');
+    expect(body.error.innerError['request-id']).toBe(anonymous.headers.get('request-id'));
+    expect(body.error.innerError['client-request-id']).toBe('abc');
+    expect(anonymous.headers.get('client-request-id')).toBe('abc');
+    expect((await graph('GET', '/v1.0/groups', undefined, { Authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await graph('GET', '/v1.0/groups')).status).toBe(200);
+    expect(emulator.requestLog.map((entry) => [entry.status, entry.hadBearerToken])).toEqual([
+      [401, false],
+      [401, true],
+      [200, true],
+    ]);
+  });
+
+  it('is seeded with the owner service principal, found by appId only', async () => {
+    await start();
+    const sp = await graph('GET', `/v1.0/servicePrincipals(appId='${OWNER_APP_ID}')`);
+    expect(sp.status).toBe(200);
+    expect(sp.body).toMatchObject({ appId: OWNER_APP_ID, displayName: 'Intune Provisioning Client', id: emulator.admin.ownerServicePrincipalId });
+    emulator.admin.removeServicePrincipal(OWNER_APP_ID);
+    const missing = await graph('GET', `/v1.0/servicePrincipals(appId='${OWNER_APP_ID}')`);
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('Request_ResourceNotFound');
+  });
+
+  it('upserts on uniqueName: 201 with the group, then 204; without Prefer a missing group is 404', async () => {
+    await start();
+    const spId = emulator.admin.ownerServicePrincipalId as string;
+    const path = "/v1.0/groups(uniqueName='apdp-1')";
+    expect((await graph('PATCH', path, groupBody('Devices', spId))).status).toBe(404);
+    const created = await graph('PATCH', path, groupBody('Devices', spId), { Prefer: 'create-if-missing' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ displayName: 'Devices', uniqueName: 'apdp-1', securityEnabled: true, mailEnabled: false, groupTypes: [] });
+    const again = await graph('PATCH', path, groupBody('Devices renamed', spId), { Prefer: 'create-if-missing' });
+    expect(again.status).toBe(204);
+    expect(again.body).toBeUndefined();
+    expect(emulator.admin.groups()).toHaveLength(1);
+    expect(emulator.admin.groups()[0]).toMatchObject({ displayName: 'Devices renamed', ownerIds: [spId] });
+    const read = await graph('GET', `${path}?$expand=owners`);
+    expect(read.body.owners).toEqual([expect.objectContaining({ '@odata.type': '#microsoft.graph.servicePrincipal', id: spId })]);
+  });
+
+  it('validates group bodies like Graph', async () => {
+    await start();
+    const bad = await graph('POST', '/v1.0/groups', { ...groupBody('x'), mailNickname: 'has space' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('mailNickname');
+    expect((await graph('POST', '/v1.0/groups', { ...groupBody('x'), mailEnabled: true })).status).toBe(400);
+    expect((await graph('POST', '/v1.0/groups', { ...groupBody('x'), 'owners@odata.bind': [SP_URL('nobody')] })).status).toBe(404);
+    expect((await graph('POST', '/v1.0/groups', groupBody('x'))).status).toBe(201);
+    const invalidJson = await fetch(`${emulator.url}/v1.0/groups`, { method: 'POST', headers: { ...AUTH, 'Content-Type': 'application/json' }, body: '{' });
+    expect(invalidJson.status).toBe(400);
+  });
+
+  it('gets, patches and deletes groups by id', async () => {
+    await start();
+    const group = emulator.admin.addGroup({ displayName: 'G' });
+    expect((await graph('GET', `/v1.0/groups/${group.id}`)).body.displayName).toBe('G');
+    expect((await graph('PATCH', `/v1.0/groups/${group.id}`, { displayName: 'H' })).status).toBe(204);
+    expect(emulator.admin.group(group.id)?.displayName).toBe('H');
+    expect((await graph('DELETE', `/v1.0/groups/${group.id}`)).status).toBe(204);
+    expect((await graph('GET', `/v1.0/groups/${group.id}`)).status).toBe(404);
+  });
+
+  it('filters by displayName with escaped quotes, case-insensitively, and rejects malformed literals', async () => {
+    await start();
+    const obrien = emulator.admin.addGroup({ displayName: "O'Brien devices" });
+    emulator.admin.addGroup({ displayName: 'Other' });
+    const hit = await graph('GET', filterPath("displayName eq 'o''brien DEVICES'"));
+    expect(hit.body.value.map((group: { id: string }) => group.id)).toEqual([obrien.id]);
+    const injection = await graph('GET', filterPath("displayName eq '' or 1 eq 1'"));
+    expect(injection.status).toBe(400);
+    expect(injection.body.error.code).toBe('Request_UnsupportedQuery');
+    const literal = await graph('GET', filterPath("displayName eq ''' or 1 eq 1'"));
+    expect(literal.body.value).toEqual([]);
+  });
+
+  it('pages collections with @odata.nextLink', async () => {
+    await start({ pageSize: 2 });
+    for (let i = 0; i < 5; i++) emulator.admin.addGroup({ displayName: 'Same' });
+    const first = await graph('GET', filterPath("displayName eq 'Same'"));
+    expect(first.body.value).toHaveLength(2);
+    const nextLink = first.body['@odata.nextLink'] as string;
+    expect(nextLink.startsWith(`${emulator.url}/v1.0/groups?`)).toBe(true);
+    const last = await graph('GET', nextLink.slice(emulator.url.length).replace('skiptoken=2', 'skiptoken=4'));
+    expect(last.body.value).toHaveLength(1);
+    expect(last.body['@odata.nextLink']).toBeUndefined();
+  });
+
+  it('adds and removes owners by $ref; plain v1.0 /owners hides service principals', async () => {
+    await start();
+    const spId = emulator.admin.ownerServicePrincipalId as string;
+    const user = emulator.admin.addUser({ displayName: 'Ada' });
+    const group = emulator.admin.addGroup({ displayName: 'G', ownerIds: [user.id] });
+    const ref = `/v1.0/groups/${group.id}/owners/$ref`;
+    expect((await graph('POST', ref, { '@odata.id': SP_URL(spId) })).status).toBe(204);
+    const duplicate = await graph('POST', ref, { '@odata.id': SP_URL(spId) });
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.body.error.message).toMatch(/already exist/);
+    expect((await graph('GET', `/v1.0/groups/${group.id}/owners`)).body.value.map((o: { id: string }) => o.id)).toEqual([user.id]);
+    expect((await graph('DELETE', `/v1.0/groups/${group.id}/owners/${spId}/$ref`)).status).toBe(204);
+    expect(emulator.admin.group(group.id)?.ownerIds).toEqual([user.id]);
+  });
+
+  it('answers checkMemberGroups transitively', async () => {
+    await start();
+    const user = emulator.admin.addUser({ displayName: 'Ada' });
+    const inner = emulator.admin.addGroup({ displayName: 'inner' });
+    const outer = emulator.admin.addGroup({ displayName: 'outer' });
+    const unrelated = emulator.admin.addGroup({ displayName: 'unrelated' });
+    emulator.admin.addMember(inner.id, user.id);
+    emulator.admin.addMember(outer.id, inner.id);
+    const answer = await graph('POST', `/v1.0/users/${user.id}/checkMemberGroups`, { groupIds: [outer.id, unrelated.id] });
+    expect(answer.body).toEqual({ value: [outer.id] });
+    expect((await graph('POST', '/v1.0/users/nobody/checkMemberGroups', { groupIds: [outer.id] })).status).toBe(404);
+  });
+
+  it('lists the seeded device-preparation policies and validates membership targets from real group state', async () => {
+    await start();
+    const list = await graph('GET', `/beta/deviceManagement/configurationPolicies?$filter=${encodeURIComponent("technologies has 'enrollment'")}`);
+    expect(list.body.value.map((policy: { templateReference: { templateId: string } }) => policy.templateReference.templateId).sort()).toEqual(
+      [SCENARIO_INFO.userDriven.templateId, SCENARIO_INFO.automatic.templateId].sort(),
+    );
+    expect((await graph('GET', '/v1.0/deviceManagement/configurationPolicies')).status).toBe(400);
+    const policyId = list.body.value[0].id as string;
+    const spId = emulator.admin.ownerServicePrincipalId as string;
+    const good = emulator.admin.addGroup({ displayName: 'good', ownerIds: [spId] });
+    const dynamic = emulator.admin.addGroup({ displayName: 'dyn', ownerIds: [spId], groupTypes: ['DynamicMembership'], membershipRule: 'x' });
+    const mail = emulator.admin.addGroup({ displayName: 'mail', ownerIds: [spId], mailEnabled: true });
+    const unowned = emulator.admin.addGroup({ displayName: 'unowned' });
+    const set = (targetId: string): Promise<Answer> =>
+      graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/setEnrollmentTimeDeviceMembershipTarget`, {
+        enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId }],
+      });
+    const codeOf = async (targetId: string): Promise<unknown> =>
+      (await set(targetId)).body.enrollmentTimeDeviceMembershipTargetValidationStatuses[0].targetValidationErrorCode;
+    expect(await codeOf('missing')).toBe('securityGroupNotFound');
+    expect(await codeOf(dynamic.id)).toBe('notStaticSecurityGroup');
+    expect(await codeOf(mail.id)).toBe('notSecurityGroup');
+    expect(await codeOf(unowned.id)).toBe('firstPartyAppNotAnOwner');
+    const bound = await set(good.id);
+    expect(bound.body.validationSucceeded).toBe(true);
+    expect(emulator.admin.policy(policyId)?.membershipTargetIds).toEqual([good.id]);
+    emulator.admin.removeOwner(good.id, spId);
+    const retrieved = await graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/retrieveEnrollmentTimeDeviceMembershipTarget`);
+    expect(retrieved.body.enrollmentTimeDeviceMembershipTargetResult.enrollmentTimeDeviceMembershipTargetValidationStatuses[0]).toMatchObject({
+      targetId: good.id,
+      validationSucceeded: false,
+      targetValidationErrorCode: 'firstPartyAppNotAnOwner',
+    });
+  });
+});
+
+describe('Graph emulator fault knobs', () => {
+  it('throttles writes with a token bucket, answering 429 with Retry-After, and leaves reads alone', async () => {
+    clockMs = 0;
+    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 2, refillPerSecond: 4 } } });
+    const write = (): Promise<Answer> => graph('POST', '/v1.0/groups', groupBody('w'));
+    expect((await write()).status).toBe(201);
+    expect((await write()).status).toBe(201);
+    const throttled = await write();
+    expect(throttled.status).toBe(429);
+    expect(throttled.body.error.code).toBe('Request_ThrottledTemporarily');
+    expect(Number(throttled.headers.get('Retry-After'))).toBeCloseTo(0.25, 3);
+    expect((await graph('GET', '/v1.0/groups')).status).toBe(200);
+    clockMs += 250;
+    expect((await write()).status).toBe(201);
+    expect(emulator.admin.groups()).toHaveLength(3);
+  });
+
+  it('fails the next requests deterministically, optionally after applying the write', async () => {
+    await start({ faults: { failNext: { count: 1, status: 504, retryAfterSeconds: 2, afterApplying: true } } });
+    const failed = await graph('POST', '/v1.0/groups', groupBody('applied anyway'));
+    expect(failed.status).toBe(504);
+    expect(failed.headers.get('Retry-After')).toBe('2');
+    expect(emulator.admin.groups().map((group) => group.displayName)).toEqual(['applied anyway']);
+    expect((await graph('GET', '/v1.0/groups')).status).toBe(200);
+  });
+
+  it('injects server errors at a seeded rate', async () => {
+    await start({ randomSeed: 7, faults: { serverErrorRate: 0.5 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await graph('GET', '/v1.0/groups')).status);
+    const failures = statuses.filter((status) => status === 503).length;
+    expect(failures).toBeGreaterThan(5);
+    expect(failures).toBeLessThan(35);
+    expect(statuses.filter((status) => status !== 503 && status !== 200)).toEqual([]);
+  });
+
+  it('hides new groups from reads during replication lag, but not from the writing replica', async () => {
+    clockMs = 1_000;
+    await start({ now: () => clockMs, faults: { replicationLagMs: 500 } });
+    const spId = emulator.admin.ownerServicePrincipalId as string;
+    const path = "/v1.0/groups(uniqueName='lagging')";
+    expect((await graph('PATCH', path, groupBody('L', spId), { Prefer: 'create-if-missing' })).status).toBe(201);
+    expect((await graph('GET', path)).status).toBe(404);
+    expect((await graph('GET', filterPath("displayName eq 'L'"))).body.value).toEqual([]);
+    expect((await graph('PATCH', path, groupBody('L', spId), { Prefer: 'create-if-missing' })).status).toBe(204);
+    clockMs += 500;
+    expect((await graph('GET', path)).status).toBe(200);
+  });
+
+  it('adds latency to responses', async () => {
+    await start({ faults: { latencyMs: 300 } });
+    await expect(fetch(`${emulator.url}/v1.0/groups`, { headers: AUTH, signal: AbortSignal.timeout(20) })).rejects.toThrow();
+    emulator.setFaults({});
+    expect((await graph('GET', '/v1.0/groups')).status).toBe(200);
+  });
+
+  it("reproduces Intune's 500 on setEnrollmentTimeDeviceMembershipTarget", async () => {
+    await start({ faults: { membershipTargetInternalError: true } });
+    const policyId = emulator.admin.policies()[0]?.id as string;
+    const answer = await graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/setEnrollmentTimeDeviceMembershipTarget`, {
+      enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: 'x' }],
+    });
+    expect(answer.status).toBe(500);
+    expect(answer.body.error.code).toBe('InternalServerError');
+  });
+});
