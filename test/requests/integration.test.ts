@@ -1,0 +1,172 @@
+/**
+ * The requests service with the real provisioning service, the real Graph adapter and the sandbox Graph
+ * emulator on loopback, over a real SQLite store — and the crash test: a child process running all of it
+ * is SIGKILLed at each provisioning step and restarted; the request must end provisioned with exactly one
+ * group in the emulator.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createGraphDirectory, createProvisioningService } from '../../src/provisioning';
+import { createRequestsService } from '../../src/requests/service';
+import type { GroupRequest, RequestsService } from '../../src/requests/types';
+import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
+import type { Store } from '../../src/store';
+import { sqliteHarness, trackStores, type StoreHarness } from '../store/support/harness';
+import { CRASH_STEPS, type CrashStep } from './support/crashSteps';
+import { approver, approverIds, helpdesk } from './support/world';
+
+const TOKEN = 'requests-integration-token';
+const FAST_RETRY = { maxRetries: 1, delaySeconds: 0, maxRetryTimeMs: 5000, replicationReadAttempts: 5, replicationReadDelayMs: 20 };
+
+describe('requests service with real provisioning against the Graph emulator', () => {
+  let emulator: GraphEmulator;
+  let harness: StoreHarness;
+  let store: Store;
+  let service: RequestsService;
+  const stores = trackStores();
+
+  beforeEach(async () => {
+    emulator = await startGraphEmulator({ requiredToken: TOKEN });
+    harness = sqliteHarness();
+    store = await stores.open(harness);
+    const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY });
+    service = createRequestsService({
+      store,
+      provisioning: createProvisioningService({ directory, registry: store }),
+      approvers: approverIds(approver),
+      resumeAfterMs: 0,
+    });
+  });
+  afterEach(async () => {
+    await service.idle();
+    await stores.closeAll();
+    await harness.dispose();
+    await emulator.close();
+  });
+
+  const groupsNamed = (uniqueName: string) => emulator.admin.groups().filter((group) => group.uniqueName === uniqueName);
+
+  async function approvedRequest(policyName = 'Contoso Kiosks'): Promise<GroupRequest> {
+    const submitted = await service.submit({ policyName, scenario: 'userDriven', requester: helpdesk });
+    if (submitted.kind !== 'created') throw new Error(`expected a created request, got ${submitted.kind}`);
+    const approved = await service.approve(submitted.request.id, approver);
+    if (approved.kind !== 'decided') throw new Error(`expected a decision, got ${approved.kind}`);
+    return approved.request;
+  }
+
+  it('creates the group once, records it, and audits the Graph request ids the emulator issued', async () => {
+    const request = await approvedRequest();
+    await service.idle();
+    const [group] = groupsNamed(request.names.uniqueName);
+    expect(group).toBeDefined();
+    expect(await service.get(request.id)).toMatchObject({ state: 'provisioned', groupId: group?.id });
+    expect(await store.findGroup(request.policyKey)).toMatchObject({ groupId: group?.id, createdBy: approver });
+
+    const audited = (await store.listAudit({ requestId: request.id })).flatMap((entry) => entry.graphRequestId ?? []);
+    expect(audited.length).toBeGreaterThan(0);
+    const issued = new Set(emulator.requestLog.map((entry) => entry.requestId));
+    for (const id of audited) expect(issued.has(id)).toBe(true);
+
+    expect(await service.submit({ policyName: 'contoso  kiosks', scenario: 'userDriven', requester: helpdesk })).toMatchObject({
+      kind: 'groupExists',
+      group: { groupId: group?.id },
+    });
+  });
+
+  it('fails with Graph’s error when Graph keeps failing, and a retry after recovery provisions exactly one group', async () => {
+    emulator.setFaults({ failNext: { count: 50, status: 500 } });
+    const request = await approvedRequest();
+    await service.idle();
+    const failed = await service.get(request.id);
+    expect(failed).toMatchObject({ state: 'failed', failureReason: expect.stringMatching(/500/) });
+    const audit = await store.listAudit({ requestId: request.id });
+    expect(audit.some((entry) => entry.kind === 'graphCall' && entry.graphRequestId)).toBe(true);
+
+    emulator.setFaults({});
+    expect(await service.retry(request.id, approver)).toMatchObject({ kind: 'decided' });
+    await service.idle();
+    expect((await service.get(request.id))?.state).toBe('provisioned');
+    expect(groupsNamed(request.names.uniqueName)).toHaveLength(1);
+  });
+
+  it('survives an ambiguous failure (the group was created, the answer lost): still one group', async () => {
+    emulator.setFaults({ failNext: { count: 1, status: 504, afterApplying: true } });
+    const request = await approvedRequest();
+    await service.idle();
+    // The adapter's retry repeats the idempotent PATCH, which now answers "already existed".
+    expect((await service.get(request.id))?.state).toBe('provisioned');
+    expect(emulator.requestLog.filter((entry) => entry.method === 'PATCH').map((entry) => entry.status)).toEqual([504, 204]);
+    expect(groupsNamed(request.names.uniqueName)).toHaveLength(1);
+  });
+});
+
+const CHILD = join(__dirname, 'support', 'provisioningChild.ts');
+const REGISTER = join(__dirname, 'support', 'register-ts.js');
+
+/** Runs one instance; with `killAt`, SIGKILLs it as soon as it reports that step. Resolves with its last line. */
+function runInstance(order: { storePath: string; graphUrl: string; token: string; killAt?: CrashStep }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', REGISTER, CHILD, JSON.stringify(order)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let last = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      last = line;
+      if (line === `step:${order.killAt}`) child.kill('SIGKILL');
+    });
+    child.on('close', (code, signal) => {
+      if (order.killAt ? signal === 'SIGKILL' : code === 0) resolve(last);
+      else reject(new Error(`instance ended with code ${code}, signal ${signal}, last line "${last}": ${stderr}`));
+    });
+  });
+}
+
+describe('crash during provisioning (SIGKILL at each step, then restart)', () => {
+  let emulator: GraphEmulator;
+  let harness: StoreHarness;
+  let store: Store;
+  const stores = trackStores();
+
+  beforeEach(async () => {
+    emulator = await startGraphEmulator({ requiredToken: TOKEN });
+    harness = sqliteHarness();
+    store = await stores.open(harness);
+  });
+  afterEach(async () => {
+    await stores.closeAll();
+    await harness.dispose();
+    await emulator.close();
+  });
+
+  async function approvedInStore(): Promise<GroupRequest> {
+    const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY });
+    // Only submit here: provisioning must happen in the child instances.
+    const front = createRequestsService({ store, provisioning: createProvisioningService({ directory, registry: store }), approvers: approverIds(approver) });
+    const submitted = await front.submit({ policyName: 'Crash Test Policy', scenario: 'automatic', requester: helpdesk });
+    if (submitted.kind !== 'created') throw new Error(`expected a created request, got ${submitted.kind}`);
+    const at = new Date(Date.now() - 1000).toISOString();
+    const approved = await store.transitionRequest(
+      submitted.request.id,
+      { state: 'pending' },
+      { to: 'approved', at, decision: { kind: 'approved', by: approver, at } },
+    );
+    if (approved.kind !== 'applied') throw new Error(`expected the approval to apply, got ${approved.kind}`);
+    return approved.request;
+  }
+
+  it.each(CRASH_STEPS)('killed at "%s": the restarted instance finishes with exactly one group', async (step) => {
+    const request = await approvedInStore();
+    const order = { storePath: harness.options.kind === 'sqlite' ? harness.options.path : '', graphUrl: emulator.url, token: TOKEN };
+
+    expect(await runInstance({ ...order, killAt: step })).toBe(`step:${step}`);
+    expect((await store.getRequest(request.id))?.state).not.toBe('provisioned');
+
+    expect(await runInstance(order)).toBe('done:1');
+    const finished = await store.getRequest(request.id);
+    const groups = emulator.admin.groups().filter((group) => group.uniqueName === request.names.uniqueName);
+    expect(groups).toHaveLength(1);
+    expect(finished).toMatchObject({ state: 'provisioned', groupId: groups[0]?.id });
+    expect(await store.findGroup(request.policyKey)).toMatchObject({ groupId: groups[0]?.id });
+  });
+});
