@@ -1,0 +1,244 @@
+/** The real Graph adapter (graph-client middleware, retries, errors) against the emulator over HTTP. */
+import { OWNER_APP_ID, type NewDeviceGroup } from '../../src/provisioning/directory';
+import { createGraphDirectory, odataStringLiteral } from '../../src/provisioning/graphDirectory';
+import { GraphError } from '../../src/provisioning/graphError';
+import { SCENARIO_INFO } from '../../src/domain/scenario';
+import { FAST_RETRY, SANDBOX_TOKEN, startSandbox, type Sandbox } from './support/sandbox';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+let sandbox: Sandbox;
+let running = false;
+
+async function start(...args: Parameters<typeof startSandbox>): Promise<Sandbox> {
+  sandbox = await startSandbox(...args);
+  running = true;
+  return sandbox;
+}
+
+afterEach(async () => {
+  if (running) await sandbox.emulator.close();
+  running = false;
+});
+
+function deviceGroup(uniqueName: string, displayName = 'Autopilot DP · Sales · User-driven'): NewDeviceGroup {
+  return {
+    displayName,
+    mailNickname: 'adp-sales-12345678',
+    uniqueName,
+    description: 'test',
+    ownerServicePrincipalId: sandbox.emulator.admin.ownerServicePrincipalId as string,
+  };
+}
+
+async function caught(promise: Promise<unknown>): Promise<GraphError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof GraphError) return error;
+    throw error;
+  }
+  throw new Error('expected a GraphError');
+}
+
+describe('authentication and tracing', () => {
+  it('delivers the bearer token to the plain-http sandbox and a GUID client-request-id on every call', async () => {
+    sandbox = await start();
+    const sp = await sandbox.directory.findServicePrincipalByAppId(OWNER_APP_ID);
+    expect(sp.value?.id).toBe(sandbox.emulator.admin.ownerServicePrincipalId);
+    await sandbox.directory.findGroupsByDisplayName('x');
+    const log = sandbox.emulator.requestLog;
+    expect(log.map((entry) => entry.status)).toEqual([200, 200]);
+    expect(log.every((entry) => entry.hadBearerToken && GUID.test(entry.clientRequestId ?? ''))).toBe(true);
+    expect(new Set(log.map((entry) => entry.clientRequestId)).size).toBe(2);
+    expect(sp.requestIds).toEqual([log[0]?.requestId]);
+  });
+
+  it('turns a rejected token into a typed GraphError with Graph code, status and request ids', async () => {
+    sandbox = await start({}, { credential: { kind: 'static', token: 'not-the-token' } });
+    const error = await caught(sandbox.directory.findServicePrincipalByAppId(OWNER_APP_ID));
+    const [entry] = sandbox.emulator.requestLog;
+    expect(error).toMatchObject({ status: 401, code: 'InvalidAuthenticationToken', requestId: entry?.requestId, clientRequestId: entry?.clientRequestId });
+    expect(error.message).toContain('Access token validation failure');
+  });
+
+  it('refuses a plain-http base URL off loopback, or one with a path, before any token is fetched', () => {
+    const credential = { kind: 'static', token: SANDBOX_TOKEN } as const;
+    expect(() => createGraphDirectory({ baseUrl: 'http://graph.example.com', credential })).toThrow(/https/);
+    expect(() => createGraphDirectory({ baseUrl: 'https://graph.microsoft.com/v1.0', credential })).toThrow(/origin/);
+    expect(() => createGraphDirectory({ baseUrl: 'not a url', credential })).toThrow(/not a URL/);
+  });
+
+  it('reports an unreachable Graph as a NetworkError', async () => {
+    sandbox = await start();
+    await sandbox.emulator.close();
+    running = false;
+    expect(await caught(sandbox.directory.getGroup('x'))).toMatchObject({ status: 0, code: 'NetworkError' });
+  });
+});
+
+describe('groups', () => {
+  it('upserts on uniqueName (201 then 204) with the owner bound, and reads it back with owners', async () => {
+    sandbox = await start();
+    const first = await sandbox.directory.upsertGroup(deviceGroup('apdp-a'));
+    expect(first.value.created).toBe(true);
+    if (first.value.created) {
+      expect(first.value.group).toMatchObject({ uniqueName: 'apdp-a', securityEnabled: true, mailEnabled: false, groupTypes: [] });
+    }
+    expect((await sandbox.directory.upsertGroup(deviceGroup('apdp-a'))).value).toEqual({ created: false });
+    const read = await sandbox.directory.getGroupByUniqueName('apdp-a');
+    expect(read.value?.owners).toEqual([{ id: sandbox.emulator.admin.ownerServicePrincipalId, type: 'servicePrincipal' }]);
+    expect(sandbox.emulator.admin.groups()).toHaveLength(1);
+  });
+
+  it.each([
+    ["O'Brien"],
+    ["' or 1 eq 1"],
+    ["''"],
+    ['a & b #c %20 +d ?e=f'],
+    ['東京 · Ünïcødé 🚀'],
+    ['x'.repeat(256)],
+  ])('finds exactly the group displayed as %s (OData literal escaped)', async (displayName) => {
+    sandbox = await start();
+    const target = sandbox.emulator.admin.addGroup({ displayName });
+    sandbox.emulator.admin.addGroup({ displayName: 'bystander' });
+    const found = await sandbox.directory.findGroupsByDisplayName(displayName);
+    expect(found.value.map((group) => group.id)).toEqual([target.id]);
+  });
+
+  it('escapes OData string literals by doubling quotes', () => {
+    expect(odataStringLiteral("O'Brien")).toBe("'O''Brien'");
+    expect(odataStringLiteral("' or 1 eq 1")).toBe("''' or 1 eq 1'");
+  });
+
+  it('follows @odata.nextLink across pages', async () => {
+    sandbox = await start({ pageSize: 2 });
+    for (let i = 0; i < 5; i++) sandbox.emulator.admin.addGroup({ displayName: 'Same' });
+    const found = await sandbox.directory.findGroupsByDisplayName('Same');
+    expect(found.value).toHaveLength(5);
+    expect(found.requestIds).toHaveLength(3);
+  });
+
+  it('adds a service-principal owner, treating "already an owner" as success', async () => {
+    sandbox = await start();
+    const spId = sandbox.emulator.admin.ownerServicePrincipalId as string;
+    const group = sandbox.emulator.admin.addGroup({ displayName: 'G' });
+    await sandbox.directory.addServicePrincipalOwner(group.id, spId);
+    await sandbox.directory.addServicePrincipalOwner(group.id, spId);
+    expect(sandbox.emulator.admin.group(group.id)?.ownerIds).toEqual([spId]);
+    expect(await caught(sandbox.directory.addServicePrincipalOwner('missing', spId))).toMatchObject({ status: 404 });
+  });
+
+  it('lists members with their types', async () => {
+    sandbox = await start();
+    const user = sandbox.emulator.admin.addUser({ displayName: 'Ada' });
+    const device = sandbox.emulator.admin.addDevice({ displayName: 'PC-1' });
+    const group = sandbox.emulator.admin.addGroup({ displayName: 'G', memberIds: [user.id, device.id] });
+    expect((await sandbox.directory.listMembers(group.id)).value).toEqual([
+      { id: user.id, type: 'user' },
+      { id: device.id, type: 'device' },
+    ]);
+  });
+
+  it('maps a missing group to undefined', async () => {
+    sandbox = await start();
+    expect((await sandbox.directory.getGroup('nope')).value).toBeUndefined();
+    expect((await sandbox.directory.findServicePrincipalByAppId('00000000-0000-0000-0000-000000000000')).value).toBeUndefined();
+  });
+});
+
+describe('retries through the graph-client RetryHandler', () => {
+  it('honours Retry-After on 429 and then succeeds, keeping one client-request-id across attempts', async () => {
+    sandbox = await start({ faults: { writeThrottle: { capacity: 1, refillPerSecond: 50 } } });
+    await sandbox.directory.upsertGroup(deviceGroup('t-1'));
+    const second = await sandbox.directory.upsertGroup(deviceGroup('t-2'));
+    expect(second.value.created).toBe(true);
+    const attempts = sandbox.emulator.requestLog.slice(1);
+    expect(attempts[0]?.status).toBe(429);
+    expect(attempts.at(-1)?.status).toBe(201);
+    expect(attempts.at(-1)?.retryAttempt).toBeGreaterThan(0);
+    expect(new Set(attempts.map((entry) => entry.clientRequestId)).size).toBe(1);
+  });
+
+  it('retries a 503 without Retry-After with backoff and jitter', async () => {
+    sandbox = await start({ faults: { failNext: { count: 1, status: 503 } } });
+    expect((await sandbox.directory.getGroup('nope')).value).toBeUndefined();
+    expect(sandbox.emulator.requestLog.map((entry) => entry.status)).toEqual([503, 404]);
+  });
+
+  it('retries a 504 that was applied anyway, and the idempotent upsert then reports the existing group', async () => {
+    sandbox = await start({ faults: { failNext: { count: 1, status: 504, retryAfterSeconds: 0, afterApplying: true } } });
+    const outcome = await sandbox.directory.upsertGroup(deviceGroup('ambiguous'));
+    expect(outcome.value).toEqual({ created: false });
+    expect(sandbox.emulator.admin.groups()).toHaveLength(1);
+  });
+
+  it('gives up after maxRetries and surfaces the last error', async () => {
+    sandbox = await start({ faults: { failNext: { count: 10, status: 503, retryAfterSeconds: 0 } } });
+    const error = await caught(sandbox.directory.getGroup('x'));
+    expect(error).toMatchObject({ status: 503, code: 'serviceNotAvailable' });
+    expect(sandbox.emulator.requestLog).toHaveLength(FAST_RETRY.maxRetries + 1);
+  });
+
+  it('starts no retry whose Retry-After would exceed the total retry time', async () => {
+    sandbox = await start({ faults: { failNext: { count: 1, status: 503, retryAfterSeconds: 60 } } }, { retry: { ...FAST_RETRY, maxRetryTimeMs: 1_000 } });
+    expect(await caught(sandbox.directory.getGroup('x'))).toMatchObject({ status: 503 });
+    expect(sandbox.emulator.requestLog).toHaveLength(1);
+  });
+
+  it('does not retry other server errors', async () => {
+    sandbox = await start({ faults: { failNext: { count: 1, status: 500 } } });
+    expect(await caught(sandbox.directory.getGroup('x'))).toMatchObject({ status: 500 });
+    expect(sandbox.attempts).toHaveLength(1);
+  });
+});
+
+describe('replication lag', () => {
+  let clockMs = 0;
+
+  it('retries 404s of a read right after a write until the group has replicated', async () => {
+    clockMs = 0;
+    // Each HTTP attempt advances the emulator's clock: deterministic, and no test sleeps for the lag.
+    sandbox = await start({ now: () => clockMs, faults: { replicationLagMs: 300 } }, { onRequest: () => (clockMs += 100) });
+    await sandbox.directory.upsertGroup(deviceGroup('lag'));
+    expect((await sandbox.directory.getGroupByUniqueName('lag')).value).toBeUndefined();
+    const read = await sandbox.directory.getGroupByUniqueName('lag', { afterWrite: true });
+    expect(read.value?.uniqueName).toBe('lag');
+    expect(read.requestIds.length).toBeGreaterThan(1);
+  });
+
+  it('stops retrying after the configured attempts', async () => {
+    sandbox = await start({ faults: { replicationLagMs: 60_000 } });
+    await sandbox.directory.upsertGroup(deviceGroup('never'));
+    const read = await sandbox.directory.getGroupByUniqueName('never', { afterWrite: true });
+    expect(read.value).toBeUndefined();
+    expect(read.requestIds).toHaveLength(FAST_RETRY.replicationReadAttempts);
+  });
+});
+
+describe('membership and Intune', () => {
+  it('checks transitive membership with checkMemberGroups', async () => {
+    sandbox = await start();
+    const admin = sandbox.emulator.admin;
+    const user = admin.addUser({ displayName: 'Ada' });
+    const approvers = admin.addGroup({ displayName: 'Approvers' });
+    const team = admin.addGroup({ displayName: 'Team', memberIds: [user.id] });
+    admin.addMember(approvers.id, team.id);
+    expect(await sandbox.directory.isTransitiveMember(user.id, approvers.id)).toBe(true);
+    expect(await sandbox.directory.isTransitiveMember(user.id, admin.addGroup({ displayName: 'Other' }).id)).toBe(false);
+    expect(await sandbox.directory.isTransitiveMember('unknown-user', approvers.id)).toBe(false);
+    const request = sandbox.emulator.requestLog[0];
+    expect(request?.method).toBe('POST');
+    expect(request?.path).toBe(`/v1.0/users/${user.id}/checkMemberGroups`);
+  });
+
+  it('lists device-preparation policies and sets the membership target', async () => {
+    sandbox = await start();
+    const policies = (await sandbox.directory.listDevicePreparationPolicies()).value;
+    const userDriven = policies.find((policy) => policy.templateId === SCENARIO_INFO.userDriven.templateId);
+    expect(userDriven?.name).toBe('Contoso User-driven');
+    const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [sandbox.emulator.admin.ownerServicePrincipalId as string] });
+    const result = await sandbox.directory.setEnrollmentTimeDeviceMembershipTarget(userDriven?.id as string, group.id);
+    expect(result.value).toEqual({ validationSucceeded: true, statuses: [{ targetId: group.id, validationSucceeded: true }] });
+  });
+});

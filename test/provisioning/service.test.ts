@@ -1,0 +1,322 @@
+/** The provisioning service through the real Graph adapter against the emulator over HTTP. */
+import type { Actor } from '../../src/domain/actor';
+import { NamingError } from '../../src/domain/naming';
+import { OWNER_APP_ID } from '../../src/provisioning/directory';
+import { ForeignGroupConflictError, GroupVerificationError, OwnerServicePrincipalMissingError } from '../../src/provisioning/errors';
+import { createProvisioningService, type ProvisioningServiceDeps } from '../../src/provisioning/service';
+import type { ProvisioningService } from '../../src/provisioning/types';
+import type { SandboxGroup } from '../../src/sandbox/tenant';
+import { createMemoryRegistry, type MemoryRegistry } from './support/memoryRegistry';
+import { startSandbox, type Sandbox } from './support/sandbox';
+
+const ADA: Actor = { aadObjectId: '11111111-1111-1111-1111-111111111111', name: 'Ada' };
+const FIXED_NOW = new Date('2026-11-25T10:00:00.000Z');
+
+let sandbox: Sandbox;
+let registry: MemoryRegistry;
+let service: ProvisioningService;
+
+async function setUp(
+  emulatorOptions: Parameters<typeof startSandbox>[0] = {},
+  serviceOptions: Partial<ProvisioningServiceDeps> = {},
+  directoryOptions: Parameters<typeof startSandbox>[1] = {},
+): Promise<void> {
+  sandbox = await startSandbox(emulatorOptions, directoryOptions);
+  registry = createMemoryRegistry();
+  service = createProvisioningService({ directory: sandbox.directory, registry, now: () => FIXED_NOW, ...serviceOptions });
+}
+
+afterEach(async () => {
+  await sandbox.emulator.close();
+});
+
+const ownerSpId = (): string => sandbox.emulator.admin.ownerServicePrincipalId as string;
+const tenantGroups = (): readonly SandboxGroup[] => sandbox.emulator.admin.groups();
+const writes = (): number => sandbox.emulator.requestLog.filter((entry) => entry.method !== 'GET').length;
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('ensureGroup', () => {
+  it('creates exactly the group Autopilot device preparation needs and records it', async () => {
+    await setUp();
+    const result = await service.ensureGroup('Contoso  Sales', 'userDriven', ADA);
+
+    expect(result.created).toBe(true);
+    expect(result.group).toMatchObject({
+      policyKey: 'contoso sales',
+      policyName: 'Contoso Sales',
+      scenario: 'userDriven',
+      displayName: 'Autopilot DP · Contoso Sales · User-driven',
+      createdAt: FIXED_NOW.toISOString(),
+      createdBy: ADA,
+    });
+    const [group] = tenantGroups();
+    expect(tenantGroups()).toHaveLength(1);
+    expect(group).toMatchObject({
+      id: result.group.groupId,
+      uniqueName: result.group.uniqueName,
+      mailNickname: result.group.mailNickname,
+      securityEnabled: true,
+      mailEnabled: false,
+      groupTypes: [],
+      membershipRule: null,
+      isAssignableToRole: null,
+      ownerIds: [ownerSpId()],
+      memberIds: [],
+    });
+    expect(group?.description).toContain('"Contoso Sales"');
+    expect(registry.records()).toEqual([result.group]);
+    expect(result.graphRequestIds).toEqual(sandbox.emulator.requestLog.map((entry) => entry.requestId));
+  });
+
+  it('uses two Graph calls per new group once the owner lookup is cached', async () => {
+    await setUp();
+    await service.ensureGroup('First', 'userDriven', ADA);
+    sandbox.emulator.clearRequestLog();
+    const second = await service.ensureGroup('Second', 'automatic', ADA);
+    expect(sandbox.emulator.requestLog.map((entry) => entry.method)).toEqual(['GET', 'PATCH']);
+    expect(second.graphRequestIds).toHaveLength(2);
+  });
+
+  it('returns the recorded group without touching Graph, for any spelling of the policy name', async () => {
+    await setUp();
+    const first = await service.ensureGroup('Contoso Sales', 'userDriven', ADA);
+    sandbox.emulator.clearRequestLog();
+    const again = await service.ensureGroup('  CONTOSO   sales ', 'userDriven', { aadObjectId: 'other', name: 'Bob' });
+    expect(again).toEqual({ group: first.group, created: false, graphRequestIds: [] });
+    expect(sandbox.emulator.requestLog).toEqual([]);
+  });
+
+  it('makes one group when several instances race on the same policy', async () => {
+    await setUp();
+    const services = [0, 1, 2, 3].map(() => createProvisioningService({ directory: sandbox.directory, registry }));
+    const results = await Promise.all(services.map((each) => each.ensureGroup('Race', 'userDriven', ADA)));
+    expect(tenantGroups()).toHaveLength(1);
+    expect(new Set(results.map((result) => result.group.groupId))).toEqual(new Set([tenantGroups()[0]?.id]));
+    expect(registry.records()).toHaveLength(1);
+  });
+
+  it('recovers a group created before a crash: verifies and records it without writing again', async () => {
+    await setUp();
+    const names = service.previewNames('Recovered', 'userDriven');
+    const existing = sandbox.emulator.admin.addGroup({ ...names, ownerIds: [ownerSpId()] });
+    const result = await service.ensureGroup('Recovered', 'userDriven', ADA);
+    expect(result.group.groupId).toBe(existing.id);
+    expect(result.created).toBe(true);
+    expect(writes()).toBe(0);
+    expect(tenantGroups()).toHaveLength(1);
+  });
+
+  it('upserts and reads back (204 path) when our group exists under another display name', async () => {
+    await setUp({ faults: { replicationLagMs: 0 } });
+    const names = service.previewNames('Renamed', 'userDriven');
+    const existing = sandbox.emulator.admin.addGroup({ ...names, displayName: 'Someone renamed it', ownerIds: [ownerSpId()] });
+    const result = await service.ensureGroup('Renamed', 'userDriven', ADA);
+    expect(result.group.groupId).toBe(existing.id);
+    expect(sandbox.emulator.requestLog.map((entry) => `${entry.method} ${entry.status}`)).toEqual(['GET 200', 'GET 200', 'PATCH 204', 'GET 200']);
+    expect(tenantGroups()).toHaveLength(1);
+    expect(tenantGroups()[0]?.displayName).toBe(names.displayName);
+  });
+
+  it.each([
+    ['another uniqueName', { uniqueName: 'someone-elses' }, /uniqueName is "someone-elses"/],
+    ['no uniqueName, dynamic', { groupTypes: ['DynamicMembership'], membershipRule: '(device.devicePhysicalIds -any _ -eq "x")' }, /it is dynamic/],
+    ['no uniqueName, not security', { securityEnabled: false }, /not a security group/],
+  ])('never adopts a same-named foreign group (%s): refuses, naming it', async (_, foreignProperties, why) => {
+    await setUp();
+    const { displayName } = service.previewNames('Sales', 'userDriven');
+    const foreign = sandbox.emulator.admin.addGroup({ displayName: displayName.toUpperCase(), ...foreignProperties });
+    const error = await rejection(service.ensureGroup('Sales', 'userDriven', ADA));
+    expect(error).toBeInstanceOf(ForeignGroupConflictError);
+    expect(error.message).toContain(foreign.id);
+    expect(error.message).toContain(displayName.toUpperCase());
+    expect(error.message).toMatch(why);
+    expect(tenantGroups()).toEqual([foreign]);
+    expect(registry.records()).toEqual([]);
+    expect(writes()).toBe(0);
+  });
+
+  it('fails preflight with the exact admin fix when the tenant lacks the owner service principal', async () => {
+    await setUp({ seed: { ownerServicePrincipal: false } });
+    const error = await rejection(service.ensureGroup('Sales', 'userDriven', ADA));
+    expect(error).toBeInstanceOf(OwnerServicePrincipalMissingError);
+    expect((error as OwnerServicePrincipalMissingError).adminFix).toBe(
+      `Connect-MgGraph -Scopes Application.ReadWrite.All; New-MgServicePrincipal -AppId ${OWNER_APP_ID}`,
+    );
+    expect(error.message).toContain(`New-MgServicePrincipal -AppId ${OWNER_APP_ID}`);
+    expect(tenantGroups()).toEqual([]);
+    await expect(service.ownerServicePrincipalId()).rejects.toBeInstanceOf(OwnerServicePrincipalMissingError);
+
+    // After the admin's fix, the same service instance succeeds: a failed lookup is not cached.
+    const sp = sandbox.emulator.admin.addServicePrincipal({ appId: OWNER_APP_ID, displayName: 'Intune Autopilot ConfidentialClient' });
+    await expect(service.ownerServicePrincipalId()).resolves.toBe(sp.id);
+    expect((await service.ensureGroup('Sales', 'userDriven', ADA)).created).toBe(true);
+  });
+
+  it('refuses to record a group that exists under our uniqueName but is unusable', async () => {
+    await setUp();
+    const names = service.previewNames('Broken', 'userDriven');
+    sandbox.emulator.admin.addGroup({ ...names, ownerIds: [] });
+    const error = await rejection(service.ensureGroup('Broken', 'userDriven', ADA));
+    expect(error).toBeInstanceOf(GroupVerificationError);
+    expect((error as GroupVerificationError).findings.map((finding) => finding.code)).toEqual(['firstPartyAppNotAnOwner']);
+    expect(registry.records()).toEqual([]);
+  });
+
+  it('rides out throttling and transient errors, still making one group', async () => {
+    await setUp({ faults: { writeThrottle: { capacity: 1, refillPerSecond: 100 }, failNext: { count: 2, status: 503, retryAfterSeconds: 0 } } });
+    await Promise.all(['A', 'B', 'C'].map((name) => service.ensureGroup(name, 'automatic', ADA)));
+    expect(tenantGroups()).toHaveLength(3);
+    expect(sandbox.emulator.requestLog.some((entry) => entry.status === 429)).toBe(true);
+    expect(sandbox.emulator.requestLog.some((entry) => entry.status === 503)).toBe(true);
+  });
+
+  it('waits out replication lag when reading back after a 204', async () => {
+    let clockMs = 1_000;
+    // Each HTTP attempt advances the emulator's clock, so the lag passes without the test sleeping.
+    await setUp({ now: () => clockMs, faults: { replicationLagMs: 350 } }, {}, { onRequest: () => (clockMs += 100) });
+    const names = service.previewNames('Lagging', 'userDriven');
+    sandbox.emulator.admin.createGroup({ ...names, displayName: 'renamed, just created', ownerIds: [ownerSpId()] });
+    const result = await service.ensureGroup('Lagging', 'userDriven', ADA);
+    expect(result.group.groupId).toBe(tenantGroups()[0]?.id);
+    expect(tenantGroups()).toHaveLength(1);
+    expect(sandbox.emulator.requestLog.map((entry) => `${entry.method} ${entry.status}`).slice(2)).toEqual(['PATCH 204', 'GET 404', 'GET 200']);
+  });
+});
+
+describe('hostile policy names', () => {
+  it.each([["O'Brien"], ["' or 1 eq 1"], ['東京 営業部 🚀'], ['a & b #c %20 +d ?e=f'], ['<script>alert(1)</script>']])(
+    'provisions %s with the exact name and no injection',
+    async (name) => {
+      await setUp();
+      sandbox.emulator.admin.addGroup({ displayName: 'Autopilot DP · x · User-driven' });
+      const result = await service.ensureGroup(name, 'userDriven', ADA);
+      expect(result.group.displayName).toBe(`Autopilot DP · ${name} · User-driven`);
+      expect(tenantGroups().filter((group) => group.id === result.group.groupId)).toHaveLength(1);
+      expect((await service.ensureGroup(name, 'userDriven', ADA)).created).toBe(false);
+    },
+  );
+
+  it.each([
+    ['empty', ''],
+    ['control characters', 'Sales\u0000\u001b[31m'],
+    ['10 kB', 'x'.repeat(10_240)],
+  ])('refuses %s with a NamingError before any Graph call', async (_, name) => {
+    await setUp();
+    await expect(service.ensureGroup(name, 'userDriven', ADA)).rejects.toBeInstanceOf(NamingError);
+    expect(() => service.previewNames(name, 'userDriven')).toThrow(NamingError);
+    expect(sandbox.emulator.requestLog).toEqual([]);
+  });
+
+  it('refuses blocked words with a clear reason', async () => {
+    await setUp({}, { naming: { blockedWords: ['test'] } });
+    const error = await rejection(service.ensureGroup('Sales Test', 'userDriven', ADA));
+    expect(error).toMatchObject({ name: 'NamingError', code: 'blockedWord' });
+    expect(error.message).toContain('"test"');
+    expect(sandbox.emulator.requestLog).toEqual([]);
+  });
+});
+
+describe('checkGroup', () => {
+  async function provisioned(): Promise<string> {
+    await setUp();
+    return (await service.ensureGroup('Sales', 'userDriven', ADA)).group.groupId;
+  }
+
+  it('reports a healthy group', async () => {
+    await provisioned();
+    const report = await service.checkGroup('sales');
+    expect(report).toMatchObject({ policyKey: 'sales', healthy: true, findings: [], ownerRepaired: false });
+    expect(report.graphRequestIds.length).toBeGreaterThan(0);
+  });
+
+  it('reports a policy without a group', async () => {
+    await setUp();
+    expect((await service.checkGroup('Nothing')).findings.map((finding) => finding.code)).toEqual(['noGroupRecorded']);
+  });
+
+  it.each<[string, (groupId: string) => void, string[]]>([
+    ['deleted', (id) => sandbox.emulator.admin.deleteGroup(id), ['securityGroupNotFound']],
+    ['made dynamic', (id) => sandbox.emulator.admin.updateGroup(id, { groupTypes: ['DynamicMembership'], membershipRule: 'x' }), ['notStaticSecurityGroup']],
+    ['owner removed', (id) => sandbox.emulator.admin.removeOwner(id, ownerSpId()), ['firstPartyAppNotAnOwner']],
+    ['mail-enabled', (id) => sandbox.emulator.admin.updateGroup(id, { mailEnabled: true }), ['mailEnabled']],
+    ['security disabled', (id) => sandbox.emulator.admin.updateGroup(id, { securityEnabled: false }), ['notSecurityGroup']],
+    ['given a user member', (id) => sandbox.emulator.admin.addMember(id, sandbox.emulator.admin.addUser({ displayName: 'Eve' }).id), ['unexpectedMembers']],
+  ])('reports a group %s, changing nothing', async (_, drift, codes) => {
+    const groupId = await provisioned();
+    drift(groupId);
+    const before = JSON.stringify(tenantGroups());
+    const report = await service.checkGroup('Sales');
+    expect(report.healthy).toBe(false);
+    expect(report.findings.map((finding) => finding.code)).toEqual(codes);
+    expect(JSON.stringify(tenantGroups())).toBe(before);
+    expect(writes()).toBe(1);
+  });
+
+  it('accepts devices as members', async () => {
+    const groupId = await provisioned();
+    sandbox.emulator.admin.addMember(groupId, sandbox.emulator.admin.addDevice({ displayName: 'PC-1' }).id);
+    expect((await service.checkGroup('Sales')).healthy).toBe(true);
+  });
+
+  it('re-adds a missing owner only when asked', async () => {
+    const groupId = await provisioned();
+    sandbox.emulator.admin.removeOwner(groupId, ownerSpId());
+    const report = await service.checkGroup('Sales', { repairOwner: true });
+    expect(report).toMatchObject({ healthy: true, ownerRepaired: true, findings: [] });
+    expect(sandbox.emulator.admin.group(groupId)?.ownerIds).toEqual([ownerSpId()]);
+  });
+
+  it('does not claim a repair when the owner is present', async () => {
+    await provisioned();
+    const report = await service.checkGroup('Sales', { repairOwner: true });
+    expect(report.ownerRepaired).toBe(false);
+    expect(writes()).toBe(1);
+  });
+});
+
+describe('bindToPolicy', () => {
+  it('binds the group to the Intune policy of that name and scenario and reports the statuses', async () => {
+    await setUp();
+    const { group } = await service.ensureGroup('contoso user-driven', 'userDriven', ADA);
+    const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
+    const policy = sandbox.emulator.admin.policies().find((each) => each.name === 'Contoso User-driven');
+    expect(result).toEqual({ outcome: 'bound', policyId: policy?.id, statuses: [{ targetId: group.groupId, validationSucceeded: true }] });
+    expect(policy?.membershipTargetIds).toEqual([group.groupId]);
+  });
+
+  it("reports Intune's validation code when the group has drifted", async () => {
+    await setUp();
+    const { group } = await service.ensureGroup('Contoso User-driven', 'userDriven', ADA);
+    sandbox.emulator.admin.removeOwner(group.groupId, ownerSpId());
+    const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
+    expect(result).toMatchObject({ outcome: 'validationFailed', statuses: [{ validationSucceeded: false, errorCode: 'firstPartyAppNotAnOwner' }] });
+  });
+
+  it('reports a policy that does not exist yet, or exists only for the other scenario', async () => {
+    await setUp();
+    await service.ensureGroup('Contoso Windows 365', 'userDriven', ADA);
+    expect((await service.bindToPolicy('Contoso Windows 365', 'userDriven')).outcome).toBe('policyNotFound');
+  });
+
+  it("reports Intune's 500 as a failure, never fatal, and leaves the group alone", async () => {
+    await setUp({ faults: { membershipTargetInternalError: true } });
+    const { group } = await service.ensureGroup('Contoso User-driven', 'userDriven', ADA);
+    const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
+    expect(result).toMatchObject({ outcome: 'failed', graphRequestId: sandbox.emulator.requestLog.at(-1)?.requestId });
+    expect(tenantGroups().map((each) => each.id)).toEqual([group.groupId]);
+    expect(registry.records()).toHaveLength(1);
+  });
+
+  it('reports a policy without a group', async () => {
+    await setUp();
+    expect((await service.bindToPolicy('Contoso User-driven', 'userDriven')).outcome).toBe('failed');
+  });
+});
