@@ -11,8 +11,8 @@ import { createGraphDirectory, createProvisioningService } from '../../src/provi
 import { createRequestsService } from '../../src/requests/service';
 import type { GroupRequest, RequestsService } from '../../src/requests/types';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
-import type { Store } from '../../src/store';
-import { sqliteHarness, trackStores, type StoreHarness } from '../store/support/harness';
+import type { Store, StoreOptions } from '../../src/store';
+import { TEST_DATABASE_URL, postgresHarness, sqliteHarness, trackStores, type StoreHarness } from '../store/support/harness';
 import { CRASH_STEPS, type CrashStep } from './support/crashSteps';
 import { approver, approverIds, helpdesk } from './support/world';
 
@@ -95,7 +95,7 @@ const CHILD = join(__dirname, 'support', 'provisioningChild.ts');
 const REGISTER = join(__dirname, 'support', 'register-ts.js');
 
 /** Runs one instance; with `killAt`, SIGKILLs it as soon as it reports that step. Resolves with its last line. */
-function runInstance(order: { storePath: string; graphUrl: string; token: string; killAt?: CrashStep }): Promise<string> {
+function runInstance(order: { store: StoreOptions; graphUrl: string; token: string; killAt?: CrashStep }): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', REGISTER, CHILD, JSON.stringify(order)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
@@ -112,7 +112,14 @@ function runInstance(order: { storePath: string; graphUrl: string; token: string
   });
 }
 
-describe('crash during provisioning (SIGKILL at each step, then restart)', () => {
+if (!TEST_DATABASE_URL) console.warn('Crash tests on PostgreSQL SKIPPED: set TEST_DATABASE_URL to run them.');
+
+const crashAdapters: ReadonlyArray<readonly [string, (() => StoreHarness) | undefined]> = [
+  ['SQLite', sqliteHarness],
+  ['PostgreSQL', TEST_DATABASE_URL ? () => postgresHarness(TEST_DATABASE_URL ?? '') : undefined],
+];
+
+describe.each(crashAdapters)('crash during provisioning on %s (SIGKILL at each step, then restart)', (_name, makeHarness) => {
   let emulator: GraphEmulator;
   let harness: StoreHarness;
   let store: Store;
@@ -120,7 +127,7 @@ describe('crash during provisioning (SIGKILL at each step, then restart)', () =>
 
   beforeEach(async () => {
     emulator = await startGraphEmulator({ requiredToken: TOKEN });
-    harness = sqliteHarness();
+    harness = (makeHarness ?? sqliteHarness)();
     store = await stores.open(harness);
   });
   afterEach(async () => {
@@ -145,9 +152,9 @@ describe('crash during provisioning (SIGKILL at each step, then restart)', () =>
     return approved.request;
   }
 
-  it.each(CRASH_STEPS)('killed at "%s": the restarted instance finishes with exactly one group', async (step) => {
+  (makeHarness ? it.each(CRASH_STEPS) : it.skip.each(CRASH_STEPS))('killed at "%s": the restarted instance finishes with exactly one group', async (step) => {
     const request = await approvedInStore();
-    const order = { storePath: harness.options.kind === 'sqlite' ? harness.options.path : '', graphUrl: emulator.url, token: TOKEN };
+    const order = { store: harness.options, graphUrl: emulator.url, token: TOKEN };
 
     expect(await runInstance({ ...order, killAt: step })).toBe(`step:${step}`);
     expect((await store.getRequest(request.id))?.state).not.toBe('provisioned');

@@ -1,16 +1,16 @@
 /**
  * A bot instance for the crash tests: the real requests service, provisioning service and Graph adapter
- * against the parent's Graph emulator and SQLite file. It resumes interrupted requests; with `killAt` it
+ * against the parent's Graph emulator and store (SQLite file or PostgreSQL schema). It resumes interrupted requests; with `killAt` it
  * announces that step on stdout and then waits there for the parent's SIGKILL.
  */
 import { createGraphDirectory, createProvisioningService, type Directory } from '../../../src/provisioning';
 import { createRequestsService } from '../../../src/requests/service';
-import { openStore, type Store } from '../../../src/store';
+import { openStore, type Store, type StoreOptions } from '../../../src/store';
 import type { CrashStep } from './crashSteps';
 
 
 interface ChildOrder {
-  readonly storePath: string;
+  readonly store: StoreOptions;
   readonly graphUrl: string;
   readonly token: string;
   readonly killAt?: CrashStep;
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     process.stdout.write(`step:${step}\n`);
     await new Promise<never>(() => undefined); // hold here until killed
   };
-  const store = await openStore({ kind: 'sqlite', path: order.storePath });
+  const store = await openStore(order.store);
   const hookedStore: Store = {
     ...store,
     async transitionRequest(requestId, expected, change, audit) {
