@@ -1,0 +1,23 @@
+/**
+ * Child process for the crash-safety test: provisions a policy's group against the emulator, then stops
+ * inside recordGroup (after the Graph create, before the result is recorded) and waits to be killed.
+ */
+import { createGraphDirectory } from '../../../src/provisioning/graphDirectory';
+import { createProvisioningService } from '../../../src/provisioning/service';
+
+const AT_RECORD = 'created-in-graph-now-recording';
+const [emulatorUrl, token, policyName] = process.argv.slice(2);
+if (!emulatorUrl || !token || !policyName) throw new Error('usage: crashChild <emulatorUrl> <token> <policyName>');
+
+const service = createProvisioningService({
+  directory: createGraphDirectory({ baseUrl: emulatorUrl, credential: { kind: 'static', token } }),
+  registry: {
+    findGroup: async () => undefined,
+    recordGroup: () => {
+      process.stdout.write(`${AT_RECORD}\n`);
+      return new Promise(() => undefined); // never records: the parent kills us here
+    },
+  },
+});
+
+void service.ensureGroup(policyName, 'userDriven', { aadObjectId: 'crash-test', name: 'Crash test' });
