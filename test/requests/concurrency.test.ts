@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { createRequestsService } from '../../src/requests/service';
 import type { DecideResult, RequestsService, SubmitResult } from '../../src/requests/types';
 import type { Store } from '../../src/store';
-import { TEST_DATABASE_URL, postgresHarness, sqliteHarness, trackStores, type StoreHarness } from '../store/support/harness';
+import { TEST_DATABASE_URL, adapterHarnesses, postgresHarness, trackStores, type StoreHarness } from '../store/support/harness';
 import { createFakeProvisioning } from './support/fakeProvisioning';
 import { helpdesk } from './support/world';
 
@@ -17,10 +17,7 @@ if (!TEST_DATABASE_URL) {
   console.warn('PostgreSQL race tests SKIPPED: set TEST_DATABASE_URL to run them.');
 }
 
-const adapters: ReadonlyArray<readonly [string, (() => StoreHarness) | undefined]> = [
-  ['SQLite', sqliteHarness],
-  ['PostgreSQL', TEST_DATABASE_URL ? () => postgresHarness(TEST_DATABASE_URL ?? '') : undefined],
-];
+const adapters = adapterHarnesses();
 
 function serviceOver(store: Store): RequestsService {
   return createRequestsService({ store, provisioning: createFakeProvisioning(store), approvers: { isApprover: async () => true } });

@@ -12,7 +12,7 @@ import { createRequestsService } from '../../src/requests/service';
 import type { GroupRequest, RequestsService } from '../../src/requests/types';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
 import type { Store, StoreOptions } from '../../src/store';
-import { TEST_DATABASE_URL, postgresHarness, sqliteHarness, trackStores, type StoreHarness } from '../store/support/harness';
+import { TEST_DATABASE_URL, adapterHarnesses, sqliteHarness, trackStores, type StoreHarness } from '../store/support/harness';
 import { CRASH_STEPS, type CrashStep } from './support/crashSteps';
 import { approver, approverIds, helpdesk } from './support/world';
 
@@ -114,10 +114,7 @@ function runInstance(order: { store: StoreOptions; graphUrl: string; token: stri
 
 if (!TEST_DATABASE_URL) console.warn('Crash tests on PostgreSQL SKIPPED: set TEST_DATABASE_URL to run them.');
 
-const crashAdapters: ReadonlyArray<readonly [string, (() => StoreHarness) | undefined]> = [
-  ['SQLite', sqliteHarness],
-  ['PostgreSQL', TEST_DATABASE_URL ? () => postgresHarness(TEST_DATABASE_URL ?? '') : undefined],
-];
+const crashAdapters = adapterHarnesses();
 
 describe.each(crashAdapters)('crash during provisioning on %s (SIGKILL at each step, then restart)', (_name, makeHarness) => {
   let emulator: GraphEmulator;

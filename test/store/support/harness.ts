@@ -22,6 +22,15 @@ export interface StoreHarness {
 
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
 
+/** Both adapters for `describe.each`; PostgreSQL's factory is undefined (skip) without TEST_DATABASE_URL. */
+export function adapterHarnesses(): ReadonlyArray<readonly [string, (() => StoreHarness) | undefined]> {
+  const url = TEST_DATABASE_URL;
+  return [
+    ['SQLite', sqliteHarness],
+    ['PostgreSQL', url ? () => postgresHarness(url) : undefined],
+  ];
+}
+
 export function sqliteHarness(): StoreHarness {
   const dir = mkdtempSync(join(tmpdir(), 'adgb-store-'));
   const options: StoreOptions = { kind: 'sqlite', path: join(dir, 'nested', 'adgb.sqlite') };
