@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { templateProblemOf } from './domain/naming';
+import type { GraphCredentialConfig } from './provisioning/graphCredential';
 
 export const APP_MODES = ['sandbox', 'production'] as const;
 export type AppMode = (typeof APP_MODES)[number];
@@ -32,17 +33,8 @@ export type BotAuth =
   | { readonly kind: 'SingleTenant'; readonly appId: string; readonly tenantId: string; readonly password: string }
   | { readonly kind: 'UserAssignedMsi'; readonly appId: string; readonly tenantId: string };
 
-export type GraphCredential =
-  | { readonly kind: 'managedIdentity'; readonly clientId?: string }
-  | { readonly kind: 'clientSecret'; readonly tenantId: string; readonly clientId: string; readonly clientSecret: string }
-  | {
-      readonly kind: 'clientCertificate';
-      readonly tenantId: string;
-      readonly clientId: string;
-      readonly certificatePath: string;
-    }
-  | { readonly kind: 'default' }
-  | { readonly kind: 'staticToken'; readonly token: string };
+/** The Graph adapter's own credential type: `static` is the sandbox emulator's fixed token. */
+export type GraphCredential = GraphCredentialConfig;
 
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -213,7 +205,7 @@ function readSandboxGraph(reader: EnvironmentReader): Config['graph'] | undefine
     reader.problem(`GRAPH_BASE_URL must point at the local Graph emulator on a loopback address in sandbox mode (got ${JSON.stringify(baseUrl)})`);
   }
   reader.forbidden('GRAPH_CREDENTIAL', 'in sandbox mode (the emulator needs no credential)');
-  return baseUrl ? { baseUrl, credential: { kind: 'staticToken', token: SANDBOX_GRAPH_TOKEN } } : undefined;
+  return baseUrl ? { baseUrl, credential: { kind: 'static', token: SANDBOX_GRAPH_TOKEN } } : undefined;
 }
 
 function readProductionGraph(reader: EnvironmentReader, bot: BotAuth | undefined): Config['graph'] | undefined {

@@ -43,7 +43,7 @@ describe('sandbox mode', () => {
       mode: 'sandbox',
       server: { host: '127.0.0.1', port: 3978 },
       bot: { kind: 'none' },
-      graph: { baseUrl: 'http://127.0.0.1:5980', credential: { kind: 'staticToken', token: 'sandbox-token' } },
+      graph: { baseUrl: 'http://127.0.0.1:5980', credential: { kind: 'static', token: 'sandbox-token' } },
       store: { kind: 'sqlite', path: 'data/bot.sqlite' },
       approvers: { ids: [APPROVER], allowSelfApproval: false },
       naming: { groupNameTemplate: undefined, blockedWords: [] },
