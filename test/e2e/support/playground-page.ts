@@ -97,9 +97,22 @@ export class PlaygroundPage {
     return card;
   }
 
-  /** Every Adaptive Card the bot has shown in the chat pane, oldest first. */
+  /**
+   * Every Adaptive Card in the chat pane, oldest first. Only the bot can post cards (a person types text),
+   * and a channel post's card sits outside the header that carries the bot's avatar, so no author filter.
+   */
   cards(): Locator {
-    return this.botMessages().locator('.ac-adaptiveCard');
+    return this.chatPane().locator('.ac-adaptiveCard');
+  }
+
+  /** The newest card containing `text` that offers the button `actionTitle`, once visible. */
+  async waitForCardWithAction(text: string | RegExp, actionTitle: string, timeoutMs = DEFAULT_WAIT_MS): Promise<Locator> {
+    const card = this.cards()
+      .filter({ hasText: text })
+      .filter({ has: this.page.getByRole('button', { name: actionTitle, exact: true }) })
+      .last();
+    await card.waitFor({ state: 'visible', timeout: timeoutMs });
+    return card;
   }
 
   async fillCardText(card: Locator, label: string, value: string): Promise<void> {
@@ -110,6 +123,11 @@ export class PlaygroundPage {
   async chooseCardOption(card: Locator, label: string, option: string): Promise<void> {
     await card.getByRole('combobox', { name: label }).click();
     await this.page.getByRole('option', { name: option, exact: true }).click();
+  }
+
+  /** Picks `option` in an expanded Input.ChoiceSet (rendered as radio buttons). */
+  async chooseCardRadio(card: Locator, option: string): Promise<void> {
+    await card.getByRole('radio', { name: option, exact: true }).check();
   }
 
   /** Clicks an Action.Execute button on a card. */

@@ -10,6 +10,8 @@ import type { ManagedProcess, ProcessSupervisor } from './processes';
  */
 
 const PLAYGROUND_CLI = require.resolve('@microsoft/m365agentsplayground/cli.js');
+/** The sandbox's own preload (as `npm start` uses it): the Playground listens on 127.0.0.1 only. */
+const LOOPBACK_ONLY = join(__dirname, '..', '..', '..', 'scripts', 'support', 'loopback-only.js');
 const START_TIMEOUT_MS = 30_000;
 
 export interface PlaygroundUser {
@@ -81,7 +83,16 @@ export async function startPlayground(supervisor: ProcessSupervisor, options: Pl
   const started = supervisor.start({
     name: options.name,
     command: process.execPath,
-    args: [PLAYGROUND_CLI, 'start', '-e', options.botEndpoint, '-c', 'msteams', '-p', String(requestedPort), '--disable-telemetry'],
+    args: [
+      '--require', LOOPBACK_ONLY,
+      PLAYGROUND_CLI,
+      'start',
+      '--app-endpoint', options.botEndpoint,
+      '--channel-id', 'msteams',
+      '--port', String(requestedPort),
+      '--service-url', `http://127.0.0.1:${requestedPort}/_connector`,
+      '--disable-telemetry',
+    ],
     cwd: options.cwd,
     env: guardedEnv(options.violationsFile, {
       TEAMSAPPTESTER_BROWSER: 'none',
@@ -89,7 +100,9 @@ export async function startPlayground(supervisor: ProcessSupervisor, options: Pl
       M365_AGENTS_PLAYGROUND_CONFIG_PATH: options.configPath,
     }),
   });
-  // The Playground silently moves to a random port when the requested one is taken: trust what it prints.
+  // The Playground silently moves to a random port when the requested one is taken, and its connector URL
+  // (where the bot replies) would then be wrong.
   const [, port] = await started.waitForOutput(/Listening on (\d+)/, START_TIMEOUT_MS);
-  return { url: `http://localhost:${port}/`, process: started };
+  if (Number(port) !== requestedPort) throw new Error(`${options.name} could not get port ${requestedPort} (took ${port})`);
+  return { url: `http://127.0.0.1:${port}/`, process: started };
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -94,6 +94,7 @@ export class ProcessSupervisor {
   private readonly killOnExit = (): void => this.processes.forEach((p) => p.killNow());
 
   constructor(private readonly logDir: string) {
+    mkdirSync(logDir, { recursive: true });
     process.once('exit', this.killOnExit);
   }
 

@@ -4,6 +4,8 @@
 # the in-process guards (network-guard.js, BrowserRequestGuard) still detect and fail on attempts.
 set -eu
 cd "$(dirname "$0")/../../.."
+# The suite starts the compiled bot and Graph emulator (lib/), as `npm start` does.
+npm run build --silent
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && command -v ip >/dev/null && unshare -n true 2>/dev/null; then
   exec unshare -n sh -c 'ip link set lo up && exec npx jest -c jest.e2e.config.js "$@"' sh "$@"
 fi
