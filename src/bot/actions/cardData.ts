@@ -1,7 +1,7 @@
 /** Parsing Action.Execute data: the only fields trusted are a request id and the user's own inputs. */
 import { z } from 'zod';
 import { isScenario, type Scenario } from '../../domain/scenario';
-import { JUSTIFICATION_MAX_LENGTH, type RequestField, type RequestFormView, TICKET_MAX_LENGTH } from '../cards/requestForm';
+import type { RequestField, RequestFormView } from '../cards/requestForm';
 import { parseRequestId } from '../requestId';
 
 const MAX_FORGED_ID_LENGTH = 64;
@@ -43,8 +43,8 @@ function optionalText(value: unknown): string | undefined {
 }
 
 /**
- * The form's inputs, checked against the same limits the card declares (clients may skip them). On error the
- * view keeps everything the user typed and carries each message at its field.
+ * The form's inputs as text. Presence and type are checked here; the requests service checks the rest (name
+ * rules, lengths, invisible characters). On error the view keeps what the user typed, messages at fields.
  */
 export function parseRequestForm(data: unknown): RequestFormParse {
   const raw = FormData.safeParse(data ?? {});
@@ -56,12 +56,6 @@ export function parseRequestForm(data: unknown): RequestFormParse {
   const errors: Partial<Record<RequestField, string>> = {};
   if (policyName === undefined || policyName.trim() === '') errors.policyName = 'Enter the name of the device-preparation policy.';
   if (!scenario) errors.scenario = 'Choose the scenario of the policy.';
-  if (ticket !== undefined && [...ticket].length > TICKET_MAX_LENGTH) {
-    errors.ticket = `The ticket reference is too long: at most ${TICKET_MAX_LENGTH} characters.`;
-  }
-  if (justification !== undefined && [...justification].length > JUSTIFICATION_MAX_LENGTH) {
-    errors.justification = `The justification is too long: at most ${JUSTIFICATION_MAX_LENGTH} characters.`;
-  }
   const view: RequestFormView = { policyName, scenario, ticket, justification };
   if (Object.keys(errors).length > 0 || policyName === undefined || scenario === undefined) {
     return { ok: false, view: { ...view, errors } };

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { helpCard } from '../cards/help';
-import { driftCard } from '../cards/drift';
+import { runCheck } from '../commands/check';
 import { COMMANDS } from '../commands/help';
 import { groupsPageCard, mineCard } from '../commands/lists';
 import type { BotServices } from '../services';
@@ -30,6 +30,5 @@ export async function repairOwner(context: TurnContext, services: BotServices, d
   if (!actor) return { message: NO_IDENTITY_MESSAGE };
   const policyName = policyNameFrom(data);
   if (!policyName) return { message: 'This card does not name a policy.' };
-  const report = await services.requests.checkPolicy(policyName, actor, { repairOwner: true });
-  return { card: driftCard({ policyName, report }) };
+  return runCheck(services, policyName, actor, true);
 }

@@ -1,5 +1,4 @@
 import type { TurnContext } from 'botbuilder';
-import { REJECT_REASON_MAX_LENGTH } from '../cards/approval';
 import type { BotServices } from '../services';
 import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf } from '../turn';
 import { reasonFrom, requestIdFrom } from './cardData';
@@ -11,9 +10,6 @@ export async function reject(context: TurnContext, services: BotServices, data: 
   if (!actor) return { message: NO_IDENTITY_MESSAGE };
   const requestId = requestIdFrom(data);
   if (!requestId) return { message: INVALID_CARD_MESSAGE };
-  const reason = reasonFrom(data);
-  if (reason !== undefined && [...reason].length > REJECT_REASON_MAX_LENGTH) {
-    return { message: `The reason is too long: at most ${REJECT_REASON_MAX_LENGTH} characters. Nothing was changed.` };
-  }
-  return decisionReply(services, await services.requests.reject(requestId, actor, reason));
+  // The requests service checks the reason (length, invisible characters) and refuses with a message.
+  return decisionReply(services, await services.requests.reject(requestId, actor, reasonFrom(data)));
 }

@@ -1,9 +1,8 @@
 import type { GroupRequest } from '../../requests/types';
+import { DECISION_REASON_MAX_LENGTH } from '../../requests/validation';
 import { VERBS } from '../verbs';
 import { requestDetails } from './requestDetails';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, MAX_REFRESH_USER_IDS, adaptiveCard, execute, heading, text } from './types';
-
-export const REJECT_REASON_MAX_LENGTH = 500;
 
 export interface ApprovalCardView {
   readonly request: GroupRequest;
@@ -41,7 +40,7 @@ function approverActions(request: GroupRequest, body: CardElement[]): ExecuteAct
       id: 'reason',
       label: 'Reason (shown to the requester if you reject)',
       isMultiline: true,
-      maxLength: REJECT_REASON_MAX_LENGTH,
+      maxLength: DECISION_REASON_MAX_LENGTH,
     });
     return [
       execute('Approve', VERBS.approve, data, { style: 'positive', associatedInputs: 'none' }),

@@ -1,13 +1,12 @@
 import { POLICY_NAME_MAX_LENGTH } from '../../domain/policy';
 import { SCENARIOS, SCENARIO_INFO, type Scenario } from '../../domain/scenario';
+import { JUSTIFICATION_MAX_LENGTH, TICKET_MAX_LENGTH } from '../../requests/validation';
 import { VERBS } from '../verbs';
 import { type AdaptiveCard, type CardElement, adaptiveCard, execute, facts, heading, plain, text } from './types';
 
 export const REQUEST_FIELDS = ['policyName', 'scenario', 'ticket', 'justification'] as const;
 export type RequestField = (typeof REQUEST_FIELDS)[number];
 
-export const TICKET_MAX_LENGTH = 64;
-export const JUSTIFICATION_MAX_LENGTH = 1000;
 
 export interface RequestFormView {
   readonly policyName?: string;
