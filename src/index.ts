@@ -1,0 +1,160 @@
+/**
+ * The composition root: configuration → logger → store → Graph directory → provisioning → requests service
+ * → bot → HTTP server. `node lib/index.js` (npm run serve) runs it until SIGINT/SIGTERM, then shuts down
+ * gracefully: no new turns, in-flight turns and provisioning finish, the database is closed.
+ */
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { createBot } from './bot/app';
+import { type BotAuth, type Config, ConfigError, type Environment, loadConfig } from './config';
+import { createLogger, type Logger } from './log';
+import { createGraphDirectory, createProvisioningService } from './provisioning';
+import { createApproverDirectory } from './requests/approvers';
+import { createRequestsService, startSweeper } from './requests/service';
+import type { RequestNotifier } from './requests/types';
+import { createServer } from './server';
+import { openStore } from './store';
+
+/** How often an instance looks for requests another instance left half-provisioned. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export interface RunningApp {
+  readonly config: Config;
+  /** Where the server listens, e.g. `http://127.0.0.1:3978` (the real port when PORT is 0). */
+  readonly url: string;
+  /** Graceful shutdown; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** A logger to use instead of one built from LOG_LEVEL (tests pass one that writes to memory). */
+  readonly logger?: Logger;
+}
+
+/**
+ * The bot's Bot Framework adapter. With no identity (sandbox only) botbuilder accepts every request, which
+ * is why the configuration binds the sandbox to loopback and refuses an identity-less production start.
+ */
+export function createAdapter(auth: BotAuth): TeamsAdapter {
+  return new TeamsAdapter(botFrameworkSettings(auth));
+}
+
+export function botFrameworkSettings(auth: BotAuth): ConfigurationBotFrameworkAuthenticationOptions {
+  switch (auth.kind) {
+    case 'none':
+      return {};
+    case 'SingleTenant':
+      return { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: auth.appId, MicrosoftAppTenantId: auth.tenantId, MicrosoftAppPassword: auth.password };
+    case 'UserAssignedMsi':
+      return { MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppId: auth.appId, MicrosoftAppTenantId: auth.tenantId };
+  }
+}
+
+export async function startApp(env: Environment, options: StartOptions = {}): Promise<RunningApp> {
+  const config = loadConfig(env);
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl }, 'starting');
+
+  const store = await openStore(config.store);
+  const directory = createGraphDirectory({
+    baseUrl: config.graph.baseUrl,
+    credential: config.graph.credential,
+    // One line per Graph call, retries included, with Graph's request-id and our client-request-id.
+    onRequest: (attempt) => logger.debug({ graph: attempt }, 'graph call'),
+  });
+  const provisioning = createProvisioningService({
+    directory,
+    registry: store,
+    naming: { template: config.naming.groupNameTemplate, blockedWords: config.naming.blockedWords },
+    logger: logger.child({ component: 'provisioning' }),
+  });
+  const approvers = createApproverDirectory({
+    approverIds: config.approvers.ids,
+    approverGroupId: config.approvers.groupId,
+    membership: directory,
+  });
+  const adapter = createAdapter(config.bot);
+  // The requests service and the bot need each other: the service notifies through the bot, which is built
+  // from the service. The forwarder is only called after a request changes, long after both exist.
+  const notifier: RequestNotifier = { notify: (event) => bot.notifier.notify(event) };
+  const requestsLogger = logger.child({ component: 'requests' });
+  const requests = createRequestsService({
+    store,
+    provisioning,
+    approvers,
+    notifier,
+    allowSelfApproval: config.approvers.allowSelfApproval,
+    logger: requestsLogger,
+  });
+  const bot = createBot({
+    requests,
+    provisioning,
+    conversations: store,
+    storage: store.botStorage,
+    approvers,
+    approverIds: config.approvers.ids,
+    adapter,
+    botAppId: config.bot.kind === 'none' ? '' : config.bot.appId,
+    logger: logger.child({ component: 'bot' }),
+  });
+  const server = createServer({
+    adapter,
+    app: bot.app,
+    readiness: {
+      database: () => store.ping(),
+      ownerServicePrincipal: async () => {
+        await provisioning.ownerServicePrincipalId();
+      },
+    },
+    logger: logger.child({ component: 'http' }),
+  });
+
+  let url: string;
+  try {
+    url = await server.listen(config.server.port, config.server.host);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const resumed = await requests.resumeInterrupted();
+  const sweeper = startSweeper(requests, { intervalMs: SWEEP_INTERVAL_MS, logger: requestsLogger });
+  logger.info({ url, resumed }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({}, 'stopping: finishing in-flight turns and provisioning');
+      await server.close();
+      await sweeper.stop();
+      await requests.idle();
+      await store.close();
+      logger.info({}, 'stopped');
+    })();
+    return stopping;
+  };
+  return { config, url, stop };
+}
+
+async function main(): Promise<void> {
+  let app: RunningApp;
+  try {
+    app = await startApp(process.env);
+  } catch (error) {
+    // A configuration problem is the operator's to fix: print the list, not a stack trace.
+    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const shutdown = (): void => {
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { ConfigError, type Environment } from '../src/config';
+import { botFrameworkSettings, createAdapter, type RunningApp, startApp } from '../src/index';
+import { createLogger } from '../src/log';
+import { startGraphEmulator, type GraphEmulator } from '../src/sandbox/graphEmulator';
+
+const APPROVER = '00000000-0000-4000-8000-0000000000a2';
+const REQUESTER = '00000000-0000-4000-8000-0000000000a1';
+const TENANT = '11111111-2222-3333-4444-555555555555';
+const BOT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
+
+/** A logger whose JSON lines the test can read back. */
+function memoryLogger() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.length > 0));
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', destination }), lines };
+}
+
+async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(url);
+  return { status: response.status, body: await response.json() };
+}
+
+/** A personal-chat message as Teams sends it, answered in the HTTP response (no connector needed). */
+function personalMessage(text: string) {
+  return {
+    type: 'message',
+    id: 'activity-1',
+    text,
+    channelId: 'msteams',
+    serviceUrl: 'http://127.0.0.1:9/_connector', // never called: replies come back in the response
+    deliveryMode: 'expectReplies',
+    from: { id: '29:alex-wilber', name: 'Alex Wilber', aadObjectId: REQUESTER },
+    recipient: { id: '28:bot', name: 'Autopilot groups' },
+    conversation: { id: 'personal-chat-helpdesk', conversationType: 'personal', tenantId: TENANT },
+    channelData: { tenant: { id: TENANT } },
+  };
+}
+
+describe('the composition root in sandbox mode', () => {
+  let emulator: GraphEmulator;
+  let directory: string;
+  let app: RunningApp;
+  let log: ReturnType<typeof memoryLogger>;
+
+  beforeAll(async () => {
+    emulator = await startGraphEmulator({ port: 0, host: '127.0.0.1' });
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'index-'));
+    log = memoryLogger();
+    const env: Environment = {
+      APP_MODE: 'sandbox',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      GRAPH_BASE_URL: emulator.url,
+      SQLITE_PATH: path.join(directory, 'bot.sqlite'),
+      APPROVER_IDS: APPROVER,
+    };
+    app = await startApp(env, { logger: log.logger });
+  });
+
+  afterAll(async () => {
+    await app.stop();
+    await emulator.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('listens on an ephemeral loopback port', () => {
+    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(app.url).not.toMatch(/:0$/);
+    expect(app.config.bot).toEqual({ kind: 'none' });
+  });
+
+  it('answers /healthz', async () => {
+    expect(await getJson(`${app.url}/healthz`)).toEqual({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('is ready: the database answers and the owner service principal resolves in the emulator', async () => {
+    expect(await getJson(`${app.url}/readyz`)).toEqual({ status: 200, body: { ok: true, checks: { database: 'ok', ownerServicePrincipal: 'ok' } } });
+  });
+
+  it('runs a turn through the real bot and logs each Graph call with its ids', async () => {
+    const response = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(personalMessage('help')),
+    });
+    expect(response.status).toBe(200);
+    const replies = (await response.json()) as { activities: Array<{ type: string; attachments?: Array<{ contentType: string }> }> };
+    const cards = replies.activities.flatMap((activity) => activity.attachments ?? []);
+    expect(cards.map((card) => card.contentType)).toContain('application/vnd.microsoft.card.adaptive');
+
+    const graphLines = log.lines.map((line) => JSON.parse(line) as { msg: string; graph?: { method: string; url: string; clientRequestId?: string } }).filter((entry) => entry.msg === 'graph call');
+    expect(graphLines.length).toBeGreaterThan(0); // the readiness probe looked up the owner service principal
+    expect(graphLines[0]?.graph).toMatchObject({ method: 'GET', url: expect.stringContaining('/servicePrincipals'), clientRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+});
+
+describe('stopping', () => {
+  it('closes the server and the database, and can be called twice', async () => {
+    const emulator = await startGraphEmulator({ port: 0, host: '127.0.0.1' });
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'index-stop-'));
+    const env = { APP_MODE: 'sandbox', PORT: '0', GRAPH_BASE_URL: emulator.url, SQLITE_PATH: path.join(directory, 'bot.sqlite'), APPROVER_IDS: APPROVER };
+    const first = await startApp(env, { logger: memoryLogger().logger });
+    await Promise.all([first.stop(), first.stop()]);
+    await expect(fetch(`${first.url}/healthz`)).rejects.toThrow();
+    // The same database opens again: the first instance released it cleanly.
+    const second = await startApp(env, { logger: memoryLogger().logger });
+    expect((await getJson(`${second.url}/healthz`)).status).toBe(200);
+    await second.stop();
+    await emulator.close();
+    fs.rmSync(directory, { recursive: true, force: true });
+  });
+});
+
+describe('refusing to start', () => {
+  it('refuses production mode without bot credentials, before opening anything', async () => {
+    await expect(startApp({ APP_MODE: 'production', APPROVER_IDS: APPROVER, PORT: '0' })).rejects.toThrow(ConfigError);
+  });
+
+  it('refuses to expose the unauthenticated sandbox beyond loopback', async () => {
+    await expect(startApp({ APP_MODE: 'sandbox', HOST: '0.0.0.0', GRAPH_BASE_URL: 'http://127.0.0.1:1', APPROVER_IDS: APPROVER })).rejects.toThrow(/HOST must be a loopback address/);
+  });
+});
+
+describe('production mode', () => {
+  it('answers an unauthenticated activity with 401 and no internal detail', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'index-prod-'));
+    const app = await startApp(
+      {
+        APP_MODE: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        BOT_ID,
+        BOT_TENANT_ID: TENANT,
+        BOT_PASSWORD: 'not-a-real-secret',
+        SQLITE_PATH: path.join(directory, 'bot.sqlite'),
+        APPROVER_IDS: APPROVER,
+      },
+      { logger: memoryLogger().logger },
+    );
+    try {
+      const response = await fetch(`${app.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(personalMessage('help')),
+      });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: 'unauthorized', message: 'Authentication failed.' });
+    } finally {
+      await app.stop();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the Bot Framework adapter', () => {
+  it('maps a SingleTenant identity to botbuilder settings', () => {
+    expect(botFrameworkSettings({ kind: 'SingleTenant', appId: BOT_ID, tenantId: TENANT, password: 'p' })).toEqual({
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppId: BOT_ID,
+      MicrosoftAppTenantId: TENANT,
+      MicrosoftAppPassword: 'p',
+    });
+  });
+
+  it('maps a user-assigned managed identity without a password', () => {
+    expect(botFrameworkSettings({ kind: 'UserAssignedMsi', appId: BOT_ID, tenantId: TENANT })).toEqual({
+      MicrosoftAppType: 'UserAssignedMsi',
+      MicrosoftAppId: BOT_ID,
+      MicrosoftAppTenantId: TENANT,
+    });
+  });
+
+  it.each([
+    { kind: 'none' as const },
+    { kind: 'SingleTenant' as const, appId: BOT_ID, tenantId: TENANT, password: 'p' },
+    { kind: 'UserAssignedMsi' as const, appId: BOT_ID, tenantId: TENANT },
+  ])('builds a teams-ai adapter botbuilder accepts for $kind', (auth) => {
+    expect(createAdapter(auth).credentialsFactory).toBeDefined();
+  });
+});
