@@ -1,0 +1,139 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { PEOPLE, ROLES, SANDBOX_APPROVER_IDS, playgroundConfig, renderPlaygroundConfig, type RoleName } from '../scripts/playground-config';
+
+const ROOT = path.join(__dirname, '..');
+const SCRIPT = path.join(ROOT, 'scripts', 'start-sandbox.js');
+const ROLE_NAMES: readonly RoleName[] = ['helpdesk', 'approver'];
+
+describe('the Agents Playground configs', () => {
+  it.each(ROLE_NAMES)('commits the %s config exactly as scripts/playground-config.js renders it', (role) => {
+    expect(fs.readFileSync(path.join(ROOT, ROLES[role].file), 'utf8')).toBe(renderPlaygroundConfig(role));
+  });
+
+  it.each(ROLE_NAMES)('gives the %s config what the Playground schema demands', (role) => {
+    const config = playgroundConfig(role);
+    expect(config.users).toHaveLength(5);
+    const userIds = [config.currentUser.id, ...config.users.map((user) => user.id)];
+    expect(new Set(userIds).size).toBe(6);
+    expect(new Set([config.currentUser.aadObjectId, ...config.users.map((user) => user.aadObjectId)]).size).toBe(6);
+    expect(config.team.channels.length).toBeLessThanOrEqual(1);
+    const conversationIds = [config.personalChat.id, config.groupChat.id, config.team.id, ...config.team.channels.map((channel) => channel.id)];
+    expect(new Set(conversationIds).size).toBe(conversationIds.length);
+  });
+
+  it('makes each instance a different person with its own conversations', () => {
+    const [helpdesk, approver] = ROLE_NAMES.map(playgroundConfig);
+    expect(helpdesk?.currentUser).toEqual(PEOPLE.helpdeskAgent);
+    expect(approver?.currentUser).toEqual(PEOPLE.approver);
+    for (const key of ['personalChat', 'groupChat', 'team'] as const) expect(helpdesk?.[key].id).not.toBe(approver?.[key].id);
+  });
+
+  it('configures the approver instance, and only it, as the sandbox approver', () => {
+    expect(SANDBOX_APPROVER_IDS).toEqual([PEOPLE.approver.aadObjectId]);
+    expect(SANDBOX_APPROVER_IDS).not.toContain(PEOPLE.helpdeskAgent.aadObjectId);
+  });
+});
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Run {
+  readonly child: ChildProcess;
+  output(): string;
+  readonly exited: Promise<number | null>;
+}
+
+function runSandbox(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, [SCRIPT], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForOutput(run: Run, text: string): Promise<void> {
+  while (!run.output().includes(text)) {
+    const exitedEarly = await Promise.race([run.exited.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 200))]);
+    if (exitedEarly) throw new Error(`the sandbox exited before "${text}":\n${run.output()}`);
+  }
+}
+
+async function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('npm start (scripts/start-sandbox.js)', () => {
+  let dataDir: string;
+  beforeEach(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-start-'));
+  });
+  afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses a busy port, naming it and the variable that moves it', async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as net.AddressInfo;
+    try {
+      const run = runSandbox({ SANDBOX_DATA_DIR: dataDir, SANDBOX_BOT_PORT: String(port), SANDBOX_GRAPH_PORT: String(await freePort()), PLAYGROUND_HELPDESK_PORT: String(await freePort()), PLAYGROUND_APPROVER_PORT: String(await freePort()) });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`port ${port} (the bot) is in use`);
+      expect(run.output()).toContain('set SANDBOX_BOT_PORT to a free port');
+    } finally {
+      busy.close();
+    }
+  });
+
+  it('refuses the same port for two parts and a port that is not a number', async () => {
+    const port = String(await freePort());
+    const duplicate = runSandbox({ SANDBOX_DATA_DIR: dataDir, PLAYGROUND_HELPDESK_PORT: port, PLAYGROUND_APPROVER_PORT: port });
+    expect(await duplicate.exited).toBe(1);
+    expect(duplicate.output()).toContain(`port ${port} is set for both the helpdesk agent's Agents Playground and the approver's Agents Playground`);
+
+    const invalid = runSandbox({ SANDBOX_DATA_DIR: dataDir, SANDBOX_GRAPH_PORT: 'five' });
+    expect(await invalid.exited).toBe(1);
+    expect(invalid.output()).toContain('SANDBOX_GRAPH_PORT must be a port number between 1 and 65535 (got "five")');
+  });
+
+  it('starts the emulator, the bot and both Playgrounds on loopback, says which URL is whom, and stops them all on Ctrl-C', async () => {
+    const ports = { bot: await freePort(), graph: await freePort(), helpdesk: await freePort(), approver: await freePort() };
+    const run = runSandbox({
+      SANDBOX_DATA_DIR: dataDir,
+      SANDBOX_BOT_PORT: String(ports.bot),
+      SANDBOX_GRAPH_PORT: String(ports.graph),
+      PLAYGROUND_HELPDESK_PORT: String(ports.helpdesk),
+      PLAYGROUND_APPROVER_PORT: String(ports.approver),
+    });
+    try {
+      await waitForOutput(run, 'Press Ctrl-C to stop.');
+      expect(run.output()).toMatch(new RegExp(`Helpdesk agent +Alex Wilber +http://127\\.0\\.0\\.1:${ports.helpdesk}`));
+      expect(run.output()).toMatch(new RegExp(`Approver +Megan Bowen +http://127\\.0\\.0\\.1:${ports.approver}`));
+
+      for (const port of [ports.helpdesk, ports.approver]) {
+        const page = await fetch(`http://127.0.0.1:${port}/`);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('<title>Microsoft 365 Agents Playground</title>');
+      }
+      expect(await (await fetch(`http://127.0.0.1:${ports.bot}/readyz`)).json()).toEqual({ ok: true, checks: { database: 'ok', ownerServicePrincipal: 'ok' } });
+      expect(fs.existsSync(path.join(dataDir, 'sandbox.sqlite'))).toBe(true);
+    } finally {
+      run.child.kill('SIGINT');
+    }
+    expect(await run.exited).toBe(0);
+    for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
+  }, 180_000);
+});
