@@ -49,7 +49,7 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
       isRequired: true,
       maxLength: POLICY_NAME_MAX_LENGTH,
       errorMessage: `Enter the policy name (at most ${POLICY_NAME_MAX_LENGTH} characters).`,
-      ...(view.policyName !== undefined ? { value: view.policyName } : {}),
+      ...(view.policyName ? { value: view.policyName } : {}),
     },
     ...fieldError(view, 'policyName'),
     {
@@ -68,7 +68,7 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
       id: 'ticket',
       label: 'Ticket reference (optional)',
       maxLength: TICKET_MAX_LENGTH,
-      ...(view.ticket !== undefined ? { value: view.ticket } : {}),
+      ...(view.ticket ? { value: view.ticket } : {}),
     },
     ...fieldError(view, 'ticket'),
     {
@@ -77,7 +77,7 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
       label: 'Justification (optional)',
       isMultiline: true,
       maxLength: JUSTIFICATION_MAX_LENGTH,
-      ...(view.justification !== undefined ? { value: view.justification } : {}),
+      ...(view.justification ? { value: view.justification } : {}),
     },
     ...fieldError(view, 'justification'),
     ...previewElements(view),

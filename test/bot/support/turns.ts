@@ -1,0 +1,122 @@
+/** Driving the real teams-ai Application through botbuilder's TestAdapter, as Teams would. */
+import { type Activity, INVOKE_RESPONSE_KEY, TestAdapter, type TurnContext } from 'botbuilder';
+import type { BotApplication } from '../../../src/bot/app';
+import type { Person } from './world';
+
+export interface InvokeBody {
+  readonly statusCode: number;
+  readonly type: string;
+  readonly value: unknown;
+}
+
+export type Where =
+  | { readonly kind: 'personal'; readonly id?: string }
+  | { readonly kind: 'channel'; readonly id: string; readonly teamId?: string };
+
+const BOT = { id: '28:bot', name: 'Device groups' };
+
+export function conversationOf(person: Person, where: Where = { kind: 'personal' }): Partial<Activity> {
+  if (where.kind === 'personal') {
+    return { conversation: { id: where.id ?? `a:${person.teamsId}`, conversationType: 'personal', isGroup: false, name: '' } };
+  }
+  return {
+    conversation: { id: where.id, conversationType: 'channel', isGroup: true, name: '' },
+    channelData: { channel: { id: where.id.split(';')[0] }, team: { id: where.teamId ?? 'team-1' } },
+  };
+}
+
+function fromOf(person: Person): Activity['from'] {
+  return { id: person.teamsId, name: person.name, aadObjectId: person.aadObjectId };
+}
+
+export class Teams {
+  readonly adapter = new TestAdapter();
+
+  constructor(private readonly app: () => BotApplication) {}
+
+  /** A message; returns what the bot sent back in this turn. */
+  async say(person: Person, text: string, where?: Where): Promise<Partial<Activity>[]> {
+    return this.send({ type: 'message', text, from: fromOf(person), ...conversationOf(person, where) });
+  }
+
+  async send(activity: Partial<Activity>): Promise<Partial<Activity>[]> {
+    this.adapter.activeQueue.splice(0);
+    await this.adapter.processActivity(
+      { channelId: 'msteams', recipient: BOT, serviceUrl: 'https://smba.example.invalid/', ...activity },
+      (context) => this.app().run(context).then(() => undefined),
+    );
+    return this.adapter.activeQueue.splice(0);
+  }
+
+  /** An Action.Execute click (or automatic refresh); returns the invoke response body. */
+  async click(person: Person, verb: string, data: Record<string, unknown> = {}, options: { where?: Where; trigger?: 'manual' | 'automatic' } = {}): Promise<InvokeBody> {
+    let response: unknown;
+    await this.adapter.processActivity(
+      {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        channelId: 'msteams',
+        deliveryMode: 'expectReplies',
+        recipient: BOT,
+        from: fromOf(person),
+        serviceUrl: 'https://smba.example.invalid/',
+        replyToId: 'card-1',
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: options.trigger ?? 'manual' },
+        ...conversationOf(person, options.where),
+      },
+      async (context: TurnContext) => {
+        await this.app().run(context);
+        response = context.turnState.get(INVOKE_RESPONSE_KEY);
+      },
+    );
+    return invokeBodyOf(response);
+  }
+}
+
+export function invokeBodyOf(response: unknown): InvokeBody {
+  const body = (response as { value?: { body?: InvokeBody } } | undefined)?.value?.body;
+  if (!body) throw new Error(`no invoke response: ${JSON.stringify(response)}`);
+  return body;
+}
+
+/** The Adaptive Card of a sent activity (throws when there is none, so tests fail loudly). */
+export function cardOf(activity: Partial<Activity> | undefined): CardJson {
+  const content = activity?.attachments?.[0]?.content as CardJson | undefined;
+  if (!content || content.type !== 'AdaptiveCard') throw new Error(`no Adaptive Card in ${JSON.stringify(activity)}`);
+  return content;
+}
+
+export interface CardJson {
+  readonly type: 'AdaptiveCard';
+  readonly body: readonly Record<string, unknown>[];
+  readonly actions?: readonly { verb: string; title: string; data?: Record<string, unknown> }[];
+  readonly refresh?: { action: { verb: string; data?: Record<string, unknown> }; userIds: string[] };
+}
+
+/** All text a card shows (TextBlocks and facts, nested containers included), for assertions. */
+export function cardText(card: unknown): string {
+  const parts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (record['type'] === 'TextBlock' && typeof record['text'] === 'string') parts.push(record['text']);
+    if (typeof record['title'] === 'string' && typeof record['value'] === 'string') parts.push(`${record['title']}: ${record['value']}`);
+    Object.values(record).forEach(walk);
+  };
+  walk(card);
+  return parts.join('\n');
+}
+
+export function cardVerbs(card: unknown): string[] {
+  const verbs: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    if (record['type'] === 'Action.Execute' && typeof record['verb'] === 'string' && typeof record['title'] === 'string') verbs.push(record['verb']);
+    Object.entries(record).forEach(([key, value]) => key !== 'refresh' && walk(value));
+  };
+  walk(card);
+  return verbs;
+}

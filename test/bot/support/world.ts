@@ -1,0 +1,98 @@
+/**
+ * The bot over the real stack: requests service, SQLite store in a temp dir, provisioning service and Graph
+ * adapter against the sandbox Graph emulator on loopback, approver directory from configured ids.
+ */
+import type { BotAdapter } from 'botbuilder';
+import type { Actor } from '../../../src/domain/actor';
+import { type Bot, createBot } from '../../../src/bot/app';
+import type { Logger } from '../../../src/bot/logger';
+import { createGraphDirectory, createProvisioningService } from '../../../src/provisioning';
+import type { ProvisioningService } from '../../../src/provisioning/types';
+import { createApproverDirectory } from '../../../src/requests/approvers';
+import { createRequestsService } from '../../../src/requests/service';
+import type { RequestsService } from '../../../src/requests/types';
+import { type GraphEmulator, startGraphEmulator } from '../../../src/sandbox/graphEmulator';
+import type { Store } from '../../../src/store';
+import { type StoreHarness, sqliteHarness } from '../../store/support/harness';
+
+export interface Person extends Actor {
+  /** The Teams user id (`29:…`) that `activity.from.id` carries. */
+  readonly teamsId: string;
+}
+
+export const helpdesk: Person = { aadObjectId: '11111111-1111-1111-1111-111111111111', name: 'Hana Helpdesk', teamsId: '29:hana' };
+export const approver: Person = { aadObjectId: '22222222-2222-2222-2222-222222222222', name: 'Aki Approver', teamsId: '29:aki' };
+export const otherApprover: Person = { aadObjectId: '33333333-3333-3333-3333-333333333333', name: 'Omar Approver', teamsId: '29:omar' };
+export const outsider: Person = { aadObjectId: '44444444-4444-4444-4444-444444444444', name: 'Olga Outsider', teamsId: '29:olga' };
+
+const TOKEN = 'bot-test-token';
+const FAST_RETRY = { maxRetries: 1, delaySeconds: 0, maxRetryTimeMs: 5000, replicationReadAttempts: 5, replicationReadDelayMs: 20 };
+
+export interface BotWorld {
+  readonly emulator: GraphEmulator;
+  readonly store: Store;
+  readonly requests: RequestsService;
+  readonly provisioning: ProvisioningService;
+  readonly bot: Bot;
+  /** What the bot logged at warn/error level: failures must be visible, not swallowed. */
+  readonly problems: { level: string; fields: object; message?: string }[];
+  dispose(): Promise<void>;
+}
+
+export interface BotWorldOptions {
+  readonly adapter: BotAdapter;
+  readonly botAppId?: string;
+  readonly approvers?: readonly Actor[];
+}
+
+export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld> {
+  const emulator = await startGraphEmulator({ requiredToken: TOKEN });
+  const harness: StoreHarness = sqliteHarness();
+  const store = await harness.open();
+  const problems: BotWorld['problems'] = [];
+  const logger: Logger = {
+    info: () => undefined,
+    warn: (fields, message) => void problems.push({ level: 'warn', fields, message }),
+    error: (fields, message) => void problems.push({ level: 'error', fields, message }),
+  };
+  const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY });
+  const provisioning = createProvisioningService({ directory, registry: store });
+  const approverIds = (options.approvers ?? [approver, otherApprover]).map((a) => a.aadObjectId);
+  const approvers = createApproverDirectory({ approverIds });
+  // Same wiring as the composition root: the service notifies through the bot built from it.
+  let bot: Bot | undefined;
+  const requests = createRequestsService({
+    store,
+    provisioning,
+    approvers,
+    notifier: { notify: async (event) => bot?.notifier.notify(event) },
+    resumeAfterMs: 0,
+  });
+  bot = createBot({
+    requests,
+    provisioning,
+    conversations: store,
+    storage: store.botStorage,
+    approvers,
+    approverIds,
+    adapter: options.adapter,
+    botAppId: options.botAppId ?? '',
+    logger,
+    startTypingTimer: false,
+  });
+  const built = bot;
+  return {
+    emulator,
+    store,
+    requests,
+    provisioning,
+    bot: built,
+    problems,
+    async dispose() {
+      await requests.idle();
+      await store.close();
+      await harness.dispose();
+      await emulator.close();
+    },
+  };
+}
