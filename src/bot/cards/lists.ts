@@ -41,6 +41,7 @@ export function requestListCard(view: RequestListView): AdaptiveCard {
 export function groupsCard(page: Page<PolicyGroupRecord>, pageSize: number = GROUPS_PAGE_SIZE): AdaptiveCard {
   const body: CardElement[] = [heading('Device groups by policy')];
   if (page.total === 0) body.push(text('No group has been created yet.'));
+  else if (page.items.length === 0) body.push(text('No groups on this page.'));
   for (const group of page.items) {
     body.push({
       type: 'Container',
@@ -51,7 +52,7 @@ export function groupsCard(page: Page<PolicyGroupRecord>, pageSize: number = GRO
       ],
     });
   }
-  if (page.total > 0) {
+  if (page.items.length > 0) {
     const last = Math.min(page.offset + page.items.length, page.total);
     body.push(text(`${page.offset + 1}–${last} of ${page.total}`, { isSubtle: true }));
   }
