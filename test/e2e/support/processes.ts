@@ -3,8 +3,9 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * Starts the suite's child processes each in its own process group, so stopping one also stops whatever
- * it spawned, and guarantees they are all gone when the suite ends — even if it ends by throwing.
+ * Starts the suite's child processes (Node programs) each in its own process group, so stopping one also
+ * stops whatever it spawned. They are all stopped by stopAll() when the suite ends, and exit by themselves
+ * if the suite's process dies without getting that far.
  */
 
 const STOP_GRACE_MS = 5_000;
@@ -82,27 +83,24 @@ export class ManagedProcess {
     await this.exited;
     clearTimeout(killLater);
   }
-
-  /** Last resort on `process.exit`, when nothing asynchronous can run any more. */
-  killNow(): void {
-    if (!this.hasExited) signalGroup(this.child, 'SIGKILL');
-  }
 }
+
+/** Makes a supervised Node process exit when the suite's process dies (see lifeline.js). */
+const LIFELINE = join(__dirname, 'lifeline.js');
 
 export class ProcessSupervisor {
   private readonly processes: ManagedProcess[] = [];
-  private readonly killOnExit = (): void => this.processes.forEach((p) => p.killNow());
 
   constructor(private readonly logDir: string) {
     mkdirSync(logDir, { recursive: true });
-    process.once('exit', this.killOnExit);
   }
 
   start(spec: ProcessSpec): ManagedProcess {
+    const env = spec.env ?? process.env;
     const child = spawn(spec.command, [...spec.args], {
       cwd: spec.cwd,
-      env: spec.env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --require ${LIFELINE}`.trim() },
+      stdio: ['pipe', 'pipe', 'pipe'], // stdin is the lifeline: never written, closed when this process dies
       detached: true, // its own process group: stop() can signal its descendants too
     });
     const managed = new ManagedProcess(spec.name, child, createWriteStream(join(this.logDir, `${spec.name}.log`)));
@@ -113,7 +111,6 @@ export class ProcessSupervisor {
   /** Stops every process started here, newest first (clients before the servers they talk to). */
   async stopAll(): Promise<void> {
     for (const managed of [...this.processes].reverse()) await managed.stop();
-    process.removeListener('exit', this.killOnExit);
   }
 }
 
