@@ -6,6 +6,7 @@ import { Application, TurnState } from '@microsoft/teams-ai';
 import { ActivityTypes, type BotAdapter, type Storage, type TurnContext } from 'botbuilder';
 import type { ProvisioningService } from '../provisioning/types';
 import type { ApproverDirectory, RequestNotifier, RequestsService } from '../requests/types';
+import type { AuditEntryInput } from '../store/port';
 import { approve } from './actions/approve';
 import { groupsPage, repairOwner, showHelp, showMine } from './actions/navigation';
 import { refreshApproval } from './actions/refreshApproval';
@@ -42,6 +43,9 @@ export interface BotDeps {
   /** Empty in sandbox mode only. */
   readonly botAppId: string;
   readonly logger?: Logger;
+  /** Audit log for denials the bot decides itself (pass the store). */
+  readonly audit?: { appendAudit(entry: AuditEntryInput): Promise<unknown> };
+  readonly clock?: () => Date;
   /** Tests start no typing timer (it outlives the turn). */
   readonly startTypingTimer?: boolean;
 }
@@ -59,7 +63,7 @@ type VerbHandler = (context: TurnContext, services: BotServices, data: unknown) 
 export function createBot(deps: BotDeps): Bot {
   const logger = deps.logger ?? silentLogger;
   const approverIds = deps.approverIds ?? [];
-  const services: BotServices = { ...deps, approverIds, logger };
+  const services: BotServices = { ...deps, approverIds, logger, clock: deps.clock ?? (() => new Date()) };
   const app = new Application<TurnState>({
     storage: deps.storage,
     botAppId: deps.botAppId,

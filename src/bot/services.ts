@@ -1,5 +1,6 @@
 import type { ProvisioningService } from '../provisioning/types';
 import type { ApproverDirectory, RequestsService } from '../requests/types';
+import type { AuditEntryInput } from '../store/port';
 import type { Logger } from './logger';
 import type { ConversationStore } from './ports';
 
@@ -12,4 +13,7 @@ export interface BotServices {
   /** Configured approvers (AAD object ids): whose personal chats get approval cards and refresh views. */
   readonly approverIds: readonly string[];
   readonly logger: Logger;
+  /** Where the bot's own denials are audited (the store); the requests service audits its own. */
+  readonly audit?: { appendAudit(entry: AuditEntryInput): Promise<unknown> };
+  readonly clock: () => Date;
 }

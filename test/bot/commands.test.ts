@@ -100,7 +100,9 @@ describe('bot commands', () => {
     const submitted = await world.requests.submit({ policyName: 'Waiting One', scenario: 'userDriven', requester: helpdesk });
     const [denied] = await teams.say(outsider, 'pending');
     expect(denied?.text).toBe('Only approvers can do that.');
-    expect(world.problems.some((p) => p.message === 'denied: not an approver')).toBe(true);
+    expect(await world.store.listAudit()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'denied', actor: { aadObjectId: outsider.aadObjectId, name: outsider.name }, detail: 'pending: not an approver' })]),
+    );
     const [reply] = await teams.say(approver, 'pending');
     const card = cardOf(reply);
     expect(cardText(card)).toContain('Waiting One');
@@ -150,6 +152,7 @@ describe('bot commands', () => {
     expect((await teams.say(approver, 'register approvals'))[0]?.text).toMatch(/in the team channel/);
     expect((await teams.say(outsider, 'register approvals', channel))[0]?.text).toBe('Only approvers can do that.');
     expect(await world.store.getApprovalsChannel()).toBeUndefined();
+    expect((await world.store.listAudit()).map((entry) => entry.detail)).toContain('register approvals: not an approver');
     expect((await teams.say(approver, 'Register Approvals', channel))[0]?.text).toMatch(/will be posted in this channel/);
     expect((await world.store.getApprovalsChannel())?.conversation?.id).toBe('19:approvals@thread.tacv2');
   });

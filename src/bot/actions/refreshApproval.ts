@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { knownApproverTeamsIds } from '../approverTeamsIds';
 import { approvalCard } from '../cards/approval';
 import { NOT_AN_APPROVER_MESSAGE } from '../commands/lists';
+import { recordDenial } from '../denials';
 import type { BotServices } from '../services';
 import { type InvokeReply, actorOf } from '../turn';
 import { requestIdFrom } from './cardData';
@@ -17,15 +18,18 @@ function isAutomaticRefresh(context: TurnContext): boolean {
  * automatically for the users listed in `refresh.userIds`; anyone can ask by clicking "Approver actions".
  */
 export async function refreshApproval(context: TurnContext, services: BotServices, data: unknown): Promise<InvokeReply> {
+  const actor = actorOf(context);
   const requestId = requestIdFrom(data);
   const request = requestId ? await services.requests.get(requestId) : undefined;
-  if (!request) return { message: INVALID_CARD_MESSAGE };
-  const actor = actorOf(context);
+  if (!request) {
+    await recordDenial(services, actor, `approver actions: no request ${requestId ?? '(invalid card data)'}`, requestId);
+    return { message: requestId ? `There is no request ${requestId}.` : INVALID_CARD_MESSAGE };
+  }
   const approverTeamsIds = await knownApproverTeamsIds(services);
   if (actor && (await services.approvers.isApprover(actor))) {
     return { card: approvalCard({ request, viewer: 'approver', approverTeamsIds }) };
   }
   if (isAutomaticRefresh(context)) return { card: approvalCard({ request, viewer: 'observer', approverTeamsIds }) };
-  services.logger.warn({ actor: actor?.aadObjectId, requestId: request.id }, 'denied: approver actions for a non-approver');
+  await recordDenial(services, actor, 'approver actions: not an approver', request.id);
   return { message: NOT_AN_APPROVER_MESSAGE };
 }

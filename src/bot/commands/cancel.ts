@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { recordDenial } from '../denials';
 import { refusalMessage } from '../outcomes';
 import { parseRequestId } from '../requestId';
 import type { BotServices } from '../services';
@@ -20,5 +21,6 @@ export async function handleCancel(context: TurnContext, services: BotServices):
     return;
   }
   const result = await services.requests.cancel(requestId, actor);
+  if (result.kind === 'notFound') await recordDenial(services, actor, 'cancel: unknown request id', requestId);
   await context.sendActivity(result.kind === 'decided' ? `${requestId} is cancelled.` : refusalMessage(result));
 }

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { GROUPS_PAGE_SIZE, groupsCard, requestListCard } from '../cards/lists';
 import type { AdaptiveCard } from '../cards/types';
+import { recordDenial } from '../denials';
 import type { BotServices } from '../services';
 import { NO_IDENTITY_MESSAGE, actorOf, replyWithCard } from '../turn';
 import { argumentsAfter } from './args';
@@ -29,7 +30,7 @@ export async function handleMine(context: TurnContext, services: BotServices): P
 export async function handlePending(context: TurnContext, services: BotServices): Promise<void> {
   const actor = actorOf(context);
   if (!actor || !(await services.approvers.isApprover(actor))) {
-    services.logger.warn({ actor: actor?.aadObjectId, command: 'pending' }, 'denied: not an approver');
+    await recordDenial(services, actor, 'pending: not an approver');
     await context.sendActivity(NOT_AN_APPROVER_MESSAGE);
     return;
   }

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { recordDenial } from '../denials';
 import type { BotServices } from '../services';
 import { NO_IDENTITY_MESSAGE, actorOf, channelRootReference, conversationKindOf } from '../turn';
 import { NOT_AN_APPROVER_MESSAGE } from './lists';
@@ -17,7 +18,7 @@ export async function handleRegisterApprovals(context: TurnContext, services: Bo
     return;
   }
   if (!(await services.approvers.isApprover(actor))) {
-    services.logger.warn({ actor: actor.aadObjectId, command: 'register approvals' }, 'denied: not an approver');
+    await recordDenial(services, actor, 'register approvals: not an approver');
     await context.sendActivity(NOT_AN_APPROVER_MESSAGE);
     return;
   }

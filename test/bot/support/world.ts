@@ -78,6 +78,7 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
     adapter: options.adapter,
     botAppId: options.botAppId ?? '',
     logger,
+    audit: store,
     startTypingTimer: false,
   });
   const built = bot;
