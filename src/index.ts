@@ -3,16 +3,19 @@
  * → bot → HTTP server. `node lib/index.js` (npm run serve) runs it until SIGINT/SIGTERM, then shuts down
  * gracefully: no new turns, in-flight turns and provisioning finish, the database is closed.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { createBot } from './bot/app';
 import { type BotAuth, type Config, ConfigError, type Environment, loadConfig } from './config';
-import { createLogger, type Logger } from './log';
+import type { DestinationStream } from 'pino';
+import { createLogger } from './log';
 import { createGraphDirectory, createProvisioningService } from './provisioning';
 import { createApproverDirectory } from './requests/approvers';
 import { createRequestsService, startSweeper } from './requests/service';
 import type { RequestNotifier } from './requests/types';
-import { createServer } from './server';
+import { createServer, type TurnRunner } from './server';
 import { openStore } from './store';
 
 /** How often an instance looks for requests another instance left half-provisioned. */
@@ -27,8 +30,12 @@ export interface RunningApp {
 }
 
 export interface StartOptions {
-  /** A logger to use instead of one built from LOG_LEVEL (tests pass one that writes to memory). */
-  readonly logger?: Logger;
+  /** Where log lines go instead of stdout (tests read them back). */
+  readonly logDestination?: DestinationStream;
+}
+
+interface TurnScope {
+  readonly correlationId: string;
 }
 
 /**
@@ -52,7 +59,10 @@ export function botFrameworkSettings(auth: BotAuth): ConfigurationBotFrameworkAu
 
 export async function startApp(env: Environment, options: StartOptions = {}): Promise<RunningApp> {
   const config = loadConfig(env);
-  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  // Every line logged while a turn runs — Graph calls and background provisioning it starts included —
+  // carries that turn's correlation id, without threading it through every service.
+  const turnScope = new AsyncLocalStorage<TurnScope>();
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination, context: () => turnScope.getStore() ?? {} });
   logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl }, 'starting');
 
   const store = await openStore(config.store);
@@ -97,9 +107,17 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
     botAppId: config.bot.kind === 'none' ? '' : config.bot.appId,
     logger: logger.child({ component: 'bot' }),
   });
+  const turns: TurnRunner = {
+    run: (context) =>
+      turnScope.run({ correlationId: randomUUID() }, async () => {
+        const { type, name, id } = context.activity;
+        logger.info({ activityType: type, activityName: name, activityId: id, conversationType: context.activity.conversation?.conversationType }, 'turn');
+        return bot.app.run(context);
+      }),
+  };
   const server = createServer({
     adapter,
-    app: bot.app,
+    app: turns,
     readiness: {
       database: () => store.ping(),
       ownerServicePrincipal: async () => {

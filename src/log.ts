@@ -34,6 +34,8 @@ export interface LoggerOptions {
   readonly level: LogLevel;
   /** Where lines go; stdout when omitted (tests pass a stream to read them back). */
   readonly destination?: DestinationStream;
+  /** Fields added to every line, read at write time (e.g. the correlation id of the current turn). */
+  readonly context?: () => object;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -43,6 +45,7 @@ export function createLogger(options: LoggerOptions): Logger {
       base: { service: 'autopilot-device-group-bot' },
       timestamp: pino.stdTimeFunctions.isoTime,
       redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
+      ...(options.context ? { mixin: options.context } : {}),
     },
     options.destination ?? pino.destination(1),
   );

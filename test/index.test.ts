@@ -1,28 +1,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { ConfigError, type Environment } from '../src/config';
 import { botFrameworkSettings, createAdapter, type RunningApp, startApp } from '../src/index';
-import { createLogger } from '../src/log';
 import { startGraphEmulator, type GraphEmulator } from '../src/sandbox/graphEmulator';
+import { memoryLog } from './support/memoryLog';
 
 const APPROVER = '00000000-0000-4000-8000-0000000000a2';
 const REQUESTER = '00000000-0000-4000-8000-0000000000a1';
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const BOT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-
-/** A logger whose JSON lines the test can read back. */
-function memoryLogger() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.length > 0));
-      done();
-    },
-  });
-  return { logger: createLogger({ level: 'debug', destination }), lines };
-}
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url);
@@ -49,12 +36,12 @@ describe('the composition root in sandbox mode', () => {
   let emulator: GraphEmulator;
   let directory: string;
   let app: RunningApp;
-  let log: ReturnType<typeof memoryLogger>;
+  let log: ReturnType<typeof memoryLog>;
 
   beforeAll(async () => {
     emulator = await startGraphEmulator({ port: 0, host: '127.0.0.1' });
     directory = fs.mkdtempSync(path.join(os.tmpdir(), 'index-'));
-    log = memoryLogger();
+    log = memoryLog();
     const env: Environment = {
       APP_MODE: 'sandbox',
       HOST: '127.0.0.1',
@@ -63,7 +50,7 @@ describe('the composition root in sandbox mode', () => {
       SQLITE_PATH: path.join(directory, 'bot.sqlite'),
       APPROVER_IDS: APPROVER,
     };
-    app = await startApp(env, { logger: log.logger });
+    app = await startApp({ ...env, LOG_LEVEL: 'debug' }, { logDestination: log.destination });
   });
 
   afterAll(async () => {
@@ -97,9 +84,22 @@ describe('the composition root in sandbox mode', () => {
     const cards = replies.activities.flatMap((activity) => activity.attachments ?? []);
     expect(cards.map((card) => card.contentType)).toContain('application/vnd.microsoft.card.adaptive');
 
-    const graphLines = log.lines.map((line) => JSON.parse(line) as { msg: string; graph?: { method: string; url: string; clientRequestId?: string } }).filter((entry) => entry.msg === 'graph call');
+    const graphLines = log.entries().filter((entry) => entry.msg === 'graph call');
     expect(graphLines.length).toBeGreaterThan(0); // the readiness probe looked up the owner service principal
     expect(graphLines[0]?.graph).toMatchObject({ method: 'GET', url: expect.stringContaining('/servicePrincipals'), clientRequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  it('gives every turn its own correlation id', async () => {
+    const before = log.entries().length;
+    for (const text of ['help', 'mine']) {
+      const response = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(personalMessage(text)) });
+      expect(response.status).toBe(200);
+    }
+    const turns = log.entries().slice(before).filter((entry) => entry.msg === 'turn');
+    expect(turns).toHaveLength(2);
+    const ids = turns.map((entry) => entry.correlationId);
+    expect(ids).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    expect(ids[0]).not.toBe(ids[1]);
   });
 });
 
@@ -108,11 +108,11 @@ describe('stopping', () => {
     const emulator = await startGraphEmulator({ port: 0, host: '127.0.0.1' });
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'index-stop-'));
     const env = { APP_MODE: 'sandbox', PORT: '0', GRAPH_BASE_URL: emulator.url, SQLITE_PATH: path.join(directory, 'bot.sqlite'), APPROVER_IDS: APPROVER };
-    const first = await startApp(env, { logger: memoryLogger().logger });
+    const first = await startApp(env, { logDestination: memoryLog().destination });
     await Promise.all([first.stop(), first.stop()]);
     await expect(fetch(`${first.url}/healthz`)).rejects.toThrow();
     // The same database opens again: the first instance released it cleanly.
-    const second = await startApp(env, { logger: memoryLogger().logger });
+    const second = await startApp(env, { logDestination: memoryLog().destination });
     expect((await getJson(`${second.url}/healthz`)).status).toBe(200);
     await second.stop();
     await emulator.close();
@@ -144,7 +144,7 @@ describe('production mode', () => {
         SQLITE_PATH: path.join(directory, 'bot.sqlite'),
         APPROVER_IDS: APPROVER,
       },
-      { logger: memoryLogger().logger },
+      { logDestination: memoryLog().destination },
     );
     try {
       const response = await fetch(`${app.url}/api/messages`, {

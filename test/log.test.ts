@@ -1,17 +1,10 @@
-import { Writable } from 'node:stream';
 import { createLogger } from '../src/log';
+import { memoryLog } from './support/memoryLog';
 
 /** A logger writing into memory, and the parsed lines it wrote. */
 function capture(level: 'info' | 'warn' = 'info') {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.length > 0));
-      done();
-    },
-  });
-  const logger = createLogger({ level, destination });
-  return { logger, entries: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+  const log = memoryLog();
+  return { logger: createLogger({ level, destination: log.destination }), entries: log.entries };
 }
 
 describe('createLogger', () => {
@@ -41,6 +34,16 @@ describe('createLogger', () => {
     logger.info('not written');
     logger.warn('written');
     expect(entries().map((entry) => entry.msg)).toEqual(['written']);
+  });
+
+  it('adds the fields of the current context to every line', () => {
+    const log = memoryLog();
+    let context: object = {};
+    const logger = createLogger({ level: 'info', destination: log.destination, context: () => context });
+    logger.info('before');
+    context = { correlationId: 'turn-1' };
+    logger.info('during');
+    expect(log.entries().map((entry) => entry.correlationId)).toEqual([undefined, 'turn-1']);
   });
 
   it('child loggers keep their bindings and the redaction', () => {
