@@ -77,6 +77,19 @@ async function isListening(port: number): Promise<boolean> {
   });
 }
 
+/** Local addresses of the sockets listening on `port` (Linux: /proc/net/tcp and tcp6, state 0A = LISTEN). */
+function listeningAddresses(port: number): string[] {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6']
+    .filter((file) => fs.existsSync(file))
+    .flatMap((file) => fs.readFileSync(file, 'utf8').split('\n').slice(1))
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[3] === '0A' && fields[1]?.endsWith(`:${hexPort}`))
+    .map((fields) => fields[1]?.split(':')[0] ?? '');
+}
+
+const IPV4_LOOPBACK_HEX = '0100007F'; // 127.0.0.1 as /proc/net/tcp writes it
+
 describe('npm start (scripts/start-sandbox.js)', () => {
   let dataDir: string;
   beforeEach(() => {
@@ -130,6 +143,11 @@ describe('npm start (scripts/start-sandbox.js)', () => {
       }
       expect(await (await fetch(`http://127.0.0.1:${ports.bot}/readyz`)).json()).toEqual({ ok: true, checks: { database: 'ok', ownerServicePrincipal: 'ok' } });
       expect(fs.existsSync(path.join(dataDir, 'sandbox.sqlite'))).toBe(true);
+      // Nothing is reachable from another machine: the unauthenticated bot and both Playgrounds (which would
+      // listen on every interface by themselves) are bound to 127.0.0.1 only.
+      if (fs.existsSync('/proc/net/tcp')) {
+        for (const port of Object.values(ports)) expect(listeningAddresses(port)).toEqual([IPV4_LOOPBACK_HEX]);
+      }
     } finally {
       run.child.kill('SIGINT');
     }
