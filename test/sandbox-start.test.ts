@@ -122,6 +122,22 @@ describe('npm start (scripts/start-sandbox.js)', () => {
     expect(invalid.output()).toContain('SANDBOX_GRAPH_PORT must be a port number between 1 and 65535 (got "five")');
   });
 
+  it('reports a part that fails during start-up with the end of its log, and stops the others', async () => {
+    const ports = { bot: await freePort(), graph: await freePort(), helpdesk: await freePort(), approver: await freePort() };
+    const run = runSandbox({
+      SANDBOX_DATA_DIR: dataDir,
+      SANDBOX_BOT_PORT: String(ports.bot),
+      SANDBOX_GRAPH_PORT: String(ports.graph),
+      PLAYGROUND_HELPDESK_PORT: String(ports.helpdesk),
+      PLAYGROUND_APPROVER_PORT: String(ports.approver),
+      LOG_LEVEL: 'verbose', // the bot's configuration refuses it
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('bot exited during start-up (code 1)');
+    expect(run.output()).toContain('LOG_LEVEL: must be one of');
+    expect(await isListening(ports.graph)).toBe(false);
+  }, 120_000);
+
   it('starts the emulator, the bot and both Playgrounds on loopback, says which URL is whom, and stops them all on Ctrl-C', async () => {
     const ports = { bot: await freePort(), graph: await freePort(), helpdesk: await freePort(), approver: await freePort() };
     const run = runSandbox({
