@@ -1,0 +1,203 @@
+/**
+ * Message-turn benchmark (`npm run bench:messages`): `status <policy>` messages with deliveryMode
+ * 'expectReplies' at several concurrency levels against
+ *   (a) the bot itself (compiled, its own process, sandbox mode, SQLite store holding 1,000 requests) and
+ *   (b) a bare restify + CloudAdapter echo bot (its own process) — the ceiling of the stack,
+ * both started in this run. Prints throughput, p50/p99 latency and the bot/echo ratios; also the bot's
+ * start-up time to /readyz OK and its resident memory after the load. Writes the latency-vs-concurrency
+ * chart to docs/bench-messages.svg.
+ *
+ * Tuning: BENCH_MESSAGES (per level, default 2000), BENCH_CONCURRENCY_LEVELS (default 1,4,16,64),
+ * BENCH_STARTS (start-up samples, default 5), BENCH_HEADLINE_CONCURRENCY (targets, default 16).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startGraphEmulator } from '../src/sandbox/graphEmulator';
+import { lineChartSvg } from './support/chart';
+import { startChild, waitForOk, type BenchChild } from './support/child';
+import { runLoad, type LoadResult } from './support/load';
+import { BENCH_REQUESTER, benchPolicyName, seedSqliteRequests } from './support/seed';
+import { positiveIntegerFrom, positiveIntegersFrom, quantile, residentMegabytesOf, table } from './support/stats';
+
+const SEEDED_REQUESTS = 1000;
+const APPROVER_ID = '0b0b0b0b-0000-4000-8000-000000000002';
+const ROOT = join(__dirname, '..', '..', '..');
+const BOT_ENTRY = join(__dirname, '..', 'src', 'index.js');
+const ECHO_ENTRY = join(__dirname, 'support', 'echoBotMain.js');
+const CHART_PATH = join(ROOT, 'docs', 'bench-messages.svg');
+const START_TIMEOUT_MS = 30_000;
+
+const TARGET_THROUGHPUT_RATIO = 0.8;
+const TARGET_P99_RATIO = 1.5;
+const TARGET_STARTUP_MS = 1500;
+const TARGET_RSS_MB = 150;
+
+interface Level {
+  readonly bot: LoadResult;
+  readonly echo: LoadResult;
+}
+
+function statusMessage(index: number): Record<string, unknown> {
+  const user = { id: `29:bench-${index % 50}`, name: 'Bench User', aadObjectId: BENCH_REQUESTER.aadObjectId };
+  return {
+    type: 'message',
+    id: `m-${index}`,
+    channelId: 'msteams',
+    serviceUrl: 'http://127.0.0.1:9/', // never called: expectReplies returns the replies in the HTTP answer
+    deliveryMode: 'expectReplies',
+    from: user,
+    recipient: { id: '28:bench-bot', name: 'Device groups' },
+    conversation: { id: `a:bench-${index % 50}`, conversationType: 'personal' },
+    text: `status ${benchPolicyName(index % SEEDED_REQUESTS)}`,
+  };
+}
+
+function expectReplies(pattern: RegExp): (status: number, text: string) => void {
+  return (status, text) => {
+    if (status !== 200 || !pattern.test(text)) throw new Error(`unexpected answer ${status}: ${text.slice(0, 300)}`);
+  };
+}
+
+function botEnv(port: number, graphUrl: string, sqlitePath: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    APP_MODE: 'sandbox',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    GRAPH_BASE_URL: graphUrl,
+    SQLITE_PATH: sqlitePath,
+    APPROVER_IDS: APPROVER_ID,
+    LOG_LEVEL: 'info',
+  };
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Starts the bot and times process start to /readyz 200 (ms); the caller stops it. */
+async function timedStart(graphUrl: string, sqlitePath: string): Promise<{ ms: number; bot: BenchChild; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const bot = startChild('bot', [BOT_ENTRY], botEnv(port, graphUrl, sqlitePath));
+  await waitForOk(`${url}/readyz`, START_TIMEOUT_MS).catch((error: unknown) => {
+    throw new Error(`${String(error)}\n${bot.output().slice(-3000)}`);
+  });
+  return { ms: performance.now() - started, bot, url };
+}
+
+async function measureLevel(botEndpoint: string, echoEndpoint: string, concurrency: number, count: number): Promise<Level> {
+  const botCheck = expectReplies(/AdaptiveCard/);
+  const echoCheck = expectReplies(/echo: status/);
+  // Warm both up at this concurrency (JIT, connection pools, SQLite page cache), then measure each in turn.
+  const warmup = Math.min(200, count);
+  await runLoad({ endpoint: echoEndpoint, count: warmup, concurrency, activityFor: statusMessage, check: echoCheck });
+  await runLoad({ endpoint: botEndpoint, count: warmup, concurrency, activityFor: statusMessage, check: botCheck });
+  const echo = await runLoad({ endpoint: echoEndpoint, count, concurrency, activityFor: statusMessage, check: echoCheck });
+  const bot = await runLoad({ endpoint: botEndpoint, count, concurrency, activityFor: statusMessage, check: botCheck });
+  return { bot, echo };
+}
+
+const ms = (value: number): string => value.toFixed(1);
+const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
+
+async function main(): Promise<void> {
+  const count = positiveIntegerFrom(process.env, 'BENCH_MESSAGES', 2000);
+  const levels = positiveIntegersFrom(process.env, 'BENCH_CONCURRENCY_LEVELS', [1, 4, 16, 64]);
+  const starts = positiveIntegerFrom(process.env, 'BENCH_STARTS', 5);
+  const headline = positiveIntegerFrom(process.env, 'BENCH_HEADLINE_CONCURRENCY', 16);
+  const dir = mkdtempSync(join(tmpdir(), 'adgb-bench-messages-'));
+  const sqlitePath = join(dir, 'bot.sqlite');
+  const emulator = await startGraphEmulator();
+  const children: BenchChild[] = [];
+  try {
+    await seedSqliteRequests(sqlitePath, SEEDED_REQUESTS);
+    console.log(`Store seeded with ${SEEDED_REQUESTS} requests. ${count} messages per level, concurrency ${levels.join(', ')}.\n`);
+
+    const startTimes: number[] = [];
+    for (let run = 0; run < starts; run++) {
+      const { ms: took, bot } = await timedStart(emulator.url, sqlitePath);
+      startTimes.push(took);
+      await bot.stop();
+    }
+    const { bot, url } = await timedStart(emulator.url, sqlitePath);
+    children.push(bot);
+    const echo = startChild('echo bot', [ECHO_ENTRY], { PATH: process.env.PATH });
+    children.push(echo);
+    const [, echoEndpoint] = await echo.waitForOutput(/echo bot listening on (\S+)/, START_TIMEOUT_MS);
+
+    const results: Level[] = [];
+    for (const concurrency of levels) {
+      results.push(await measureLevel(`${url}/api/messages`, echoEndpoint as string, concurrency, count));
+      const last = results[results.length - 1] as Level;
+      console.log(`  c=${concurrency}: bot ${last.bot.perSecond.toFixed(0)}/s, echo ${last.echo.perSecond.toFixed(0)}/s`);
+    }
+    const rssMb = await residentMegabytesOf(bot.pid);
+
+    const rows = results.map(({ bot: b, echo: e }) => [
+      String(b.concurrency),
+      b.perSecond.toFixed(0),
+      e.perSecond.toFixed(0),
+      (b.perSecond / e.perSecond).toFixed(2),
+      ms(quantile(b.latencies, 0.5)),
+      ms(quantile(e.latencies, 0.5)),
+      ms(quantile(b.latencies, 0.99)),
+      ms(quantile(e.latencies, 0.99)),
+      (quantile(b.latencies, 0.99) / quantile(e.latencies, 0.99)).toFixed(2),
+    ]);
+    console.log(
+      `\n${table(['C', 'bot msg/s', 'echo msg/s', 'ratio', 'bot p50 ms', 'echo p50 ms', 'bot p99 ms', 'echo p99 ms', 'p99 ratio'], rows)}\n`,
+    );
+
+    const head = results.find((level) => level.bot.concurrency === headline) ?? (results[results.length - 1] as Level);
+    const throughputRatio = head.bot.perSecond / head.echo.perSecond;
+    const p99Ratio = quantile(head.bot.latencies, 0.99) / quantile(head.echo.latencies, 0.99);
+    const startMedian = quantile(startTimes, 0.5);
+    console.log(
+      [
+        `At concurrency ${head.bot.concurrency}:`,
+        `  throughput bot/echo   ${throughputRatio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×): ${verdict(throughputRatio >= TARGET_THROUGHPUT_RATIO)}`,
+        `  p99 bot/echo          ${p99Ratio.toFixed(2)}× (target ≤ ${TARGET_P99_RATIO}×): ${verdict(p99Ratio <= TARGET_P99_RATIO)}`,
+        `Start-up to /readyz OK  median ${startMedian.toFixed(0)} ms, max ${Math.max(...startTimes).toFixed(0)} ms over ${starts} starts (target ≤ ${TARGET_STARTUP_MS} ms): ${verdict(startMedian <= TARGET_STARTUP_MS)}`,
+        `Bot RSS after the load  ${rssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB): ${verdict(rssMb <= TARGET_RSS_MB)}`,
+      ].join('\n'),
+    );
+
+    const points = (pick: (level: Level) => LoadResult, q: number) =>
+      results.map((level) => ({ x: pick(level).concurrency, y: quantile(pick(level).latencies, q) }));
+    writeFileSync(
+      CHART_PATH,
+      lineChartSvg({
+        title: `status turns: latency vs concurrency (${count} messages per point)`,
+        xLabel: 'concurrent requests',
+        yLabel: 'latency (ms)',
+        logX: true,
+        series: [
+          { label: 'bot p99', colour: '#c0392b', points: points((level) => level.bot, 0.99) },
+          { label: 'bot p50', colour: '#c0392b', dashed: true, points: points((level) => level.bot, 0.5) },
+          { label: 'echo bot p99', colour: '#2471a3', points: points((level) => level.echo, 0.99) },
+          { label: 'echo bot p50', colour: '#2471a3', dashed: true, points: points((level) => level.echo, 0.5) },
+        ],
+      }),
+    );
+    console.log(`\nChart written to ${CHART_PATH}`);
+  } finally {
+    for (const child of children) await child.stop();
+    await emulator.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
