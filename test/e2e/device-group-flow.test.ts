@@ -1,14 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Locator } from 'playwright-core';
-import { BrowserRequestGuard, launchChromium } from './support/browser';
+import type { Locator } from 'playwright-core';
+import { E2eRun } from './support/e2e-run';
 import { intuneProvisioningClientId, listGroups, listMembers, type DirectoryGroup } from './support/graph-state';
-import { createViolationsFile, onlyLoopbackInterfaces, readViolations } from './support/network';
 import { loadSandboxPeople } from './support/people';
 import { startPlayground, writePlaygroundConfig } from './support/playground';
 import { PlaygroundPage } from './support/playground-page';
-import { ProcessSupervisor } from './support/processes';
 import { startBot, startGraphEmulator } from './support/sandbox';
 
 /**
@@ -18,7 +14,6 @@ import { startBot, startGraphEmulator } from './support/sandbox';
  */
 
 const RESULTS_DIR = join(process.cwd(), 'test-results', 'e2e');
-const LOGS_DIR = join(RESULTS_DIR, 'logs');
 const BOT_NAME = 'Autopilot groups';
 const APPROVALS_CHANNEL = 'IT Helpdesk - Approvals';
 const USER_DRIVEN = 'User-driven · Microsoft Entra join';
@@ -32,11 +27,8 @@ const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 const people = loadSandboxPeople();
 
 describe('requesting, approving and creating a device group in the Agents Playground', () => {
-  const workDir = mkdtempSync(join(tmpdir(), 'adgb-e2e-flow-'));
-  const supervisor = new ProcessSupervisor(LOGS_DIR);
-  const violationsFile = createViolationsFile(workDir);
-  const browserGuard = new BrowserRequestGuard();
-  let browser: Browser | undefined;
+  const run = new E2eRun(RESULTS_DIR);
+  const { supervisor, violationsFile, workDir } = run;
   let graphUrl: string;
   let agent: PlaygroundPage;
   let approver: PlaygroundPage;
@@ -45,8 +37,6 @@ describe('requesting, approving and creating a device group in the Agents Playgr
   let groupId: string;
 
   beforeAll(async () => {
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    process.stdout.write(`e2e network: ${onlyLoopbackInterfaces() ? 'isolated (loopback only)' : 'NOT isolated; guards only'}\n`);
     graphUrl = await startGraphEmulator(supervisor, violationsFile);
     const botEndpoint = await startBot(supervisor, {
       graphBaseUrl: graphUrl,
@@ -64,9 +54,9 @@ describe('requesting, approving and creating a device group in the Agents Playgr
         startPlayground(supervisor, { name: `playground-${name}`, botEndpoint, configPath, violationsFile, cwd: workDir }),
       ),
     );
-    browser = await launchChromium();
+    const browser = await run.browser();
     const open = (index: number, person: string): Promise<PlaygroundPage> =>
-      PlaygroundPage.open(browser!, browserGuard, { url: playgrounds[index]!.url, botName: BOT_NAME, person, screenshotDir: RESULTS_DIR });
+      PlaygroundPage.open(browser, run.browserGuard, { url: playgrounds[index]!.url, botName: BOT_NAME, person, screenshotDir: RESULTS_DIR });
     [agent, approver, bystander] = [await open(0, 'agent'), await open(1, 'approver'), await open(2, 'bystander')];
     groupsBefore = await listGroups(graphUrl);
   });
@@ -74,9 +64,7 @@ describe('requesting, approving and creating a device group in the Agents Playgr
   afterAll(async () => {
     // The last state of every screen, for diagnosing a failed step.
     for (const page of [agent, approver, bystander]) await page?.screenshot('final');
-    await browser?.close();
-    await supervisor.stopAll();
-    rmSync(workDir, { recursive: true, force: true });
+    await run.close();
   });
 
   it('0. the approver registers the approvals channel', async () => {
@@ -190,8 +178,7 @@ describe('requesting, approving and creating a device group in the Agents Playgr
   });
 
   it('made no attempt to reach beyond loopback', () => {
-    expect(readViolations(violationsFile)).toEqual([]);
-    expect(browserGuard.violations()).toEqual([]);
+    expect(run.nonLoopbackAttempts()).toEqual({ processes: [], browser: [] });
   });
 });
 

@@ -1,13 +1,8 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { BrowserRequestGuard, launchChromium } from './support/browser';
+import { E2eRun } from './support/e2e-run';
 import { ECHO_CARD_VERB, ECHO_UNNAMED_USER, echoResultCard, startEchoBot, type RunningEchoBot } from './support/echo-bot';
-import { createViolationsFile, onlyLoopbackInterfaces, readViolations } from './support/network';
 import { playgroundConfig, startPlayground, writePlaygroundConfig, type PlaygroundUser } from './support/playground';
 import { PlaygroundPage } from './support/playground-page';
-import { ProcessSupervisor } from './support/processes';
 
 /**
  * Proves the browser harness itself against a throwaway echo bot: two Playground instances act as two
@@ -52,18 +47,13 @@ function configFor(me: PlaygroundUser, idPrefix: string): Record<string, unknown
 }
 
 describe('the Playground harness, against an echo bot', () => {
-  const workDir = mkdtempSync(join(tmpdir(), 'adgb-e2e-echo-'));
-  const supervisor = new ProcessSupervisor(workDir);
-  const violationsFile = createViolationsFile(workDir);
-  const browserGuard = new BrowserRequestGuard();
+  const run = new E2eRun(RESULTS_DIR);
+  const { supervisor, violationsFile, workDir } = run;
   let bot: RunningEchoBot | undefined;
-  let browser: Browser | undefined;
   let hana: PlaygroundPage;
   let arno: PlaygroundPage;
 
   beforeAll(async () => {
-    mkdirSync(RESULTS_DIR, { recursive: true });
-    process.stdout.write(`e2e network: ${onlyLoopbackInterfaces() ? 'isolated (loopback only)' : 'NOT isolated; guards only'}\n`);
     bot = await startEchoBot();
     const [hanaPlayground, arnoPlayground] = await Promise.all(
       [ROSTER[0], ROSTER[1]].map((me, i) =>
@@ -76,18 +66,16 @@ describe('the Playground harness, against an echo bot', () => {
         }),
       ),
     );
-    browser = await launchChromium();
+    const browser = await run.browser();
     const page = (url: string, person: string): Promise<PlaygroundPage> =>
-      PlaygroundPage.open(browser!, browserGuard, { url, botName: BOT.name, person, screenshotDir: RESULTS_DIR });
+      PlaygroundPage.open(browser, run.browserGuard, { url, botName: BOT.name, person, screenshotDir: RESULTS_DIR });
     hana = await page(hanaPlayground!.url, 'hana');
     arno = await page(arnoPlayground!.url, 'arno');
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await supervisor.stopAll();
+    await run.close();
     await bot?.stop();
-    rmSync(workDir, { recursive: true, force: true });
   });
 
   it('echoes a message in the personal chat, in the chat pane', async () => {
@@ -141,7 +129,6 @@ describe('the Playground harness, against an echo bot', () => {
   });
 
   it('made no attempt to reach beyond loopback', () => {
-    expect(readViolations(violationsFile)).toEqual([]);
-    expect(browserGuard.violations()).toEqual([]);
+    expect(run.nonLoopbackAttempts()).toEqual({ processes: [], browser: [] });
   });
 });

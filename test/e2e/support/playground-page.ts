@@ -174,8 +174,9 @@ export class PlaygroundPage {
     await this.page.context().close();
   }
 
+  /** The compose box; in a channel, the "Start a new post" one above the posts (each post has a reply box). */
   private composeBox(): Locator {
-    return this.page.locator(COMPOSE_BOX);
+    return this.chatPane().locator(COMPOSE_BOX).first();
   }
 
   private async typeInComposeBox(text: string): Promise<void> {

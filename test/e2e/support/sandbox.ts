@@ -17,14 +17,13 @@ function compiled(relativePath: string): string {
   return file;
 }
 
+/** Starts `lib/<relativePath>` with the network guard preloaded. */
+function startCompiled(supervisor: ProcessSupervisor, name: string, relativePath: string, violationsFile: string, env: NodeJS.ProcessEnv) {
+  return supervisor.start({ name, command: process.execPath, args: [compiled(relativePath)], cwd: ROOT, env: guardedEnv(violationsFile, env) });
+}
+
 export async function startGraphEmulator(supervisor: ProcessSupervisor, violationsFile: string): Promise<string> {
-  const emulator = supervisor.start({
-    name: 'graph-emulator',
-    command: process.execPath,
-    args: [compiled('sandbox/main.js')],
-    cwd: ROOT,
-    env: guardedEnv(violationsFile, { GRAPH_EMULATOR_PORT: '0' }),
-  });
+  const emulator = startCompiled(supervisor, 'graph-emulator', 'sandbox/main.js', violationsFile, { GRAPH_EMULATOR_PORT: '0' });
   const [, url] = await emulator.waitForOutput(/Graph emulator listening on (http:\/\/127\.0\.0\.1:\d+)/, START_TIMEOUT_MS);
   return url!;
 }
@@ -38,21 +37,15 @@ export interface BotStartOptions {
 
 /** Starts the bot in sandbox mode on an ephemeral port and returns its messaging endpoint once it listens. */
 export async function startBot(supervisor: ProcessSupervisor, options: BotStartOptions): Promise<string> {
-  const bot = supervisor.start({
-    name: 'bot',
-    command: process.execPath,
-    args: [compiled('index.js')],
-    cwd: ROOT,
-    env: guardedEnv(options.violationsFile, {
-      APP_MODE: 'sandbox',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      GRAPH_BASE_URL: options.graphBaseUrl,
-      SQLITE_PATH: options.sqlitePath,
-      DATABASE_URL: '', // SQLite, whatever the calling shell has configured
-      APPROVER_IDS: options.approverIds.join(','),
-      LOG_LEVEL: 'info',
-    }),
+  const bot = startCompiled(supervisor, 'bot', 'index.js', options.violationsFile, {
+    APP_MODE: 'sandbox',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    GRAPH_BASE_URL: options.graphBaseUrl,
+    SQLITE_PATH: options.sqlitePath,
+    DATABASE_URL: '', // SQLite, whatever the calling shell has configured
+    APPROVER_IDS: options.approverIds.join(','),
+    LOG_LEVEL: 'info',
   });
   // pino's JSON line: {"level":30,…,"url":"http://127.0.0.1:<port>",…,"msg":"listening"}
   const [, url] = await bot.waitForOutput(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*"msg":"listening"/, START_TIMEOUT_MS);
