@@ -1,0 +1,56 @@
+/**
+ * The whole product in this process, as `npm run serve` composes it (startApp): HTTP server, bot, requests
+ * and provisioning services, a SQLite store in a temporary directory and the Graph emulator on loopback —
+ * plus a second connection to the same store and direct access to the emulator's tenant, for checks.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startApp, type RunningApp } from '../../../src/index';
+import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/sandbox/graphEmulator';
+import { openStore, type Store } from '../../../src/store';
+import { APPROVERS } from './activities';
+import { startStubConnector, type StubConnector } from './connector';
+
+export interface InProcessBot {
+  readonly app: RunningApp;
+  readonly endpoint: string;
+  readonly emulator: GraphEmulator;
+  readonly connector: StubConnector;
+  /** A second connection to the bot's database. */
+  readonly store: Store;
+  stop(): Promise<void>;
+}
+
+export async function startInProcessBot(options: { readonly emulator?: GraphEmulatorOptions } = {}): Promise<InProcessBot> {
+  const dir = mkdtempSync(join(tmpdir(), 'adgb-reliability-'));
+  const sqlitePath = join(dir, 'bot.sqlite');
+  const emulator = await startGraphEmulator(options.emulator);
+  const connector = await startStubConnector();
+  const app = await startApp(
+    {
+      APP_MODE: 'sandbox',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      GRAPH_BASE_URL: emulator.url,
+      SQLITE_PATH: sqlitePath,
+      APPROVER_IDS: APPROVERS.map((person) => person.aadObjectId).join(','),
+      LOG_LEVEL: 'silent',
+    },
+  );
+  const store = await openStore({ kind: 'sqlite', path: sqlitePath });
+  return {
+    app,
+    endpoint: `${app.url}/api/messages`,
+    emulator,
+    connector,
+    store,
+    async stop() {
+      await app.stop();
+      await store.close();
+      await connector.close();
+      await emulator.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
