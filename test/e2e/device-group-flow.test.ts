@@ -35,6 +35,7 @@ describe('requesting, approving and creating a device group in the Agents Playgr
   let bystander: PlaygroundPage;
   let groupsBefore: DirectoryGroup[];
   let groupId: string;
+  let statusText: string;
 
   beforeAll(async () => {
     graphUrl = await startGraphEmulator(supervisor, violationsFile);
@@ -114,7 +115,8 @@ describe('requesting, approving and creating a device group in the Agents Playgr
     await agent.sendMessage(`status ${APPROVED_POLICY}`);
     const status = await agent.waitForCard(`${APPROVED_POLICY} has its device group`);
     await agent.screenshot('status-provisioned');
-    expect(await status.innerText()).toContain(groupId);
+    statusText = await status.innerText();
+    expect(statusText).toContain(groupId);
   });
 
   it('4. the directory holds exactly one new group, a correct Autopilot device group', async () => {
@@ -122,6 +124,10 @@ describe('requesting, approving and creating a device group in the Agents Playgr
     const created = groups.filter((group) => !groupsBefore.some((before) => before.id === group.id));
     expect(created.map((group) => group.id)).toEqual([groupId]);
     const group = created[0]!;
+    expect(statusText).toContain(group.displayName);
+    const samePolicy = groups.filter((other) => other.displayName === group.displayName || other.mailNickname === group.mailNickname);
+    expect(samePolicy).toHaveLength(1);
+    expect(group.uniqueName).toEqual(expect.any(String)); // the idempotency key of the create
     expect(group).toMatchObject({ securityEnabled: true, mailEnabled: false, groupTypes: [] });
     expect(group.membershipRule ?? null).toBeNull();
     expect(group.isAssignableToRole ?? null).toBeNull();
