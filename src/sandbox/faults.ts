@@ -10,7 +10,7 @@ export interface ServerErrorFault {
 
 export interface GraphEmulatorFaults {
   /** Directory-write throttle as a token bucket: 429 with `Retry-After` once it is empty. */
-  readonly writeThrottle?: { readonly capacity: number; readonly refillPerSecond: number };
+  readonly writeThrottle?: WriteThrottle;
   /** Fraction (0..1) of requests answered with a server error, drawn from the emulator's seeded random source. */
   readonly serverErrorRate?: number;
   /** Shape of the random server errors (default 503 without Retry-After). */
@@ -23,6 +23,16 @@ export interface GraphEmulatorFaults {
   readonly replicationLagMs?: number;
   /** setEnrollmentTimeDeviceMembershipTarget answers 500, as reported with app-only tokens in some tenants. */
   readonly membershipTargetInternalError?: boolean;
+}
+
+export interface WriteThrottle {
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+  /**
+   * `seconds` (default): whole seconds, rounded up, as Graph sends them. `milliseconds`: a decimal with
+   * millisecond precision, so that tests can run a fast throttle without sleeping whole seconds.
+   */
+  readonly retryAfterPrecision?: 'seconds' | 'milliseconds';
 }
 
 export type ThrottleDecision = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
@@ -65,7 +75,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Retry-After in seconds as Graph sends it, but with millisecond precision so tests can run time-scaled. */
-export function retryAfterHeader(ms: number): string {
-  return (Math.max(1, Math.ceil(ms)) / 1000).toString();
+/** The Retry-After header value (in seconds) for a wait of `ms`. */
+export function retryAfterHeader(ms: number, precision: WriteThrottle['retryAfterPrecision'] = 'seconds'): string {
+  return precision === 'milliseconds' ? (Math.max(1, Math.ceil(ms)) / 1000).toString() : String(Math.max(1, Math.ceil(ms / 1000)));
 }

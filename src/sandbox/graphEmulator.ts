@@ -100,7 +100,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       const decision = throttle.take();
       if (!decision.allowed) {
         return graphError(429, 'Request_ThrottledTemporarily', 'Too many requests. Please retry after the time in the Retry-After header.', {
-          'Retry-After': retryAfterHeader(decision.retryAfterMs),
+          'Retry-After': retryAfterHeader(decision.retryAfterMs, faults.writeThrottle?.retryAfterPrecision),
         });
       }
     }

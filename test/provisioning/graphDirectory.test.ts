@@ -149,7 +149,7 @@ describe('groups', () => {
 
 describe('retries through the graph-client RetryHandler', () => {
   it('honours Retry-After on 429 and then succeeds, keeping one client-request-id across attempts', async () => {
-    sandbox = await start({ faults: { writeThrottle: { capacity: 1, refillPerSecond: 50 } } });
+    sandbox = await start({ faults: { writeThrottle: { capacity: 1, refillPerSecond: 50, retryAfterPrecision: 'milliseconds' } } });
     await sandbox.directory.upsertGroup(deviceGroup('t-1'));
     const second = await sandbox.directory.upsertGroup(deviceGroup('t-2'));
     expect(second.value.created).toBe(true);

@@ -171,7 +171,7 @@ describe('ensureGroup', () => {
   });
 
   it('rides out throttling and transient errors, still making one group', async () => {
-    await setUp({ faults: { writeThrottle: { capacity: 1, refillPerSecond: 100 }, failNext: { count: 2, status: 503, retryAfterSeconds: 0 } } });
+    await setUp({ faults: { writeThrottle: { capacity: 1, refillPerSecond: 100, retryAfterPrecision: 'milliseconds' }, failNext: { count: 2, status: 503, retryAfterSeconds: 0 } } });
     await Promise.all(['A', 'B', 'C'].map((name) => service.ensureGroup(name, 'automatic', ADA)));
     expect(tenantGroups()).toHaveLength(3);
     expect(sandbox.emulator.requestLog.some((entry) => entry.status === 429)).toBe(true);

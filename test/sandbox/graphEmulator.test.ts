@@ -208,7 +208,7 @@ describe('Graph emulator wire format', () => {
 describe('Graph emulator fault knobs', () => {
   it('throttles writes with a token bucket, answering 429 with Retry-After, and leaves reads alone', async () => {
     clockMs = 0;
-    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 2, refillPerSecond: 4 } } });
+    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 2, refillPerSecond: 4, retryAfterPrecision: 'milliseconds' } } });
     const write = (): Promise<Answer> => graph('POST', '/v1.0/groups', groupBody('w'));
     expect((await write()).status).toBe(201);
     expect((await write()).status).toBe(201);
@@ -220,6 +220,14 @@ describe('Graph emulator fault knobs', () => {
     clockMs += 250;
     expect((await write()).status).toBe(201);
     expect(emulator.admin.groups()).toHaveLength(3);
+  });
+
+  it('sends Retry-After in whole seconds, rounded up, unless told otherwise', async () => {
+    clockMs = 0;
+    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 1, refillPerSecond: 0.4 } } });
+    expect((await graph('POST', '/v1.0/groups', groupBody('w'))).status).toBe(201);
+    const throttled = await graph('POST', '/v1.0/groups', groupBody('w'));
+    expect(throttled.headers.get('Retry-After')).toBe('3');
   });
 
   it('fails the next requests deterministically, optionally after applying the write', async () => {
