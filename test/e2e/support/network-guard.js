@@ -65,5 +65,3 @@ function install() {
 }
 
 install();
-
-module.exports = { isLoopback };

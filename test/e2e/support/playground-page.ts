@@ -50,7 +50,7 @@ export class PlaygroundPage {
     await this.composeBox().waitFor();
   }
 
-  /** Types and sends a message in the open conversation, and waits until it shows in the chat pane. */
+  /** Types and sends a message in the open conversation, and waits until the client has sent it. */
   async sendMessage(text: string): Promise<void> {
     await this.typeInComposeBox(text);
     await this.submitCompose();
@@ -83,14 +83,17 @@ export class PlaygroundPage {
     return this.chatPane().locator(`div:has(> div > span[role="img"][aria-label="${this.botName}"])`);
   }
 
-  /** The newest bot message containing `text`, once visible. */
+  /**
+   * The newest bot message containing `text`, once visible. Messages already shown count too: wait for
+   * text only the expected reply has (a policy name, a request id).
+   */
   async waitForBotMessage(text: string | RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<Locator> {
     const message = this.botMessages().filter({ hasText: text }).last();
     await message.waitFor({ state: 'visible', timeout: timeoutMs });
     return message;
   }
 
-  /** The newest Adaptive Card in the chat pane whose text contains `text`, once visible. */
+  /** The newest Adaptive Card in the chat pane whose text contains `text`, once visible (same caveat). */
   async waitForCard(text: string | RegExp, timeoutMs = DEFAULT_WAIT_MS): Promise<Locator> {
     const card = this.cards().filter({ hasText: text }).last();
     await card.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -168,10 +171,6 @@ export class PlaygroundPage {
     const file = join(this.screenshotDir, `${this.person}-${String(this.screenshotCount).padStart(2, '0')}-${step}.png`);
     await this.page.screenshot({ path: file });
     return file;
-  }
-
-  async close(): Promise<void> {
-    await this.page.context().close();
   }
 
   /** The compose box; in a channel, the "Start a new post" one above the posts (each post has a reply box). */
