@@ -78,6 +78,7 @@ interface GraphResponse {
   readonly status: number;
   readonly body: unknown;
   readonly requestId: string;
+  readonly clientRequestId: string;
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -132,7 +133,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     const requestId = response.headers.get('request-id') ?? '';
     const body = await jsonBody(response, clientRequestId, requestId);
     if (!response.ok) throw errorFrom(response.status, body, requestId, clientRequestId);
-    return { status: response.status, body, requestId };
+    return { status: response.status, body, requestId, clientRequestId };
   }
 
   async function callParsed<T extends z.ZodTypeAny>(
@@ -142,7 +143,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     init?: CallOptions,
   ): Promise<{ value: z.infer<T>; requestId: string }> {
     const response = await call(method, path, init);
-    return { value: parse(schema, response.body, response.requestId, path), requestId: response.requestId };
+    return { value: parse(schema, response, path), requestId: response.requestId };
   }
 
   /** Follows `@odata.nextLink` (only back to our own origin: the token must not leave it). */
@@ -162,14 +163,14 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
   }
 
   /** A GET that maps 404 to undefined, optionally retrying 404s that replication lag explains. */
-  async function getOptional<T>(path: string, map: (body: unknown, requestId: string) => T, afterWrite: boolean): Promise<Traced<T | undefined>> {
+  async function getOptional<T>(path: string, map: (response: GraphResponse) => T, afterWrite: boolean): Promise<Traced<T | undefined>> {
     const requestIds: string[] = [];
     const attempts = afterWrite ? Math.max(1, retry.replicationReadAttempts) : 1;
     for (let attempt = 1; ; attempt++) {
       try {
         const response = await call('GET', path);
         requestIds.push(response.requestId);
-        return { value: map(response.body, response.requestId), requestIds };
+        return { value: map(response), requestIds };
       } catch (error) {
         if (!(error instanceof GraphError) || error.status !== NOT_FOUND) throw error;
         requestIds.push(error.requestId ?? '');
@@ -179,14 +180,14 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     }
   }
 
-  const toGroup = (body: unknown, requestId: string): DirectoryGroup => groupFrom(parse(groupSchema, body, requestId, 'group'));
+  const toGroup = (response: GraphResponse): DirectoryGroup => groupFrom(parse(groupSchema, response, 'group'));
 
   return {
     async findServicePrincipalByAppId(appId) {
       return getOptional(
         `/servicePrincipals(appId=${encodeURIComponent(odataStringLiteral(appId))})`,
-        (body, requestId) => {
-          const sp = parse(servicePrincipalSchema, body, requestId, 'servicePrincipal');
+        (response) => {
+          const sp = parse(servicePrincipalSchema, response, 'servicePrincipal');
           return { id: sp.id, displayName: sp.displayName ?? '' };
         },
         false,
@@ -213,7 +214,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
         },
       });
       const outcome: UpsertOutcome =
-        response.status === 201 ? { created: true, group: toGroup(response.body, response.requestId) } : { created: false };
+        response.status === 201 ? { created: true, group: toGroup(response) } : { created: false };
       return { value: outcome, requestIds: [response.requestId] };
     },
 
@@ -383,15 +384,15 @@ function errorFrom(status: number, body: unknown, requestId: string, clientReque
   return new GraphError({ status, code, message, requestId: requestId || innerError?.['request-id'], clientRequestId });
 }
 
-function parse<T extends z.ZodTypeAny>(schema: T, body: unknown, requestId: string, what: string): z.infer<T> {
-  const parsed = schema.safeParse(body);
+function parse<T extends z.ZodTypeAny>(schema: T, response: GraphResponse, what: string): z.infer<T> {
+  const parsed = schema.safeParse(response.body);
   if (parsed.success) return parsed.data;
   throw new GraphError({
-    status: 200,
+    status: response.status,
     code: 'InvalidResponse',
     message: `Graph returned an unexpected ${what}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
-    requestId,
-    clientRequestId: '',
+    requestId: response.requestId,
+    clientRequestId: response.clientRequestId,
   });
 }
 

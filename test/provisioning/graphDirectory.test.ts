@@ -1,4 +1,6 @@
 /** The real Graph adapter (graph-client middleware, retries, errors) against the emulator over HTTP. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { OWNER_APP_ID, type NewDeviceGroup } from '../../src/provisioning/directory';
 import { createGraphDirectory, odataStringLiteral } from '../../src/provisioning/graphDirectory';
 import { GraphError } from '../../src/provisioning/graphError';
@@ -74,6 +76,30 @@ describe('authentication and tracing', () => {
     await sandbox.emulator.close();
     running = false;
     expect(await caught(sandbox.directory.getGroup('x'))).toMatchObject({ status: 0, code: 'NetworkError' });
+  });
+});
+
+describe('malformed Graph answers', () => {
+  it('turns a body of the wrong shape or not JSON into a typed InvalidResponse error', async () => {
+    const server = createServer((request, response) => {
+      const notJson = request.url?.includes('/groups/');
+      response.writeHead(200, { 'Content-Type': 'application/json', 'request-id': 'rid-1' });
+      response.end(notJson ? '<html>' : JSON.stringify({ id: 5, appId: OWNER_APP_ID }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const directory = createGraphDirectory({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        credential: { kind: 'static', token: SANDBOX_TOKEN },
+        retry: FAST_RETRY,
+      });
+      const shape = await caught(directory.findServicePrincipalByAppId(OWNER_APP_ID));
+      expect(shape).toMatchObject({ code: 'InvalidResponse', status: 200, requestId: 'rid-1', clientRequestId: expect.stringMatching(GUID) });
+      expect(shape.message).toContain('id');
+      expect(await caught(directory.getGroup('g'))).toMatchObject({ code: 'InvalidResponse', requestId: 'rid-1' });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 
