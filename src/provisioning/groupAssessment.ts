@@ -4,7 +4,8 @@ import type { DriftFinding } from './types';
 
 const DYNAMIC_MEMBERSHIP = 'DynamicMembership';
 
-export function assessGroup(group: DirectoryGroup, ownerServicePrincipalId: string): DriftFinding[] {
+/** `ownerServicePrincipalId` undefined: the tenant lacks it, so the owner check is left to the caller. */
+export function assessGroup(group: DirectoryGroup, ownerServicePrincipalId: string | undefined): DriftFinding[] {
   const findings: DriftFinding[] = [];
   if (!group.securityEnabled) {
     findings.push({ code: 'notSecurityGroup', message: 'It is not a security group (securityEnabled is false).' });
@@ -18,7 +19,7 @@ export function assessGroup(group: DirectoryGroup, ownerServicePrincipalId: stri
   if (group.isAssignableToRole) {
     findings.push({ code: 'roleAssignable', message: 'It is role-assignable, which Autopilot device groups must not be.' });
   }
-  if (group.owners && !group.owners.some((owner) => owner.id === ownerServicePrincipalId)) {
+  if (ownerServicePrincipalId !== undefined && group.owners && !group.owners.some((owner) => owner.id === ownerServicePrincipalId)) {
     findings.push({
       code: 'firstPartyAppNotAnOwner',
       message: 'The Intune Provisioning Client service principal is not an owner, so Intune cannot add devices.',

@@ -67,6 +67,16 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     return owner.value;
   }
 
+  /** For reports: a tenant without the owner service principal is a finding, not a failure. */
+  async function ownerIdOrMissing(requestIds: string[]): Promise<string | OwnerServicePrincipalMissingError> {
+    try {
+      return await ownerIdFor(requestIds);
+    } catch (error) {
+      if (error instanceof OwnerServicePrincipalMissingError) return error;
+      throw error;
+    }
+  }
+
   function namesFor(policy: PolicyName, scenario: Scenario): GroupNames {
     const result = groupNamesFor(policy, scenario, deps.naming);
     if (!result.ok) throw new NamingError(result.code, result.reason);
@@ -132,17 +142,21 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
       return report(policy.key, undefined, [{ code: 'noGroupRecorded', message: 'No group has been created for this policy yet.' }], false, []);
     }
     const requestIds: string[] = [];
-    const ownerId = await ownerIdFor(requestIds);
+    const ownerId = await ownerIdOrMissing(requestIds);
     const group = collect(await directory.getGroup(record.groupId), requestIds);
     if (!group) {
       return report(policy.key, record, [{ code: 'securityGroupNotFound', message: `The group ${record.groupId} no longer exists in Entra.` }], false, requestIds);
     }
-    const findings = assessGroup(group, ownerId);
+    const findings =
+      ownerId instanceof OwnerServicePrincipalMissingError
+        ? [...assessGroup(group, undefined), { code: 'firstPartyAppNotAnOwner' as const, message: ownerId.message }]
+        : assessGroup(group, ownerId);
     const membersFinding = unexpectedMembersFinding(collect(await directory.listMembers(group.id), requestIds));
     if (membersFinding) findings.push(membersFinding);
 
-    const ownerMissing = findings.some((finding) => finding.code === 'firstPartyAppNotAnOwner');
-    if (!(ownerMissing && options.repairOwner)) return report(policy.key, record, findings, false, requestIds);
+    const repairable =
+      options.repairOwner === true && typeof ownerId === 'string' && findings.some((finding) => finding.code === 'firstPartyAppNotAnOwner');
+    if (!repairable) return report(policy.key, record, findings, false, requestIds);
     collect(await directory.addServicePrincipalOwner(group.id, ownerId), requestIds);
     logger.info({ policyKey: policy.key, groupId: group.id }, 'Re-added the Intune Provisioning Client as owner, as asked.');
     const remaining = findings.filter((finding) => finding.code !== 'firstPartyAppNotAnOwner');

@@ -274,6 +274,17 @@ describe('checkGroup', () => {
     expect(sandbox.emulator.admin.group(groupId)?.ownerIds).toEqual([ownerSpId()]);
   });
 
+  it('reports a tenant that lost the owner service principal as a finding with the admin fix, repairing nothing', async () => {
+    await provisioned();
+    sandbox.emulator.admin.removeServicePrincipal(OWNER_APP_ID);
+    const checker = createProvisioningService({ directory: sandbox.directory, registry });
+    const report = await checker.checkGroup('Sales', { repairOwner: true });
+    expect(report).toMatchObject({ healthy: false, ownerRepaired: false });
+    expect(report.findings.map((finding) => finding.code)).toEqual(['firstPartyAppNotAnOwner']);
+    expect(report.findings[0]?.message).toContain(`New-MgServicePrincipal -AppId ${OWNER_APP_ID}`);
+    expect(writes()).toBe(1);
+  });
+
   it('does not claim a repair when the owner is present', async () => {
     await provisioned();
     const report = await service.checkGroup('Sales', { repairOwner: true });
