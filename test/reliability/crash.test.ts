@@ -14,7 +14,7 @@ import { aki, answerText, click, hana, message, post } from './support/activitie
 import { BotProcesses, killHard } from './support/botProcess';
 import { startStubConnector, type StubConnector } from './support/connector';
 import { isNameLookup, isOwnerLookup, isUpsert, startGraphProxy, type GraphProxy } from './support/graphProxy';
-import { backdateInterruptedRequests } from './support/sqliteBackdate';
+import { backdateInterruptedRequests } from './support/backdate';
 import { waitFor } from './support/waitFor';
 
 interface World {
