@@ -128,7 +128,9 @@ async function main(): Promise<void> {
   const unthrottled = await provisionAll(settings, {});
   console.log(describeRun('Baseline (no throttle)', unthrottled, settings.n));
 
-  const throttled = await provisionAll(settings, { writeThrottle: { capacity: settings.burst, refillPerSecond: settings.ratePerSecond } });
+  const throttled = await provisionAll(settings, {
+    writeThrottle: { capacity: settings.burst, refillPerSecond: settings.ratePerSecond, retryAfterPrecision: 'seconds' },
+  });
   console.log(describeRun('With write throttle', throttled, settings.n));
 
   // One write (the upsert) per group: the bucket's burst is free, the rest arrives at the refill rate.

@@ -29,8 +29,8 @@ export interface WriteThrottle {
   readonly capacity: number;
   readonly refillPerSecond: number;
   /**
-   * `seconds` (default): whole seconds, rounded up, as Graph sends them. `milliseconds`: a decimal with
-   * millisecond precision, so that tests can run a fast throttle without sleeping whole seconds.
+   * `milliseconds` (default): a decimal with millisecond precision, so that tests can run a fast throttle
+   * without sleeping whole seconds. `seconds`: whole seconds, rounded up, as Graph sends them.
    */
   readonly retryAfterPrecision?: 'seconds' | 'milliseconds';
 }
@@ -76,6 +76,6 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** The Retry-After header value (in seconds) for a wait of `ms`. */
-export function retryAfterHeader(ms: number, precision: WriteThrottle['retryAfterPrecision'] = 'seconds'): string {
-  return precision === 'milliseconds' ? (Math.max(1, Math.ceil(ms)) / 1000).toString() : String(Math.max(1, Math.ceil(ms / 1000)));
+export function retryAfterHeader(ms: number, precision: WriteThrottle['retryAfterPrecision'] = 'milliseconds'): string {
+  return precision === 'seconds' ? String(Math.max(1, Math.ceil(ms / 1000))) : (Math.max(1, Math.ceil(ms)) / 1000).toString();
 }

@@ -222,9 +222,9 @@ describe('Graph emulator fault knobs', () => {
     expect(emulator.admin.groups()).toHaveLength(3);
   });
 
-  it('sends Retry-After in whole seconds, rounded up, unless told otherwise', async () => {
+  it('sends Retry-After in whole seconds, rounded up, like Graph when asked', async () => {
     clockMs = 0;
-    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 1, refillPerSecond: 0.4 } } });
+    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 1, refillPerSecond: 0.4, retryAfterPrecision: 'seconds' } } });
     expect((await graph('POST', '/v1.0/groups', groupBody('w'))).status).toBe(201);
     const throttled = await graph('POST', '/v1.0/groups', groupBody('w'));
     expect(throttled.headers.get('Retry-After')).toBe('3');
