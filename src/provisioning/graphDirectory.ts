@@ -381,7 +381,7 @@ function errorFrom(status: number, body: unknown, requestId: string, clientReque
     return new GraphError({ status, code: `Http${status}`, message: `Graph answered ${status} without an error body.`, requestId, clientRequestId });
   }
   const { code, message, innerError } = parsed.data.error;
-  return new GraphError({ status, code, message, requestId: requestId || innerError?.['request-id'], clientRequestId });
+  return new GraphError({ status, code, message, requestId: requestId || innerError?.['request-id'] || undefined, clientRequestId });
 }
 
 function parse<T extends z.ZodTypeAny>(schema: T, response: GraphResponse, what: string): z.infer<T> {

@@ -9,6 +9,8 @@ export class GraphError extends Error {
   readonly requestId: string | undefined;
   /** The GUID we sent as `client-request-id`. */
   readonly clientRequestId: string;
+  /** Graph's own message, without our decoration. */
+  readonly graphMessage: string;
 
   constructor(fields: {
     readonly status: number;
@@ -24,9 +26,6 @@ export class GraphError extends Error {
     this.clientRequestId = fields.clientRequestId;
     this.graphMessage = fields.message;
   }
-
-  /** Graph's own message, without our decoration. */
-  readonly graphMessage: string;
 }
 
 export function isGraphError(error: unknown): error is GraphError {
