@@ -103,6 +103,29 @@ describe('malformed Graph answers', () => {
   });
 });
 
+describe('token scope', () => {
+  it('refuses to follow a nextLink to another origin, so the token never leaves the configured one', async () => {
+    const requests: (string | undefined)[] = [];
+    const server = createServer((request, response) => {
+      requests.push(request.headers.authorization);
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ value: [], '@odata.nextLink': 'https://elsewhere.example/v1.0/groups?$skiptoken=1' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const directory = createGraphDirectory({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        credential: { kind: 'static', token: SANDBOX_TOKEN },
+        retry: FAST_RETRY,
+      });
+      await expect(directory.findGroupsByDisplayName('x')).rejects.toThrow(/Refusing to follow a Graph nextLink outside/);
+      expect(requests).toEqual([`Bearer ${SANDBOX_TOKEN}`]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 describe('groups', () => {
   it('upserts on uniqueName (201 then 204) with the owner bound, and reads it back with owners', async () => {
     sandbox = await start();
