@@ -1,7 +1,7 @@
 /** The real Graph adapter (graph-client middleware, retries, errors) against the emulator over HTTP. */
-import { createServer } from 'node:http';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OWNER_APP_ID, type NewDeviceGroup } from '../../src/provisioning/directory';
+import { OWNER_APP_ID, type Directory, type NewDeviceGroup } from '../../src/provisioning/directory';
 import { createGraphDirectory, odataStringLiteral } from '../../src/provisioning/graphDirectory';
 import { GraphError } from '../../src/provisioning/graphError';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
@@ -79,50 +79,51 @@ describe('authentication and tracing', () => {
   });
 });
 
-describe('malformed Graph answers', () => {
-  it('turns a body of the wrong shape or not JSON into a typed InvalidResponse error', async () => {
-    const server = createServer((request, response) => {
-      const notJson = request.url?.includes('/groups/');
-      response.writeHead(200, { 'Content-Type': 'application/json', 'request-id': 'rid-1' });
-      response.end(notJson ? '<html>' : JSON.stringify({ id: 5, appId: OWNER_APP_ID }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const directory = createGraphDirectory({
+/** A stand-in Graph on loopback that answers whatever `answer` writes; for answers the emulator never gives. */
+async function withFakeGraph(answer: RequestListener, run: (directory: Directory) => Promise<void>): Promise<void> {
+  const server = createServer(answer);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await run(
+      createGraphDirectory({
         baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
         credential: { kind: 'static', token: SANDBOX_TOKEN },
         retry: FAST_RETRY,
-      });
+      }),
+    );
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+describe('malformed Graph answers', () => {
+  it('turns a body of the wrong shape or not JSON into a typed InvalidResponse error', async () => {
+    const answer: RequestListener = (request, response) => {
+      const notJson = request.url?.includes('/groups/');
+      response.writeHead(200, { 'Content-Type': 'application/json', 'request-id': 'rid-1' });
+      response.end(notJson ? '<html>' : JSON.stringify({ id: 5, appId: OWNER_APP_ID }));
+    };
+    await withFakeGraph(answer, async (directory) => {
       const shape = await caught(directory.findServicePrincipalByAppId(OWNER_APP_ID));
       expect(shape).toMatchObject({ code: 'InvalidResponse', status: 200, requestId: 'rid-1', clientRequestId: expect.stringMatching(GUID) });
       expect(shape.message).toContain('id');
       expect(await caught(directory.getGroup('g'))).toMatchObject({ code: 'InvalidResponse', requestId: 'rid-1' });
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    });
   });
 });
 
 describe('token scope', () => {
   it('refuses to follow a nextLink to another origin, so the token never leaves the configured one', async () => {
     const requests: (string | undefined)[] = [];
-    const server = createServer((request, response) => {
+    const answer: RequestListener = (request, response) => {
       requests.push(request.headers.authorization);
       response.writeHead(200, { 'Content-Type': 'application/json' });
       response.end(JSON.stringify({ value: [], '@odata.nextLink': 'https://elsewhere.example/v1.0/groups?$skiptoken=1' }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const directory = createGraphDirectory({
-        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        credential: { kind: 'static', token: SANDBOX_TOKEN },
-        retry: FAST_RETRY,
-      });
+    };
+    await withFakeGraph(answer, async (directory) => {
       await expect(directory.findGroupsByDisplayName('x')).rejects.toThrow(/Refusing to follow a Graph nextLink outside/);
-      expect(requests).toEqual([`Bearer ${SANDBOX_TOKEN}`]);
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-    }
+    });
+    expect(requests).toEqual([`Bearer ${SANDBOX_TOKEN}`]);
   });
 });
 
