@@ -24,8 +24,14 @@ export function conversationKindOf(context: TurnContext): ConversationKind {
   return type === 'channel' || type === 'groupChat' ? type : 'personal';
 }
 
+/**
+ * Where to send later: the conversation, not the message that happened to arrive (a reference carrying an
+ * `activityId` makes every later send a reply to that one message).
+ */
 export function referenceOf(context: TurnContext): Partial<ConversationReference> {
-  return TurnContext.getConversationReference(context.activity);
+  const reference = { ...TurnContext.getConversationReference(context.activity) };
+  delete reference.activityId;
+  return reference;
 }
 
 /**
