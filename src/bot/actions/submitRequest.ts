@@ -4,22 +4,9 @@ import { groupExistsCard, requestCard } from '../cards/status';
 import { formWithPreview } from '../commands/request';
 import type { BotServices } from '../services';
 import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf } from '../turn';
-import { parseRequestForm, policyNameFrom } from './cardData';
+import { parseRequestForm } from './cardData';
 
-/** "Request a group" (welcome card) or "Request it" (status card, prefilled with the policy asked about). */
-export async function openRequestForm(_context: TurnContext, services: BotServices, data: unknown): Promise<InvokeReply> {
-  const policyName = policyNameFrom(data);
-  return { card: requestFormCard(formWithPreview(services, policyName ? { policyName } : {})) };
-}
-
-/** "Preview group name": the same form, inputs kept, with the names the group would get. */
-export async function previewRequest(_context: TurnContext, services: BotServices, data: unknown): Promise<InvokeReply> {
-  const parsed = parseRequestForm(data);
-  const inputs = parsed.ok ? parsed.form : parsed.view;
-  return { card: requestFormCard(formWithPreview(services, inputs)) };
-}
-
-/** "Submit request": validated again here and by the requests service; one request or group per policy. */
+/** "Submit request": checked here and again by the requests service; one request or group per policy. */
 export async function submitRequest(context: TurnContext, services: BotServices, data: unknown): Promise<InvokeReply> {
   const actor = actorOf(context);
   if (!actor) return { message: NO_IDENTITY_MESSAGE };
