@@ -60,6 +60,8 @@ export interface Bot {
   readonly notifier: RequestNotifier;
 }
 
+const ANY_OTHER_VERB = /^/;
+
 const TURN_FAILED_MESSAGE = 'Something went wrong on my side. Please try again in a moment.';
 
 type CommandHandler = (context: TurnContext, services: BotServices) => Promise<void>;
@@ -81,7 +83,7 @@ export function createBot(deps: BotDeps): Bot {
   const command = (pattern: RegExp, handler: CommandHandler): void => {
     app.message(pattern, (context) => handler(context, services));
   };
-  const verb = (name: string, handler: VerbHandler): void => {
+  const verb = (name: string | RegExp, handler: VerbHandler): void => {
     app.adaptiveCards.actionExecute<unknown>(name, async (context, _state, data) => {
       await sendInvokeReply(context, await handler(context, services, data));
       return ''; // ignored: the invoke response is already sent
@@ -116,6 +118,8 @@ export function createBot(deps: BotDeps): Bot {
   verb(VERBS.retry, retry);
   verb(VERBS.groupsPage, groupsPage);
   verb(VERBS.repairOwner, repairOwner);
+  // Last: a verb no card of this version has (an old card, or a forged click) gets an answer, not a 501.
+  verb(ANY_OTHER_VERB, async () => ({ message: 'This button is no longer available. Type `help` to see what I can do.' }));
 
   deps.adapter.onTurnError = async (context, error) => {
     logger.error({ err: error, activityType: context.activity.type }, 'turn failed');

@@ -196,6 +196,11 @@ describe('bot card actions', () => {
       expect(cardText((await teams.click(helpdesk, VERBS.showHelp)).value)).toContain('register approvals');
     });
 
+    it('answers a verb it does not know instead of failing the invoke', async () => {
+      const reply = await teams.click(approver, 'approval.approveAll', { requestId: 'REQ-1' });
+      expect(reply).toEqual({ statusCode: 200, type: MESSAGE, value: expect.stringMatching(/no longer available/) });
+    });
+
     it('repairs a missing owner only for approvers', async () => {
       const id = await submitted('Drifty');
       await world.requests.approve(id, approver);
