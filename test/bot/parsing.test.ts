@@ -1,0 +1,63 @@
+import { parseRequestForm, requestIdFrom } from '../../src/bot/actions/cardData';
+import { closestCommand } from '../../src/bot/commands/help';
+import { parseRequestPrefill } from '../../src/bot/commands/request';
+import { requesterMessage } from '../../src/bot/notifier';
+import { parseRequestId } from '../../src/bot/requestId';
+import type { GroupRequest } from '../../src/requests/types';
+
+describe('parsing what people type and what cards send', () => {
+  it.each([
+    ['', {}],
+    ['Contoso Sales', { policyName: 'Contoso Sales' }],
+    ['Contoso Sales user-driven', { policyName: 'Contoso Sales', scenario: 'userDriven' }],
+    ['Contoso Sales User Driven', { policyName: 'Contoso Sales', scenario: 'userDriven' }],
+    ['Cloud PCs windows 365', { policyName: 'Cloud PCs', scenario: 'automatic' }],
+    ['automatic', { scenario: 'automatic' }],
+    ['Automaticity Lab', { policyName: 'Automaticity Lab' }],
+  ])('prefills "%s"', (text, expected) => {
+    expect(parseRequestPrefill(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['stauts', 'status'],
+    ['reqest', 'request'],
+    ['mien', 'mine'],
+    ['grups', 'groups'],
+    ['hlep', 'help'],
+    ['cancl', 'cancel'],
+  ])('suggests %s → %s', (typed, expected) => {
+    expect(closestCommand(typed)).toBe(expected);
+  });
+
+  it('normalises request ids and refuses anything else', () => {
+    expect(parseRequestId(' req-12 ')).toBe('REQ-12');
+    for (const bad of ['REQ-', 'REQ-1x', 'REQ-1; DROP TABLE', 12, undefined, 'REQ-1234567890123']) expect(parseRequestId(bad)).toBeUndefined();
+    expect(requestIdFrom({ requestId: 'req-3', approver: 'someone' })).toBe('REQ-3');
+    expect(requestIdFrom({ requestId: ['REQ-3'] })).toBeUndefined();
+  });
+
+  it('keeps what was typed when the form is incomplete, and trims optional fields', () => {
+    expect(parseRequestForm({ policyName: 'Contoso', scenario: 'bogus', ticket: ' T-1 ' })).toEqual({
+      ok: false,
+      view: { policyName: 'Contoso', scenario: undefined, ticket: 'T-1', justification: undefined, errors: { scenario: 'Choose the scenario of the policy.' } },
+    });
+    expect(parseRequestForm({ policyName: 'Contoso', scenario: 'automatic', ticket: '  ', justification: 'why' })).toEqual({
+      ok: true,
+      form: { policyName: 'Contoso', scenario: 'automatic', justification: 'why' },
+    });
+    expect(parseRequestForm('not an object')).toMatchObject({ ok: false, view: { errors: { policyName: expect.any(String), scenario: expect.any(String) } } });
+  });
+
+  it('tells the requester about decisions and results, and nothing else', () => {
+    const aki = { aadObjectId: 'a', name: 'Aki' };
+    const request: GroupRequest = {
+      id: 'REQ-1', policyKey: 'p', policyName: 'P', scenario: 'userDriven',
+      names: { displayName: 'APDP - P', mailNickname: 'apdp-p', uniqueName: 'apdp-p' },
+      requester: { aadObjectId: 'h', name: 'Hana' }, state: 'rejected', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+      decision: { kind: 'rejected', by: aki, at: '2026-01-01T09:30:00Z', reason: 'duplicate' }, version: 2,
+    };
+    expect(requesterMessage('rejected', request)).toBe('Your request REQ-1 for the policy "P" was rejected by Aki at 2026-01-01 09:30 UTC: duplicate');
+    expect(requesterMessage('provisioned', { ...request, state: 'provisioned', groupId: 'g-1' })).toContain('"APDP - P" exists (object id g-1)');
+    for (const kind of ['requested', 'provisioning', 'cancelled'] as const) expect(requesterMessage(kind, request)).toBeUndefined();
+  });
+});
