@@ -8,7 +8,8 @@
  * chart to docs/bench-messages.svg.
  *
  * Tuning: BENCH_MESSAGES (per level, default 2000), BENCH_CONCURRENCY_LEVELS (default 1,4,16,64),
- * BENCH_STARTS (start-up samples, default 5), BENCH_HEADLINE_CONCURRENCY (targets, default 16).
+ * BENCH_STARTS (start-up samples, default 5), BENCH_HEADLINE_CONCURRENCY (targets, default 16),
+ * BENCH_CAPPED_NODE_OPTIONS (V8 heap limits of the second, memory-capped bot run at the headline level).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,8 @@ const TARGET_THROUGHPUT_RATIO = 0.8;
 const TARGET_P99_RATIO = 1.5;
 const TARGET_STARTUP_MS = 1500;
 const TARGET_RSS_MB = 150;
+/** A smaller young generation and an old-space cap: V8 then collects before growing the heap. */
+const DEFAULT_CAPPED_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-size=96';
 
 interface Level {
   readonly bot: LoadResult;
@@ -60,9 +63,10 @@ function expectReplies(pattern: RegExp): (status: number, text: string) => void 
   };
 }
 
-function botEnv(port: number, graphUrl: string, sqlitePath: string): NodeJS.ProcessEnv {
+function botEnv(port: number, graphUrl: string, sqlitePath: string, nodeOptions?: string): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
     APP_MODE: 'sandbox',
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -84,11 +88,11 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts the bot and times process start to /readyz 200 (ms); the caller stops it. */
-async function timedStart(graphUrl: string, sqlitePath: string): Promise<{ ms: number; bot: BenchChild; url: string }> {
+async function timedStart(graphUrl: string, sqlitePath: string, nodeOptions?: string): Promise<{ ms: number; bot: BenchChild; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const bot = startChild('bot', [BOT_ENTRY], botEnv(port, graphUrl, sqlitePath));
+  const bot = startChild('bot', [BOT_ENTRY], botEnv(port, graphUrl, sqlitePath, nodeOptions));
   await waitForOk(`${url}/readyz`, START_TIMEOUT_MS).catch((error: unknown) => {
     throw new Error(`${String(error)}\n${bot.output().slice(-3000)}`);
   });
@@ -115,6 +119,7 @@ async function main(): Promise<void> {
   const levels = positiveIntegersFrom(process.env, 'BENCH_CONCURRENCY_LEVELS', [1, 4, 16, 64]);
   const starts = positiveIntegerFrom(process.env, 'BENCH_STARTS', 5);
   const headline = positiveIntegerFrom(process.env, 'BENCH_HEADLINE_CONCURRENCY', 16);
+  const cappedNodeOptions = process.env.BENCH_CAPPED_NODE_OPTIONS ?? DEFAULT_CAPPED_NODE_OPTIONS;
   const dir = mkdtempSync(join(tmpdir(), 'adgb-bench-messages-'));
   const sqlitePath = join(dir, 'bot.sqlite');
   const emulator = await startGraphEmulator();
@@ -142,6 +147,13 @@ async function main(): Promise<void> {
       console.log(`  c=${concurrency}: bot ${last.bot.perSecond.toFixed(0)}/s, echo ${last.echo.perSecond.toFixed(0)}/s`);
     }
     const rssMb = await residentMegabytesOf(bot.pid);
+    await bot.stop();
+
+    // The same headline load against a bot whose V8 heap is capped: what the memory target costs.
+    const capped = await timedStart(emulator.url, sqlitePath, cappedNodeOptions);
+    children.push(capped.bot);
+    const cappedLevel = await measureLevel(`${capped.url}/api/messages`, echoEndpoint as string, headline, count);
+    const cappedRssMb = await residentMegabytesOf(capped.bot.pid);
 
     const rows = results.map(({ bot: b, echo: e }) => [
       String(b.concurrency),
@@ -169,6 +181,10 @@ async function main(): Promise<void> {
         `  p99 bot/echo          ${p99Ratio.toFixed(2)}× (target ≤ ${TARGET_P99_RATIO}×): ${verdict(p99Ratio <= TARGET_P99_RATIO)}`,
         `Start-up to /readyz OK  median ${startMedian.toFixed(0)} ms, max ${Math.max(...startTimes).toFixed(0)} ms over ${starts} starts (target ≤ ${TARGET_STARTUP_MS} ms): ${verdict(startMedian <= TARGET_STARTUP_MS)}`,
         `Bot RSS after the load  ${rssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB): ${verdict(rssMb <= TARGET_RSS_MB)}`,
+        `With NODE_OPTIONS="${cappedNodeOptions}" at concurrency ${headline}:`,
+        `  throughput bot/echo   ${(cappedLevel.bot.perSecond / cappedLevel.echo.perSecond).toFixed(2)}× (${cappedLevel.bot.perSecond.toFixed(0)} vs ${cappedLevel.echo.perSecond.toFixed(0)} msg/s)`,
+        `  p99 bot/echo          ${(quantile(cappedLevel.bot.latencies, 0.99) / quantile(cappedLevel.echo.latencies, 0.99)).toFixed(2)}× (${ms(quantile(cappedLevel.bot.latencies, 0.99))} vs ${ms(quantile(cappedLevel.echo.latencies, 0.99))} ms)`,
+        `  RSS after the load    ${cappedRssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB): ${verdict(cappedRssMb <= TARGET_RSS_MB)}`,
       ].join('\n'),
     );
 

@@ -142,7 +142,7 @@ const CASES: readonly HostileCase[] = [
   { name: 'an unknown command', send: say(hana, 'delete all groups'), status: 200, answer: /I don't know "delete all groups"/ },
   { name: 'SQL as a command', send: say(hana, 'DROP TABLE requests;'), status: 200, answer: /I don't know "DROP TABLE requests;"/ },
   { name: 'a 10 kB message', send: say(hana, 'x'.repeat(10_240)), status: 200, answer: /I don't know "x{100}/ },
-  { name: 'an unknown card verb', send: act(aki, 'approval.approveAll', () => ({})), status: 500, answer: GENERIC_FAILURE },
+  { name: 'an unknown card verb', send: act(aki, 'approval.approveAll', () => ({})), status: 200, answer: /This button is no longer available/ },
   { name: 'an invoke without a value', send: (b) => post(b.endpoint, { ...click(aki, VERBS.approve, {}, b.connector.url), value: undefined }), status: 500, answer: GENERIC_FAILURE },
 
   // ── malformed activities ─────────────────────────────────────────────────────────────────────────────
