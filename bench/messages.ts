@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startGraphEmulator } from '../src/sandbox/graphEmulator';
+import { freeLoopbackPort } from '../test/e2e/support/network';
 import { lineChartSvg } from './support/chart';
 import { startChild, waitForOk, type BenchChild } from './support/child';
 import { runLoad, type LoadResult } from './support/load';
@@ -78,19 +79,9 @@ function botEnv(port: number, graphUrl: string, sqlitePath: string, nodeOptions?
   };
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 /** Starts the bot and times process start to /readyz 200 (ms); the caller stops it. */
 async function timedStart(graphUrl: string, sqlitePath: string, nodeOptions?: string): Promise<{ ms: number; bot: BenchChild; url: string }> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const bot = startChild('bot', [BOT_ENTRY], botEnv(port, graphUrl, sqlitePath, nodeOptions));
