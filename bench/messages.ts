@@ -9,7 +9,8 @@
  *
  * Tuning: BENCH_MESSAGES (per level, default 2000), BENCH_CONCURRENCY_LEVELS (default 1,4,16,64),
  * BENCH_STARTS (start-up samples, default 5), BENCH_HEADLINE_CONCURRENCY (targets, default 16),
- * BENCH_CAPPED_NODE_OPTIONS (V8 heap limits of the second, memory-capped bot run at the headline level).
+ * BENCH_CAPPED_NODE_OPTIONS (V8 heap limits of the second, memory-capped bot run at the headline level),
+ * BENCH_CHART (where the SVG goes, default docs/bench-messages.svg).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { startGraphEmulator } from '../src/sandbox/graphEmulator';
 import { freeLoopbackPort } from '../test/e2e/support/network';
 import { lineChartSvg } from './support/chart';
-import { startChild, waitForOk, type BenchChild } from './support/child';
+import { BenchChildren, waitForOk, type BenchChild } from './support/child';
 import { runLoad, type LoadResult } from './support/load';
 import { BENCH_REQUESTER, benchPolicyName, seedSqliteRequests } from './support/seed';
 import { positiveIntegerFrom, positiveIntegersFrom, quantile, residentMegabytesOf, table } from './support/stats';
@@ -28,7 +29,7 @@ const APPROVER_ID = '0b0b0b0b-0000-4000-8000-000000000002';
 const ROOT = join(__dirname, '..', '..', '..');
 const BOT_ENTRY = join(__dirname, '..', 'src', 'index.js');
 const ECHO_ENTRY = join(__dirname, 'support', 'echoBotMain.js');
-const CHART_PATH = join(ROOT, 'docs', 'bench-messages.svg');
+const DEFAULT_CHART_PATH = join(ROOT, 'docs', 'bench-messages.svg');
 const START_TIMEOUT_MS = 30_000;
 const ROUNDS = 4;
 
@@ -42,6 +43,13 @@ const DEFAULT_CAPPED_NODE_OPTIONS = '--max-semi-space-size=2 --max-old-space-siz
 interface Level {
   readonly bot: LoadResult;
   readonly echo: LoadResult;
+}
+
+/** What every bot start of the run shares. */
+interface Rig {
+  readonly children: BenchChildren;
+  readonly graphUrl: string;
+  readonly sqlitePath: string;
 }
 
 function statusMessage(index: number): Record<string, unknown> {
@@ -80,15 +88,25 @@ function botEnv(port: number, graphUrl: string, sqlitePath: string, nodeOptions?
 }
 
 /** Starts the bot and times process start to /readyz 200 (ms); the caller stops it. */
-async function timedStart(graphUrl: string, sqlitePath: string, nodeOptions?: string): Promise<{ ms: number; bot: BenchChild; url: string }> {
+async function timedStart(rig: Rig, nodeOptions?: string): Promise<{ ms: number; bot: BenchChild; url: string }> {
   const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const bot = startChild('bot', [BOT_ENTRY], botEnv(port, graphUrl, sqlitePath, nodeOptions));
+  const bot = rig.children.start('bot', [BOT_ENTRY], botEnv(port, rig.graphUrl, rig.sqlitePath, nodeOptions));
   await waitForOk(`${url}/readyz`, START_TIMEOUT_MS).catch((error: unknown) => {
     throw new Error(`${String(error)}\n${bot.output().slice(-3000)}`);
   });
   return { ms: performance.now() - started, bot, url };
+}
+
+async function startUpTimes(rig: Rig, starts: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let run = 0; run < starts; run++) {
+    const { ms: took, bot } = await timedStart(rig);
+    times.push(took);
+    await bot.stop();
+  }
+  return times;
 }
 
 /** Both runs of one round combined: requests, wall time and latencies add up. */
@@ -120,6 +138,67 @@ async function measureLevel(botEndpoint: string, echoEndpoint: string, concurren
 
 const ms = (value: number): string => value.toFixed(1);
 const verdict = (met: boolean): string => (met ? 'met' : 'MISSED');
+const p99 = (run: LoadResult): number => quantile(run.latencies, 0.99);
+
+function levelsTable(results: readonly Level[]): string {
+  const rows = results.map(({ bot, echo }) => [
+    String(bot.concurrency),
+    bot.perSecond.toFixed(0),
+    echo.perSecond.toFixed(0),
+    (bot.perSecond / echo.perSecond).toFixed(2),
+    ms(quantile(bot.latencies, 0.5)),
+    ms(quantile(echo.latencies, 0.5)),
+    ms(p99(bot)),
+    ms(p99(echo)),
+    (p99(bot) / p99(echo)).toFixed(2),
+  ]);
+  return table(['C', 'bot msg/s', 'echo msg/s', 'ratio', 'bot p50 ms', 'echo p50 ms', 'bot p99 ms', 'echo p99 ms', 'p99 ratio'], rows);
+}
+
+interface Verdicts {
+  readonly head: Level;
+  readonly startTimes: readonly number[];
+  readonly rssMb: number;
+  readonly capped: { readonly level: Level; readonly rssMb: number; readonly nodeOptions: string };
+}
+
+function targetsReport({ head, startTimes, rssMb, capped }: Verdicts): string {
+  const throughputRatio = head.bot.perSecond / head.echo.perSecond;
+  const p99Ratio = p99(head.bot) / p99(head.echo);
+  const startMedian = quantile(startTimes, 0.5);
+  const { level } = capped;
+  return [
+    `At concurrency ${head.bot.concurrency}:`,
+    `  throughput bot/echo   ${throughputRatio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×): ${verdict(throughputRatio >= TARGET_THROUGHPUT_RATIO)}`,
+    `  p99 bot/echo          ${p99Ratio.toFixed(2)}× (target ≤ ${TARGET_P99_RATIO}×): ${verdict(p99Ratio <= TARGET_P99_RATIO)}`,
+    `Start-up to /readyz OK  median ${startMedian.toFixed(0)} ms, max ${Math.max(...startTimes).toFixed(0)} ms over ${startTimes.length} starts (target ≤ ${TARGET_STARTUP_MS} ms): ${verdict(startMedian <= TARGET_STARTUP_MS)}`,
+    `Bot RSS after the load  ${rssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB): ${verdict(rssMb <= TARGET_RSS_MB)}`,
+    `With NODE_OPTIONS="${capped.nodeOptions}" at concurrency ${level.bot.concurrency}:`,
+    `  throughput bot/echo   ${(level.bot.perSecond / level.echo.perSecond).toFixed(2)}× (${level.bot.perSecond.toFixed(0)} vs ${level.echo.perSecond.toFixed(0)} msg/s)`,
+    `  p99 bot/echo          ${(p99(level.bot) / p99(level.echo)).toFixed(2)}× (${ms(p99(level.bot))} vs ${ms(p99(level.echo))} ms)`,
+    `  RSS after the load    ${capped.rssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB): ${verdict(capped.rssMb <= TARGET_RSS_MB)}`,
+  ].join('\n');
+}
+
+function writeChart(path: string, results: readonly Level[], count: number): void {
+  const points = (pick: (level: Level) => LoadResult, q: number) =>
+    results.map((level) => ({ x: pick(level).concurrency, y: quantile(pick(level).latencies, q) }));
+  writeFileSync(
+    path,
+    lineChartSvg({
+      title: `status turns: latency vs concurrency (${count} messages per point)`,
+      xLabel: 'concurrent requests',
+      yLabel: 'latency (ms)',
+      logX: true,
+      series: [
+        { label: 'bot p99', colour: '#c0392b', points: points((level) => level.bot, 0.99) },
+        { label: 'bot p50', colour: '#c0392b', dashed: true, points: points((level) => level.bot, 0.5) },
+        { label: 'echo bot p99', colour: '#2471a3', points: points((level) => level.echo, 0.99) },
+        { label: 'echo bot p50', colour: '#2471a3', dashed: true, points: points((level) => level.echo, 0.5) },
+      ],
+    }),
+  );
+}
 
 async function main(): Promise<void> {
   const count = positiveIntegerFrom(process.env, 'BENCH_MESSAGES', 2000);
@@ -127,94 +206,39 @@ async function main(): Promise<void> {
   const starts = positiveIntegerFrom(process.env, 'BENCH_STARTS', 5);
   const headline = positiveIntegerFrom(process.env, 'BENCH_HEADLINE_CONCURRENCY', 16);
   const cappedNodeOptions = process.env.BENCH_CAPPED_NODE_OPTIONS ?? DEFAULT_CAPPED_NODE_OPTIONS;
+  const chartPath = process.env.BENCH_CHART ?? DEFAULT_CHART_PATH;
   const dir = mkdtempSync(join(tmpdir(), 'adgb-bench-messages-'));
-  const sqlitePath = join(dir, 'bot.sqlite');
   const emulator = await startGraphEmulator();
-  const children: BenchChild[] = [];
+  const rig: Rig = { children: new BenchChildren(), graphUrl: emulator.url, sqlitePath: join(dir, 'bot.sqlite') };
   try {
-    await seedSqliteRequests(sqlitePath, SEEDED_REQUESTS);
+    await seedSqliteRequests(rig.sqlitePath, SEEDED_REQUESTS);
     console.log(`Store seeded with ${SEEDED_REQUESTS} requests. ${count} messages per level, concurrency ${levels.join(', ')}.\n`);
+    const startTimes = await startUpTimes(rig, starts);
 
-    const startTimes: number[] = [];
-    for (let run = 0; run < starts; run++) {
-      const { ms: took, bot } = await timedStart(emulator.url, sqlitePath);
-      startTimes.push(took);
-      await bot.stop();
-    }
-    const { bot, url } = await timedStart(emulator.url, sqlitePath);
-    children.push(bot);
-    const echo = startChild('echo bot', [ECHO_ENTRY], { PATH: process.env.PATH });
-    children.push(echo);
-    const [, echoEndpoint] = await echo.waitForOutput(/echo bot listening on (\S+)/, START_TIMEOUT_MS);
-
+    const { bot, url } = await timedStart(rig);
+    const echo = rig.children.start('echo bot', [ECHO_ENTRY], { PATH: process.env.PATH });
+    const [, echoEndpoint = ''] = await echo.waitForOutput(/echo bot listening on (\S+)/, START_TIMEOUT_MS);
     const results: Level[] = [];
     for (const concurrency of levels) {
-      results.push(await measureLevel(`${url}/api/messages`, echoEndpoint as string, concurrency, count));
-      const last = results[results.length - 1] as Level;
-      console.log(`  c=${concurrency}: bot ${last.bot.perSecond.toFixed(0)}/s, echo ${last.echo.perSecond.toFixed(0)}/s`);
+      const level = await measureLevel(`${url}/api/messages`, echoEndpoint, concurrency, count);
+      results.push(level);
+      console.log(`  c=${concurrency}: bot ${level.bot.perSecond.toFixed(0)}/s, echo ${level.echo.perSecond.toFixed(0)}/s`);
     }
     const rssMb = await residentMegabytesOf(bot.pid);
     await bot.stop();
 
     // The same headline load against a bot whose V8 heap is capped: what the memory target costs.
-    const capped = await timedStart(emulator.url, sqlitePath, cappedNodeOptions);
-    children.push(capped.bot);
-    const cappedLevel = await measureLevel(`${capped.url}/api/messages`, echoEndpoint as string, headline, count);
+    const capped = await timedStart(rig, cappedNodeOptions);
+    const cappedLevel = await measureLevel(`${capped.url}/api/messages`, echoEndpoint, headline, count);
     const cappedRssMb = await residentMegabytesOf(capped.bot.pid);
 
-    const rows = results.map(({ bot: b, echo: e }) => [
-      String(b.concurrency),
-      b.perSecond.toFixed(0),
-      e.perSecond.toFixed(0),
-      (b.perSecond / e.perSecond).toFixed(2),
-      ms(quantile(b.latencies, 0.5)),
-      ms(quantile(e.latencies, 0.5)),
-      ms(quantile(b.latencies, 0.99)),
-      ms(quantile(e.latencies, 0.99)),
-      (quantile(b.latencies, 0.99) / quantile(e.latencies, 0.99)).toFixed(2),
-    ]);
-    console.log(
-      `\n${table(['C', 'bot msg/s', 'echo msg/s', 'ratio', 'bot p50 ms', 'echo p50 ms', 'bot p99 ms', 'echo p99 ms', 'p99 ratio'], rows)}\n`,
-    );
-
+    console.log(`\n${levelsTable(results)}\n`);
     const head = results.find((level) => level.bot.concurrency === headline) ?? (results[results.length - 1] as Level);
-    const throughputRatio = head.bot.perSecond / head.echo.perSecond;
-    const p99Ratio = quantile(head.bot.latencies, 0.99) / quantile(head.echo.latencies, 0.99);
-    const startMedian = quantile(startTimes, 0.5);
-    console.log(
-      [
-        `At concurrency ${head.bot.concurrency}:`,
-        `  throughput bot/echo   ${throughputRatio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×): ${verdict(throughputRatio >= TARGET_THROUGHPUT_RATIO)}`,
-        `  p99 bot/echo          ${p99Ratio.toFixed(2)}× (target ≤ ${TARGET_P99_RATIO}×): ${verdict(p99Ratio <= TARGET_P99_RATIO)}`,
-        `Start-up to /readyz OK  median ${startMedian.toFixed(0)} ms, max ${Math.max(...startTimes).toFixed(0)} ms over ${starts} starts (target ≤ ${TARGET_STARTUP_MS} ms): ${verdict(startMedian <= TARGET_STARTUP_MS)}`,
-        `Bot RSS after the load  ${rssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB): ${verdict(rssMb <= TARGET_RSS_MB)}`,
-        `With NODE_OPTIONS="${cappedNodeOptions}" at concurrency ${headline}:`,
-        `  throughput bot/echo   ${(cappedLevel.bot.perSecond / cappedLevel.echo.perSecond).toFixed(2)}× (${cappedLevel.bot.perSecond.toFixed(0)} vs ${cappedLevel.echo.perSecond.toFixed(0)} msg/s)`,
-        `  p99 bot/echo          ${(quantile(cappedLevel.bot.latencies, 0.99) / quantile(cappedLevel.echo.latencies, 0.99)).toFixed(2)}× (${ms(quantile(cappedLevel.bot.latencies, 0.99))} vs ${ms(quantile(cappedLevel.echo.latencies, 0.99))} ms)`,
-        `  RSS after the load    ${cappedRssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB): ${verdict(cappedRssMb <= TARGET_RSS_MB)}`,
-      ].join('\n'),
-    );
-
-    const points = (pick: (level: Level) => LoadResult, q: number) =>
-      results.map((level) => ({ x: pick(level).concurrency, y: quantile(pick(level).latencies, q) }));
-    writeFileSync(
-      CHART_PATH,
-      lineChartSvg({
-        title: `status turns: latency vs concurrency (${count} messages per point)`,
-        xLabel: 'concurrent requests',
-        yLabel: 'latency (ms)',
-        logX: true,
-        series: [
-          { label: 'bot p99', colour: '#c0392b', points: points((level) => level.bot, 0.99) },
-          { label: 'bot p50', colour: '#c0392b', dashed: true, points: points((level) => level.bot, 0.5) },
-          { label: 'echo bot p99', colour: '#2471a3', points: points((level) => level.echo, 0.99) },
-          { label: 'echo bot p50', colour: '#2471a3', dashed: true, points: points((level) => level.echo, 0.5) },
-        ],
-      }),
-    );
-    console.log(`\nChart written to ${CHART_PATH}`);
+    console.log(targetsReport({ head, startTimes, rssMb, capped: { level: cappedLevel, rssMb: cappedRssMb, nodeOptions: cappedNodeOptions } }));
+    writeChart(chartPath, results, count);
+    console.log(`\nChart written to ${chartPath}`);
   } finally {
-    for (const child of children) await child.stop();
+    await rig.children.stopAll();
     await emulator.close();
     rmSync(dir, { recursive: true, force: true });
   }
