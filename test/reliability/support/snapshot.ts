@@ -24,7 +24,7 @@ export async function snapshotOf(store: Store, emulator: GraphEmulator): Promise
     requests,
     groups,
     audit: audit.filter((entry) => entry.kind !== 'denied'),
-    tenantGroups: emulator.admin.groups().map((group) => ({ ...group })),
+    tenantGroups: structuredClone(emulator.admin.groups()),
     graphWrites: emulator.requestLog.filter((entry) => entry.method !== 'GET').length,
   };
 }
