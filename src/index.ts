@@ -100,6 +100,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
     requests,
     provisioning,
     conversations: store,
+    audit: store,
     storage: store.botStorage,
     approvers,
     approverIds: config.approvers.ids,

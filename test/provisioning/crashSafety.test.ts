@@ -20,7 +20,7 @@ afterEach(async () => {
 /** Runs the child until it reports it is about to record, then SIGKILLs it; resolves with its exit signal. */
 function runChildUntilRecordingThenKill(emulatorUrl: string, policyName: string): Promise<NodeJS.Signals | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', path.join(SUPPORT, 'register-ts.js'), path.join(SUPPORT, 'crashChild.ts'), emulatorUrl, SANDBOX_TOKEN, policyName], {
+    const child = spawn(process.execPath, ['-r', path.join(__dirname, '..', 'support', 'register-ts.js'), path.join(SUPPORT, 'crashChild.ts'), emulatorUrl, SANDBOX_TOKEN, policyName], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -90,7 +90,7 @@ describe.each(adapters)('races in one process on %s', (_name, makeHarness) => {
 });
 
 const CHILD = join(__dirname, 'support', 'raceChild.ts');
-const REGISTER = join(__dirname, 'support', 'register-ts.js');
+const REGISTER = join(__dirname, '..', 'support', 'register-ts.js');
 
 interface Child {
   readonly ready: Promise<void>;

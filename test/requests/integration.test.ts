@@ -92,7 +92,7 @@ describe('requests service with real provisioning against the Graph emulator', (
 });
 
 const CHILD = join(__dirname, 'support', 'provisioningChild.ts');
-const REGISTER = join(__dirname, 'support', 'register-ts.js');
+const REGISTER = join(__dirname, '..', 'support', 'register-ts.js');
 
 /** Runs one instance; with `killAt`, SIGKILLs it as soon as it reports that step. Resolves with its last line. */
 function runInstance(order: { store: StoreOptions; graphUrl: string; token: string; killAt?: CrashStep }): Promise<string> {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 import { portFromEnv } from '../../src/sandbox/main';
 
-const REGISTER_TS = path.join(__dirname, '..', 'provisioning', 'support', 'register-ts.js');
+const REGISTER_TS = path.join(__dirname, '..', 'support', 'register-ts.js');
 const MAIN = path.join(__dirname, '..', '..', 'src', 'sandbox', 'main.ts');
 
 function startMain(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; url: Promise<string> } {
