@@ -129,6 +129,26 @@ describe('bot card actions', () => {
       expect((await world.requests.get(id))?.state).toBe('pending');
     });
 
+    it.each([
+      ['a number', 42],
+      ['an object', { text: 'no' }],
+      ['a list', ['no']],
+      ['a boolean', true],
+    ])('refuses a reason that is %s instead of dropping it, and changes nothing', async (_kind, reason) => {
+      const id = await submitted();
+      const reply = await teams.click(approver, VERBS.reject, { requestId: id, reason });
+      expect(reply).toEqual({ statusCode: 200, type: MESSAGE, value: 'The rejection reason must be text. Nothing was changed; type the reason again.' });
+      expect((await world.requests.get(id))?.state).toBe('pending');
+    });
+
+    it('rejects without a reason when the reason is null', async () => {
+      const id = await submitted();
+      await teams.click(approver, VERBS.reject, { requestId: id, reason: null });
+      const request = await world.requests.get(id);
+      expect(request).toMatchObject({ state: 'rejected', decision: { kind: 'rejected' } });
+      expect(request?.decision?.reason).toBeUndefined();
+    });
+
     it('tells a late clicker who decided first (replay, stale card)', async () => {
       const id = await submitted();
       await teams.click(approver, VERBS.approve, { requestId: id });

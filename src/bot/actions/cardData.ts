@@ -77,9 +77,18 @@ export function policyNameFrom(data: unknown): string | undefined {
   return parsed.success && parsed.data.policyName.trim() !== '' ? parsed.data.policyName : undefined;
 }
 
-const WithReason = z.object({ reason: z.string() });
+/** No `reason` (or null, or blank) is a rejection without one; a reason that is not text is refused, not dropped. */
+const WithReason = z.object({ reason: z.string().nullish() });
 
-export function reasonFrom(data: unknown): string | undefined {
+export type ReasonParse = { readonly ok: true; readonly reason?: string } | { readonly ok: false };
+
+export function reasonFrom(data: unknown): ReasonParse {
   const parsed = WithReason.safeParse(data);
-  return parsed.success ? optionalText(parsed.data.reason) : undefined;
+  if (parsed.success) {
+    const reason = optionalText(parsed.data.reason);
+    return reason === undefined ? { ok: true } : { ok: true, reason };
+  }
+  // Card data that is no object names no request either: the decision answers that, not the reason check.
+  const reasonGiven = typeof data === 'object' && data !== null && 'reason' in data;
+  return reasonGiven ? { ok: false } : { ok: true };
 }
