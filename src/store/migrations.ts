@@ -126,8 +126,38 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();`,
 };
 
+// Version 2: the audit log also records binding a group to its Intune policy.
+const AUDIT_KINDS_V2 = `'requested', 'approved', 'rejected', 'cancelled', 'provisioningStarted',
+    'graphCall', 'provisioned', 'failed', 'driftFound', 'denied', 'bindRequested', 'bound', 'bindFailed'`;
+
+/** SQLite cannot alter a CHECK constraint: the table is rebuilt (DROP TABLE fires no delete trigger). */
+const BIND_AUDIT_KINDS_SQLITE = `
+CREATE TABLE audit_log_v2 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN (${AUDIT_KINDS_V2})),
+  actor_id TEXT,
+  actor_name TEXT,
+  request_id TEXT,
+  policy_key TEXT,
+  graph_request_id TEXT,
+  detail TEXT
+);
+INSERT INTO audit_log_v2 (seq, at, kind, actor_id, actor_name, request_id, policy_key, graph_request_id, detail)
+  SELECT seq, at, kind, actor_id, actor_name, request_id, policy_key, graph_request_id, detail FROM audit_log;
+DROP TABLE audit_log;
+ALTER TABLE audit_log_v2 RENAME TO audit_log;
+CREATE INDEX audit_by_request ON audit_log (request_id, seq);
+CREATE INDEX audit_by_policy ON audit_log (policy_key, seq);
+${APPEND_ONLY_AUDIT.sqlite}`;
+
+const BIND_AUDIT_KINDS_POSTGRES = `
+ALTER TABLE audit_log DROP CONSTRAINT audit_log_kind_check;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_kind_check CHECK (kind IN (${AUDIT_KINDS_V2}));`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
+  { version: 2, name: 'audit binding to Intune policies', sql: { sqlite: BIND_AUDIT_KINDS_SQLITE, postgres: BIND_AUDIT_KINDS_POSTGRES } },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {

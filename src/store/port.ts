@@ -22,6 +22,10 @@ export const AUDIT_KINDS = [
   'driftFound',
   /** Someone tried something they may not do (not an approver, self-approval, not the requester). */
   'denied',
+  /** An approver asked to bind a policy's group to its Intune policy; then `bound` or `bindFailed`. */
+  'bindRequested',
+  'bound',
+  'bindFailed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -1,0 +1,35 @@
+/** Upgrading a database written by an earlier release: rows kept, new audit kinds accepted, still append-only. */
+import { MIGRATIONS } from '../../src/store/migrations';
+import { adapterHarnesses, type StoreHarness } from './support/harness';
+
+describe.each(adapterHarnesses())('%s schema upgrade to version 2', (_name, factory) => {
+  const run = factory ? it : it.skip;
+  let harness: StoreHarness | undefined;
+  afterEach(async () => {
+    await harness?.dispose();
+    harness = undefined;
+  });
+
+  run('keeps the audit log, accepts the binding kinds and stays append-only', async () => {
+    if (!factory) return;
+    harness = factory();
+    const v1 = MIGRATIONS.find((migration) => migration.version === 1);
+    if (!v1) throw new Error('no version 1');
+    await harness.raw(
+      `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+       ${v1.sql[harness.dialect]};
+       INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, 'initial schema', '2026-01-01T00:00:00.000Z');
+       INSERT INTO audit_log (at, kind, actor_id, actor_name, detail) VALUES ('2026-01-01T10:00:00.000Z', 'denied', 'a', 'Alice', 'old row');`,
+    );
+    const store = await harness.open();
+    try {
+      const bound = await store.appendAudit({ kind: 'bound', at: '2026-01-02T10:00:00.000Z', policyKey: 'k', graphRequestId: 'rid-1', detail: 'bound' });
+      const audit = await store.listAudit();
+      expect(audit.map((entry) => [entry.kind, entry.detail])).toEqual([['denied', 'old row'], ['bound', 'bound']]);
+      expect(bound.sequence).toBeGreaterThan(audit[0]?.sequence ?? Infinity);
+      await expect(harness.raw('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    } finally {
+      await store.close();
+    }
+  });
+});
