@@ -164,32 +164,44 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
   }
 
   async function bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult> {
+    const requestIds: string[] = [];
     try {
       const policy = parsedPolicy(policyName);
       const record = await registry.findGroup(policy.key);
       if (!record) return { outcome: 'failed', message: 'No group has been created for this policy yet; create it first.' };
       const templateId = SCENARIO_INFO[scenario].templateId;
-      const { value: policies } = await directory.listDevicePreparationPolicies();
+      const policies = collect(await directory.listDevicePreparationPolicies(), requestIds);
       const matches = policies.filter((candidate) => candidate.templateId === templateId && policyKeyOf(candidate.name) === policy.key);
       const [match, ...others] = matches;
       if (!match) {
         return {
           outcome: 'policyNotFound',
           message: `Intune has no ${SCENARIO_INFO[scenario].label} device-preparation policy named "${policy.name}" yet. Create it, then bind again.`,
+          graphRequestIds: requestIds,
         };
       }
       if (others.length > 0) {
-        return { outcome: 'failed', message: `Intune has ${matches.length} ${SCENARIO_INFO[scenario].label} policies named "${policy.name}"; bind it by hand.` };
+        return {
+          outcome: 'failed',
+          message: `Intune has ${matches.length} ${SCENARIO_INFO[scenario].label} policies named "${policy.name}"; bind it by hand.`,
+          graphRequestIds: requestIds,
+        };
       }
-      const { value: result } = await directory.setEnrollmentTimeDeviceMembershipTarget(match.id, record.groupId);
-      return { outcome: result.validationSucceeded ? 'bound' : 'validationFailed', policyId: match.id, statuses: result.statuses };
+      const result = collect(await directory.setEnrollmentTimeDeviceMembershipTarget(match.id, record.groupId), requestIds);
+      return { outcome: result.validationSucceeded ? 'bound' : 'validationFailed', policyId: match.id, statuses: result.statuses, graphRequestIds: requestIds };
     } catch (error) {
       // Binding is optional: report any failure (e.g. Intune's 500 with app-only tokens), never undo the group.
       logger.warn({ policyName, error: String(error) }, 'Binding the group to the Intune policy failed.');
       if (isGraphError(error)) {
-        return { outcome: 'failed', message: error.message, ...(error.requestId ? { graphRequestId: error.requestId } : {}) };
+        const failedCall = error.requestId ? [error.requestId] : [];
+        return {
+          outcome: 'failed',
+          message: error.message,
+          ...(error.requestId ? { graphRequestId: error.requestId } : {}),
+          graphRequestIds: [...requestIds, ...failedCall],
+        };
       }
-      if (error instanceof Error) return { outcome: 'failed', message: error.message };
+      if (error instanceof Error) return { outcome: 'failed', message: error.message, graphRequestIds: requestIds };
       throw error;
     }
   }

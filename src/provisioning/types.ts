@@ -71,11 +71,15 @@ export interface BindStatus {
   readonly errorCode?: string;
 }
 
-export type BindResult =
+export type BindResult = (
   | { readonly outcome: 'bound'; readonly policyId: string; readonly statuses: readonly BindStatus[] }
   | { readonly outcome: 'validationFailed'; readonly policyId: string; readonly statuses: readonly BindStatus[] }
   | { readonly outcome: 'policyNotFound'; readonly message: string }
-  | { readonly outcome: 'failed'; readonly message: string; readonly graphRequestId?: string };
+  | { readonly outcome: 'failed'; readonly message: string; readonly graphRequestId?: string }
+) & {
+  /** Graph `request-id` of every call that answered, in order, for the audit log. */
+  readonly graphRequestIds?: readonly string[];
+};
 
 export interface ProvisioningService {
   /** Pure preview: the names the group would get (throws a NamingError with a clear reason if refused). */

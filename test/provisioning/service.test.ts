@@ -299,7 +299,12 @@ describe('bindToPolicy', () => {
     const { group } = await service.ensureGroup('contoso user-driven', 'userDriven', ADA);
     const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
     const policy = sandbox.emulator.admin.policies().find((each) => each.name === 'Contoso User-driven');
-    expect(result).toEqual({ outcome: 'bound', policyId: policy?.id, statuses: [{ targetId: group.groupId, validationSucceeded: true }] });
+    expect(result).toEqual({
+      outcome: 'bound',
+      policyId: policy?.id,
+      statuses: [{ targetId: group.groupId, validationSucceeded: true }],
+      graphRequestIds: sandbox.emulator.requestLog.slice(-2).map((entry) => entry.requestId),
+    });
     expect(policy?.membershipTargetIds).toEqual([group.groupId]);
   });
 
@@ -321,7 +326,11 @@ describe('bindToPolicy', () => {
     await setUp({ faults: { membershipTargetInternalError: true } });
     const { group } = await service.ensureGroup('Contoso User-driven', 'userDriven', ADA);
     const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
-    expect(result).toMatchObject({ outcome: 'failed', graphRequestId: sandbox.emulator.requestLog.at(-1)?.requestId });
+    expect(result).toMatchObject({
+      outcome: 'failed',
+      graphRequestId: sandbox.emulator.requestLog.at(-1)?.requestId,
+      graphRequestIds: sandbox.emulator.requestLog.slice(-2).map((entry) => entry.requestId),
+    });
     expect(tenantGroups().map((each) => each.id)).toEqual([group.groupId]);
     expect(registry.records()).toHaveLength(1);
   });
