@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Request as BotRequest, Response as BotResponse, TurnContext } from 'botbuilder';
 import restify, { type Next, type Request, type Response } from 'restify';
+import { checkActivity } from './activity';
 import { type Logger, silentLogger } from './bot/logger';
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
@@ -136,10 +137,18 @@ export function createServer(deps: ServerDeps): BotServer {
       return;
     }
     let turnStarted = false;
+    let invalid: string | undefined;
     const captured = captureResponse();
     const botRequest: BotRequest = { body: req.body, headers: headerRecord(req), method: req.method };
     try {
       await deps.adapter.process(botRequest, captured, async (context) => {
+        // Checked here, once the adapter has authenticated the caller: an unauthenticated caller gets the same
+        // 401 whatever it sends and so learns nothing about what the bot expects.
+        const activity = checkActivity(req.body);
+        if (!activity.ok) {
+          invalid = activity.problem;
+          return;
+        }
         turnStarted = true;
         await deps.app.run(context);
       });
@@ -149,7 +158,12 @@ export function createServer(deps: ServerDeps): BotServer {
       refuse(res, 400, 'badRequest', 'The body is not a valid Bot Framework activity.');
       return;
     }
-    const { status, body } = captured.result();
+    if (invalid !== undefined) {
+      logger.warn({ problem: invalid }, 'invalid activity refused');
+      refuse(res, 400, 'badRequest', `The body is not a valid Bot Framework activity: ${invalid}.`);
+      return;
+    }
+    const { status, body: answer } = captured.result();
     if (status >= 400 && !turnStarted) {
       // Failing before the turn starts means the request was not authenticated or not an activity. botbuilder
       // answers some forged tokens with 500 and its internal message: never pass either on.
@@ -164,8 +178,8 @@ export function createServer(deps: ServerDeps): BotServer {
       return;
     }
     res.status(status);
-    if (body === undefined) res.end();
-    else res.json(body);
+    if (answer === undefined) res.end();
+    else res.json(answer);
   }
 
   const readJson = [restify.plugins.bodyReader({ maxBodySize }), ...restify.plugins.jsonBodyParser({ bodyReader: true })];

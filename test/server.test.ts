@@ -19,6 +19,8 @@ interface Running {
   readonly server: BotServer;
   readonly url: string;
   readonly connector: FakeConnector;
+  /** What the HTTP layer logged at warn/error level. */
+  readonly httpProblems: { fields: object; message?: string }[];
   ready: boolean;
 }
 
@@ -26,10 +28,16 @@ async function start(options: { maxBodyBytes?: number } = {}): Promise<Running> 
   const adapter = new TeamsAdapter({});
   const world = await createBotWorld({ adapter });
   const connector = await startFakeConnector();
-  const running = { world, connector, ready: true } as Running;
+  const httpProblems: Running['httpProblems'] = [];
+  const running = { world, connector, httpProblems, ready: true } as Running;
   const server = createServer({
     adapter,
     app: world.bot.app,
+    logger: {
+      info: () => undefined,
+      warn: (fields, message) => void httpProblems.push({ fields, message }),
+      error: (fields, message) => void httpProblems.push({ fields, message }),
+    },
     readiness: {
       database: () => world.store.ping(),
       graph: async () => {
@@ -131,6 +139,45 @@ describe('HTTP server', () => {
     expect(response.status).toBe(status);
     const text = await response.text();
     expect(text).not.toMatch(/at .*\.js:\d+|node_modules|stack/i);
+  });
+
+  const message = (fields: Record<string, unknown>) => (r: Running) => activityFrom(r, helpdesk, undefined, { type: 'message', text: 'help', deliveryMode: 'expectReplies', ...fields });
+  const cardAction = (fields: Record<string, unknown>) => (r: Running) =>
+    activityFrom(r, helpdesk, undefined, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: VERBS.showHelp, data: {} } }, ...fields });
+
+  it.each([
+    ['a message without from', message({ from: undefined }), 'from is missing'],
+    ['a message whose from is a string', message({ from: 'hana' }), 'from must be an object, not a string'],
+    ['a message whose from has no id', message({ from: { name: 'Hana', aadObjectId: helpdesk.aadObjectId } }), 'from.id is missing'],
+    ['a message whose from id is empty', message({ from: { id: '', aadObjectId: helpdesk.aadObjectId } }), 'from.id is empty'],
+    ['a message without conversation', message({ conversation: undefined }), 'conversation is missing'],
+    ['a message whose conversation id is a number', message({ conversation: { id: 7 } }), 'conversation.id must be a string, not a number'],
+    ['a message without serviceUrl', message({ serviceUrl: undefined }), 'serviceUrl is missing'],
+    ['a message without channelId', message({ channelId: undefined }), 'channelId is missing'],
+    ['a message whose text is a number', message({ text: 42 }), 'text must be a string, not a number'],
+    ['a message whose text is null', message({ text: null }), 'text must be a string, not null'],
+    ['an invoke without a name', cardAction({ name: undefined }), 'name is missing'],
+    ['a card action without a value', cardAction({ value: undefined }), 'value is missing'],
+    ['a card action whose value is a list', cardAction({ value: [] }), 'value must be an object, not an array'],
+    ['a card action whose value is a string', cardAction({ value: 'approve' }), 'value must be an object, not a string'],
+  ])('refuses %s with 400 naming the field, and runs no turn', async (_case, activity, problem) => {
+    const response = await post(running, JSON.stringify(activity(running)));
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 400,
+      body: { error: 'badRequest', message: `The body is not a valid Bot Framework activity: ${problem}.` },
+    });
+    expect(running.connector.calls).toEqual([]);
+    expect(await running.world.store.getPersonalConversation(helpdesk.aadObjectId)).toBeUndefined();
+    expect(running.world.problems).toEqual([]);
+    expect(running.httpProblems).toEqual([{ fields: { problem }, message: 'invalid activity refused' }]);
+  });
+
+  it('lets a message without text and an invoke other than a card action through', async () => {
+    const withoutText = await post(running, JSON.stringify(message({ text: undefined })(running)));
+    expect(withoutText.status).toBe(200);
+    const otherInvoke = await post(running, JSON.stringify(cardAction({ name: 'task/fetch', value: undefined })(running)));
+    expect(otherInvoke.status).not.toBe(400);
+    expect(await running.world.store.getPersonalConversation(helpdesk.aadObjectId)).toBeDefined();
   });
 
   it('refuses an oversized body with 413 and keeps serving', async () => {
@@ -314,5 +361,11 @@ describe('HTTP server with a bot identity', () => {
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: 'unauthorized', message: 'Authentication failed.' });
     expect(await world.store.getPersonalConversation(outsider.aadObjectId)).toBeUndefined();
+  });
+
+  it('answers an unauthenticated invalid activity with the same 401, telling nothing about what is wrong', async () => {
+    const invalid = { type: 'message', text: 42, channelId: 'msteams', serviceUrl: 'https://smba.example.invalid/', conversation: { id: 'a:olga' } };
+    const response = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(invalid) });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 401, body: { error: 'unauthorized', message: 'Authentication failed.' } });
   });
 });

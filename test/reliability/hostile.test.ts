@@ -45,7 +45,6 @@ const NO_IDENTITY = /cannot tell who you are/;
 const INVALID_NAME = /invisible or control characters/;
 const NOTHING_FOR = /No group or request for/;
 const NOT_ACTIVITY = /not a valid Bot Framework activity/;
-const GENERIC_FAILURE = /Something went wrong on my side|could not process this activity/;
 
 const namedRequest = (id: (s: Scene) => string) => (s: Scene) => ({ requestId: id(s) });
 const pendingId = namedRequest((s) => s.pending);
@@ -105,7 +104,9 @@ const CASES: readonly HostileCase[] = [
   { name: 'a justification with a control character', send: act(hana, VERBS.submitRequest, form({ policyName: 'Justification Test', scenario: 'automatic', justification: 'fine\u0007bell' })), status: 200, answer: /justification contains invisible or control characters/ },
   { name: 'a rejection reason of 501 characters', send: act(aki, VERBS.reject, (s) => ({ requestId: s.pending, reason: 'r'.repeat(501) })), status: 200, answer: /reason is too long/ },
   { name: 'a rejection reason with a right-to-left override', send: act(aki, VERBS.reject, (s) => ({ requestId: s.pending, reason: 'ok\u202Eevorppa' })), status: 200, answer: /reason contains invisible or control characters/ },
-  { name: 'message text as a number', send: say(hana, 42), status: 200, answer: GENERIC_FAILURE },
+  { name: 'message text as a number', send: say(hana, 42), status: 400, answer: /not a valid Bot Framework activity: text must be a string, not a number/ },
+  { name: 'a rejection reason as a number', send: act(aki, VERBS.reject, (s) => ({ requestId: s.pending, reason: 42 })), status: 200, answer: /rejection reason must be text/ },
+  { name: 'a rejection reason as an object', send: act(aki, VERBS.reject, (s) => ({ requestId: s.pending, reason: { text: 'no' } })), status: 200, answer: /rejection reason must be text/ },
 
   // ── missing fields ───────────────────────────────────────────────────────────────────────────────────
   { name: 'approve with empty card data', send: act(aki, VERBS.approve, () => ({})), status: 200, answer: INVALID_CARD },
@@ -143,13 +144,15 @@ const CASES: readonly HostileCase[] = [
   { name: 'SQL as a command', send: say(hana, 'DROP TABLE requests;'), status: 200, answer: /I don't know "DROP TABLE requests;"/ },
   { name: 'a 10 kB message', send: say(hana, 'x'.repeat(10_240)), status: 200, answer: /I don't know "x{100}/ },
   { name: 'an unknown card verb', send: act(aki, 'approval.approveAll', () => ({})), status: 200, answer: /This button is no longer available/ },
-  { name: 'an invoke without a value', send: (b) => post(b.endpoint, { ...click(aki, VERBS.approve, {}, b.connector.url), value: undefined }), status: 500, answer: GENERIC_FAILURE },
+  { name: 'an invoke without a value', send: (b) => post(b.endpoint, { ...click(aki, VERBS.approve, {}, b.connector.url), value: undefined }), status: 400, answer: /not a valid Bot Framework activity: value is missing/ },
 
   // ── malformed activities ─────────────────────────────────────────────────────────────────────────────
-  { name: 'a message with no from', send: say(hana, 'status Contoso Kiosks', { from: undefined }), status: 200, answer: GENERIC_FAILURE },
-  { name: 'a message with no conversation', send: say(hana, 'status Contoso Kiosks', { conversation: undefined }), status: 200, answer: GENERIC_FAILURE },
-  { name: 'a message whose from is a string', send: say(hana, 'status Contoso Kiosks', { from: 'eve' }), status: 200, answer: GENERIC_FAILURE },
-  { name: 'an approval whose from is a string', send: act(aki, VERBS.approve, pendingId, { from: aki.aadObjectId }), status: 200, answer: GENERIC_FAILURE },
+  { name: 'a message with no from', send: say(hana, 'status Contoso Kiosks', { from: undefined }), status: 400, answer: /not a valid Bot Framework activity: from is missing/ },
+  { name: 'a message with no conversation', send: say(hana, 'status Contoso Kiosks', { conversation: undefined }), status: 400, answer: /not a valid Bot Framework activity: conversation is missing/ },
+  { name: 'a message whose from is a string', send: say(hana, 'status Contoso Kiosks', { from: 'eve' }), status: 400, answer: /not a valid Bot Framework activity: from must be an object, not a string/ },
+  { name: 'an approval whose from is a string', send: act(aki, VERBS.approve, pendingId, { from: aki.aadObjectId }), status: 400, answer: /not a valid Bot Framework activity: from must be an object, not a string/ },
+  { name: 'a message without a serviceUrl', send: say(hana, 'status Contoso Kiosks', { serviceUrl: undefined }), status: 400, answer: /not a valid Bot Framework activity: serviceUrl is missing/ },
+  { name: 'an invoke without a name', send: act(aki, VERBS.approve, pendingId, { name: undefined }), status: 400, answer: /not a valid Bot Framework activity: name is missing/ },
   { name: 'an activity without a type', send: say(hana, 'status Contoso Kiosks', { type: undefined }), status: 400, answer: NOT_ACTIVITY },
   { name: 'an activity whose type is a number', send: say(hana, 'status Contoso Kiosks', { type: 7 }), status: 400, answer: NOT_ACTIVITY },
   { name: 'a JSON array body', send: raw('[{"type":"message"}]'), status: 400, answer: /must be a JSON object/ },
