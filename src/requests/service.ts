@@ -7,11 +7,12 @@
 import type { Actor } from '../domain/actor';
 import { parsePolicyName } from '../domain/policy';
 import { INTERRUPTIBLE_STATES, checkTransition } from '../domain/request';
-import { isScenario } from '../domain/scenario';
-import type { GroupNames, ProvisioningService } from '../provisioning/types';
+import { SCENARIO_INFO, isScenario } from '../domain/scenario';
+import type { BindResult, GroupNames, ProvisioningService } from '../provisioning/types';
 import type { AuditEntryInput, AuditKind, RequestChange, Store, TransitionResult } from '../store/port';
 import type {
   ApproverDirectory,
+  BindPolicyResult,
   DecideResult,
   GroupRequest,
   NewRequestInput,
@@ -88,6 +89,11 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
   async function deny(request: GroupRequest, actor: Actor, attempt: string, reason: string): Promise<DecideResult> {
     await store.appendAudit(auditOf('denied', request, now(), actor, `${attempt}: ${reason}`));
     return { kind: 'forbidden', reason, request };
+  }
+
+  /** Audits a refusal about a policy rather than a request (checks, binding). */
+  async function recordPolicyDenial(policyKey: string, actor: Actor, attempt: string, reason: string): Promise<void> {
+    await store.appendAudit({ kind: 'denied', at: now(), actor, policyKey, detail: `${attempt}: ${reason}` });
   }
 
   /** The answer to a caller whose conditional write lost (or came too late). */
@@ -315,13 +321,7 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
       let repairOwner = options.repairOwner === true;
       if (repairOwner && !(await isApprover(actor))) {
         repairOwner = false;
-        await store.appendAudit({
-          kind: 'denied',
-          at: now(),
-          actor,
-          policyKey: policy.value.key,
-          detail: 'repair owner: only approvers can repair a group; checked without repairing',
-        });
+        await recordPolicyDenial(policy.value.key, actor, 'repair owner', 'only approvers can repair a group; checked without repairing');
       }
       const report = await provisioning.checkGroup(policy.value.name, { repairOwner });
       if (!report.healthy) {
@@ -335,6 +335,41 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
         });
       }
       return report;
+    },
+
+    async bindPolicy(policyName, actor): Promise<BindPolicyResult> {
+      const policy = parsePolicyName(policyName);
+      if (!policy.ok) return { kind: 'invalid', message: policy.reason };
+      if (!(await isApprover(actor))) {
+        const reason = 'Only approvers can bind a group to its Intune policy.';
+        await recordPolicyDenial(policy.value.key, actor, 'bind', reason);
+        return { kind: 'forbidden', reason };
+      }
+      const group = await store.findGroup(policy.value.key);
+      if (!group) {
+        const request = await store.latestRequestForPolicy(policy.value.key);
+        return { kind: 'noGroup', policyName: policy.value.name, ...(request && { request }) };
+      }
+      await store.appendAudit({
+        kind: 'bindRequested',
+        at: now(),
+        actor,
+        policyKey: group.policyKey,
+        detail: `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${group.policyName}"`,
+      });
+      // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
+      const bind = await provisioning.bindToPolicy(group.policyName, group.scenario);
+      const graphRequestIds = bind.graphRequestIds ?? [];
+      await store.appendAudit({
+        kind: bind.outcome === 'bound' ? 'bound' : 'bindFailed',
+        at: now(),
+        actor,
+        policyKey: group.policyKey,
+        detail: bindAuditDetail(bind),
+        ...(graphRequestIds.length > 0 && { graphRequestId: graphRequestIds.join(' ') }),
+      });
+      if (bind.outcome !== 'bound') logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
+      return { kind: 'attempted', group, bind };
     },
 
     async resumeInterrupted() {
@@ -353,6 +388,20 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
       while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
     },
   };
+}
+
+/** One audit line per binding outcome, with Intune's per-target validation codes. */
+function bindAuditDetail(bind: BindResult): string {
+  switch (bind.outcome) {
+    case 'bound':
+    case 'validationFailed': {
+      const statuses = bind.statuses.map((status) => `${status.targetId} ${status.validationSucceeded ? 'ok' : (status.errorCode ?? 'failed')}`);
+      return `${bind.outcome} on policy ${bind.policyId}: ${statuses.join('; ')}`;
+    }
+    case 'policyNotFound':
+    case 'failed':
+      return `${bind.outcome}: ${bind.message}`;
+  }
 }
 
 /** Graph's request id, when the provisioning error carries one (GraphError does). */

@@ -4,7 +4,7 @@
  */
 import type { Actor } from '../domain/actor';
 import type { Scenario } from '../domain/scenario';
-import type { GroupNames, PolicyGroupRecord, DriftReport } from '../provisioning/types';
+import type { BindResult, GroupNames, PolicyGroupRecord, DriftReport } from '../provisioning/types';
 
 export const REQUEST_STATES = [
   'pending',
@@ -65,6 +65,14 @@ export type DecideResult =
   | { readonly kind: 'notFound'; readonly requestId: string }
   | { readonly kind: 'forbidden'; readonly reason: string; readonly request?: GroupRequest };
 
+/** Binding a policy's group to its Intune device-preparation policy (after the policy was made in Intune). */
+export type BindPolicyResult =
+  /** Intune was asked; `bind` says what it answered (bound, validation failed, no such policy, failure). */
+  | { readonly kind: 'attempted'; readonly group: PolicyGroupRecord; readonly bind: BindResult }
+  /** The policy has no group yet; `request` is its newest request, if any. */
+  | { readonly kind: 'noGroup'; readonly policyName: string; readonly request?: GroupRequest }
+  | { readonly kind: 'forbidden'; readonly reason: string }
+  | { readonly kind: 'invalid'; readonly message: string };
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -112,6 +120,8 @@ export interface RequestsService {
   listByRequester(aadObjectId: string): Promise<readonly GroupRequest[]>;
   listGroups(offset: number, limit: number): Promise<Page<PolicyGroupRecord>>;
   checkPolicy(policyName: string, actor: Actor, options?: { readonly repairOwner?: boolean }): Promise<DriftReport>;
+  /** Bind the policy's group to the Intune policy of the group's scenario (approvers only); never fatal. */
+  bindPolicy(policyName: string, actor: Actor): Promise<BindPolicyResult>;
   /** Resume requests left in `approved`/`provisioning` by a crash; called at start-up and by a sweeper. */
   resumeInterrupted(): Promise<number>;
   /** Wait for background provisioning started by this instance (tests and graceful shutdown). */

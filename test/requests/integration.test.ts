@@ -7,7 +7,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { createGraphDirectory, createProvisioningService } from '../../src/provisioning';
+import { OWNER_APP_ID } from '../../src/provisioning/directory';
 import { createRequestsService } from '../../src/requests/service';
 import type { GroupRequest, RequestsService } from '../../src/requests/types';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
@@ -88,6 +90,73 @@ describe('requests service with real provisioning against the Graph emulator', (
     await service.idle();
     expect((await service.get(request.id))?.state).toBe('provisioned');
     expect(groupsNamed(request.names.uniqueName)).toHaveLength(1);
+  });
+
+  describe('binding the group to its Intune policy', () => {
+    /** The seeded user-driven device-preparation policy of the sandbox tenant. */
+    const SEEDED_POLICY = 'Contoso User-driven';
+    const policyNamed = (name: string) => emulator.admin.policies().find((policy) => policy.name === name);
+
+    async function provisionedGroupId(policyName: string): Promise<string> {
+      const request = await approvedRequest(policyName);
+      await service.idle();
+      const group = await store.findGroup(request.policyKey);
+      if (!group) throw new Error('not provisioned');
+      return group.groupId;
+    }
+
+    it('binds the group to the seeded policy and audits the request ids the emulator issued', async () => {
+      const groupId = await provisionedGroupId(SEEDED_POLICY);
+      const result = await service.bindPolicy('contoso user-driven', approver);
+      expect(result).toMatchObject({ kind: 'attempted', bind: { outcome: 'bound', policyId: policyNamed(SEEDED_POLICY)?.id } });
+      expect(policyNamed(SEEDED_POLICY)?.membershipTargetIds).toEqual([groupId]);
+      const [requested, bound] = (await store.listAudit({ policyKey: 'contoso user-driven' })).slice(-2);
+      expect([requested?.kind, bound?.kind]).toEqual(['bindRequested', 'bound']);
+      const issued = new Set(emulator.requestLog.map((entry) => entry.requestId));
+      const audited = bound?.graphRequestId?.split(' ') ?? [];
+      expect(audited).toHaveLength(2);
+      for (const id of audited) expect(issued.has(id)).toBe(true);
+    });
+
+    it("shows Intune's validation code when the group lost its first-party owner", async () => {
+      const groupId = await provisionedGroupId(SEEDED_POLICY);
+      const owner = emulator.admin.servicePrincipalByAppId(OWNER_APP_ID);
+      emulator.admin.removeOwner(groupId, owner?.id ?? '');
+      expect(await service.bindPolicy(SEEDED_POLICY, approver)).toMatchObject({
+        kind: 'attempted',
+        bind: { outcome: 'validationFailed', statuses: [{ targetId: groupId, validationSucceeded: false, errorCode: 'firstPartyAppNotAnOwner' }] },
+      });
+      expect(policyNamed(SEEDED_POLICY)?.membershipTargetIds).toEqual([]);
+      expect((await store.listAudit({ policyKey: 'contoso user-driven' })).at(-1)).toMatchObject({
+        kind: 'bindFailed',
+        detail: expect.stringContaining(`${groupId} firstPartyAppNotAnOwner`),
+      });
+    });
+
+    it('says the policy does not exist yet, and binds once it has been created in Intune', async () => {
+      const groupId = await provisionedGroupId('Contoso Kiosks');
+      expect(await service.bindPolicy('Contoso Kiosks', approver)).toMatchObject({ kind: 'attempted', bind: { outcome: 'policyNotFound' } });
+      const policy = emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: SCENARIO_INFO.userDriven.templateId });
+      expect(await service.bindPolicy('Contoso Kiosks', approver)).toMatchObject({ kind: 'attempted', bind: { outcome: 'bound', policyId: policy.id } });
+      expect(policy.membershipTargetIds).toEqual([groupId]);
+    });
+
+    it("reports Intune's 500 with its request id and leaves the group and the request as they were", async () => {
+      const groupId = await provisionedGroupId(SEEDED_POLICY);
+      const groupsBefore = structuredClone(emulator.admin.groups());
+      emulator.setFaults({ membershipTargetInternalError: true });
+      const result = await service.bindPolicy(SEEDED_POLICY, approver);
+      const failedCall = emulator.requestLog.at(-1);
+      expect(failedCall?.status).toBe(500);
+      expect(result).toMatchObject({ kind: 'attempted', group: { groupId }, bind: { outcome: 'failed', graphRequestId: failedCall?.requestId } });
+      expect(emulator.admin.groups()).toEqual(groupsBefore);
+      expect(await store.findGroup('contoso user-driven')).toMatchObject({ groupId });
+      expect((await service.statusOfPolicy(SEEDED_POLICY)).request?.state).toBe('provisioned');
+      expect((await store.listAudit({ policyKey: 'contoso user-driven' })).at(-1)).toMatchObject({
+        kind: 'bindFailed',
+        graphRequestId: expect.stringContaining(failedCall?.requestId ?? 'missing'),
+      });
+    });
   });
 });
 

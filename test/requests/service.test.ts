@@ -325,4 +325,79 @@ describe('requests service', () => {
       await expect(world.service.checkPolicy('  ', approver)).rejects.toThrow(/Enter the name/);
     });
   });
+
+  describe('binding to the Intune policy', () => {
+    async function provisioned(scenario: 'userDriven' | 'automatic' = 'automatic'): Promise<void> {
+      const result = await world.service.submit({ ...submission, scenario });
+      if (result.kind !== 'created') throw new Error(result.kind);
+      await world.service.approve(result.request.id, approver);
+      await world.service.idle();
+    }
+    const policyAudit = async () => store.listAudit({ policyKey: 'contoso sales' });
+
+    it('refuses non-approvers, audits the attempt, and asks Intune nothing', async () => {
+      await provisioned();
+      expect(await world.service.bindPolicy('Contoso Sales', helpdesk)).toEqual({
+        kind: 'forbidden',
+        reason: 'Only approvers can bind a group to its Intune policy.',
+      });
+      expect(world.provisioning.bindCalls).toEqual([]);
+      const denied = (await policyAudit()).filter((entry) => entry.kind === 'denied');
+      expect(denied).toEqual([expect.objectContaining({ actor: helpdesk, detail: 'bind: Only approvers can bind a group to its Intune policy.' })]);
+    });
+
+    it('answers that there is no group yet, naming the pending request, without asking Intune', async () => {
+      const id = await submitted();
+      expect(await world.service.bindPolicy(' contoso  SALES ', approver)).toMatchObject({ kind: 'noGroup', policyName: 'contoso SALES', request: { id, state: 'pending' } });
+      expect(await world.service.bindPolicy('Nobody Asked', approver)).toEqual({ kind: 'noGroup', policyName: 'Nobody Asked' });
+      expect(world.provisioning.bindCalls).toEqual([]);
+      expect((await policyAudit()).map((entry) => entry.kind)).toEqual(['requested']);
+    });
+
+    it('refuses a policy name that cannot be one', async () => {
+      expect(await world.service.bindPolicy('   ', approver)).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/Enter the name/) });
+    });
+
+    it('binds with the recorded name and scenario and audits the attempt and the Graph request ids', async () => {
+      await provisioned('automatic');
+      world.provisioning.bindResult = {
+        outcome: 'bound',
+        policyId: 'policy-1',
+        statuses: [{ targetId: 'group-1', validationSucceeded: true }],
+        graphRequestIds: ['graph-list', 'graph-set'],
+      };
+      const result = await world.service.bindPolicy('CONTOSO sales', approver);
+      expect(result).toMatchObject({ kind: 'attempted', group: { groupId: 'group-1', scenario: 'automatic' }, bind: { outcome: 'bound' } });
+      expect(world.provisioning.bindCalls).toEqual([{ policyName: 'Contoso Sales', scenario: 'automatic' }]);
+      const [requested, bound] = (await policyAudit()).slice(-2);
+      expect(requested).toMatchObject({ kind: 'bindRequested', actor: approver, detail: 'group group-1 to the Automatic · Windows 365 policy "Contoso Sales"' });
+      expect(bound).toMatchObject({ kind: 'bound', actor: approver, graphRequestId: 'graph-list graph-set', detail: 'bound on policy policy-1: group-1 ok' });
+    });
+
+    it("audits Intune's validation codes when it refuses the group", async () => {
+      await provisioned();
+      world.provisioning.bindResult = {
+        outcome: 'validationFailed',
+        policyId: 'policy-1',
+        statuses: [{ targetId: 'group-1', validationSucceeded: false, errorCode: 'notStaticSecurityGroup' }],
+        graphRequestIds: ['graph-list', 'graph-set'],
+      };
+      expect(await world.service.bindPolicy('Contoso Sales', approver)).toMatchObject({ kind: 'attempted', bind: { outcome: 'validationFailed' } });
+      expect((await policyAudit()).at(-1)).toMatchObject({
+        kind: 'bindFailed',
+        detail: 'validationFailed on policy policy-1: group-1 notStaticSecurityGroup',
+      });
+    });
+
+    it('reports a failed bind (Intune 500) without touching the group or the request', async () => {
+      await provisioned();
+      const before = await store.findGroup('contoso sales');
+      world.provisioning.bindResult = { outcome: 'failed', message: 'Internal error', graphRequestId: 'graph-500', graphRequestIds: ['graph-list', 'graph-500'] };
+      const result = await world.service.bindPolicy('Contoso Sales', approver);
+      expect(result).toMatchObject({ kind: 'attempted', bind: { outcome: 'failed', message: 'Internal error', graphRequestId: 'graph-500' } });
+      expect((await policyAudit()).at(-1)).toMatchObject({ kind: 'bindFailed', detail: 'failed: Internal error', graphRequestId: 'graph-list graph-500' });
+      expect(await store.findGroup('contoso sales')).toEqual(before);
+      expect((await world.service.statusOfPolicy('Contoso Sales')).request?.state).toBe('provisioned');
+    });
+  });
 });

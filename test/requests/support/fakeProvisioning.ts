@@ -6,6 +6,7 @@
 import type { Actor } from '../../../src/domain/actor';
 import type { Scenario } from '../../../src/domain/scenario';
 import type {
+  BindResult,
   DriftReport,
   EnsureGroupResult,
   GroupNames,
@@ -23,6 +24,9 @@ export interface FakeProvisioning extends ProvisioningService {
   /** ensureGroup waits until `release()` is called. */
   hold(): { release(): void };
   driftFindings: DriftReport['findings'];
+  /** What the next bindToPolicy calls answer. */
+  bindResult: BindResult;
+  readonly bindCalls: { policyName: string; scenario: Scenario }[];
 }
 
 export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () => Date = () => new Date()): FakeProvisioning {
@@ -42,6 +46,8 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
     groups,
     ensureCalls,
     driftFindings: [],
+    bindResult: { outcome: 'policyNotFound', message: 'Intune has no such policy yet.', graphRequestIds: ['graph-bind-1'] },
+    bindCalls: [],
     failNext(count, error) {
       for (let i = 0; i < count; i++) failures.push(error);
     },
@@ -86,8 +92,9 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
         graphRequestIds: ['graph-check-1'],
       };
     },
-    async bindToPolicy() {
-      return { outcome: 'policyNotFound', message: 'not used by these tests' };
+    async bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult> {
+      service.bindCalls.push({ policyName, scenario });
+      return service.bindResult;
     },
     async ownerServicePrincipalId() {
       return 'owner-sp';
