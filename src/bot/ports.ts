@@ -12,8 +12,12 @@ export interface ApprovalCardMessage {
 }
 
 export interface ConversationStore {
-  /** The personal-chat reference of a user, keyed by aadObjectId, for proactive notifications. */
-  savePersonalConversation(aadObjectId: string, reference: Partial<ConversationReference>): Promise<void>;
+  /**
+   * The personal-chat reference of a user, keyed by aadObjectId, for proactive notifications. Called on every
+   * personal message, so it writes only when the reference differs from the stored one; resolves with
+   * whether it wrote.
+   */
+  savePersonalConversation(aadObjectId: string, reference: Partial<ConversationReference>): Promise<boolean>;
   getPersonalConversation(aadObjectId: string): Promise<Partial<ConversationReference> | undefined>;
   /** The team channel registered with `register approvals` (one per installation; last registration wins). */
   setApprovalsChannel(reference: Partial<ConversationReference>, registeredBy: string): Promise<void>;

@@ -202,11 +202,15 @@ export function createSqlStore(executor: SqlExecutor): Store {
     },
 
     async savePersonalConversation(aadObjectId, reference) {
-      await executor.query(
+      // An unchanged reference (every later message of the same chat) is neither rewritten nor re-journaled.
+      const written = await executor.query(
         `INSERT INTO personal_conversations (aad_object_id, reference, updated_at) VALUES ($1, $2, $3)
-         ON CONFLICT (aad_object_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at`,
+         ON CONFLICT (aad_object_id) DO UPDATE SET reference = excluded.reference, updated_at = excluded.updated_at
+           WHERE personal_conversations.reference IS DISTINCT FROM excluded.reference
+         RETURNING aad_object_id`,
         [aadObjectId, JSON.stringify(reference), new Date().toISOString()],
       );
+      return written.length > 0;
     },
 
     async getPersonalConversation(aadObjectId) {

@@ -207,6 +207,16 @@ function contract(makeHarness: () => StoreHarness): void {
   });
 
   describe('conversations', () => {
+    it('writes a personal conversation only when the reference changes', async () => {
+      const chat = { serviceUrl: 'http://127.0.0.1:1/', conversation: { id: 'a:1', isGroup: false, conversationType: 'personal', name: '' } };
+      expect(await store.savePersonalConversation(alice.aadObjectId, chat)).toBe(true);
+      expect(await store.savePersonalConversation(alice.aadObjectId, { ...chat })).toBe(false);
+      const moved = { ...chat, serviceUrl: 'http://127.0.0.1:2/' };
+      expect(await store.savePersonalConversation(alice.aadObjectId, moved)).toBe(true);
+      expect(await store.getPersonalConversation(alice.aadObjectId)).toEqual(moved);
+      expect(await store.savePersonalConversation(bob.aadObjectId, chat)).toBe(true);
+    });
+
     it('keeps the latest personal conversation per user, the approvals channel and every approval card', async () => {
       await store.savePersonalConversation(alice.aadObjectId, { conversation: { id: 'old', isGroup: false, conversationType: 'personal', name: '' } });
       await store.savePersonalConversation(alice.aadObjectId, { serviceUrl: 'http://127.0.0.1:1/', conversation: { id: 'new', isGroup: false, conversationType: 'personal', name: '' } });
