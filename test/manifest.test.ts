@@ -6,6 +6,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { buildAppPackage, fillPlaceholders, readEnvFile, renderManifest } from '../scripts/package';
 import { renderIcon, writeIcons } from '../scripts/icons';
+import { BIND_COMMAND } from '../src/bot/commands/bind';
 import { CANCEL_COMMAND } from '../src/bot/commands/cancel';
 import { CHECK_COMMAND } from '../src/bot/commands/check';
 import { HELP_COMMAND } from '../src/bot/commands/help';
@@ -14,7 +15,7 @@ import { REGISTER_APPROVALS_COMMAND } from '../src/bot/commands/registerApproval
 import { REQUEST_COMMAND } from '../src/bot/commands/request';
 import { STATUS_COMMAND } from '../src/bot/commands/status';
 
-const BOT_COMMANDS = [CANCEL_COMMAND, CHECK_COMMAND, HELP_COMMAND, GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, REGISTER_APPROVALS_COMMAND, REQUEST_COMMAND, STATUS_COMMAND];
+const BOT_COMMANDS = [BIND_COMMAND, CANCEL_COMMAND, CHECK_COMMAND, HELP_COMMAND, GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, REGISTER_APPROVALS_COMMAND, REQUEST_COMMAND, STATUS_COMMAND];
 
 const ROOT = path.join(__dirname, '..');
 const MANIFEST_TEMPLATE = fs.readFileSync(path.join(ROOT, 'appPackage', 'manifest.json'), 'utf8');
@@ -137,7 +138,7 @@ describe('appPackage/manifest.json', () => {
     const manifest = renderManifest(PLAYGROUND_VALUES) as { bots: Array<{ commandLists: Array<{ commands: Array<{ title: string }> }> }> };
     const titles = manifest.bots.flatMap((bot) => bot.commandLists.flatMap((list) => list.commands.map((command) => command.title)));
     expect(titles.filter((title) => !BOT_COMMANDS.some((pattern) => pattern.test(title)))).toEqual([]);
-    expect(new Set(titles).size).toBe(9);
+    expect(new Set(titles).size).toBe(10);
   });
 
   it.each(['dev', 'local', 'playground'])('has every placeholder declared in env/.env.%s', (environment) => {

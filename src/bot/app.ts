@@ -2,7 +2,10 @@
  * The bot: a teams-ai Application whose routes are listed here and nowhere else. Each route delegates to one
  * command or card-verb module; those call the requests service, which owns every rule and every write.
  */
-import { Application, TurnState } from '@microsoft/teams-ai';
+// teams-ai's package index loads its whole AI stack (planners, models, openai, tokenizers, prompts): the
+// modules we use are imported from their own files, which keeps that out of the process.
+import { Application } from '@microsoft/teams-ai/lib/Application';
+import { TurnState } from '@microsoft/teams-ai/lib/TurnState';
 import { ActivityTypes, type BotAdapter, type Storage, type TurnContext } from 'botbuilder';
 import type { ProvisioningService } from '../provisioning/types';
 import type { ApproverDirectory, RequestNotifier, RequestsService } from '../requests/types';
@@ -18,6 +21,7 @@ import { retry } from './actions/retry';
 import { showHelp } from './actions/showHelp';
 import { showMine } from './actions/showMine';
 import { submitRequest } from './actions/submitRequest';
+import { BIND_COMMAND, handleBind } from './commands/bind';
 import { CANCEL_COMMAND, handleCancel } from './commands/cancel';
 import { CHECK_COMMAND, handleCheck } from './commands/check';
 import { HELP_COMMAND, handleHelp, handleUnknown } from './commands/help';
@@ -102,6 +106,7 @@ export function createBot(deps: BotDeps): Bot {
   command(PENDING_COMMAND, handlePending);
   command(GROUPS_COMMAND, handleGroups);
   command(CHECK_COMMAND, handleCheck);
+  command(BIND_COMMAND, handleBind);
   command(CANCEL_COMMAND, handleCancel);
   command(REGISTER_APPROVALS_COMMAND, handleRegisterApprovals);
   command(HELP_COMMAND, handleHelp);

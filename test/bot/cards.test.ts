@@ -2,6 +2,7 @@
 jest.mock('swiper', () => ({}));
 
 import { approvalCard } from '../../src/bot/cards/approval';
+import { bindCard, explainValidationCode } from '../../src/bot/cards/bind';
 import { driftCard } from '../../src/bot/cards/drift';
 import { helpCard, welcomeCard } from '../../src/bot/cards/help';
 import { groupsCard, requestListCard } from '../../src/bot/cards/lists';
@@ -48,6 +49,14 @@ const group: PolicyGroupRecord = {
   createdBy: aki,
 };
 
+const INTUNE_VALIDATION_CODES = [
+  'securityGroupNotFound',
+  'notSecurityGroup',
+  'notStaticSecurityGroup',
+  'firstPartyAppNotAnOwner',
+  'securityGroupNotInCallerScope',
+] as const;
+
 const approved = request({ state: 'approved', decision: { kind: 'approved', by: aki, at: '2026-11-25T10:01:00.000Z' } });
 const failed = request({ ...approved, state: 'failed', failureReason: 'Graph said 500' });
 
@@ -76,6 +85,25 @@ const every: readonly (readonly [string, AdaptiveCard])[] = [
       report: { policyKey: 'k', group, healthy: false, findings: [{ code: 'firstPartyAppNotAnOwner', message: 'owner gone' }], ownerRepaired: false, graphRequestIds: [] },
     }),
   ],
+  ['bind, bound', bindCard({ group, bind: { outcome: 'bound', policyId: 'p-1', statuses: [{ targetId: group.groupId, validationSucceeded: true }] } })],
+  [
+    'bind, every validation code',
+    bindCard({
+      group,
+      bind: {
+        outcome: 'validationFailed',
+        policyId: 'p-1',
+        statuses: [...INTUNE_VALIDATION_CODES, 'somethingNew', undefined].map((errorCode) => ({
+          targetId: group.groupId,
+          validationSucceeded: false,
+          ...(errorCode !== undefined && { errorCode }),
+        })),
+      },
+    }),
+  ],
+  ['bind, no policy yet', bindCard({ group, bind: { outcome: 'policyNotFound', message: 'Intune has no such policy yet.' } })],
+  ['bind, failed', bindCard({ group, bind: { outcome: 'failed', message: 'Internal error', graphRequestId: 'rid-1' } })],
+  ['bind, failed without a request id', bindCard({ group, bind: { outcome: 'failed', message: 'socket hang up' } })],
   ['help', helpCard({ commands: COMMANDS, unknown: { typed: 'stauts x', closest: 'status' } })],
   ['welcome', welcomeCard()],
 ];
@@ -114,6 +142,26 @@ describe('cards', () => {
     const retry = approvalCard({ request: failed, viewer: 'approver', approverTeamsIds: [] });
     expect(cardVerbs(retry)).toEqual([VERBS.retry]);
     expect(cardText(retry)).toContain('Graph said 500');
+  });
+
+  it.each(INTUNE_VALIDATION_CODES)('explains Intune\'s %s in words of its own', (code) => {
+    const explanation = explainValidationCode(code, 'Contoso *Sales*');
+    expect(explanation).not.toMatch(/Intune refused the group/);
+    const others = INTUNE_VALIDATION_CODES.filter((other) => other !== code).map((other) => explainValidationCode(other, 'Contoso *Sales*'));
+    expect(others).not.toContain(explanation);
+    expect(explanation).not.toContain('*Sales*');
+  });
+
+  it('names an unknown validation code as Intune sent it, escaped', () => {
+    expect(explainValidationCode('new_code*', 'P')).toBe('Intune refused the group with the code new\\_code\\*.');
+    expect(explainValidationCode(undefined, 'P')).toBe('Intune refused the group.');
+  });
+
+  it('offers the owner repair on a bind card only when Intune missed the first-party owner', () => {
+    const refused = (errorCode: string) =>
+      bindCard({ group, bind: { outcome: 'validationFailed', policyId: 'p', statuses: [{ targetId: 'g', validationSucceeded: false, errorCode }] } });
+    expect(cardVerbs(refused('firstPartyAppNotAnOwner'))).toEqual([VERBS.repairOwner]);
+    expect(cardVerbs(refused('notStaticSecurityGroup'))).toEqual([]);
   });
 
   it('lists at most 60 Teams ids in refresh.userIds', () => {

@@ -1,0 +1,45 @@
+import type { TurnContext } from 'botbuilder';
+import type { BindPolicyResult } from '../../requests/types';
+import { bindCard } from '../cards/bind';
+import { stateLabel } from '../cards/requestDetails';
+import { plain } from '../cards/types';
+import type { BotServices } from '../services';
+import { NO_IDENTITY_MESSAGE, actorOf, replyWithCard } from '../turn';
+import { argumentsAfter } from './args';
+
+export const BIND_COMMAND = /^\s*bind\b/i;
+
+/**
+ * `bind <policy>`: after the policy exists in Intune, point it at the policy's device group (approvers only;
+ * the requests service decides). Intune's answer is shown as a card; every refusal as a message.
+ */
+export async function handleBind(context: TurnContext, services: BotServices): Promise<void> {
+  const policyName = argumentsAfter(context.activity.text, BIND_COMMAND);
+  const actor = actorOf(context);
+  if (!actor) {
+    await context.sendActivity(NO_IDENTITY_MESSAGE);
+    return;
+  }
+  if (policyName === '') {
+    await context.sendActivity('Which policy? Type `bind <policy name>`.');
+    return;
+  }
+  const result = await services.requests.bindPolicy(policyName, actor);
+  if (result.kind === 'attempted') await replyWithCard(context, bindCard(result));
+  else await context.sendActivity(refusalOf(result));
+}
+
+function refusalOf(result: Exclude<BindPolicyResult, { kind: 'attempted' }>): string {
+  switch (result.kind) {
+    case 'invalid':
+      return result.message;
+    case 'forbidden':
+      return result.reason;
+    case 'noGroup': {
+      const policy = plain(result.policyName);
+      if (!result.request) return `"${policy}" has no device group yet. Request it first (\`request ${policy}\`), then bind it.`;
+      const state = stateLabel(result.request.state).toLowerCase();
+      return `"${policy}" has no device group yet (${result.request.id}: ${state}). Bind it once the group exists.`;
+    }
+  }
+}

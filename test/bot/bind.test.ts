@@ -1,0 +1,113 @@
+/** `bind <policy>` through botbuilder's TestAdapter, over the real stack and the sandbox Graph emulator. */
+import { VERBS } from '../../src/bot/verbs';
+import { type BotWorld, approver, createBotWorld, helpdesk } from './support/world';
+import { Teams, cardOf, cardText, cardVerbs } from './support/turns';
+
+/** Seeded in the sandbox tenant as a user-driven device-preparation policy. */
+const SEEDED_POLICY = 'Contoso User-driven';
+
+describe('bot: bind <policy>', () => {
+  let world: BotWorld;
+  let teams: Teams;
+
+  beforeEach(async () => {
+    teams = new Teams(() => world.bot.app);
+    world = await createBotWorld({ adapter: teams.adapter });
+  });
+  afterEach(() => world.dispose());
+
+  async function submitted(policyName: string): Promise<string> {
+    const result = await world.requests.submit({ policyName, scenario: 'userDriven', requester: helpdesk });
+    if (result.kind !== 'created') throw new Error(result.kind);
+    return result.request.id;
+  }
+
+  async function provisionedGroupId(policyName: string): Promise<string> {
+    await world.requests.approve(await submitted(policyName), approver);
+    await world.requests.idle();
+    const group = (await world.requests.statusOfPolicy(policyName)).group;
+    if (!group) throw new Error('not provisioned');
+    return group.groupId;
+  }
+
+  const seededPolicy = () => world.emulator.admin.policies().find((policy) => policy.name === SEEDED_POLICY);
+
+  it('binds the group once the policy exists, and says so on a card', async () => {
+    const groupId = await provisionedGroupId(SEEDED_POLICY);
+    const [reply] = await teams.say(approver, 'bind contoso user-driven');
+    const shown = cardText(cardOf(reply));
+    expect(shown).toContain('"Contoso User-driven" now uses its device group');
+    expect(shown).toContain(`Object id: ${groupId}`);
+    expect(seededPolicy()?.membershipTargetIds).toEqual([groupId]);
+  });
+
+  it('refuses non-approvers and audits the attempt; Intune is not asked', async () => {
+    await provisionedGroupId(SEEDED_POLICY);
+    world.emulator.clearRequestLog();
+    const [reply] = await teams.say(helpdesk, `bind ${SEEDED_POLICY}`);
+    expect(reply?.text).toBe('Only approvers can bind a group to its Intune policy.');
+    expect(world.emulator.requestLog).toEqual([]);
+    expect(await world.store.listAudit({ policyKey: 'contoso user-driven' })).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'denied', actor: { aadObjectId: helpdesk.aadObjectId, name: helpdesk.name } })]),
+    );
+  });
+
+  it('answers clearly when there is no group yet, or no policy name at all', async () => {
+    const id = await submitted(SEEDED_POLICY);
+    expect((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]?.text).toBe(
+      `"${SEEDED_POLICY}" has no device group yet (${id}: waiting for approval). Bind it once the group exists.`,
+    );
+    expect((await teams.say(approver, 'bind Nobody Asked'))[0]?.text).toBe(
+      '"Nobody Asked" has no device group yet. Request it first (`request Nobody Asked`), then bind it.',
+    );
+    expect((await teams.say(approver, 'bind'))[0]?.text).toBe('Which policy? Type `bind <policy name>`.');
+    expect((await teams.say(approver, 'bind \u0007'))[0]?.text).toMatch(/invisible or control characters/);
+    const [anonymous] = await teams.send({ type: 'message', text: `bind ${SEEDED_POLICY}`, from: { id: '29:anon', name: 'Anon' }, conversation: { id: 'a:anon', conversationType: 'personal', isGroup: false, name: '' } });
+    expect(anonymous?.text).toMatch(/cannot tell who you are/);
+  });
+
+  it('tells them to create the policy in Intune first when it does not exist yet', async () => {
+    await provisionedGroupId('Contoso Kiosks');
+    const shown = cardText(cardOf((await teams.say(approver, 'bind Contoso Kiosks'))[0]));
+    expect(shown).toContain('Intune has no policy "Contoso Kiosks" yet');
+    expect(shown).toContain('device-preparation policy "Contoso Kiosks" in the Intune admin center first');
+  });
+
+  it("shows Intune's validation status with what it means, and offers the owner repair", async () => {
+    const groupId = await provisionedGroupId(SEEDED_POLICY);
+    world.emulator.admin.removeOwner(groupId, world.emulator.admin.ownerServicePrincipalId ?? 'missing');
+    const card = cardOf((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]);
+    expect(cardText(card)).toContain(`Group ${groupId}: The Intune Provisioning Client is not an owner of the group`);
+    expect(cardText(card)).toContain('(firstPartyAppNotAnOwner)');
+    expect(cardVerbs(card)).toEqual([VERBS.repairOwner]);
+    expect(seededPolicy()?.membershipTargetIds).toEqual([]);
+
+    await teams.click(approver, VERBS.repairOwner, { policyName: SEEDED_POLICY });
+    expect(cardText(cardOf((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]))).toContain('now uses its device group');
+  });
+
+  it('explains a dynamic group, with no repair button', async () => {
+    const groupId = await provisionedGroupId(SEEDED_POLICY);
+    world.emulator.admin.updateGroup(groupId, { groupTypes: ['DynamicMembership'] });
+    const card = cardOf((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]);
+    expect(cardText(card)).toContain('The group has dynamic membership. Device preparation needs an assigned (static) group');
+    expect(cardVerbs(card)).toEqual([]);
+  });
+
+  it("reports Intune's 500 with Graph's request id, and leaves the group alone", async () => {
+    const groupId = await provisionedGroupId(SEEDED_POLICY);
+    const groupsBefore = structuredClone(world.emulator.admin.groups());
+    world.emulator.setFaults({ membershipTargetInternalError: true });
+    const shown = cardText(cardOf((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]));
+    expect(shown).toContain('Could not bind the device group of "Contoso User-driven"');
+    expect(shown).toContain(`Graph request id: ${world.emulator.requestLog.at(-1)?.requestId ?? 'missing'}`);
+    expect(shown).toContain('The group is unchanged');
+    expect(world.emulator.admin.groups()).toEqual(groupsBefore);
+    expect((await world.requests.statusOfPolicy(SEEDED_POLICY)).group?.groupId).toBe(groupId);
+  });
+
+  it('is in the help, and a typo of it is suggested', async () => {
+    expect(cardText(cardOf((await teams.say(helpdesk, 'help'))[0]))).toContain('bind <policy>');
+    expect(cardText(cardOf((await teams.say(helpdesk, 'bnid Contoso'))[0]))).toContain('Did you mean **bind**?');
+  });
+});
