@@ -3,8 +3,9 @@
  *
  * Middleware chain: ScopedBearerTokenHandler → the library's RetryHandler (429 honouring Retry-After, 503/504
  * with its exponential backoff and jitter, bounded here in count and total time) → AttemptObserver →
- * HTTPMessageHandler. Every logical call carries one GUID `client-request-id` (kept across its retries);
- * Graph's `request-id` is returned on results and errors.
+ * AttemptTimeout (a deadline per attempt) → HTTPMessageHandler. An attempt that times out is retried only
+ * when the call is idempotent. Every logical call carries one GUID `client-request-id` (kept across its
+ * retries); Graph's `request-id` is returned on results and errors.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -17,8 +18,8 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import type { z } from 'zod';
 import { tokenSourceFor, GRAPH_SCOPE, type GraphCredentialConfig } from './graphCredential';
-import { GraphError } from './graphError';
-import { AttemptObserver, ScopedBearerTokenHandler, type GraphAttempt } from './graphMiddleware';
+import { GraphError, GraphTimeoutError } from './graphError';
+import { AttemptObserver, AttemptTimeout, ScopedBearerTokenHandler, isTimeout, type GraphAttempt } from './graphMiddleware';
 import {
   checkMemberGroupsSchema,
   collectionSchema,
@@ -52,6 +53,8 @@ export interface GraphRetryOptions {
   /** Reads right after a write that may 404 while the new object replicates. Default 5 attempts, 500 ms apart. */
   readonly replicationReadAttempts?: number;
   readonly replicationReadDelayMs?: number;
+  /** How long one attempt may wait for Graph's answer (headers and body). Default 30 000 ms. */
+  readonly attemptTimeoutMs?: number;
 }
 
 export interface GraphDirectoryOptions {
@@ -72,6 +75,8 @@ interface CallOptions {
   readonly version?: Version;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Whether an attempt that timed out may be sent again: true for reads; writes must say so. */
+  readonly idempotent?: boolean;
 }
 
 interface GraphResponse {
@@ -81,6 +86,8 @@ interface GraphResponse {
   readonly clientRequestId: string;
 }
 
+/** What an attempt that got no answer in time yields, for `call` to retry or give up on. */
+const TIMED_OUT = Symbol('timed out');
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const NOT_FOUND = 404;
 const ALREADY_EXISTS_MESSAGE = /already exist/i;
@@ -90,6 +97,7 @@ const DEFAULT_RETRY: Required<GraphRetryOptions> = {
   maxRetryTimeMs: 120_000,
   replicationReadAttempts: 5,
   replicationReadDelayMs: 500,
+  attemptTimeoutMs: 30_000,
 };
 
 /** Double every single quote, as OData string literals require; the caller URL-encodes the result. */
@@ -109,29 +117,47 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
       new ScopedBearerTokenHandler(base.origin, token),
       new RetryHandler(new RetryHandlerOptions(retry.delaySeconds, retry.maxRetries)),
       new AttemptObserver(options.onRequest ?? (() => undefined)),
+      new AttemptTimeout(retry.attemptTimeoutMs),
       new HTTPMessageHandler(),
     ],
   });
 
+  /** One logical call: its throttling retries (RetryHandler) and, when idempotent, its timeout retries. */
   async function call(method: Method, path: string, init: CallOptions = {}): Promise<GraphResponse> {
     const clientRequestId = randomUUID();
+    const startedAt = Date.now();
+    const idempotent = init.idempotent ?? method === 'GET';
+    for (let attempts = 1; ; attempts++) {
+      const outcome = await attempt(method, path, init, clientRequestId, startedAt);
+      if (outcome !== TIMED_OUT) return outcome;
+      const timeLeft = retry.maxRetryTimeMs - (Date.now() - startedAt);
+      if (!idempotent || attempts > retry.maxRetries || timeLeft < retry.attemptTimeoutMs) {
+        throw new GraphTimeoutError({ timeoutMs: retry.attemptTimeoutMs, attempts, clientRequestId });
+      }
+    }
+  }
+
+  async function attempt(method: Method, path: string, init: CallOptions, clientRequestId: string, startedAt: number): Promise<GraphResponse | typeof TIMED_OUT> {
     let request = client
       .api(path)
       .version(init.version ?? 'v1.0')
       .header('client-request-id', clientRequestId)
       .responseType(ResponseType.RAW)
-      .middlewareOptions([boundedRetryOptions(retry, Date.now())]);
+      .middlewareOptions([boundedRetryOptions(retry, startedAt)]);
     for (const [name, value] of Object.entries(init.headers ?? {})) request = request.header(name, value);
 
     let response: Response;
+    let text: string;
     try {
       response = await send(request, method, init.body);
+      text = await response.text();
     } catch (error) {
+      if (isTimeout(error)) return TIMED_OUT;
       const message = error instanceof Error ? error.message : String(error);
       throw new GraphError({ status: 0, code: 'NetworkError', message: `Graph could not be reached: ${message}`, clientRequestId });
     }
     const requestId = response.headers.get('request-id') ?? '';
-    const body = await jsonBody(response, clientRequestId, requestId);
+    const body = jsonBody(text, response.status, clientRequestId, requestId);
     if (!response.ok) throw errorFrom(response.status, body, requestId, clientRequestId);
     return { status: response.status, body, requestId, clientRequestId };
   }
@@ -203,6 +229,8 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     async upsertGroup(group) {
       const response = await call('PATCH', groupByUniqueNamePath(group.uniqueName), {
         headers: { Prefer: 'create-if-missing' },
+        // Keyed by uniqueName: sent twice, it creates one group (201) and then finds it (204).
+        idempotent: true,
         body: {
           displayName: group.displayName,
           description: group.description,
@@ -234,6 +262,8 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     async addServicePrincipalOwner(groupId, servicePrincipalId) {
       try {
         const response = await call('POST', `/groups/${encodeURIComponent(groupId)}/owners/$ref`, {
+          // Sent twice, the second answers "already exist", which counts as done below.
+          idempotent: true,
           body: { '@odata.id': `${GRAPH_BASE_URL}/v1.0/servicePrincipals/${servicePrincipalId}` },
         });
         return { value: undefined, requestIds: [response.requestId] };
@@ -282,6 +312,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
       try {
         const { value } = await callParsed(checkMemberGroupsSchema, 'POST', `/users/${encodeURIComponent(userObjectId)}/checkMemberGroups`, {
           body: { groupIds: [groupId] },
+          idempotent: true, // a read, though a POST
         });
         return value.value.includes(groupId);
       } catch (error) {
@@ -359,14 +390,13 @@ function send(request: GraphRequest, method: Method, body: unknown): Promise<Res
   }
 }
 
-async function jsonBody(response: Response, clientRequestId: string, requestId: string): Promise<unknown> {
-  const text = await response.text();
+function jsonBody(text: string, status: number, clientRequestId: string, requestId: string): unknown {
   if (text.length === 0) return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
     throw new GraphError({
-      status: response.status,
+      status,
       code: 'InvalidResponse',
       message: 'Graph answered with a body that is not JSON.',
       requestId,

@@ -28,6 +28,22 @@ export class GraphError extends Error {
   }
 }
 
+/**
+ * Graph gave no answer within the per-attempt timeout, after the retries that were safe. A write may or may
+ * not have been applied: only idempotent calls are retried, so the caller decides how to find out.
+ */
+export class GraphTimeoutError extends GraphError {
+  readonly timeoutMs: number;
+  readonly attempts: number;
+
+  constructor(fields: { readonly timeoutMs: number; readonly attempts: number; readonly clientRequestId: string }) {
+    const plural = fields.attempts === 1 ? 'attempt' : 'attempts';
+    super({ status: 0, code: 'Timeout', message: `Graph did not answer within ${fields.timeoutMs} ms (${fields.attempts} ${plural}).`, clientRequestId: fields.clientRequestId });
+    this.timeoutMs = fields.timeoutMs;
+    this.attempts = fields.attempts;
+  }
+}
+
 export function isGraphError(error: unknown): error is GraphError {
   return error instanceof GraphError;
 }

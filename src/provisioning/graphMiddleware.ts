@@ -70,6 +70,38 @@ export class AttemptObserver extends ChainLink {
   }
 }
 
+const TIMEOUT_NAME = 'TimeoutError';
+
+/**
+ * Gives every attempt (each retry included, as it sits after the RetryHandler) its own deadline. The signal
+ * stays armed while the caller reads the body, so a body that stalls after the headers times out too.
+ */
+export class AttemptTimeout extends ChainLink {
+  constructor(private readonly timeoutMs: number) {
+    super();
+  }
+
+  override async execute(context: Context): Promise<void> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    (context.options ??= {}).signal = signal;
+    try {
+      await this.forward(context);
+    } catch (error) {
+      // The client library keeps an Error's name as its `code`, but drops fetch's DOMException (another realm
+      // under test runners) without one: hand it a plain Error with the name.
+      if (signal.aborted) throw Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { name: TIMEOUT_NAME });
+      throw error;
+    }
+  }
+}
+
+/** An attempt's deadline passed: from the chain (wrapped by the client library) or while reading the body. */
+export function isTimeout(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code } = error as { readonly name?: unknown; readonly code?: unknown };
+  return name === TIMEOUT_NAME || code === TIMEOUT_NAME;
+}
+
 function urlOf(context: Context): string {
   return typeof context.request === 'string' ? context.request : context.request.url;
 }

@@ -3,7 +3,7 @@ import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OWNER_APP_ID, type Directory, type NewDeviceGroup } from '../../src/provisioning/directory';
 import { createGraphDirectory, odataStringLiteral } from '../../src/provisioning/graphDirectory';
-import { GraphError } from '../../src/provisioning/graphError';
+import { GraphError, GraphTimeoutError } from '../../src/provisioning/graphError';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { FAST_RETRY, SANDBOX_TOKEN, startSandbox, type Sandbox } from './support/sandbox';
 
@@ -240,6 +240,58 @@ describe('retries through the graph-client RetryHandler', () => {
     sandbox = await start({ faults: { failNext: { count: 1, status: 500 } } });
     expect(await caught(sandbox.directory.getGroup('x'))).toMatchObject({ status: 500 });
     expect(sandbox.attempts).toHaveLength(1);
+  });
+});
+
+describe('per-attempt timeout (emulator latency far above the timeout)', () => {
+  const HUNG = { latencyMs: 1_000 };
+  const TIMEOUT = { ...FAST_RETRY, attemptTimeoutMs: 50 };
+
+  /** The emulator logs a request once it has answered: wait for the late answers before closing it. */
+  async function answered(count: number): Promise<void> {
+    for (let waited = 0; sandbox.emulator.requestLog.length < count; waited += 20) {
+      if (waited > 10_000) throw new Error(`the emulator answered ${sandbox.emulator.requestLog.length} of ${count} requests`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  it('turns a read that never answers into a typed timeout after the allowed retries, one client-request-id throughout', async () => {
+    sandbox = await start({ faults: HUNG }, { retry: TIMEOUT });
+    const error = await caught(sandbox.directory.getGroup('slow'));
+    expect(error).toBeInstanceOf(GraphTimeoutError);
+    expect(error).toMatchObject({ status: 0, code: 'Timeout', timeoutMs: 50, attempts: FAST_RETRY.maxRetries + 1 });
+    expect(error.message).toContain('Graph did not answer within 50 ms (4 attempts)');
+    expect(sandbox.attempts.map((attempt) => attempt.status)).toEqual([0, 0, 0, 0]);
+    expect(new Set(sandbox.attempts.map((attempt) => attempt.clientRequestId)).size).toBe(1);
+    await answered(4);
+  });
+
+  it('retries a timed-out upsert, which is idempotent: still one group when the hung attempt lands late', async () => {
+    // The first attempt hangs (and is applied late); the retry meets a Graph that answers at once.
+    sandbox = await start({ faults: HUNG }, { retry: TIMEOUT, onRequest: (attempt) => attempt.status === 0 && sandbox.emulator.setFaults({}) });
+    const outcome = await sandbox.directory.upsertGroup(deviceGroup('hung-create'));
+    await answered(2);
+    // The retry creates the group; the hung attempt, applied a second later, finds it.
+    expect(outcome.value.created).toBe(true);
+    expect(sandbox.emulator.requestLog.map((entry) => entry.status)).toEqual([201, 204]);
+    expect(sandbox.emulator.admin.groups()).toHaveLength(1);
+  });
+
+  it('does not send a timed-out write that is not idempotent again', async () => {
+    sandbox = await start({}, { retry: TIMEOUT });
+    const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [sandbox.emulator.admin.ownerServicePrincipalId as string] });
+    const [policy] = (await sandbox.directory.listDevicePreparationPolicies()).value;
+    sandbox.emulator.setFaults(HUNG);
+    const error = await caught(sandbox.directory.setEnrollmentTimeDeviceMembershipTarget(policy?.id as string, group.id));
+    expect(error).toMatchObject({ code: 'Timeout', attempts: 1 });
+    await answered(2);
+    expect(sandbox.emulator.requestLog.filter((entry) => entry.method === 'POST')).toHaveLength(1);
+  });
+
+  it('leaves calls that answer in time alone', async () => {
+    sandbox = await start({ faults: { latencyMs: 20 } }, { retry: { ...FAST_RETRY, attemptTimeoutMs: 5_000 } });
+    expect((await sandbox.directory.getGroup('fine')).value).toBeUndefined();
+    expect(sandbox.attempts.map((attempt) => attempt.status)).toEqual([404]);
   });
 });
 
