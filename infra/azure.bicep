@@ -4,7 +4,7 @@
 // instances can share state. Every setting of src/config.ts is an app setting here.
 //
 // The managed identity still needs Graph application permissions (Group.ReadWrite.All, Application.Read.All,
-// and optionally more): see README.md, "Graph permissions".
+// DeviceManagementConfiguration.ReadWrite.All for `bind`, and optionally more): see README.md, "Graph permissions".
 
 @minLength(4)
 @maxLength(20)
