@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { createBot } from './bot/app';
-import { type BotAuth, type Config, ConfigError, type Environment, loadConfig } from './config';
+import { type BotAuth, type Config, type Environment, loadConfig } from './config';
 import type { DestinationStream } from 'pino';
 import { createLogger } from './log';
 import { createGraphDirectory, createProvisioningService } from './provisioning';
@@ -16,7 +16,7 @@ import { createApproverDirectory } from './requests/approvers';
 import { createRequestsService, startSweeper } from './requests/service';
 import type { RequestNotifier } from './requests/types';
 import { createServer, type TurnRunner } from './server';
-import { openStore } from './store';
+import { openStoreAtStartup, startupFailureText } from './startupFailure';
 
 /** How often an instance looks for requests another instance left half-provisioned. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -65,7 +65,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   const logger = createLogger({ level: config.logLevel, destination: options.logDestination, context: () => turnScope.getStore() ?? {} });
   logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl }, 'starting');
 
-  const store = await openStore(config.store);
+  const store = await openStoreAtStartup(config.store);
   const directory = createGraphDirectory({
     baseUrl: config.graph.baseUrl,
     credential: config.graph.credential,
@@ -159,8 +159,8 @@ async function main(): Promise<void> {
   try {
     app = await startApp(process.env);
   } catch (error) {
-    // A configuration problem is the operator's to fix: print the list, not a stack trace.
-    process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    // Start-up problems are the operator's to fix: what failed and what to check, not a stack trace.
+    process.stderr.write(`${startupFailureText(error, process.env.LOG_LEVEL)}\n`);
     process.exit(1);
   }
   const shutdown = (): void => {

@@ -71,11 +71,17 @@ describeWithPostgres('PostgreSQL unavailable (a throw-away cluster stopped and r
     expect(groups.map((group) => group.id)).toEqual([request.groupId]);
   };
 
-  test('unavailable at start: the bot exits with the reason instead of serving; once the database is up it starts', async () => {
+  test('unavailable at start: the bot exits with one line saying what to check instead of serving; once the database is up it starts', async () => {
     pg.stop();
     const refused = processes.spawn(botEnv());
-    await refused.waitForOutput(/ECONNREFUSED|connect/i, 30_000);
+    const { port } = new URL(pg.url);
+    await refused.waitForOutput(/The bot could not start: .*\n/, 30_000);
     await waitFor('the bot to exit', () => (refused.running ? undefined : true), 30_000);
+    expect(refused.tail()).toContain(
+      `The bot could not start: cannot open the PostgreSQL database "${new URL(pg.url).pathname.slice(1)}" at 127.0.0.1:${port}: connection refused. ` +
+        'Check that PostgreSQL is running and reachable from here, and DATABASE_URL (host, port, database, user, password). (LOG_LEVEL=debug prints the stack trace)\n',
+    );
+    expect(refused.tail()).not.toMatch(/^\s+at /m);
     expect(refused.tail()).not.toMatch(/"msg":"listening"/);
 
     pg.start();
