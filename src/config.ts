@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { templateProblemOf } from './domain/naming';
 import type { GraphCredentialConfig } from './provisioning/graphCredential';
+import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS } from './provisioning/graphDirectory';
 
 export const APP_MODES = ['sandbox', 'production'] as const;
 export type AppMode = (typeof APP_MODES)[number];
@@ -44,7 +45,12 @@ export interface Config {
   readonly mode: AppMode;
   readonly server: { readonly host: string; readonly port: number };
   readonly bot: BotAuth;
-  readonly graph: { readonly baseUrl: string; readonly credential: GraphCredential };
+  readonly graph: {
+    readonly baseUrl: string;
+    readonly credential: GraphCredential;
+    /** How long one Graph attempt may wait for an answer (GRAPH_TIMEOUT_MS). */
+    readonly timeoutMs: number;
+  };
   readonly store: StoreConfig;
   readonly approvers: {
     readonly ids: readonly string[];
@@ -76,6 +82,11 @@ const port = z.coerce
   .int('must be a whole number')
   .min(0, 'must be between 0 and 65535')
   .max(65535, 'must be between 0 and 65535');
+const timeoutMs = z.coerce
+  .number({ invalid_type_error: 'must be a number of milliseconds' })
+  .int('must be a whole number of milliseconds')
+  .min(100, 'must be between 100 and 600000 (milliseconds)')
+  .max(600_000, 'must be between 100 and 600000 (milliseconds)');
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -205,7 +216,8 @@ function readSandboxGraph(reader: EnvironmentReader): Config['graph'] | undefine
     reader.problem(`GRAPH_BASE_URL must point at the local Graph emulator on a loopback address in sandbox mode (got ${JSON.stringify(baseUrl)})`);
   }
   reader.forbidden('GRAPH_CREDENTIAL', 'in sandbox mode (the emulator needs no credential)');
-  return baseUrl ? { baseUrl, credential: { kind: 'static', token: SANDBOX_GRAPH_TOKEN } } : undefined;
+  const timeout = readGraphTimeout(reader);
+  return baseUrl ? { baseUrl, credential: { kind: 'static', token: SANDBOX_GRAPH_TOKEN }, timeoutMs: timeout } : undefined;
 }
 
 function readProductionGraph(reader: EnvironmentReader, bot: BotAuth | undefined): Config['graph'] | undefined {
@@ -213,7 +225,12 @@ function readProductionGraph(reader: EnvironmentReader, bot: BotAuth | undefined
   if (new URL(baseUrl).protocol !== 'https:') reader.problem(`GRAPH_BASE_URL must be an https URL in production mode (got ${JSON.stringify(baseUrl)})`);
   const kind = reader.optional('GRAPH_CREDENTIAL', z.enum(GRAPH_CREDENTIAL_KINDS, { message: `must be one of ${GRAPH_CREDENTIAL_KINDS.join(', ')}` })) ?? 'managedIdentity';
   const credential = readGraphCredential(reader, kind, bot);
-  return credential ? { baseUrl, credential } : undefined;
+  const timeout = readGraphTimeout(reader);
+  return credential ? { baseUrl, credential, timeoutMs: timeout } : undefined;
+}
+
+function readGraphTimeout(reader: EnvironmentReader): number {
+  return reader.optional('GRAPH_TIMEOUT_MS', timeoutMs) ?? DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS;
 }
 
 function readGraphCredential(reader: EnvironmentReader, kind: GraphCredentialKind, bot: BotAuth | undefined): GraphCredential | undefined {

@@ -43,7 +43,7 @@ describe('sandbox mode', () => {
       mode: 'sandbox',
       server: { host: '127.0.0.1', port: 3978 },
       bot: { kind: 'none' },
-      graph: { baseUrl: 'http://127.0.0.1:5980', credential: { kind: 'static', token: 'sandbox-token' } },
+      graph: { baseUrl: 'http://127.0.0.1:5980', credential: { kind: 'static', token: 'sandbox-token' }, timeoutMs: 30_000 },
       store: { kind: 'sqlite', path: 'data/bot.sqlite' },
       approvers: { ids: [APPROVER], allowSelfApproval: false },
       naming: { groupNameTemplate: undefined, blockedWords: [] },
@@ -100,7 +100,7 @@ describe('production mode', () => {
     expect(config.mode).toBe('production');
     expect(config.server).toEqual({ host: '0.0.0.0', port: 3978 });
     expect(config.bot).toEqual({ kind: 'SingleTenant', appId: BOT_ID, tenantId: TENANT, password: 's3cret-password' });
-    expect(config.graph).toEqual({ baseUrl: 'https://graph.microsoft.com', credential: { kind: 'managedIdentity' } });
+    expect(config.graph).toEqual({ baseUrl: 'https://graph.microsoft.com', credential: { kind: 'managedIdentity' }, timeoutMs: 30_000 });
   });
 
   it('reads a UserAssignedMsi bot and calls Graph with the same identity', () => {
@@ -202,6 +202,15 @@ describe('settings shared by both modes', () => {
 
   it('rejects an unknown log level', () => {
     expectOneProblem({ ...sandbox, LOG_LEVEL: 'verbose' }, /^LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent/);
+  });
+
+  it('reads the Graph timeout per attempt in both modes', () => {
+    expect(loadConfig({ ...sandbox, GRAPH_TIMEOUT_MS: '500' }).graph.timeoutMs).toBe(500);
+    expect(loadConfig({ ...production, GRAPH_TIMEOUT_MS: '120000' }).graph.timeoutMs).toBe(120_000);
+  });
+
+  it.each(['0', '99', '600001', '2.5', 'soon'])('rejects GRAPH_TIMEOUT_MS=%s', (value) => {
+    expectOneProblem({ ...sandbox, GRAPH_TIMEOUT_MS: value }, /^GRAPH_TIMEOUT_MS: must be (between 100 and 600000|a whole number|a number) /);
   });
 
   it('reads the log level', () => {

@@ -43,6 +43,8 @@ import type {
 
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
+export const DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS = 30_000;
+
 export interface GraphRetryOptions {
   /** Retries of one call on 429/503/504 (the library allows at most 10). Default 5. */
   readonly maxRetries?: number;
@@ -97,7 +99,7 @@ const DEFAULT_RETRY: Required<GraphRetryOptions> = {
   maxRetryTimeMs: 120_000,
   replicationReadAttempts: 5,
   replicationReadDelayMs: 500,
-  attemptTimeoutMs: 30_000,
+  attemptTimeoutMs: DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS,
 };
 
 /** Double every single quote, as OData string literals require; the caller URL-encodes the result. */

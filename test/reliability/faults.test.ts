@@ -8,7 +8,7 @@ import { VERBS } from '../../src/bot/verbs';
 import { OWNER_APP_ID } from '../../src/provisioning/directory';
 import type { GroupRequest } from '../../src/requests/types';
 import { aki, answerText, click, hana, message, post } from './support/activities';
-import { isUpsert } from './support/graphProxy';
+import { isOwnerLookup, isUpsert } from './support/graphProxy';
 import { startInProcessBot, type InProcessBot } from './support/inProcessBot';
 import { waitFor } from './support/waitFor';
 
@@ -131,6 +131,44 @@ test('replication lag longer than the read budget: failed with a reason, and a l
     500,
   );
   await expectProvisionedOnce(done);
+});
+
+describe('a Graph that accepts the request and never answers (GRAPH_TIMEOUT_MS=500)', () => {
+  beforeEach(async () => {
+    await bot.stop();
+    bot = await startInProcessBot({ env: { GRAPH_TIMEOUT_MS: '500' } });
+  });
+
+  test('the create applied but never answered: the attempt times out, the idempotent upsert is sent again and finds that group', async () => {
+    const id = await submit('Hung Create Policy');
+    const hung = bot.proxy.holdNext('after', isUpsert); // never released
+    await decide(VERBS.approve, id);
+    await hung;
+    await expectProvisionedOnce(await settled(id));
+    expect(bot.proxy.calls.filter(isUpsert)).toHaveLength(2);
+  });
+
+  test('a lookup never answered: the read is retried and the request goes on', async () => {
+    const id = await submit('Hung Lookup Policy');
+    const hung = bot.proxy.holdNext('before', isOwnerLookup); // never reaches Graph, never answered
+    await decide(VERBS.approve, id);
+    await hung;
+    await expectProvisionedOnce(await settled(id));
+    expect(bot.proxy.calls.filter(isOwnerLookup)).toHaveLength(2);
+  });
+
+  test('every call slower than the timeout (emulator latency 3 s): failed with the timeout as reason, no group; after recovery a retry provisions one', async () => {
+    const id = await submit('Slow Graph Policy');
+    bot.emulator.setFaults({ latencyMs: 3_000 });
+    await decide(VERBS.approve, id);
+    const failed = await settled(id);
+    expect(failed).toMatchObject({ state: 'failed', failureReason: expect.stringMatching(/^Graph did not answer within 500 ms \(6 attempts\)/) });
+    expect(bot.emulator.admin.groups()).toHaveLength(0);
+
+    bot.emulator.setFaults({});
+    await decide(VERBS.retry, id);
+    await expectProvisionedOnce(await settled(id));
+  });
 });
 
 test('owner service principal missing: failed with the admin’s fix, /readyz says so; after the fix a retry provisions', async () => {

@@ -25,7 +25,13 @@ export interface InProcessBot {
   stop(): Promise<void>;
 }
 
-export async function startInProcessBot(options: { readonly emulator?: GraphEmulatorOptions } = {}): Promise<InProcessBot> {
+export interface InProcessBotOptions {
+  readonly emulator?: GraphEmulatorOptions;
+  /** Settings added to the bot's environment, e.g. a short GRAPH_TIMEOUT_MS. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export async function startInProcessBot(options: InProcessBotOptions = {}): Promise<InProcessBot> {
   const dir = mkdtempSync(join(tmpdir(), 'adgb-reliability-'));
   const sqlitePath = join(dir, 'bot.sqlite');
   const emulator = await startGraphEmulator(options.emulator);
@@ -40,6 +46,7 @@ export async function startInProcessBot(options: { readonly emulator?: GraphEmul
       SQLITE_PATH: sqlitePath,
       APPROVER_IDS: APPROVERS.map((person) => person.aadObjectId).join(','),
       LOG_LEVEL: 'silent',
+      ...options.env,
     },
   );
   const store = await openStore({ kind: 'sqlite', path: sqlitePath });
