@@ -14,7 +14,9 @@ import { AUDIT_KINDS, StoreIntegrityError, type AuditEntry } from './port';
 // PostgreSQL returns BIGINT as a string; SQLite as a number.
 const sequence = z.coerce.number().int().positive();
 const text = z.string();
-const optionalText = z.string().nullable().transform((value) => value ?? undefined);
+// NULL is an absent optional field, which the mappers below leave out. Not a zod transform per column: those
+// made a request row's parse about 4× slower, and every status turn parses one.
+const nullableText = z.string().nullable();
 
 // The policy and its group names: the same columns in `requests` and `policy_groups`.
 const policyColumns = {
@@ -29,8 +31,8 @@ const policyColumns = {
 const requestRow = z.object({
   seq: sequence,
   ...policyColumns,
-  ticket: optionalText,
-  justification: optionalText,
+  ticket: nullableText,
+  justification: nullableText,
   requester_id: text,
   requester_name: text,
   state: z.enum(REQUEST_STATES),
@@ -40,9 +42,9 @@ const requestRow = z.object({
   decided_by_id: z.string().nullable(),
   decided_by_name: z.string().nullable(),
   decided_at: z.string().nullable(),
-  decision_reason: optionalText,
-  group_id: optionalText,
-  failure_reason: optionalText,
+  decision_reason: nullableText,
+  group_id: nullableText,
+  failure_reason: nullableText,
   version: z.coerce.number().int().positive(),
 });
 
@@ -60,10 +62,10 @@ const auditRow = z.object({
   kind: z.enum(AUDIT_KINDS),
   actor_id: z.string().nullable(),
   actor_name: z.string().nullable(),
-  request_id: optionalText,
-  policy_key: optionalText,
-  graph_request_id: optionalText,
-  detail: optionalText,
+  request_id: nullableText,
+  policy_key: nullableText,
+  graph_request_id: nullableText,
+  detail: nullableText,
 });
 
 /** A JSON object column (documents and conversation references). */
@@ -98,7 +100,7 @@ export function toGroupRequest(row: unknown): GroupRequest {
           kind: r.decision_kind,
           by: { aadObjectId: r.decided_by_id, name: r.decided_by_name },
           at: r.decided_at,
-          ...(r.decision_reason !== undefined && { reason: r.decision_reason }),
+          ...(r.decision_reason !== null && { reason: r.decision_reason }),
         }
       : undefined;
   return {
@@ -107,15 +109,15 @@ export function toGroupRequest(row: unknown): GroupRequest {
     policyName: r.policy_name,
     scenario: r.scenario,
     names: { displayName: r.display_name, mailNickname: r.mail_nickname, uniqueName: r.unique_name },
-    ...(r.ticket !== undefined && { ticket: r.ticket }),
-    ...(r.justification !== undefined && { justification: r.justification }),
+    ...(r.ticket !== null && { ticket: r.ticket }),
+    ...(r.justification !== null && { justification: r.justification }),
     requester: { aadObjectId: r.requester_id, name: r.requester_name },
     state: r.state,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     ...(decision && { decision }),
-    ...(r.group_id !== undefined && { groupId: r.group_id }),
-    ...(r.failure_reason !== undefined && { failureReason: r.failure_reason }),
+    ...(r.group_id !== null && { groupId: r.group_id }),
+    ...(r.failure_reason !== null && { failureReason: r.failure_reason }),
     version: r.version,
   };
 }
@@ -142,10 +144,10 @@ export function toAuditEntry(row: unknown): AuditEntry {
     at: r.at,
     kind: r.kind,
     ...(r.actor_id !== null && { actor: { aadObjectId: r.actor_id, name: r.actor_name ?? '' } }),
-    ...(r.request_id !== undefined && { requestId: r.request_id }),
-    ...(r.policy_key !== undefined && { policyKey: r.policy_key }),
-    ...(r.graph_request_id !== undefined && { graphRequestId: r.graph_request_id }),
-    ...(r.detail !== undefined && { detail: r.detail }),
+    ...(r.request_id !== null && { requestId: r.request_id }),
+    ...(r.policy_key !== null && { policyKey: r.policy_key }),
+    ...(r.graph_request_id !== null && { graphRequestId: r.graph_request_id }),
+    ...(r.detail !== null && { detail: r.detail }),
   };
 }
 
