@@ -4,8 +4,8 @@
  *   (a) the bot itself (compiled, its own process, sandbox mode, SQLite store holding 1,000 requests) and
  *   (b) a bare restify + CloudAdapter echo bot (its own process) — the ceiling of the stack,
  * both started in this run. Prints throughput, p50/p99 latency and the bot/echo ratios; also the bot's
- * start-up time to /readyz OK and its resident memory after the load. Writes the latency-vs-concurrency
- * chart to docs/bench-messages.svg.
+ * start-up time to /readyz OK and its resident memory after the load (the echo bot's beside it). Writes the
+ * latency-vs-concurrency chart to docs/bench-messages.svg.
  *
  * Tuning: BENCH_MESSAGES (per level, default 2000), BENCH_CONCURRENCY_LEVELS (default 1,4,16,64),
  * BENCH_STARTS (start-up samples, default 5), BENCH_HEADLINE_CONCURRENCY (targets, default 16),
@@ -159,10 +159,12 @@ interface Verdicts {
   readonly head: Level;
   readonly startTimes: readonly number[];
   readonly rssMb: number;
+  /** The echo bot's, taken at the same moment: what the bare stack holds after the same load. */
+  readonly echoRssMb: number;
   readonly capped: { readonly level: Level; readonly rssMb: number; readonly nodeOptions: string };
 }
 
-function targetsReport({ head, startTimes, rssMb, capped }: Verdicts): string {
+function targetsReport({ head, startTimes, rssMb, echoRssMb, capped }: Verdicts): string {
   const throughputRatio = head.bot.perSecond / head.echo.perSecond;
   const p99Ratio = p99(head.bot) / p99(head.echo);
   const startMedian = quantile(startTimes, 0.5);
@@ -172,7 +174,7 @@ function targetsReport({ head, startTimes, rssMb, capped }: Verdicts): string {
     `  throughput bot/echo   ${throughputRatio.toFixed(2)}× (target ≥ ${TARGET_THROUGHPUT_RATIO}×): ${verdict(throughputRatio >= TARGET_THROUGHPUT_RATIO)}`,
     `  p99 bot/echo          ${p99Ratio.toFixed(2)}× (target ≤ ${TARGET_P99_RATIO}×): ${verdict(p99Ratio <= TARGET_P99_RATIO)}`,
     `Start-up to /readyz OK  median ${startMedian.toFixed(0)} ms, max ${Math.max(...startTimes).toFixed(0)} ms over ${startTimes.length} starts (target ≤ ${TARGET_STARTUP_MS} ms): ${verdict(startMedian <= TARGET_STARTUP_MS)}`,
-    `Bot RSS after the load  ${rssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB): ${verdict(rssMb <= TARGET_RSS_MB)}`,
+    `Bot RSS after the load  ${rssMb.toFixed(0)} MB (target ≤ ${TARGET_RSS_MB} MB): ${verdict(rssMb <= TARGET_RSS_MB)}; echo bot ${echoRssMb.toFixed(0)} MB`,
     `With NODE_OPTIONS="${capped.nodeOptions}" at concurrency ${level.bot.concurrency}:`,
     `  throughput bot/echo   ${(level.bot.perSecond / level.echo.perSecond).toFixed(2)}× (${level.bot.perSecond.toFixed(0)} vs ${level.echo.perSecond.toFixed(0)} msg/s)`,
     `  p99 bot/echo          ${(p99(level.bot) / p99(level.echo)).toFixed(2)}× (${ms(p99(level.bot))} vs ${ms(p99(level.echo))} ms)`,
@@ -225,6 +227,7 @@ async function main(): Promise<void> {
       console.log(`  c=${concurrency}: bot ${level.bot.perSecond.toFixed(0)}/s, echo ${level.echo.perSecond.toFixed(0)}/s`);
     }
     const rssMb = await residentMegabytesOf(bot.pid);
+    const echoRssMb = await residentMegabytesOf(echo.pid);
     await bot.stop();
 
     // The same headline load against a bot whose V8 heap is capped: what the memory target costs.
@@ -234,7 +237,7 @@ async function main(): Promise<void> {
 
     console.log(`\n${levelsTable(results)}\n`);
     const head = results.find((level) => level.bot.concurrency === headline) ?? (results[results.length - 1] as Level);
-    console.log(targetsReport({ head, startTimes, rssMb, capped: { level: cappedLevel, rssMb: cappedRssMb, nodeOptions: cappedNodeOptions } }));
+    console.log(targetsReport({ head, startTimes, rssMb, echoRssMb, capped: { level: cappedLevel, rssMb: cappedRssMb, nodeOptions: cappedNodeOptions } }));
     writeChart(chartPath, results, count);
     console.log(`\nChart written to ${chartPath}`);
   } finally {
