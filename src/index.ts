@@ -5,9 +5,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter'; // not the index: see src/bot/app.ts
-import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { createBot } from './bot/app';
+import { ReusingBotFrameworkAuthentication } from './botAuthentication';
 import { type BotAuth, type Config, type Environment, loadConfig } from './config';
 import type { DestinationStream } from 'pino';
 import { createLogger } from './log';
@@ -41,9 +41,10 @@ interface TurnScope {
 /**
  * The bot's Bot Framework adapter. With no identity (sandbox only) botbuilder accepts every request, which
  * is why the configuration binds the sandbox to loopback and refuses an identity-less production start.
+ * A CloudAdapter (what teams-ai's TeamsAdapter extends) whose authentication reuses the outbound clients.
  */
-export function createAdapter(auth: BotAuth): TeamsAdapter {
-  return new TeamsAdapter(botFrameworkSettings(auth));
+export function createAdapter(auth: BotAuth): CloudAdapter {
+  return new CloudAdapter(new ReusingBotFrameworkAuthentication(botFrameworkSettings(auth)));
 }
 
 export function botFrameworkSettings(auth: BotAuth): ConfigurationBotFrameworkAuthenticationOptions {
