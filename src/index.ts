@@ -11,8 +11,7 @@ import { ReusingBotFrameworkAuthentication } from './botAuthentication';
 import { type BotAuth, type Config, type Environment, loadConfig } from './config';
 import type { DestinationStream } from 'pino';
 import { createLogger } from './log';
-import { createGraphDirectory, createProvisioningService } from './provisioning';
-import { createApproverDirectory } from './requests/approvers';
+import { createDirectoryServices } from './directoryServices';
 import { createRequestsService, startSweeper } from './requests/service';
 import type { RequestNotifier } from './requests/types';
 import { createServer, type TurnRunner } from './server';
@@ -67,24 +66,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl }, 'starting');
 
   const store = await openStoreAtStartup(config.store);
-  const directory = createGraphDirectory({
-    baseUrl: config.graph.baseUrl,
-    credential: config.graph.credential,
-    retry: { attemptTimeoutMs: config.graph.timeoutMs },
-    // One line per Graph call, retries included, with Graph's request-id and our client-request-id.
-    onRequest: (attempt) => logger.debug({ graph: attempt }, 'graph call'),
-  });
-  const provisioning = createProvisioningService({
-    directory,
-    registry: store,
-    naming: { template: config.naming.groupNameTemplate, blockedWords: config.naming.blockedWords },
-    logger: logger.child({ component: 'provisioning' }),
-  });
-  const approvers = createApproverDirectory({
-    approverIds: config.approvers.ids,
-    approverGroupId: config.approvers.groupId,
-    membership: directory,
-  });
+  const { provisioning, approvers } = createDirectoryServices(config, store, logger);
   const adapter = createAdapter(config.bot);
   // The requests service and the bot need each other: the service notifies through the bot, which is built
   // from the service. The forwarder is only called after a request changes, long after both exist.
