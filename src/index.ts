@@ -78,6 +78,9 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
     approvers,
     notifier,
     allowSelfApproval: config.approvers.allowSelfApproval,
+    // SQLite means one instance: whatever it finds half-provisioned at start-up was its own, so resume it now.
+    // On PostgreSQL a young request may be in another live instance's hands; the service's default waits.
+    ...(config.store.kind === 'sqlite' ? { resumeAfterMs: 0 } : {}),
     logger: requestsLogger,
   });
   const bot = createBot({

@@ -14,7 +14,6 @@ import { aki, answerText, click, hana, message, post } from './support/activitie
 import { BotProcesses, killHard } from './support/botProcess';
 import { startStubConnector, type StubConnector } from './support/connector';
 import { isNameLookup, isOwnerLookup, isUpsert, startGraphProxy, type GraphProxy } from './support/graphProxy';
-import { backdateInterruptedRequests } from './support/backdate';
 import { waitFor } from './support/waitFor';
 
 interface World {
@@ -86,7 +85,7 @@ describe.each(STEPS.map((crash) => [crash.step, crash] as const))('SIGKILL when 
 
     await store.close();
     store = undefined;
-    backdateInterruptedRequests(sqlitePath);
+    // No backdating: a SQLite bot is the only instance, so it resumes what it finds at start-up at once.
     await processes.start(env);
     store = await openStore({ kind: 'sqlite', path: sqlitePath });
     const open = store;

@@ -1,22 +1,12 @@
 /**
- * A bot instance resumes another's interrupted request only once it has sat untouched for a minute (so a
- * live instance's work is not stolen). Tests that restart a killed bot at once move that clock instead of
- * waiting: the request rows in an interruptible state are dated two minutes back.
+ * On PostgreSQL a bot instance resumes another's interrupted request only once it has sat untouched for a
+ * minute (so a live instance's work is not stolen). Tests that restart a killed bot at once move that clock
+ * instead of waiting: the request rows in an interruptible state are dated two minutes back.
  */
-import Database from 'better-sqlite3';
 import { Client } from 'pg';
 
 const BACKDATE = "UPDATE requests SET updated_at = $at WHERE state IN ('approved', 'provisioning')";
 const twoMinutesAgo = (): string => new Date(Date.now() - 120_000).toISOString();
-
-export function backdateInterruptedRequests(sqlitePath: string): number {
-  const db = new Database(sqlitePath);
-  try {
-    return db.prepare(BACKDATE.replace('$at', '@at')).run({ at: twoMinutesAgo() }).changes;
-  } finally {
-    db.close();
-  }
-}
 
 export async function backdateInterruptedPostgresRequests(url: string): Promise<number> {
   const client = new Client({ connectionString: url });
