@@ -11,7 +11,7 @@ export function groupFacts(group: PolicyGroupRecord): CardElement {
     ['Scenario', SCENARIO_INFO[group.scenario].label],
     ['Group name', plain(group.displayName)],
     ['Object id', group.groupId],
-    ['Created', `${formatTime(group.createdAt)} for ${plain(group.createdBy.name)}`],
+    ['Created', `${formatTime(group.createdAt)}, approved by ${plain(group.createdBy.name)}`],
   ]);
 }
 
