@@ -179,6 +179,17 @@ export function loadConfig(env: Environment): Config {
   return { mode, server, bot, graph, store, approvers, naming, logLevel };
 }
 
+/**
+ * Only the database settings, for tools that read the store and nothing else (the admin CLI's audit export
+ * and group list): they need no bot identity, Graph credential or approvers. Same rules as {@link loadConfig}.
+ */
+export function loadStoreConfig(env: Environment): StoreConfig {
+  const reader = new EnvironmentReader(env);
+  const store = readStore(reader);
+  if (reader.problems.length > 0 || !store) throw new ConfigError(reader.problems);
+  return store;
+}
+
 function readServer(reader: EnvironmentReader, mode: AppMode): Config['server'] {
   const host = reader.optional('HOST', text) ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0');
   if (mode === 'sandbox' && !LOOPBACK_HOSTS.has(host)) {

@@ -1,0 +1,118 @@
+/**
+ * What the admin CLI's commands do, over the same store and services as the bot. Each returns the process
+ * exit code; output goes through {@link CliOutput} so tests read it back in-process.
+ */
+import type { Actor } from '../domain/actor';
+import type { DriftReport, PolicyGroupRecord } from '../provisioning/types';
+import type { RequestsService } from '../requests/types';
+import { auditToCsv } from '../store/csv';
+import type { AuditLog, GroupCatalogue } from '../store/port';
+import type { CliCommand } from './args';
+
+export interface CliOutput {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+export const EXIT_DRIFT = 2;
+
+/** The name every CLI action is audited under; the object id is the `--as` one, or empty when not given. */
+export const CLI_ACTOR_NAME = 'admin CLI';
+
+const GROUP_PAGE_SIZE = 100;
+
+type AuditExport = Extract<CliCommand, { kind: 'auditExport' }>;
+
+/** The audit CSV for the command's filters: the store filters by request, the time window is applied here. */
+export async function auditCsv(audit: AuditLog, command: AuditExport): Promise<{ readonly csv: string; readonly entries: number }> {
+  const all = await audit.listAudit(command.requestId !== undefined ? { requestId: command.requestId } : {});
+  const since = command.since !== undefined ? Date.parse(command.since) : Number.NEGATIVE_INFINITY;
+  const until = command.until !== undefined ? Date.parse(command.until) : Number.POSITIVE_INFINITY;
+  const entries = all.filter((entry) => {
+    const at = Date.parse(entry.at);
+    return at >= since && at < until;
+  });
+  return { csv: auditToCsv(entries), entries: entries.length };
+}
+
+/** Every recorded policy→group record, page by page, ordered by policy name. */
+export async function allGroups(catalogue: GroupCatalogue): Promise<readonly PolicyGroupRecord[]> {
+  const groups: PolicyGroupRecord[] = [];
+  for (;;) {
+    const page = await catalogue.listGroups(groups.length, GROUP_PAGE_SIZE);
+    groups.push(...page.items);
+    if (page.items.length === 0 || groups.length >= page.total) return groups;
+  }
+}
+
+const GROUP_COLUMNS: readonly [string, (group: PolicyGroupRecord) => string][] = [
+  ['POLICY', (group) => group.policyName],
+  ['SCENARIO', (group) => group.scenario],
+  ['GROUP ID', (group) => group.groupId],
+  ['DISPLAY NAME', (group) => group.displayName],
+  ['CREATED', (group) => group.createdAt],
+  ['CREATED BY', (group) => group.createdBy.name || group.createdBy.aadObjectId],
+];
+
+export function groupsTable(groups: readonly PolicyGroupRecord[]): string {
+  if (groups.length === 0) return 'No groups recorded yet.\n';
+  const rows = [GROUP_COLUMNS.map(([title]) => title), ...groups.map((group) => GROUP_COLUMNS.map(([, value]) => value(group)))];
+  const widths = GROUP_COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
+  return rows.map((row) => `${row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  ').trimEnd()}\n`).join('');
+}
+
+export function cliActor(as: string | undefined, osUser: string | undefined): Actor {
+  return { aadObjectId: as ?? '', name: osUser ? `${CLI_ACTOR_NAME} (${osUser})` : CLI_ACTOR_NAME };
+}
+
+export interface CheckAllDeps {
+  readonly catalogue: GroupCatalogue;
+  readonly requests: Pick<RequestsService, 'checkPolicy'>;
+  readonly isApprover: (actor: Actor) => Promise<boolean>;
+}
+
+/**
+ * The bot's `check` for every recorded group, through the requests service, so drift is audited exactly as
+ * the bot audits it (driftFound) and only an approver's repair changes anything. One line per group.
+ */
+export async function checkAll(deps: CheckAllDeps, actor: Actor, repairOwner: boolean, output: CliOutput): Promise<number> {
+  const groups = await allGroups(deps.catalogue);
+  if (groups.length === 0) {
+    output.out('No groups recorded yet; nothing to check.\n');
+    return EXIT_OK;
+  }
+  if (repairOwner && !(await deps.isApprover(actor))) {
+    // The service still refuses (and audits the refusal per policy); say so once, up front.
+    output.err(`${actor.aadObjectId} is not an approver (APPROVER_IDS / APPROVER_GROUP_ID): checking without repairing; the refusal is audited.\n`);
+  }
+  const tally = { healthy: 0, drift: 0, errors: 0 };
+  for (const group of groups) {
+    try {
+      const report = await deps.requests.checkPolicy(group.policyName, actor, { repairOwner });
+      output.out(`${reportLine(group, report)}\n`);
+      if (report.healthy) tally.healthy += 1;
+      else tally.drift += 1;
+    } catch (error) {
+      tally.errors += 1;
+      output.out(`${columns('error', group)}  ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+  output.out(
+    `${groups.length} group${groups.length === 1 ? '' : 's'} checked: ${tally.healthy} healthy, ${tally.drift} with drift` +
+      `${tally.errors > 0 ? `, ${tally.errors} could not be checked` : ''}.\n`,
+  );
+  if (tally.errors > 0) return EXIT_ERROR;
+  return tally.drift > 0 ? EXIT_DRIFT : EXIT_OK;
+}
+
+function reportLine(group: PolicyGroupRecord, report: DriftReport): string {
+  const repaired = report.ownerRepaired ? '  (owner re-added)' : '';
+  if (report.healthy) return `${columns('ok', group)}${repaired}`;
+  return `${columns('drift', group)}  ${report.findings.map((finding) => finding.code).join(', ')}${repaired}`;
+}
+
+function columns(status: string, group: PolicyGroupRecord): string {
+  return `${status.padEnd(5)}  ${group.policyName}  ${group.groupId}`;
+}
