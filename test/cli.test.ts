@@ -3,9 +3,11 @@
  * in a temp dir and the sandbox Graph emulator, seeded through the bot's own services.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client } from 'pg';
 import { type Environment, SANDBOX_GRAPH_TOKEN, loadConfig } from '../src/config';
 import { EXIT_DRIFT, EXIT_ERROR, EXIT_OK, runCli } from '../src/cli';
 import { createDirectoryServices } from '../src/directoryServices';
@@ -51,7 +53,6 @@ function sandboxEnv(emulatorUrl: string, sqlitePath: string): Environment {
 /** Requests submitted and approved through the bot's own services, each at the given time. */
 async function seed(env: Environment, requests: ReadonlyArray<{ readonly policyName: string; readonly at: string }>): Promise<void> {
   const config = loadConfig(env);
-  if (config.store.kind !== 'sqlite') throw new Error('the CLI tests seed SQLite');
   const store = await openStore(config.store);
   let now = new Date(0);
   const { provisioning, approvers } = createDirectoryServices(config, store, createLogger({ level: 'silent' }));
@@ -346,5 +347,45 @@ describe('admin CLI', () => {
         expect(child.stdout).toContain('3 groups checked: 1 healthy, 2 with drift.');
       });
     });
+  });
+});
+
+const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
+(TEST_DATABASE_URL ? describe : describe.skip)('admin CLI on PostgreSQL (DATABASE_URL)', () => {
+  const databaseName = `adgb_cli_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const admin = (): Client => new Client({ connectionString: TEST_DATABASE_URL });
+  let emulator: GraphEmulator;
+  let env: Environment;
+
+  beforeAll(async () => {
+    const client = admin();
+    await client.connect();
+    await client.query(`CREATE DATABASE ${databaseName}`);
+    await client.end();
+    const url = new URL(TEST_DATABASE_URL as string);
+    url.pathname = `/${databaseName}`;
+    emulator = await startGraphEmulator({ port: 0, host: '127.0.0.1', requiredToken: SANDBOX_GRAPH_TOKEN });
+    env = { APP_MODE: 'sandbox', GRAPH_BASE_URL: emulator.url, DATABASE_URL: url.toString(), APPROVER_IDS: APPROVER.aadObjectId, LOG_LEVEL: 'silent' };
+    await seed(env, [{ policyName: 'Contoso Kiosks', at: '2026-01-10T09:00:00.000Z' }]);
+  });
+
+  afterAll(async () => {
+    await emulator.close();
+    const client = admin();
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+    await client.end();
+  });
+
+  it('exports the audit log, lists the groups and checks them from the PostgreSQL database', async () => {
+    const exported = await cli(['audit', 'export', '--request', 'REQ-1'], { DATABASE_URL: env['DATABASE_URL'] });
+    expect(exported.code).toBe(EXIT_OK);
+    expect(csvRows(exported.out).map((row) => row.kind)).toEqual(expect.arrayContaining(['requested', 'approved', 'provisioned']));
+
+    const groups = await cli(['groups'], { DATABASE_URL: env['DATABASE_URL'] });
+    expect(groups.out).toContain('Contoso Kiosks');
+
+    const check = await cli(['check', '--all'], env);
+    expect(check).toMatchObject({ code: EXIT_OK, out: expect.stringContaining('1 group checked: 1 healthy, 0 with drift.') });
   });
 });
