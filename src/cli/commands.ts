@@ -19,7 +19,7 @@ export const EXIT_ERROR = 1;
 export const EXIT_DRIFT = 2;
 
 /** The name every CLI action is audited under; the object id is the `--as` one, or empty when not given. */
-export const CLI_ACTOR_NAME = 'admin CLI';
+const CLI_ACTOR_NAME = 'admin CLI';
 
 const GROUP_PAGE_SIZE = 100;
 
