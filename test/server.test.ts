@@ -263,6 +263,28 @@ describe('HTTP server', () => {
     expect(cardText(cardIn(connector.calls.filter((call) => call.method === 'PUT').pop()?.activity))).toContain('Rejected by Aki Approver');
   });
 
+  it('tells a requester who never opened a personal chat in the channel thread they asked from, @mentioning them', async () => {
+    const { world, connector } = running;
+    await say(running, approver, 'help');
+    const thread = '19:helpdesk@thread.tacv2;messageid=42';
+    const submitted = await click(running, helpdesk, VERBS.submitRequest, { policyName: 'Contoso Field', scenario: 'userDriven' }, { kind: 'channel', id: thread });
+    const requestId = /REQ-\d+/.exec(cardText(submitted.value))?.[0] ?? 'missing';
+    expect(await world.store.getPersonalConversation(helpdesk.aadObjectId)).toBeUndefined();
+
+    await click(running, approver, VERBS.approve, { requestId });
+    await world.requests.idle();
+    const inThread = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === thread);
+    const mention = '<at>Hana Helpdesk</at>';
+    expect(inThread.map((call) => call.activity['text'])).toEqual([
+      expect.stringMatching(new RegExp(`^${mention} Your request ${requestId} .* was approved by Aki Approver`)),
+      expect.stringMatching(new RegExp(`^${mention} Your request ${requestId} .* is done: the group ".*" exists`)),
+    ]);
+    for (const call of inThread) {
+      expect(call.activity['entities']).toEqual([{ type: 'mention', text: mention, mentioned: { id: helpdesk.teamsId, name: helpdesk.name } }]);
+    }
+    expect(world.problems).toEqual([]);
+  });
+
   it('a failing chat does not stop the others from being told, and the failure is logged', async () => {
     const { world, connector } = running;
     for (const person of [helpdesk, approver, otherApprover]) await say(running, person, 'help');

@@ -2,7 +2,7 @@
  * Proactive side of the bot: posts approval cards when a request arrives, updates every posted copy after
  * each transition, and tells the requester what happened. Implements the requests service's outbound port.
  */
-import { type BotAdapter, CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import { type Activity, type BotAdapter, CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
 import type { GroupRequest, RequestEvent, RequestEventKind, RequestNotifier } from '../requests/types';
 import { knownApproverTeamsIds } from './approverTeamsIds';
 import { approvalCard } from './cards/approval';
@@ -37,6 +37,22 @@ export function requesterMessage(kind: RequestEventKind, request: GroupRequest):
     case 'cancelled':
       return undefined;
   }
+}
+
+/**
+ * A notice for the requester in a shared conversation: @mentioning them (Teams needs their Teams id, which the
+ * conversation reference of their submission carries), or addressing them by name when it is not theirs.
+ */
+export function addressedToRequester(request: GroupRequest, text: string): Partial<Activity> {
+  const { requester } = request;
+  const user = request.origin?.user;
+  if (!user || user.aadObjectId !== requester.aadObjectId) return { type: 'message', text: `${requester.name}: ${text}` };
+  const mention = `<at>${requester.name}</at>`;
+  return {
+    type: 'message',
+    text: `${mention} ${text}`,
+    entities: [{ type: 'mention', text: mention, mentioned: { id: user.id, name: requester.name } }],
+  };
 }
 
 export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifier {
@@ -103,14 +119,22 @@ export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifie
   async function messageRequester(event: RequestEvent): Promise<void> {
     const text = requesterMessage(event.kind, event.request);
     if (!text) return;
-    const chat = await conversations.getPersonalConversation(event.request.requester.aadObjectId);
-    if (!chat) {
-      logger.warn({ requestId: event.request.id, kind: event.kind }, 'requester has no personal chat with the bot: not told');
+    const { request } = event;
+    const chat = await conversations.getPersonalConversation(request.requester.aadObjectId);
+    if (chat) {
+      await inConversation(chat, 'requester notification', async (context) => {
+        await context.sendActivity(text);
+      });
       return;
     }
-    await inConversation(chat, 'requester notification', async (context) => {
-      await context.sendActivity(text);
-    });
+    // Never opened a personal chat with the bot: tell them where they asked (a channel or group chat).
+    if (request.origin?.conversation) {
+      await inConversation(request.origin, 'requester notification in the conversation of the request', async (context) => {
+        await context.sendActivity(addressedToRequester(request, text));
+      });
+      return;
+    }
+    logger.warn({ requestId: request.id, kind: event.kind }, 'requester has no personal chat with the bot and the request no conversation: not told');
   }
 
   async function deliver(event: RequestEvent): Promise<void> {

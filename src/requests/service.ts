@@ -244,6 +244,7 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
         ...(fields.ticket !== undefined && { ticket: fields.ticket }),
         ...(fields.justification !== undefined && { justification: fields.justification }),
         requester: input.requester,
+        ...(input.origin !== undefined && { origin: input.origin }),
         createdAt: now(),
       });
       if (result.kind === 'created') await notify('requested', result.request, input.requester);

@@ -24,6 +24,36 @@ export interface Decision {
   readonly reason?: string;
 }
 
+/** A Teams user or bot as a conversation reference names it (the fields botbuilder's ChannelAccount requires). */
+export interface OriginAccount {
+  /** The Teams id (`29:…` for a user), what an @mention needs. */
+  readonly id: string;
+  readonly name: string;
+  readonly aadObjectId?: string;
+}
+
+export interface OriginConversation {
+  readonly id: string;
+  readonly name: string;
+  readonly conversationType: string;
+  readonly isGroup: boolean;
+  readonly tenantId?: string;
+}
+
+/**
+ * Where a request was submitted: botbuilder's ConversationReference without `activityId`, as plain JSON so
+ * this layer needs no botbuilder (the shapes match, so the bot passes one in and gets one back). Lets the
+ * requester be told there when the bot has no personal chat with them.
+ */
+export interface RequestOrigin {
+  readonly channelId?: string;
+  readonly serviceUrl?: string;
+  readonly locale?: string;
+  readonly conversation?: OriginConversation;
+  readonly user?: OriginAccount;
+  readonly bot?: OriginAccount;
+}
+
 export interface GroupRequest {
   /** Human-friendly, unique across instances, e.g. `REQ-42`. */
   readonly id: string;
@@ -40,6 +70,8 @@ export interface GroupRequest {
   readonly decision?: Decision;
   readonly groupId?: string;
   readonly failureReason?: string;
+  /** The conversation it was submitted from, when the driver knows one. */
+  readonly origin?: RequestOrigin;
   /** Optimistic-concurrency version, bumped on every state change. */
   readonly version: number;
 }
@@ -50,6 +82,7 @@ export interface NewRequestInput {
   readonly ticket?: string;
   readonly justification?: string;
   readonly requester: Actor;
+  readonly origin?: RequestOrigin;
 }
 
 export type SubmitResult =

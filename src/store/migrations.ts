@@ -155,9 +155,13 @@ const BIND_AUDIT_KINDS_POSTGRES = `
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_kind_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_kind_check CHECK (kind IN (${AUDIT_KINDS_V2}));`;
 
+// Version 3: where a request was submitted (a conversation reference as JSON), to reach requesters in it.
+const REQUEST_ORIGIN = 'ALTER TABLE requests ADD COLUMN origin TEXT;';
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
   { version: 2, name: 'audit binding to Intune policies', sql: { sqlite: BIND_AUDIT_KINDS_SQLITE, postgres: BIND_AUDIT_KINDS_POSTGRES } },
+  { version: 3, name: 'request origin conversation', sql: { sqlite: REQUEST_ORIGIN, postgres: REQUEST_ORIGIN } },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {

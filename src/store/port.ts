@@ -53,7 +53,7 @@ export interface AuditFilter {
 /** What a new request is made of; the store adds the id, state, version and update time. */
 export type NewRequestRecord = Pick<
   GroupRequest,
-  'policyKey' | 'policyName' | 'scenario' | 'names' | 'ticket' | 'justification' | 'requester' | 'createdAt'
+  'policyKey' | 'policyName' | 'scenario' | 'names' | 'ticket' | 'justification' | 'requester' | 'origin' | 'createdAt'
 >;
 
 export type CreateRequestResult =

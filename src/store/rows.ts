@@ -8,7 +8,7 @@ import type { ConversationReference } from 'botbuilder';
 import { SCENARIOS } from '../domain/scenario';
 import { formatRequestId } from '../domain/request';
 import type { PolicyGroupRecord } from '../provisioning/types';
-import { REQUEST_STATES, type GroupRequest } from '../requests/types';
+import { REQUEST_STATES, type GroupRequest, type RequestOrigin } from '../requests/types';
 import { AUDIT_KINDS, StoreIntegrityError, type AuditEntry } from './port';
 
 // PostgreSQL returns BIGINT as a string; SQLite as a number.
@@ -28,6 +28,38 @@ const policyColumns = {
   unique_name: text,
 };
 
+/** A JSON object column (documents and conversation references). */
+const jsonObject = z.string().transform((raw, context) => {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'is JSON but not an object' });
+  } catch {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: 'is not valid JSON' });
+  }
+  return z.NEVER;
+});
+
+// A request's origin: a conversation reference as Teams sent it. Teams at times leaves out names and
+// `isGroup`, which botbuilder's types require; nothing reads them to send, so they default to empty / false.
+const originAccount = z.object({ id: text, name: z.string().default(''), aadObjectId: z.string().optional() });
+const requestOrigin: z.ZodType<RequestOrigin, z.ZodTypeDef, unknown> = z.object({
+  channelId: z.string().optional(),
+  serviceUrl: z.string().optional(),
+  locale: z.string().optional(),
+  conversation: z
+    .object({
+      id: text,
+      name: z.string().default(''),
+      conversationType: z.string().default(''),
+      isGroup: z.boolean().default(false),
+      tenantId: z.string().optional(),
+    })
+    .optional(),
+  user: originAccount.optional(),
+  bot: originAccount.optional(),
+});
+
 const requestRow = z.object({
   seq: sequence,
   ...policyColumns,
@@ -45,6 +77,7 @@ const requestRow = z.object({
   decision_reason: nullableText,
   group_id: nullableText,
   failure_reason: nullableText,
+  origin: jsonObject.pipe(requestOrigin).nullable(),
   version: z.coerce.number().int().positive(),
 });
 
@@ -66,18 +99,6 @@ const auditRow = z.object({
   policy_key: nullableText,
   graph_request_id: nullableText,
   detail: nullableText,
-});
-
-/** A JSON object column (documents and conversation references). */
-const jsonObject = z.string().transform((raw, context) => {
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-    context.addIssue({ code: z.ZodIssueCode.custom, message: 'is JSON but not an object' });
-  } catch {
-    context.addIssue({ code: z.ZodIssueCode.custom, message: 'is not valid JSON' });
-  }
-  return z.NEVER;
 });
 
 function parseRow<T extends z.ZodTypeAny>(schema: T, row: unknown, where: string): z.output<T> {
@@ -118,6 +139,7 @@ export function toGroupRequest(row: unknown): GroupRequest {
     ...(decision && { decision }),
     ...(r.group_id !== null && { groupId: r.group_id }),
     ...(r.failure_reason !== null && { failureReason: r.failure_reason }),
+    ...(r.origin !== null && { origin: r.origin }),
     version: r.version,
   };
 }

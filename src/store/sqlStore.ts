@@ -47,8 +47,8 @@ export function createSqlStore(executor: SqlExecutor): Store {
     return executor.transaction(async (session) => {
       const [row] = await session.query(
         `INSERT INTO requests (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name, ticket,
-           justification, requester_id, requester_name, state, created_at, updated_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $11, 1)
+           justification, requester_id, requester_name, origin, state, created_at, updated_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'pending', $12, $12, 1)
          ON CONFLICT (policy_key) WHERE state IN ${ACTIVE_IN} DO NOTHING
          RETURNING *`,
         [
@@ -62,6 +62,7 @@ export function createSqlStore(executor: SqlExecutor): Store {
           record.justification ?? null,
           record.requester.aadObjectId,
           record.requester.name,
+          record.origin === undefined ? null : JSON.stringify(record.origin),
           record.createdAt,
         ],
       );

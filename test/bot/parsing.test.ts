@@ -1,7 +1,7 @@
 import { parseRequestForm, requestIdFrom } from '../../src/bot/actions/cardData';
 import { closestCommand } from '../../src/bot/commands/help';
 import { parseRequestPrefill } from '../../src/bot/commands/request';
-import { requesterMessage } from '../../src/bot/notifier';
+import { addressedToRequester, requesterMessage } from '../../src/bot/notifier';
 import { parseRequestId } from '../../src/bot/requestId';
 import type { GroupRequest } from '../../src/requests/types';
 
@@ -59,5 +59,23 @@ describe('parsing what people type and what cards send', () => {
     expect(requesterMessage('rejected', request)).toBe('Your request REQ-1 for the policy "P" was rejected by Aki at 2026-01-01 09:30 UTC: duplicate');
     expect(requesterMessage('provisioned', { ...request, state: 'provisioned', groupId: 'g-1' })).toContain('"APDP - P" exists (object id g-1)');
     for (const kind of ['requested', 'provisioning', 'cancelled'] as const) expect(requesterMessage(kind, request)).toBeUndefined();
+  });
+
+  it('addresses the requester in a shared conversation: @mention by their Teams id, by name without it', () => {
+    const conversation = { id: '19:c', name: '', conversationType: 'channel', isGroup: true };
+    const request: GroupRequest = {
+      id: 'REQ-1', policyKey: 'p', policyName: 'P', scenario: 'userDriven',
+      names: { displayName: 'APDP - P', mailNickname: 'apdp-p', uniqueName: 'apdp-p' },
+      requester: { aadObjectId: 'h', name: 'Hana' }, state: 'approved', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+      origin: { conversation, user: { id: '29:hana', name: 'Hana H.', aadObjectId: 'h' } }, version: 2,
+    };
+    expect(addressedToRequester(request, 'Done.')).toEqual({
+      type: 'message',
+      text: '<at>Hana</at> Done.',
+      entities: [{ type: 'mention', text: '<at>Hana</at>', mentioned: { id: '29:hana', name: 'Hana' } }],
+    });
+    const byName = { type: 'message', text: 'Hana: Done.' };
+    expect(addressedToRequester({ ...request, origin: { conversation } }, 'Done.')).toEqual(byName);
+    expect(addressedToRequester({ ...request, origin: { conversation, user: { id: '29:olga', name: 'Olga', aadObjectId: 'o' } } }, 'Done.')).toEqual(byName);
   });
 });

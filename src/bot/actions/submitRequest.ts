@@ -3,7 +3,7 @@ import { requestFormCard } from '../cards/requestForm';
 import { groupExistsCard, requestCard } from '../cards/status';
 import { formWithPreview } from '../commands/request';
 import type { BotServices } from '../services';
-import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf } from '../turn';
+import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, referenceOf } from '../turn';
 import { parseRequestForm } from './cardData';
 
 /** "Submit request": checked here and again by the requests service; one request or group per policy. */
@@ -12,7 +12,9 @@ export async function submitRequest(context: TurnContext, services: BotServices,
   if (!actor) return { message: NO_IDENTITY_MESSAGE };
   const parsed = parseRequestForm(data);
   if (!parsed.ok) return { card: requestFormCard(parsed.view) };
-  const result = await services.requests.submit({ ...parsed.form, requester: actor });
+  // Kept with the request: the requester is told there when the bot has no personal chat with them. The
+  // thread itself, not the channel root, so the notices follow the request they answer.
+  const result = await services.requests.submit({ ...parsed.form, requester: actor, origin: referenceOf(context) });
   switch (result.kind) {
     case 'created':
       return { card: requestCard(result.request, 'Request submitted: an approver will decide, and I will message you') };

@@ -69,6 +69,41 @@ function contract(makeHarness: () => StoreHarness): void {
       ]);
     });
 
+    it('keeps the conversation a request came from, filling in what Teams left out, and none when none was given', async () => {
+      const thread = { id: '19:sales@thread.tacv2;messageid=7', name: '', conversationType: 'channel', isGroup: true, tenantId: 't-1' };
+      const origin = {
+        channelId: 'msteams',
+        serviceUrl: 'http://127.0.0.1:1/',
+        locale: 'en-GB',
+        conversation: thread,
+        user: { id: '29:alice', name: alice.name, aadObjectId: alice.aadObjectId },
+        bot: { id: '28:bot', name: 'Device groups' },
+      };
+      const created = await store.createRequest(newRequest('Sales', { origin }));
+      expect(created.request.origin).toEqual(origin);
+      expect((await store.getRequest(created.request.id))?.origin).toEqual(origin);
+      await harness.raw(
+        `INSERT INTO requests (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name, requester_id,
+           requester_name, state, created_at, updated_at, origin)
+         VALUES ('k', 'K', 'automatic', 'd', 'm', 'u', 'x', 'X', 'pending', 'c', 'c',
+           '{"serviceUrl":"http://127.0.0.1:1/","conversation":{"id":"19:c"},"user":{"id":"29:x"}}')`,
+      );
+      expect((await store.getRequest('REQ-2'))?.origin).toEqual({
+        serviceUrl: 'http://127.0.0.1:1/',
+        conversation: { id: '19:c', name: '', conversationType: '', isGroup: false },
+        user: { id: '29:x', name: '' },
+      });
+      const without = await store.createRequest(newRequest('Finance'));
+      expect(without.request).not.toHaveProperty('origin');
+    });
+
+    it('refuses to start on a request whose origin is not a conversation reference, naming the row', async () => {
+      await store.createRequest(newRequest('Sales', { origin: { conversation: { id: 'c', name: '', conversationType: 'channel', isGroup: true } } }));
+      await store.close();
+      await harness.raw(`UPDATE requests SET origin = '{"conversation":{"id":7}}' WHERE seq = 1`);
+      await expect(harness.open()).rejects.toThrow(/requests row seq=1: origin\.conversation\.id: Expected string, received number/);
+    });
+
     it('refuses a second active request for a policy and points to the first', async () => {
       const first = await store.createRequest(newRequest('Sales'));
       const second = await store.createRequest(newRequest('Sales', { requester: bob }));
