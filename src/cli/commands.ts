@@ -5,7 +5,7 @@
 import type { Actor } from '../domain/actor';
 import type { DriftReport, PolicyGroupRecord } from '../provisioning/types';
 import type { RequestsService } from '../requests/types';
-import { auditToCsv } from '../store/csv';
+import { auditCsvEntryCount } from '../store/csv';
 import type { AuditLog, GroupCatalogue } from '../store/port';
 import type { CliCommand } from './args';
 
@@ -25,16 +25,11 @@ const GROUP_PAGE_SIZE = 100;
 
 type AuditExport = Extract<CliCommand, { kind: 'auditExport' }>;
 
-/** The audit CSV for the command's filters: the store filters by request, the time window is applied here. */
+/** The audit CSV for the command's filters, all applied by the store. */
 export async function auditCsv(audit: AuditLog, command: AuditExport): Promise<{ readonly csv: string; readonly entries: number }> {
-  const all = await audit.listAudit(command.requestId !== undefined ? { requestId: command.requestId } : {});
-  const since = command.since !== undefined ? Date.parse(command.since) : Number.NEGATIVE_INFINITY;
-  const until = command.until !== undefined ? Date.parse(command.until) : Number.POSITIVE_INFINITY;
-  const entries = all.filter((entry) => {
-    const at = Date.parse(entry.at);
-    return at >= since && at < until;
-  });
-  return { csv: auditToCsv(entries), entries: entries.length };
+  const { requestId, since, until } = command;
+  const csv = await audit.exportAuditCsv({ requestId, since, until });
+  return { csv, entries: auditCsvEntryCount(csv) };
 }
 
 /** Every recorded policy→group record, page by page, ordered by policy name. */

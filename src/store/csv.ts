@@ -31,3 +31,15 @@ export function auditToCsv(entries: readonly AuditEntry[]): string {
   );
   return [HEADER.join(','), ...rows].map((line) => `${line}\r\n`).join('');
 }
+
+/** How many entries a CSV from {@link auditToCsv} holds: its line ends outside quoted cells, less the header's. */
+export function auditCsvEntryCount(csv: string): number {
+  let quoted = false;
+  let lines = 0;
+  for (const character of csv) {
+    // An escaped quote ("") toggles twice: still inside the cell.
+    if (character === '"') quoted = !quoted;
+    else if (character === '\n' && !quoted) lines += 1;
+  }
+  return Math.max(lines - 1, 0);
+}

@@ -48,6 +48,10 @@ export interface AuditEntry extends AuditEntryInput {
 export interface AuditFilter {
   readonly requestId?: string;
   readonly policyKey?: string;
+  /** ISO-8601 instant: entries at or after it (inclusive). */
+  readonly since?: string;
+  /** ISO-8601 instant: entries before it (exclusive). */
+  readonly until?: string;
 }
 
 /** What a new request is made of; the store adds the id, state, version and update time. */

@@ -311,17 +311,26 @@ async function insertAudit(session: SqlSession, entry: AuditEntryInput): Promise
 async function listAudit(session: SqlSession, filter: AuditFilter = {}): Promise<readonly AuditEntry[]> {
   const conditions: string[] = [];
   const params: SqlValue[] = [];
-  if (filter.requestId !== undefined) {
-    params.push(filter.requestId);
-    conditions.push(`request_id = $${params.length}`);
-  }
-  if (filter.policyKey !== undefined) {
-    params.push(filter.policyKey);
-    conditions.push(`policy_key = $${params.length}`);
-  }
-  const where = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
-  const rows = await session.query(`SELECT * FROM audit_log ${where} ORDER BY seq`, params);
+  const where = (condition: (placeholder: string) => string, value: string | undefined): void => {
+    if (value === undefined) return;
+    params.push(value);
+    conditions.push(condition(`$${params.length}`));
+  };
+  where((p) => `request_id = ${p}`, filter.requestId);
+  where((p) => `policy_key = ${p}`, filter.policyKey);
+  // `at` is written as toISOString() text, so canonical instants compare as text in time order.
+  where((p) => `at >= ${p}`, canonicalInstant('since', filter.since));
+  where((p) => `at < ${p}`, canonicalInstant('until', filter.until));
+  const clause = conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '';
+  const rows = await session.query(`SELECT * FROM audit_log ${clause} ORDER BY seq`, params);
   return rows.map(toAuditEntry);
+}
+
+function canonicalInstant(bound: 'since' | 'until', value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new RangeError(`The audit filter's ${bound} is not an ISO-8601 instant: ${JSON.stringify(value)}.`);
+  return new Date(time).toISOString();
 }
 
 /** Reads every row that start-up must be able to read, so corrupt or foreign data stops the start. */

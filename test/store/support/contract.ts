@@ -4,7 +4,8 @@
 import type { Actor } from '../../../src/domain/actor';
 import type { PolicyGroupRecord } from '../../../src/provisioning/types';
 import { StoreIntegrityError, type Store } from '../../../src/store';
-import type { NewRequestRecord } from '../../../src/store/port';
+import { auditCsvEntryCount } from '../../../src/store/csv';
+import type { AuditFilter, NewRequestRecord } from '../../../src/store/port';
 import { trackStores, type StoreHarness } from './harness';
 
 export const alice: Actor = { aadObjectId: '00000000-0000-0000-0000-00000000a11c', name: 'Alice Helpdesk' };
@@ -238,6 +239,32 @@ function contract(makeHarness: () => StoreHarness): void {
           `2,2026-01-01T10:01:00.000Z,rejected,,,b,"Bob, ""the"" approver",,"'=HYPERLINK(""x"")\nline 2"\r\n`,
       );
       expect((await store.exportAuditCsv({ requestId: 'REQ-1' })).split('\r\n')).toHaveLength(3);
+      expect(auditCsvEntryCount(csv)).toBe(2);
+      expect(auditCsvEntryCount(await store.exportAuditCsv({ requestId: 'REQ-9' }))).toBe(0);
+    });
+
+    it('filters by time in the database: since inclusive, until exclusive, zoned instants converted', async () => {
+      for (const [at, requestId] of [
+        ['2026-03-05T13:59:59.999Z', 'REQ-1'],
+        ['2026-03-05T14:00:00.000Z', 'REQ-2'],
+        ['2026-03-05T15:00:00.000Z', 'REQ-3'],
+        ['2026-03-06T00:00:00.000Z', 'REQ-2'],
+      ] as const) {
+        await store.appendAudit({ kind: 'denied', at, requestId, detail: at });
+      }
+      const ids = async (filter: AuditFilter) => (await store.listAudit(filter)).map((entry) => entry.sequence);
+      expect(await ids({ since: '2026-03-05T14:00:00.000Z' })).toEqual([2, 3, 4]);
+      expect(await ids({ until: '2026-03-05T15:00:00.000Z' })).toEqual([1, 2]);
+      expect(await ids({ since: '2026-03-05T15:00:00+01:00', until: '2026-03-06' })).toEqual([2, 3]);
+      expect(await ids({ since: '2026-03-05T14:00:00.000Z', until: '2026-03-07T00:00:00.000Z', requestId: 'REQ-2' })).toEqual([2, 4]);
+      expect(await ids({ since: '2026-03-07T00:00:00.000Z' })).toEqual([]);
+      const csv = await store.exportAuditCsv({ since: '2026-03-05T14:00:00.000Z', until: '2026-03-05T15:00:00.000Z' });
+      expect(csv.split('\r\n').slice(1, -1).map((row) => row.split(',')[0])).toEqual(['2']);
+    });
+
+    it('refuses a time bound that is no instant, with a clear error', async () => {
+      await expect(store.listAudit({ since: 'yesterday' })).rejects.toThrow(/audit filter's since is not an ISO-8601 instant: "yesterday"/);
+      await expect(store.exportAuditCsv({ until: '' })).rejects.toThrow(/audit filter's until is not an ISO-8601 instant/);
     });
   });
 
