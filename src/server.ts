@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Request as BotRequest, Response as BotResponse, TurnContext } from 'botbuilder';
 import restify, { type Next, type Request, type Response } from 'restify';
 import { checkActivity } from './activity';
-import { type Logger, silentLogger } from './bot/logger';
+import { type Logger, silentLogger } from './logger';
 
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 

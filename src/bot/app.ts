@@ -30,7 +30,7 @@ import { REGISTER_APPROVALS_COMMAND, handleRegisterApprovals } from './commands/
 import { REQUEST_COMMAND, handleRequestCommand } from './commands/request';
 import { STATUS_COMMAND, handleStatus } from './commands/status';
 import { handleMembersAdded } from './commands/welcome';
-import { type Logger, silentLogger } from './logger';
+import { type Logger, silentLogger } from '../logger';
 import { createRequestNotifier } from './notifier';
 import type { ConversationStore } from './ports';
 import type { BotServices } from './services';

@@ -7,7 +7,7 @@ import type { GroupRequest, RequestEvent, RequestEventKind, RequestNotifier } fr
 import { knownApproverTeamsIds } from './approverTeamsIds';
 import { approvalCard } from './cards/approval';
 import { formatTime } from './cards/types';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 import type { ConversationStore } from './ports';
 
 export interface RequestNotifierDeps {

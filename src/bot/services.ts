@@ -1,7 +1,7 @@
 import type { ProvisioningService } from '../provisioning/types';
 import type { ApproverDirectory, RequestsService } from '../requests/types';
 import type { AuditEntryInput } from '../store/port';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 import type { ConversationStore } from './ports';
 
 /** What the route handlers use: the services, never botbuilder state or module globals. */

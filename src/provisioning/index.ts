@@ -1,5 +1,5 @@
 /** Public entry of the provisioning module. */
-export { createProvisioningService, type ProvisioningServiceDeps, type ProvisioningLogger } from './service';
+export { createProvisioningService, type ProvisioningServiceDeps } from './service';
 export { createGraphDirectory, odataStringLiteral, GRAPH_BASE_URL, type GraphDirectoryOptions, type GraphRetryOptions } from './graphDirectory';
 export { type GraphCredentialConfig } from './graphCredential';
 export { GraphError, isGraphError } from './graphError';

@@ -4,6 +4,7 @@
  * `uniqueName` alternate key (derived from the policy key) plus the registry's conditional write; the
  * registry is only ever written after the group has been read back and verified.
  */
+import { type Logger, silentLogger } from '../logger';
 import type { Actor } from '../domain/actor';
 import { groupNamesFor, NamingError, type GroupNamingOptions } from '../domain/naming';
 import { parsePolicyName, policyKeyOf, type PolicyName } from '../domain/policy';
@@ -23,25 +24,18 @@ import type {
   ProvisioningService,
 } from './types';
 
-export interface ProvisioningLogger {
-  info(fields: Record<string, unknown>, message: string): void;
-  warn(fields: Record<string, unknown>, message: string): void;
-}
-
 export interface ProvisioningServiceDeps {
   readonly directory: Directory;
   readonly registry: PolicyGroupRegistry;
   readonly naming?: GroupNamingOptions;
-  readonly logger?: ProvisioningLogger;
+  readonly logger?: Logger;
   /** Clock port for `createdAt`. */
   readonly now?: () => Date;
 }
 
-const SILENT_LOGGER: ProvisioningLogger = { info: () => undefined, warn: () => undefined };
-
 export function createProvisioningService(deps: ProvisioningServiceDeps): ProvisioningService {
   const { directory, registry } = deps;
-  const logger = deps.logger ?? SILENT_LOGGER;
+  const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? (() => new Date());
   /** The owner lookup is cached for the service's lifetime; a failed lookup is not. */
   let ownerLookup: Promise<Traced<string>> | undefined;

@@ -4,6 +4,7 @@
  * the store (the database decides races), audited in the same transaction and announced to the notifier
  * after it committed. Provisioning runs in the background after an approval, so the approver is not held.
  */
+import { type Logger, silentLogger } from '../logger';
 import type { Actor } from '../domain/actor';
 import { parsePolicyName } from '../domain/policy';
 import { INTERRUPTIBLE_STATES, checkTransition } from '../domain/request';
@@ -23,13 +24,6 @@ import type {
 } from './types';
 import { validateDecisionReason, validateGroupPage, validateRequestFields } from './validation';
 
-/** A subset of pino's API, so a pino logger fits as is. */
-export interface RequestsLogger {
-  info(fields: object, message?: string): void;
-  warn(fields: object, message?: string): void;
-  error(fields: object, message?: string): void;
-}
-
 export interface RequestsServiceDeps {
   readonly store: Store;
   readonly provisioning: ProvisioningService;
@@ -38,7 +32,7 @@ export interface RequestsServiceDeps {
   readonly clock?: () => Date;
   /** Let an approver approve their own request (small teams); off by default. */
   readonly allowSelfApproval?: boolean;
-  readonly logger?: RequestsLogger;
+  readonly logger?: Logger;
   /**
    * How long a request must have sat in `approved`/`provisioning` before `resumeInterrupted` takes it over.
    * With several instances, a younger one is probably being provisioned by another instance right now.
@@ -53,12 +47,10 @@ export class InvalidRequestInputError extends Error {
 
 const DEFAULT_RESUME_AFTER_MS = 60_000;
 
-const SILENT: RequestsLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
 export function createRequestsService(deps: RequestsServiceDeps): RequestsService {
   const { store, provisioning, approvers } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const logger = deps.logger ?? SILENT;
+  const logger = deps.logger ?? silentLogger;
   const resumeAfterMs = deps.resumeAfterMs ?? DEFAULT_RESUME_AFTER_MS;
   // Background provisioning started by this instance, by request id (never module state).
   const inFlight = new Map<string, Promise<void>>();
@@ -414,9 +406,9 @@ function graphRequestIdOf(error: unknown): string | undefined {
 /** Re-runs `resumeInterrupted` every `intervalMs` (never overlapping) until stopped. */
 export function startSweeper(
   service: Pick<RequestsService, 'resumeInterrupted'>,
-  options: { readonly intervalMs: number; readonly logger?: RequestsLogger },
+  options: { readonly intervalMs: number; readonly logger?: Logger },
 ): { stop(): Promise<void> } {
-  const logger = options.logger ?? SILENT;
+  const logger = options.logger ?? silentLogger;
   let running: Promise<unknown> = Promise.resolve();
   let sweeping = false;
   const timer = setInterval(() => {

@@ -5,7 +5,7 @@
 import type { BotAdapter } from 'botbuilder';
 import type { Actor } from '../../../src/domain/actor';
 import { type Bot, createBot } from '../../../src/bot/app';
-import type { Logger } from '../../../src/bot/logger';
+import type { Logger } from '../../../src/logger';
 import { createGraphDirectory, createProvisioningService } from '../../../src/provisioning';
 import type { ProvisioningService } from '../../../src/provisioning/types';
 import { createApproverDirectory } from '../../../src/requests/approvers';
