@@ -3,11 +3,9 @@
  * in a temp dir and the sandbox Graph emulator, seeded through the bot's own services.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'pg';
 import { type Environment, SANDBOX_GRAPH_TOKEN, loadConfig } from '../src/config';
 import { EXIT_DRIFT, EXIT_ERROR, EXIT_OK, runCli } from '../src/cli';
 import { createDirectoryServices } from '../src/directoryServices';
@@ -17,6 +15,7 @@ import { OWNER_APP_ID } from '../src/provisioning';
 import { createRequestsService } from '../src/requests/service';
 import { startGraphEmulator, type GraphEmulator } from '../src/sandbox/graphEmulator';
 import { openStore } from '../src/store';
+import { createTestDatabase } from './store/support/harness';
 
 const APPROVER: Actor = { aadObjectId: '00000000-0000-4000-8000-0000000000a2', name: 'Megan Bowen' };
 const HELPDESK: Actor = { aadObjectId: '00000000-0000-4000-8000-0000000000a1', name: 'Alex Wilber' };
@@ -352,29 +351,20 @@ describe('admin CLI', () => {
 
 const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'];
 (TEST_DATABASE_URL ? describe : describe.skip)('admin CLI on PostgreSQL (DATABASE_URL)', () => {
-  const databaseName = `adgb_cli_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = (): Client => new Client({ connectionString: TEST_DATABASE_URL });
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let emulator: GraphEmulator;
   let env: Environment;
 
   beforeAll(async () => {
-    const client = admin();
-    await client.connect();
-    await client.query(`CREATE DATABASE ${databaseName}`);
-    await client.end();
-    const url = new URL(TEST_DATABASE_URL as string);
-    url.pathname = `/${databaseName}`;
+    database = await createTestDatabase(TEST_DATABASE_URL as string, 'adgb_cli');
     emulator = await startGraphEmulator({ port: 0, host: '127.0.0.1', requiredToken: SANDBOX_GRAPH_TOKEN });
-    env = { APP_MODE: 'sandbox', GRAPH_BASE_URL: emulator.url, DATABASE_URL: url.toString(), APPROVER_IDS: APPROVER.aadObjectId, LOG_LEVEL: 'silent' };
+    env = { APP_MODE: 'sandbox', GRAPH_BASE_URL: emulator.url, DATABASE_URL: database.url, APPROVER_IDS: APPROVER.aadObjectId, LOG_LEVEL: 'silent' };
     await seed(env, [{ policyName: 'Contoso Kiosks', at: '2026-01-10T09:00:00.000Z' }]);
   });
 
   afterAll(async () => {
     await emulator.close();
-    const client = admin();
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await client.end();
+    await database.drop();
   });
 
   it('exports the audit log, lists the groups and checks them from the PostgreSQL database', async () => {

@@ -4,12 +4,11 @@
  * once, 100 approvers approve its request at once, then 50 people request it again — exactly one request,
  * one decision and one group.
  */
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { VERBS } from '../../src/bot/verbs';
 import { REQUEST_STATES } from '../../src/requests/types';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
 import { openStore, type Store } from '../../src/store';
+import { createTestDatabase } from '../store/support/harness';
 import { type Person, answerText, click, post } from './support/activities';
 import { BotProcesses, type BotProcess } from './support/botProcess';
 import { startStubConnector, type StubConnector } from './support/connector';
@@ -34,8 +33,7 @@ const approvers = people(APPROVER_COUNT, 'Approver', '6');
 const SPELLINGS = ['Raced Policy', 'raced policy', '  RACED   Policy ', 'Raced\u00A0Policy'];
 
 describeWithPostgres('two bot processes on one PostgreSQL database', () => {
-  const databaseName = `adgb_rel_${process.pid}_${randomBytes(3).toString('hex')}`;
-  const admin = (): Client => new Client({ connectionString: TEST_DATABASE_URL });
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
   let url: string;
   let emulator: GraphEmulator;
   let connector: StubConnector;
@@ -44,13 +42,8 @@ describeWithPostgres('two bot processes on one PostgreSQL database', () => {
   let store: Store;
 
   beforeAll(async () => {
-    const client = admin();
-    await client.connect();
-    await client.query(`CREATE DATABASE ${databaseName}`);
-    await client.end();
-    const parsed = new URL(TEST_DATABASE_URL as string);
-    parsed.pathname = `/${databaseName}`;
-    url = parsed.toString();
+    database = await createTestDatabase(TEST_DATABASE_URL as string, 'adgb_rel');
+    url = database.url;
     emulator = await startGraphEmulator();
     connector = await startStubConnector();
     processes = new BotProcesses();
@@ -66,10 +59,7 @@ describeWithPostgres('two bot processes on one PostgreSQL database', () => {
     await processes?.stopAll();
     await connector?.close();
     await emulator?.close();
-    const client = admin();
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-    await client.end();
+    await database?.drop();
   });
 
   /** Sends each person's activity to the two bots in turn, all at once. */

@@ -92,6 +92,27 @@ export function postgresHarness(url: string): StoreHarness {
   };
 }
 
+/**
+ * A whole throw-away database on the server of `serverUrl` (for processes that cannot be given a schema):
+ * its URL, and `drop()` to remove it (forcibly, even with connections left open).
+ */
+export async function createTestDatabase(serverUrl: string, prefix: string): Promise<{ readonly url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  async function onServer(sql: string): Promise<void> {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  }
+  await onServer(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 /** Every store a suite opened, closed once at the end (a test that fails midway still cleans up). */
 export function trackStores(): { open(harness: StoreHarness): Promise<Store>; closeAll(): Promise<void> } {
   const open: Store[] = [];
