@@ -4,10 +4,8 @@
  * @type {import('jest').Config}
  */
 module.exports = {
-  testEnvironment: 'node',
+  ...require('./jest.base.config'),
   roots: ['<rootDir>/test/e2e'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   // The jest process itself may not reach beyond loopback either.
   setupFiles: ['<rootDir>/test/e2e/support/network-guard.js'],
   maxWorkers: 1,

@@ -5,10 +5,8 @@
  */
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  ...require('./jest.base.config'),
   roots: ['<rootDir>/test/reliability'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   maxWorkers: 1,
   testTimeout: 60_000,
 };
