@@ -8,6 +8,9 @@ import type { GroupNames } from './types';
 /** The first-party "Intune Provisioning Client" app that must own every device group (match by appId only). */
 export const OWNER_APP_ID = 'f1346770-5b25-470b-88bd-d5744ab7952c';
 
+/** The `groupTypes` entry of a group whose membership is rule-based (dynamic) rather than assigned. */
+export const DYNAMIC_MEMBERSHIP = 'DynamicMembership';
+
 /** A result together with the Graph `request-id` of every call that produced it, in order. */
 export interface Traced<T> {
   readonly value: T;

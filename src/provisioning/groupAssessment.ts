@@ -1,8 +1,6 @@
 /** What is wrong with a group as an Autopilot device-preparation group (codes mirror Intune's validation). */
-import type { DirectoryGroup, DirectoryObjectRef } from './directory';
+import { DYNAMIC_MEMBERSHIP, type DirectoryGroup, type DirectoryObjectRef } from './directory';
 import type { DriftFinding } from './types';
-
-const DYNAMIC_MEMBERSHIP = 'DynamicMembership';
 
 /** `ownerServicePrincipalId` undefined: the tenant lacks it, so the owner check is left to the caller. */
 export function assessGroup(group: DirectoryGroup, ownerServicePrincipalId: string | undefined): DriftFinding[] {

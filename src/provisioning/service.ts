@@ -9,7 +9,7 @@ import type { Actor } from '../domain/actor';
 import { groupNamesFor, NamingError, type GroupNamingOptions } from '../domain/naming';
 import { parsePolicyName, policyKeyOf, type PolicyName } from '../domain/policy';
 import { SCENARIO_INFO, type Scenario } from '../domain/scenario';
-import { OWNER_APP_ID, type Directory, type DirectoryGroup, type Traced } from './directory';
+import { DYNAMIC_MEMBERSHIP, OWNER_APP_ID, type Directory, type DirectoryGroup, type Traced } from './directory';
 import { ForeignGroupConflictError, GroupVerificationError, OwnerServicePrincipalMissingError } from './errors';
 import { isGraphError } from './graphError';
 import { assessGroup, unexpectedMembersFinding } from './groupAssessment';
@@ -222,7 +222,7 @@ function isOurs(group: DirectoryGroup, names: GroupNames): boolean {
 function whyForeign(group: DirectoryGroup): string {
   const reasons = [
     group.uniqueName ? `its uniqueName is "${group.uniqueName}"` : 'it has no uniqueName from this bot',
-    ...(group.groupTypes.includes('DynamicMembership') ? ['it is dynamic'] : []),
+    ...(group.groupTypes.includes(DYNAMIC_MEMBERSHIP) ? ['it is dynamic'] : []),
     ...(!group.securityEnabled ? ['it is not a security group'] : []),
   ];
   return reasons.join(', ');

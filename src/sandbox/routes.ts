@@ -17,7 +17,8 @@ import {
   type GroupCreateBody,
   type GroupUpdateBody,
 } from './graphWire';
-import { DYNAMIC_MEMBERSHIP, type SandboxGroup, type SandboxPolicy, type SandboxTenant } from './tenant';
+import { DYNAMIC_MEMBERSHIP } from '../provisioning/directory';
+import type { SandboxGroup, SandboxPolicy, SandboxTenant } from './tenant';
 
 export type GraphVersion = 'v1.0' | 'beta';
 

@@ -3,10 +3,8 @@
  * that tests use to set the scene (foreign groups, drift, users, a missing owner service principal).
  */
 import { randomUUID } from 'node:crypto';
-import { OWNER_APP_ID } from '../provisioning/directory';
+import { DYNAMIC_MEMBERSHIP, OWNER_APP_ID } from '../provisioning/directory';
 import { SCENARIO_INFO } from '../domain/scenario';
-
-export const DYNAMIC_MEMBERSHIP = 'DynamicMembership';
 
 export interface SandboxGroup {
   readonly id: string;
