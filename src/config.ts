@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { templateProblemOf } from './domain/naming';
 import type { GraphCredentialConfig } from './provisioning/graphCredential';
-import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS } from './provisioning/graphDirectory';
+import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS, GRAPH_BASE_URL } from './provisioning/graphDirectory';
 
 export const APP_MODES = ['sandbox', 'production'] as const;
 export type AppMode = (typeof APP_MODES)[number];
@@ -23,7 +23,6 @@ export type GraphCredentialKind = (typeof GRAPH_CREDENTIAL_KINDS)[number];
 
 export const DEFAULT_PORT = 3978;
 export const DEFAULT_SQLITE_PATH = 'data/bot.sqlite';
-export const GRAPH_PRODUCTION_BASE_URL = 'https://graph.microsoft.com';
 /** The sandbox emulator does not check tokens; the directory adapter still needs something to send. */
 export const SANDBOX_GRAPH_TOKEN = 'sandbox-token';
 
@@ -105,7 +104,7 @@ function urlOf(protocol: RegExp, example: string) {
     else if (!protocol.test(parsed.protocol)) context.addIssue({ code: z.ZodIssueCode.custom, message: `must be a URL such as ${example}` });
   });
 }
-const httpUrl = urlOf(/^https?:$/, 'https://graph.microsoft.com');
+const httpUrl = urlOf(/^https?:$/, GRAPH_BASE_URL);
 const postgresUrl = urlOf(/^postgres(ql)?:$/, 'postgres://user:password@host:5432/database');
 const groupNameTemplate = z.string().superRefine((value, context) => {
   const problem = templateProblemOf(value);
@@ -232,7 +231,7 @@ function readSandboxGraph(reader: EnvironmentReader): Config['graph'] | undefine
 }
 
 function readProductionGraph(reader: EnvironmentReader, bot: BotAuth | undefined): Config['graph'] | undefined {
-  const baseUrl = reader.optional('GRAPH_BASE_URL', httpUrl) ?? GRAPH_PRODUCTION_BASE_URL;
+  const baseUrl = reader.optional('GRAPH_BASE_URL', httpUrl) ?? GRAPH_BASE_URL;
   if (new URL(baseUrl).protocol !== 'https:') reader.problem(`GRAPH_BASE_URL must be an https URL in production mode (got ${JSON.stringify(baseUrl)})`);
   const kind = reader.optional('GRAPH_CREDENTIAL', z.enum(GRAPH_CREDENTIAL_KINDS, { message: `must be one of ${GRAPH_CREDENTIAL_KINDS.join(', ')}` })) ?? 'managedIdentity';
   const credential = readGraphCredential(reader, kind, bot);
