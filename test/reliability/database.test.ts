@@ -7,7 +7,7 @@
 import { VERBS } from '../../src/bot/verbs';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
 import { openStore, type Store } from '../../src/store';
-import { INTERNAL_DETAIL, aki, answerText, click, hana, message, post } from './support/activities';
+import { INTERNAL_DETAIL, aki, answerText, click, hana, message, post, submitRequest } from './support/activities';
 import { backdateInterruptedPostgresRequests } from './support/backdate';
 import { BotProcesses, type BotProcess } from './support/botProcess';
 import { startStubConnector, type StubConnector } from './support/connector';
@@ -54,12 +54,8 @@ describeWithPostgres('PostgreSQL unavailable (a throw-away cluster stopped and r
     const response = await fetch(`${bot.url}/readyz`, { signal: AbortSignal.timeout(15_000) });
     return { status: response.status, body: await response.json() };
   };
-  const submit = async (bot: BotProcess, policyName: string): Promise<string> => {
-    const answer = answerText(await post(bot.endpoint, click(hana, VERBS.submitRequest, { policyName, scenario: 'automatic' }, connector.url)));
-    const id = /REQ-\d+/.exec(answer)?.[0];
-    if (!id) throw new Error(`no request id in: ${answer}`);
-    return id;
-  };
+  const submit = (bot: BotProcess, policyName: string): Promise<string> =>
+    submitRequest(bot.endpoint, hana, { policyName, scenario: 'automatic' }, connector.url);
   const provisionedOnce = async (requestId: string): Promise<void> => {
     store ??= await openStore({ kind: 'postgres', url: pg.url });
     const open = store;

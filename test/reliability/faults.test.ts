@@ -7,7 +7,7 @@
 import { VERBS } from '../../src/bot/verbs';
 import { OWNER_APP_ID } from '../../src/provisioning/directory';
 import type { GroupRequest } from '../../src/requests/types';
-import { aki, answerText, click, hana, message, post } from './support/activities';
+import { aki, answerText, click, hana, message, post, submitRequest } from './support/activities';
 import { isOwnerLookup, isUpsert } from './support/graphProxy';
 import { startInProcessBot, type InProcessBot } from './support/inProcessBot';
 import { waitFor } from './support/waitFor';
@@ -20,11 +20,8 @@ beforeEach(async () => {
 });
 afterEach(() => bot.stop());
 
-async function submit(policyName: string): Promise<string> {
-  const answer = answerText(await post(bot.endpoint, click(hana, VERBS.submitRequest, { policyName, scenario: 'userDriven' }, bot.connector.url)));
-  const id = /REQ-\d+/.exec(answer)?.[0];
-  if (!id) throw new Error(`no request id in: ${answer}`);
-  return id;
+function submit(policyName: string): Promise<string> {
+  return submitRequest(bot.endpoint, hana, { policyName, scenario: 'userDriven' }, bot.connector.url);
 }
 
 async function decide(verb: string, requestId: string): Promise<string> {

@@ -5,7 +5,7 @@
  * and the emulator's tenant must be exactly as before (a `denied` audit entry aside).
  */
 import { VERBS } from '../../src/bot/verbs';
-import { type Activity, type HttpAnswer, type Person, INTERNAL_DETAIL, aki, answerText, click, conversationOf, eve, hana, message, omar, post } from './support/activities';
+import { type Activity, type HttpAnswer, type Person, INTERNAL_DETAIL, aki, answerText, click, conversationOf, eve, hana, message, omar, post, submitRequest } from './support/activities';
 import { startInProcessBot, type InProcessBot } from './support/inProcessBot';
 import { snapshotOf } from './support/snapshot';
 import { waitFor } from './support/waitFor';
@@ -169,12 +169,8 @@ const CASES: readonly HostileCase[] = [
 
 beforeAll(async () => {
   bot = await startInProcessBot();
-  const submit = async (person: Person, policyName: string): Promise<string> => {
-    const answer = answerText(await post(bot.endpoint, click(person, VERBS.submitRequest, { policyName, scenario: 'userDriven' }, bot.connector.url)));
-    const id = /REQ-\d+/.exec(answer)?.[0];
-    if (!id) throw new Error(`no request id in: ${answer}`);
-    return id;
-  };
+  const submit = (person: Person, policyName: string): Promise<string> =>
+    submitRequest(bot.endpoint, person, { policyName, scenario: 'userDriven' }, bot.connector.url);
   for (const person of [hana, aki, omar, eve]) await post(bot.endpoint, message(person, 'help', bot.connector.url));
   const pending = await submit(hana, 'Contoso Kiosks');
   const akisOwn = await submit(aki, 'Aki Own Policy');

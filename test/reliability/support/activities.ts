@@ -1,5 +1,6 @@
 /** Bot Framework activities as Teams sends them, POSTed over real HTTP, and the human text of the answers. */
 import { randomUUID } from 'node:crypto';
+import { VERBS } from '../../../src/bot/verbs';
 import { cardText } from '../../bot/support/turns';
 
 export interface Person {
@@ -98,6 +99,19 @@ export function answerText(answer: HttpAnswer): string {
     return typeof record['value'] === 'string' ? record['value'] : cardText(record['value']);
   }
   return typeof record['message'] === 'string' ? record['message'] : answer.body;
+}
+
+/** `person` submits the request form; resolves with the request id the answer names (throws when it names none). */
+export async function submitRequest(
+  endpoint: string,
+  person: Person,
+  form: { readonly policyName: string; readonly scenario: string },
+  serviceUrl: string,
+): Promise<string> {
+  const answer = answerText(await post(endpoint, click(person, VERBS.submitRequest, form, serviceUrl)));
+  const id = /REQ-\d+/.exec(answer)?.[0];
+  if (!id) throw new Error(`no request id in: ${answer}`);
+  return id;
 }
 
 /** Stack frames, exception names, driver errors, file paths: nothing of this may reach a caller. */
