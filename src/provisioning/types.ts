@@ -4,6 +4,7 @@
  */
 import type { Actor } from '../domain/actor';
 import type { Scenario } from '../domain/scenario';
+import type { MembershipTargetStatus } from './directory';
 
 /** The names a policy's device group gets, derived purely from the policy name and scenario. */
 export interface GroupNames {
@@ -65,11 +66,8 @@ export interface DriftReport {
   readonly graphRequestIds: readonly string[];
 }
 
-export interface BindStatus {
-  readonly targetId: string;
-  readonly validationSucceeded: boolean;
-  readonly errorCode?: string;
-}
+/** Intune's verdict on one membership target, as the directory port reports it. */
+export type BindStatus = MembershipTargetStatus;
 
 export type BindResult = (
   | { readonly outcome: 'bound'; readonly policyId: string; readonly statuses: readonly BindStatus[] }
