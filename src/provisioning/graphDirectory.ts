@@ -240,7 +240,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
           securityEnabled: true,
           mailEnabled: false,
           groupTypes: [],
-          'owners@odata.bind': [`${GRAPH_BASE_URL}/v1.0/servicePrincipals/${group.ownerServicePrincipalId}`],
+          'owners@odata.bind': [servicePrincipalReference(group.ownerServicePrincipalId)],
         },
       });
       const outcome: UpsertOutcome =
@@ -266,7 +266,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
         const response = await call('POST', `/groups/${encodeURIComponent(groupId)}/owners/$ref`, {
           // Sent twice, the second answers "already exist", which counts as done below.
           idempotent: true,
-          body: { '@odata.id': `${GRAPH_BASE_URL}/v1.0/servicePrincipals/${servicePrincipalId}` },
+          body: { '@odata.id': servicePrincipalReference(servicePrincipalId) },
         });
         return { value: undefined, requestIds: [response.requestId] };
       } catch (error) {
@@ -350,6 +350,11 @@ function relativeLink(base: URL, link: string): { path: string; version: Version
     throw new Error(`Refusing to follow a Graph nextLink outside ${base.origin}: ${link}`);
   }
   return { version: match[1] as Version, path: match[2] + url.search };
+}
+
+/** The `@odata.id` / `@odata.bind` URL of a service principal (always Graph's own origin, as Graph expects). */
+function servicePrincipalReference(servicePrincipalId: string): string {
+  return `${GRAPH_BASE_URL}/v1.0/servicePrincipals/${servicePrincipalId}`;
 }
 
 function groupByUniqueNamePath(uniqueName: string): string {
