@@ -47,6 +47,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+interface SandboxPorts {
+  readonly bot: number;
+  readonly graph: number;
+  readonly helpdesk: number;
+  readonly approver: number;
+}
+
+async function freeSandboxPorts(): Promise<SandboxPorts> {
+  return { bot: await freePort(), graph: await freePort(), helpdesk: await freePort(), approver: await freePort() };
+}
+
+/** The variables scripts/start-sandbox.js reads its four ports from. */
+function portEnv(ports: SandboxPorts): Record<string, string> {
+  return {
+    SANDBOX_BOT_PORT: String(ports.bot),
+    SANDBOX_GRAPH_PORT: String(ports.graph),
+    PLAYGROUND_HELPDESK_PORT: String(ports.helpdesk),
+    PLAYGROUND_APPROVER_PORT: String(ports.approver),
+  };
+}
+
 interface Run {
   readonly child: ChildProcess;
   output(): string;
@@ -102,7 +123,7 @@ describe('npm start (scripts/start-sandbox.js)', () => {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     const { port } = busy.address() as net.AddressInfo;
     try {
-      const run = runSandbox({ SANDBOX_DATA_DIR: dataDir, SANDBOX_BOT_PORT: String(port), SANDBOX_GRAPH_PORT: String(await freePort()), PLAYGROUND_HELPDESK_PORT: String(await freePort()), PLAYGROUND_APPROVER_PORT: String(await freePort()) });
+      const run = runSandbox({ SANDBOX_DATA_DIR: dataDir, ...portEnv({ ...(await freeSandboxPorts()), bot: port }) });
       expect(await run.exited).toBe(1);
       expect(run.output()).toContain(`port ${port} (the bot) is in use`);
       expect(run.output()).toContain('set SANDBOX_BOT_PORT to a free port');
@@ -123,15 +144,8 @@ describe('npm start (scripts/start-sandbox.js)', () => {
   });
 
   it('reports a part that fails during start-up with the end of its log, and stops the others', async () => {
-    const ports = { bot: await freePort(), graph: await freePort(), helpdesk: await freePort(), approver: await freePort() };
-    const run = runSandbox({
-      SANDBOX_DATA_DIR: dataDir,
-      SANDBOX_BOT_PORT: String(ports.bot),
-      SANDBOX_GRAPH_PORT: String(ports.graph),
-      PLAYGROUND_HELPDESK_PORT: String(ports.helpdesk),
-      PLAYGROUND_APPROVER_PORT: String(ports.approver),
-      LOG_LEVEL: 'verbose', // the bot's configuration refuses it
-    });
+    const ports = await freeSandboxPorts();
+    const run = runSandbox({ SANDBOX_DATA_DIR: dataDir, ...portEnv(ports), LOG_LEVEL: 'verbose' /* the bot's configuration refuses it */ });
     expect(await run.exited).toBe(1);
     expect(run.output()).toContain('bot exited during start-up (code 1)');
     expect(run.output()).toContain('LOG_LEVEL: must be one of');
@@ -139,14 +153,8 @@ describe('npm start (scripts/start-sandbox.js)', () => {
   }, 120_000);
 
   it('starts the emulator, the bot and both Playgrounds on loopback, says which URL is whom, and stops them all on Ctrl-C', async () => {
-    const ports = { bot: await freePort(), graph: await freePort(), helpdesk: await freePort(), approver: await freePort() };
-    const run = runSandbox({
-      SANDBOX_DATA_DIR: dataDir,
-      SANDBOX_BOT_PORT: String(ports.bot),
-      SANDBOX_GRAPH_PORT: String(ports.graph),
-      PLAYGROUND_HELPDESK_PORT: String(ports.helpdesk),
-      PLAYGROUND_APPROVER_PORT: String(ports.approver),
-    });
+    const ports = await freeSandboxPorts();
+    const run = runSandbox({ SANDBOX_DATA_DIR: dataDir, ...portEnv(ports) });
     try {
       await waitForOutput(run, 'Press Ctrl-C to stop.');
       expect(run.output()).toMatch(new RegExp(`Helpdesk agent +Alex Wilber +http://127\\.0\\.0\\.1:${ports.helpdesk}`));
