@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PEOPLE, ROLES, SANDBOX_APPROVER_IDS, playgroundConfig, renderPlaygroundConfig, type RoleName } from '../scripts/playground-config';
+import { freeLoopbackPort as freePort } from './e2e/support/network';
 
 const ROOT = path.join(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'start-sandbox.js');
@@ -37,15 +38,6 @@ describe('the Agents Playground configs', () => {
     expect(SANDBOX_APPROVER_IDS).not.toContain(PEOPLE.helpdeskAgent.aadObjectId);
   });
 });
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface SandboxPorts {
   readonly bot: number;

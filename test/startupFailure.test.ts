@@ -4,12 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../src/config';
 import { startApp } from '../src/index';
 import { StartupError, startupFailureText } from '../src/startupFailure';
+import { freeLoopbackPort } from './e2e/support/network';
 import { memoryLog } from './support/memoryLog';
 
 const REGISTER_TS = path.join(__dirname, 'support', 'register-ts.js');
@@ -17,16 +17,6 @@ const MAIN = path.join(__dirname, '..', 'src', 'index.ts');
 const APPROVER = '00000000-0000-4000-8000-0000000000a2';
 const SANDBOX = { APP_MODE: 'sandbox', PORT: '0', GRAPH_BASE_URL: 'http://127.0.0.1:9', APPROVER_IDS: APPROVER };
 const STACK_FRAME = /^\s+at /m;
-
-/** A loopback port that was free a moment ago: connecting to it is refused. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 /** Runs `node src/index.ts` (as `npm run serve` runs lib/index.js) until it exits; restify's deprecation warning silenced. */
 function runMain(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
@@ -51,7 +41,7 @@ describe('the entry point with the database down', () => {
   let port: number;
 
   beforeAll(async () => {
-    port = await closedPort();
+    port = await freeLoopbackPort(); // free a moment ago: connecting to it is refused
     url = `postgres://bot:not-a-real-secret@127.0.0.1:${port}/adgb_down`;
   });
 
