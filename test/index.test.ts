@@ -33,6 +33,11 @@ function personalMessage(text: string) {
   };
 }
 
+/** POSTs {@link personalMessage}(text) to the bot at `appUrl`, as the channel would. */
+function postMessage(appUrl: string, text: string): Promise<Response> {
+  return fetch(`${appUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(personalMessage(text)) });
+}
+
 describe('the composition root in sandbox mode', () => {
   let emulator: GraphEmulator;
   let directory: string;
@@ -75,11 +80,7 @@ describe('the composition root in sandbox mode', () => {
   });
 
   it('runs a turn through the real bot and logs each Graph call with its ids', async () => {
-    const response = await fetch(`${app.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(personalMessage('help')),
-    });
+    const response = await postMessage(app.url, 'help');
     expect(response.status).toBe(200);
     const replies = (await response.json()) as { activities: Array<{ type: string; attachments?: Array<{ contentType: string }> }> };
     const cards = replies.activities.flatMap((activity) => activity.attachments ?? []);
@@ -93,7 +94,7 @@ describe('the composition root in sandbox mode', () => {
   it('gives every turn its own correlation id', async () => {
     const before = log.entries().length;
     for (const text of ['help', 'mine']) {
-      const response = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(personalMessage(text)) });
+      const response = await postMessage(app.url, text);
       expect(response.status).toBe(200);
     }
     const turns = log.entries().slice(before).filter((entry) => entry.msg === 'turn');
@@ -148,11 +149,7 @@ describe('production mode', () => {
       { logDestination: memoryLog().destination },
     );
     try {
-      const response = await fetch(`${app.url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(personalMessage('help')),
-      });
+      const response = await postMessage(app.url, 'help');
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ error: 'unauthorized', message: 'Authentication failed.' });
     } finally {
