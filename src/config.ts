@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { templateProblemOf } from './domain/naming';
 import type { GraphCredentialConfig } from './provisioning/graphCredential';
-import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS, GRAPH_BASE_URL } from './provisioning/graphDirectory';
+import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS, GRAPH_BASE_URL, isLoopbackUrl } from './provisioning/graphDirectory';
 
 export const APP_MODES = ['sandbox', 'production'] as const;
 export type AppMode = (typeof APP_MODES)[number];
@@ -222,7 +222,7 @@ function readProductionBot(reader: EnvironmentReader): BotAuth | undefined {
 
 function readSandboxGraph(reader: EnvironmentReader): Config['graph'] | undefined {
   const baseUrl = reader.required('GRAPH_BASE_URL', httpUrl, 'in sandbox mode: the URL of the Graph emulator (npm start sets it)');
-  if (baseUrl && !LOOPBACK_HOSTS.has(new URL(baseUrl).hostname.replace(/^\[|\]$/g, ''))) {
+  if (baseUrl && !isLoopbackUrl(new URL(baseUrl))) {
     reader.problem(`GRAPH_BASE_URL must point at the local Graph emulator on a loopback address in sandbox mode (got ${JSON.stringify(baseUrl)})`);
   }
   reader.forbidden('GRAPH_CREDENTIAL', 'in sandbox mode (the emulator needs no credential)');

@@ -326,6 +326,11 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
   };
 }
 
+/** Whether the URL's host is this machine (127.0.0.1, [::1] or localhost), where the sandbox emulator runs. */
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname);
+}
+
 function validatedBaseUrl(raw: string): URL {
   let url: URL;
   try {
@@ -333,7 +338,7 @@ function validatedBaseUrl(raw: string): URL {
   } catch {
     throw new Error(`The Graph base URL "${raw}" is not a URL.`);
   }
-  const plainHttpOnLoopback = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
+  const plainHttpOnLoopback = url.protocol === 'http:' && isLoopbackUrl(url);
   if (url.protocol !== 'https:' && !plainHttpOnLoopback) {
     throw new Error(`The Graph base URL must be https (plain http only on loopback, for the sandbox): ${raw}`);
   }
