@@ -18,8 +18,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startGraphEmulator } from '../src/sandbox/graphEmulator';
 import { freeLoopbackPort } from '../test/e2e/support/network';
+import { type ManagedProcess, ProcessSupervisor } from '../test/e2e/support/processes';
 import { lineChartSvg } from './support/chart';
-import { BenchChildren, waitForOk, type BenchChild } from './support/child';
+import { waitForOk } from './support/child';
 import { runLoad, type LoadResult } from './support/load';
 import { BENCH_REQUESTER, benchPolicyName, seedSqliteRequests } from './support/seed';
 import { positiveIntegerFrom, positiveIntegersFrom, quantile, residentMegabytesOf, table } from './support/stats';
@@ -47,7 +48,7 @@ interface Level {
 
 /** What every bot start of the run shares. */
 interface Rig {
-  readonly children: BenchChildren;
+  readonly children: ProcessSupervisor;
   readonly graphUrl: string;
   readonly sqlitePath: string;
 }
@@ -88,15 +89,20 @@ function botEnv(port: number, graphUrl: string, sqlitePath: string, nodeOptions?
 }
 
 /** Starts the bot and times process start to /readyz 200 (ms); the caller stops it. */
-async function timedStart(rig: Rig, nodeOptions?: string): Promise<{ ms: number; bot: BenchChild; url: string }> {
+async function timedStart(rig: Rig, nodeOptions?: string): Promise<{ ms: number; bot: ManagedProcess; url: string }> {
   const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
-  const bot = rig.children.start('bot', [BOT_ENTRY], botEnv(port, rig.graphUrl, rig.sqlitePath, nodeOptions));
+  const bot = rig.children.start({ name: 'bot', command: process.execPath, args: [BOT_ENTRY], env: botEnv(port, rig.graphUrl, rig.sqlitePath, nodeOptions) });
   await waitForOk(`${url}/readyz`, START_TIMEOUT_MS).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${bot.output().slice(-3000)}`);
+    throw new Error(`${String(error)}\n${bot.tail()}`);
   });
   return { ms: performance.now() - started, bot, url };
+}
+
+function pidOf(child: ManagedProcess): number {
+  if (child.pid === undefined) throw new Error(`${child.name} did not start:\n${child.tail()}`);
+  return child.pid;
 }
 
 async function startUpTimes(rig: Rig, starts: number): Promise<number[]> {
@@ -211,14 +217,14 @@ async function main(): Promise<void> {
   const chartPath = process.env.BENCH_CHART ?? DEFAULT_CHART_PATH;
   const dir = mkdtempSync(join(tmpdir(), 'adgb-bench-messages-'));
   const emulator = await startGraphEmulator();
-  const rig: Rig = { children: new BenchChildren(), graphUrl: emulator.url, sqlitePath: join(dir, 'bot.sqlite') };
+  const rig: Rig = { children: new ProcessSupervisor(join(dir, 'logs')), graphUrl: emulator.url, sqlitePath: join(dir, 'bot.sqlite') };
   try {
     await seedSqliteRequests(rig.sqlitePath, SEEDED_REQUESTS);
     console.log(`Store seeded with ${SEEDED_REQUESTS} requests. ${count} messages per level, concurrency ${levels.join(', ')}.\n`);
     const startTimes = await startUpTimes(rig, starts);
 
     const { bot, url } = await timedStart(rig);
-    const echo = rig.children.start('echo bot', [ECHO_ENTRY], { PATH: process.env.PATH });
+    const echo = rig.children.start({ name: 'echo-bot', command: process.execPath, args: [ECHO_ENTRY], env: { PATH: process.env.PATH } });
     const [, echoEndpoint = ''] = await echo.waitForOutput(/echo bot listening on (\S+)/, START_TIMEOUT_MS);
     const results: Level[] = [];
     for (const concurrency of levels) {
@@ -226,14 +232,14 @@ async function main(): Promise<void> {
       results.push(level);
       console.log(`  c=${concurrency}: bot ${level.bot.perSecond.toFixed(0)}/s, echo ${level.echo.perSecond.toFixed(0)}/s`);
     }
-    const rssMb = await residentMegabytesOf(bot.pid);
-    const echoRssMb = await residentMegabytesOf(echo.pid);
+    const rssMb = await residentMegabytesOf(pidOf(bot));
+    const echoRssMb = await residentMegabytesOf(pidOf(echo));
     await bot.stop();
 
     // The same headline load against a bot whose V8 heap is capped: what the memory target costs.
     const capped = await timedStart(rig, cappedNodeOptions);
     const cappedLevel = await measureLevel(`${capped.url}/api/messages`, echoEndpoint, headline, count);
-    const cappedRssMb = await residentMegabytesOf(capped.bot.pid);
+    const cappedRssMb = await residentMegabytesOf(pidOf(capped.bot));
 
     console.log(`\n${levelsTable(results)}\n`);
     const head = results.find((level) => level.bot.concurrency === headline) ?? (results[results.length - 1] as Level);
