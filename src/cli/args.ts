@@ -2,7 +2,7 @@
  * The admin CLI's command line, parsed once into a command the rest of the CLI can trust. Anything it does
  * not understand is a {@link UsageError} naming what was wrong, never a guess.
  */
-import { parseRequestId } from '../bot/requestId';
+import { normaliseRequestId } from '../domain/request';
 
 export type CliCommand =
   | { readonly kind: 'help' }
@@ -84,7 +84,7 @@ function parseAudit(argv: readonly string[]): CliCommand {
     throw new UsageError(`--since (${since}) must be before --until (${until})`);
   }
   const requestId = optionalValue(flags, '--request', (raw) => {
-    const id = parseRequestId(raw);
+    const id = normaliseRequestId(raw);
     if (!id) throw new UsageError(`--request must be a request id such as REQ-12 (got ${JSON.stringify(raw)})`);
     return id;
   });

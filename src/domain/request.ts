@@ -63,11 +63,13 @@ export function describeState(state: RequestState): string {
 }
 
 const REQUEST_ID_PREFIX = 'REQ-';
-const REQUEST_ID_PATTERN = /^REQ-?(\d{1,15})$/i;
+/** At most 12 digits: far beyond any real sequence, and short enough that no typed or forged id gets near unsafe integers. */
+const MAX_SEQUENCE = 999_999_999_999;
+const REQUEST_ID_PATTERN = /^REQ-?(\d{1,12})$/i;
 
 export function formatRequestId(sequence: number): string {
-  if (!Number.isSafeInteger(sequence) || sequence < 1) {
-    throw new RangeError(`A request number must be a positive integer, got ${sequence}.`);
+  if (!Number.isSafeInteger(sequence) || sequence < 1 || sequence > MAX_SEQUENCE) {
+    throw new RangeError(`A request number must be a positive integer of at most 12 digits, got ${sequence}.`);
   }
   return `${REQUEST_ID_PREFIX}${sequence}`;
 }
@@ -78,5 +80,11 @@ export function parseRequestId(raw: unknown): number | undefined {
   const match = REQUEST_ID_PATTERN.exec(raw.trim());
   if (!match) return undefined;
   const sequence = Number(match[1]);
-  return Number.isSafeInteger(sequence) && sequence >= 1 ? sequence : undefined;
+  return sequence >= 1 ? sequence : undefined;
+}
+
+/** What a person (or a card) sends, as the request's own id (` req-0042 ` → `REQ-42`); undefined when it is none. */
+export function normaliseRequestId(raw: unknown): string | undefined {
+  const sequence = parseRequestId(raw);
+  return sequence === undefined ? undefined : formatRequestId(sequence);
 }

@@ -2,7 +2,7 @@ import { parseRequestForm, requestIdFrom } from '../../src/bot/actions/cardData'
 import { closestCommand } from '../../src/bot/commands/help';
 import { parseRequestPrefill } from '../../src/bot/commands/request';
 import { addressedToRequester, requesterMessage } from '../../src/bot/notifier';
-import { parseRequestId } from '../../src/bot/requestId';
+import { normaliseRequestId as parseRequestId } from '../../src/domain/request';
 import type { GroupRequest } from '../../src/requests/types';
 
 describe('parsing what people type and what cards send', () => {

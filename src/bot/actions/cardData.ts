@@ -1,8 +1,8 @@
 /** Parsing Action.Execute data: the only fields trusted are a request id and the user's own inputs. */
 import { z } from 'zod';
+import { normaliseRequestId } from '../../domain/request';
 import { isScenario, type Scenario } from '../../domain/scenario';
 import type { RequestField, RequestFormView } from '../cards/requestForm';
-import { parseRequestId } from '../requestId';
 
 const MAX_FORGED_ID_LENGTH = 64;
 
@@ -15,7 +15,7 @@ const WithRequestId = z.object({ requestId: z.string().min(1).max(MAX_FORGED_ID_
 export function requestIdFrom(data: unknown): string | undefined {
   const parsed = WithRequestId.safeParse(data);
   if (!parsed.success) return undefined;
-  return parseRequestId(parsed.data.requestId) ?? parsed.data.requestId.trim();
+  return normaliseRequestId(parsed.data.requestId) ?? parsed.data.requestId.trim();
 }
 
 const FormData = z.object({

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
+import { normaliseRequestId } from '../../domain/request';
 import { recordDenial } from '../denials';
 import { refusalMessage } from '../outcomes';
-import { parseRequestId } from '../requestId';
 import type { BotServices } from '../services';
 import { NO_IDENTITY_MESSAGE, actorOf } from '../turn';
 import { argumentsAfter } from './args';
@@ -15,7 +15,7 @@ export async function handleCancel(context: TurnContext, services: BotServices):
     await context.sendActivity(NO_IDENTITY_MESSAGE);
     return;
   }
-  const requestId = parseRequestId(argumentsAfter(context.activity.text, CANCEL_COMMAND));
+  const requestId = normaliseRequestId(argumentsAfter(context.activity.text, CANCEL_COMMAND));
   if (!requestId) {
     await context.sendActivity('Which request? Type `cancel REQ-n`.');
     return;

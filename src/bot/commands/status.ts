@@ -1,11 +1,14 @@
 import type { TurnContext } from 'botbuilder';
+import { normaliseRequestId } from '../../domain/request';
 import { noticeCard, policyStatusCard, requestCard } from '../cards/status';
-import { looksLikeRequestId, parseRequestId } from '../requestId';
 import type { BotServices } from '../services';
 import { replyWithCard } from '../turn';
 import { argumentsAfter } from './args';
 
 export const STATUS_COMMAND = /^\s*status\b/i;
+
+/** `status REQ-…` asks about a request (even a malformed id, to say there is none); anything else names a policy. */
+const LOOKS_LIKE_REQUEST_ID = /^REQ-/i;
 
 /** `status REQ-n` or `status <policy>`: anyone may ask. */
 export async function handleStatus(context: TurnContext, services: BotServices): Promise<void> {
@@ -14,8 +17,8 @@ export async function handleStatus(context: TurnContext, services: BotServices):
     await context.sendActivity('Which one? Type `status <policy name>` or `status REQ-n`.');
     return;
   }
-  if (looksLikeRequestId(argument)) {
-    const requestId = parseRequestId(argument);
+  if (LOOKS_LIKE_REQUEST_ID.test(argument)) {
+    const requestId = normaliseRequestId(argument);
     const request = requestId ? await services.requests.get(requestId) : undefined;
     await replyWithCard(
       context,
