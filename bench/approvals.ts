@@ -17,6 +17,7 @@ import { createRequestsService } from '../src/requests/service';
 import type { RequestEvent, RequestsService } from '../src/requests/types';
 import { startGraphEmulator, type GraphEmulator } from '../src/sandbox/graphEmulator';
 import { openStore, type Store } from '../src/store';
+import { inParallel } from './support/parallel';
 import { mean, positiveIntegerFrom, quantile, table } from './support/stats';
 
 const TOKEN = 'bench-token';
@@ -71,16 +72,6 @@ async function approveAndWait(target: Rig, policyName: string): Promise<Sample> 
   if (decided.kind !== 'decided') throw new Error(`approve ${submitted.request.id}: ${decided.kind}`);
   await done;
   return { approveMs, provisionedMs: performance.now() - started };
-}
-
-async function inParallel<T>(count: number, concurrency: number, work: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < count; index = next++) results.push(await work(index));
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return results;
 }
 
 const row = (label: string, values: readonly number[]): string[] => [

@@ -12,6 +12,7 @@ import { createProvisioningService } from '../src/provisioning/service';
 import { startGraphEmulator, type GraphEmulator } from '../src/sandbox/graphEmulator';
 import type { GraphEmulatorFaults } from '../src/sandbox/faults';
 import { createMemoryRegistry } from '../test/provisioning/support/memoryRegistry';
+import { inParallel } from './support/parallel';
 
 const TOKEN = 'bench-token';
 
@@ -85,14 +86,10 @@ async function provisionAll(settings: Settings, faults: GraphEmulatorFaults): Pr
     emulator.clearRequestLog();
     emulator.setFaults(faults);
 
-    let next = 0;
     const started = process.hrtime.bigint();
-    const worker = async (): Promise<void> => {
-      for (let index = next++; index < settings.n; index = next++) {
-        await service.ensureGroup(`Bench policy ${index}`, index % 2 === 0 ? 'userDriven' : 'automatic', { aadObjectId: 'bench', name: 'Bench' });
-      }
-    };
-    await Promise.all(Array.from({ length: settings.concurrency }, worker));
+    await inParallel(settings.n, settings.concurrency, (index) =>
+      service.ensureGroup(`Bench policy ${index}`, index % 2 === 0 ? 'userDriven' : 'automatic', { aadObjectId: 'bench', name: 'Bench' }),
+    );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
     const log = emulator.requestLog;

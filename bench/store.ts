@@ -12,6 +12,7 @@ import { Client } from 'pg';
 import type { Actor } from '../src/domain/actor';
 import { openStore, type Store, type StoreOptions } from '../src/store';
 import type { NewRequestRecord } from '../src/store/port';
+import { inParallel } from './support/parallel';
 
 const SEQUENTIAL = Number(process.env['BENCH_REQUESTS'] ?? 500);
 const CONCURRENT = Number(process.env['BENCH_CONCURRENT_REQUESTS'] ?? 1000);
@@ -77,12 +78,8 @@ async function measure(adapter: string, options: StoreOptions): Promise<Figures>
     const sequentialSeconds = (performance.now() - sequentialStart) / 1000;
 
     const concurrentSamples = new Map<string, number[]>();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < CONCURRENT) await createAndApprove(store, `par-${next++}`, concurrentSamples);
-    };
     const concurrentStart = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    await inParallel(CONCURRENT, CONCURRENCY, (index) => createAndApprove(store, `par-${index}`, concurrentSamples));
     const concurrentSeconds = (performance.now() - concurrentStart) / 1000;
     await timed(samples, 'exportAuditCsv (all)', () => store.exportAuditCsv());
     return {

@@ -4,6 +4,7 @@
  */
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { inParallel } from './parallel';
 
 export interface LoadResult {
   readonly concurrency: number;
@@ -46,19 +47,16 @@ export async function runLoad(options: {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
   const url = new URL(options.endpoint);
   const latencies: number[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let index = next++; index < options.count; index = next++) {
-      const body = JSON.stringify(options.activityFor(index));
-      const started = performance.now();
-      const { status, text } = await postJson(agent, url, body);
-      latencies.push(performance.now() - started);
-      options.check(status, text);
-    }
+  const send = async (index: number): Promise<void> => {
+    const body = JSON.stringify(options.activityFor(index));
+    const started = performance.now();
+    const { status, text } = await postJson(agent, url, body);
+    latencies.push(performance.now() - started);
+    options.check(status, text);
   };
   const started = performance.now();
   try {
-    await Promise.all(Array.from({ length: options.concurrency }, worker));
+    await inParallel(options.count, options.concurrency, send);
   } finally {
     agent.destroy();
   }
