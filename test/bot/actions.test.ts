@@ -1,6 +1,6 @@
 /** Each card verb through botbuilder's TestAdapter (invokes with deliveryMode expectReplies). */
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider } from './support/world';
+import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider, submitted } from './support/world';
 import { type CardJson, Teams, cardText, cardVerbs } from './support/turns';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -25,12 +25,6 @@ describe('bot card actions', () => {
     for (const person of [approver, otherApprover]) await teams.say(person, 'help');
   });
   afterEach(() => world.dispose());
-
-  async function submitted(policyName = 'Contoso Sales', by: Person = helpdesk): Promise<string> {
-    const result = await world.requests.submit({ policyName, scenario: 'userDriven', requester: by });
-    if (result.kind !== 'created') throw new Error(result.kind);
-    return result.request.id;
-  }
 
   async function deniedAudit(requestId?: string): Promise<string[]> {
     const entries = await world.store.listAudit(requestId ? { requestId } : {});
@@ -78,7 +72,7 @@ describe('bot card actions', () => {
     });
 
     it('shows the active request or the existing group instead of the form (one per policy)', async () => {
-      const id = await submitted('Contoso Sales');
+      const id = await submitted(world, 'Contoso Sales');
       const active = await teams.click(outsider, VERBS.submitRequest, { policyName: 'contoso sales', scenario: 'automatic' });
       expect(cardText(active.value)).toContain(`This policy already has a request in progress`);
       expect(cardText(active.value)).toContain(id);
@@ -92,7 +86,7 @@ describe('bot card actions', () => {
 
   describe('approval', () => {
     it('shows approvers the buttons on refresh, and others the read-only view', async () => {
-      const id = await submitted();
+      const id = await submitted(world);
       const forApprover = await teams.click(approver, VERBS.refreshApproval, { requestId: id }, { trigger: 'automatic' });
       expect(cardVerbs(forApprover.value)).toEqual([VERBS.approve, VERBS.reject]);
       expect(asCard(forApprover.value).refresh?.userIds.sort()).toEqual([approver.teamsId, otherApprover.teamsId].sort());
@@ -104,7 +98,7 @@ describe('bot card actions', () => {
     });
 
     it('approves: the card shows who and when, and the group gets created in the background', async () => {
-      const id = await submitted();
+      const id = await submitted(world);
       const reply = await teams.click(approver, VERBS.approve, { requestId: id });
       expect(reply.type).toBe(CARD);
       expect(cardText(reply.value)).toMatch(/Approved by Aki Approver at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
@@ -114,7 +108,7 @@ describe('bot card actions', () => {
     });
 
     it('rejects with the reason typed on the card', async () => {
-      const id = await submitted();
+      const id = await submitted(world);
       const reply = await teams.click(approver, VERBS.reject, { requestId: id, reason: 'Use the existing Sales group' });
       expect(cardText(reply.value)).toContain('Rejected by Aki Approver');
       expect(cardText(reply.value)).toContain('Use the existing Sales group');
@@ -123,7 +117,7 @@ describe('bot card actions', () => {
     });
 
     it('refuses a reason that is too long and changes nothing', async () => {
-      const id = await submitted();
+      const id = await submitted(world);
       const reply = await teams.click(approver, VERBS.reject, { requestId: id, reason: 'r'.repeat(501) });
       expect(reply).toMatchObject({ type: MESSAGE, value: expect.stringMatching(/at most 500/) });
       expect((await world.requests.get(id))?.state).toBe('pending');
@@ -135,14 +129,14 @@ describe('bot card actions', () => {
       ['a list', ['no']],
       ['a boolean', true],
     ])('refuses a reason that is %s instead of dropping it, and changes nothing', async (_kind, reason) => {
-      const id = await submitted();
+      const id = await submitted(world);
       const reply = await teams.click(approver, VERBS.reject, { requestId: id, reason });
       expect(reply).toEqual({ statusCode: 200, type: MESSAGE, value: 'The rejection reason must be text. Nothing was changed; type the reason again.' });
       expect((await world.requests.get(id))?.state).toBe('pending');
     });
 
     it('rejects without a reason when the reason is null', async () => {
-      const id = await submitted();
+      const id = await submitted(world);
       await teams.click(approver, VERBS.reject, { requestId: id, reason: null });
       const request = await world.requests.get(id);
       expect(request).toMatchObject({ state: 'rejected', decision: { kind: 'rejected' } });
@@ -150,7 +144,7 @@ describe('bot card actions', () => {
     });
 
     it('tells a late clicker who decided first (replay, stale card)', async () => {
-      const id = await submitted();
+      const id = await submitted(world);
       await teams.click(approver, VERBS.approve, { requestId: id });
       const late = await teams.click(otherApprover, VERBS.reject, { requestId: id, reason: 'no' });
       expect(late).toMatchObject({ type: MESSAGE, value: expect.stringMatching(new RegExp(`^${id} was already approved by Aki Approver at `)) });
@@ -164,7 +158,7 @@ describe('bot card actions', () => {
       ['a non-approver', outsider, 'Only approvers can approve or reject requests.'],
       ['the requester approving their own request', approver, 'You cannot decide your own request; another approver has to.'],
     ])('refuses %s, changes nothing and audits it', async (_case, clicker, message) => {
-      const id = await submitted('Contoso Sales', approver);
+      const id = await submitted(world, 'Contoso Sales', approver);
       // Card data is trusted for the request id only: a forged "approver" in it changes nothing.
       const reply = await teams.click(clicker, VERBS.approve, { requestId: id, approver: otherApprover.aadObjectId, aadObjectId: otherApprover.aadObjectId });
       expect(reply).toEqual({ statusCode: 200, type: MESSAGE, value: message });
@@ -183,7 +177,7 @@ describe('bot card actions', () => {
     });
 
     it('refuses a click without an Entra identity', async () => {
-      const id = await submitted();
+      const id = await submitted(world);
       const anonymous: Person = { aadObjectId: '', name: 'Anon', teamsId: '29:anon' };
       const reply = await teams.click(anonymous, VERBS.approve, { requestId: id });
       expect(reply.value).toMatch(/cannot tell who you are/);
@@ -191,7 +185,7 @@ describe('bot card actions', () => {
     });
 
     it('offers approvers Retry after a failure; the retry provisions exactly one group', async () => {
-      const id = await submitted();
+      const id = await submitted(world);
       world.emulator.setFaults({ failNext: { count: 50, status: 500 } });
       await teams.click(approver, VERBS.approve, { requestId: id });
       await world.requests.idle();
@@ -211,7 +205,7 @@ describe('bot card actions', () => {
 
   describe('other buttons', () => {
     it('My requests and Help on the welcome card', async () => {
-      await submitted('Mine Only');
+      await submitted(world, 'Mine Only');
       expect(cardText((await teams.click(helpdesk, VERBS.showMine)).value)).toContain('Mine Only');
       expect(cardText((await teams.click(helpdesk, VERBS.showHelp)).value)).toContain('register approvals');
     });
@@ -222,7 +216,7 @@ describe('bot card actions', () => {
     });
 
     it('repairs a missing owner only for approvers', async () => {
-      const id = await submitted('Drifty');
+      const id = await submitted(world, 'Drifty');
       await world.requests.approve(id, approver);
       await world.requests.idle();
       const group = world.emulator.admin.groups()[0];

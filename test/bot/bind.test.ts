@@ -1,6 +1,6 @@
 /** `bind <policy>` through botbuilder's TestAdapter, over the real stack and the sandbox Graph emulator. */
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, approver, createBotWorld, helpdesk } from './support/world';
+import { type BotWorld, approver, createBotWorld, helpdesk, provisioned, submitted } from './support/world';
 import { Teams, cardOf, cardText, cardVerbs } from './support/turns';
 
 /** Seeded in the sandbox tenant as a user-driven device-preparation policy. */
@@ -16,15 +16,8 @@ describe('bot: bind <policy>', () => {
   });
   afterEach(() => world.dispose());
 
-  async function submitted(policyName: string): Promise<string> {
-    const result = await world.requests.submit({ policyName, scenario: 'userDriven', requester: helpdesk });
-    if (result.kind !== 'created') throw new Error(result.kind);
-    return result.request.id;
-  }
-
   async function provisionedGroupId(policyName: string): Promise<string> {
-    await world.requests.approve(await submitted(policyName), approver);
-    await world.requests.idle();
+    await provisioned(world, policyName);
     const group = (await world.requests.statusOfPolicy(policyName)).group;
     if (!group) throw new Error('not provisioned');
     return group.groupId;
@@ -53,7 +46,7 @@ describe('bot: bind <policy>', () => {
   });
 
   it('answers clearly when there is no group yet, or no policy name at all', async () => {
-    const id = await submitted(SEEDED_POLICY);
+    const id = await submitted(world, SEEDED_POLICY);
     expect((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]?.text).toBe(
       `"${SEEDED_POLICY}" has no device group yet (${id}: waiting for approval). Bind it once the group exists.`,
     );

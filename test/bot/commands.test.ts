@@ -1,6 +1,6 @@
 /** Each message route through botbuilder's TestAdapter driving the real Application over the real stack. */
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, approver, createBotWorld, helpdesk, outsider } from './support/world';
+import { type BotWorld, approver, createBotWorld, helpdesk, outsider, provisioned } from './support/world';
 import { Teams, cardOf, cardText, cardVerbs } from './support/turns';
 
 describe('bot commands', () => {
@@ -12,14 +12,6 @@ describe('bot commands', () => {
     world = await createBotWorld({ adapter: teams.adapter });
   });
   afterEach(() => world.dispose());
-
-  async function provisionedRequest(policyName: string): Promise<string> {
-    const submitted = await world.requests.submit({ policyName, scenario: 'userDriven', requester: helpdesk });
-    if (submitted.kind !== 'created') throw new Error(submitted.kind);
-    await world.requests.approve(submitted.request.id, approver);
-    await world.requests.idle();
-    return submitted.request.id;
-  }
 
   it('welcomes on install (the bot among the members added) and stays quiet when someone else joins', async () => {
     const install = await teams.send({
@@ -74,7 +66,7 @@ describe('bot commands', () => {
   });
 
   it('status REQ-n and status <policy> tell where things stand; unknown ones say so', async () => {
-    const id = await provisionedRequest('Contoso Kiosks');
+    const id = await provisioned(world, 'Contoso Kiosks');
     const [byId] = await teams.say(outsider, `status ${id.toLowerCase()}`);
     expect(cardText(cardOf(byId))).toContain(`${id}: Done: the group exists`);
     const [byPolicy] = await teams.say(outsider, 'STATUS contoso  kiosks');
@@ -111,7 +103,7 @@ describe('bot commands', () => {
   });
 
   it('groups pages through every policy and its group', async () => {
-    for (const name of ['Alpha', 'Bravo']) await provisionedRequest(name);
+    for (const name of ['Alpha', 'Bravo']) await provisioned(world, name);
     const [reply] = await teams.say(helpdesk, 'groups');
     expect(cardText(cardOf(reply))).toMatch(/Alpha[\s\S]*Bravo|Bravo[\s\S]*Alpha/);
     const beyond = await teams.click(helpdesk, VERBS.groupsPage, { offset: 10 });
@@ -122,7 +114,7 @@ describe('bot commands', () => {
   });
 
   it('check shows the drift check as a card and offers the owner repair when the owner is gone', async () => {
-    await provisionedRequest('Drifty');
+    await provisioned(world, 'Drifty');
     const [healthy] = await teams.say(helpdesk, 'check drifty');
     expect(cardText(cardOf(healthy))).toContain('Healthy');
     const group = world.emulator.admin.groups()[0];

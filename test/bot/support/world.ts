@@ -97,3 +97,18 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
     },
   };
 }
+
+/** A request submitted straight through the requests service (no turn), as `by` (Hana by default): its id. */
+export async function submitted(world: BotWorld, policyName = 'Contoso Sales', by: Person = helpdesk): Promise<string> {
+  const result = await world.requests.submit({ policyName, scenario: 'userDriven', requester: by });
+  if (result.kind !== 'created') throw new Error(result.kind);
+  return result.request.id;
+}
+
+/** A request submitted by Hana, approved by Aki and provisioned to the end: its id. */
+export async function provisioned(world: BotWorld, policyName: string): Promise<string> {
+  const id = await submitted(world, policyName);
+  await world.requests.approve(id, approver);
+  await world.requests.idle();
+  return id;
+}
