@@ -4,8 +4,8 @@ import { bindCard } from '../cards/bind';
 import { stateLabel } from '../cards/requestDetails';
 import { plain } from '../cards/types';
 import type { BotServices } from '../services';
-import { NO_IDENTITY_MESSAGE, actorOf, replyWithCard } from '../turn';
-import { argumentsAfter } from './args';
+import { replyWithCard } from '../turn';
+import { policyCommandInput } from './args';
 
 export const BIND_COMMAND = /^\s*bind\b/i;
 
@@ -14,17 +14,9 @@ export const BIND_COMMAND = /^\s*bind\b/i;
  * the requests service decides). Intune's answer is shown as a card; every refusal as a message.
  */
 export async function handleBind(context: TurnContext, services: BotServices): Promise<void> {
-  const policyName = argumentsAfter(context.activity.text, BIND_COMMAND);
-  const actor = actorOf(context);
-  if (!actor) {
-    await context.sendActivity(NO_IDENTITY_MESSAGE);
-    return;
-  }
-  if (policyName === '') {
-    await context.sendActivity('Which policy? Type `bind <policy name>`.');
-    return;
-  }
-  const result = await services.requests.bindPolicy(policyName, actor);
+  const input = await policyCommandInput(context, BIND_COMMAND, 'bind <policy name>');
+  if (!input) return;
+  const result = await services.requests.bindPolicy(input.policyName, input.actor);
   if (result.kind === 'attempted') await replyWithCard(context, bindCard(result));
   else await context.sendActivity(refusalOf(result));
 }

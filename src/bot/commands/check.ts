@@ -3,24 +3,16 @@ import type { Actor } from '../../domain/actor';
 import { InvalidRequestInputError } from '../../requests/service';
 import { driftCard } from '../cards/drift';
 import type { BotServices } from '../services';
-import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, replyWithCard } from '../turn';
-import { argumentsAfter } from './args';
+import { type InvokeReply, replyWithCard } from '../turn';
+import { policyCommandInput } from './args';
 
 export const CHECK_COMMAND = /^\s*check\b/i;
 
 /** `check <policy>`: the drift check of the policy's group, as a card. */
 export async function handleCheck(context: TurnContext, services: BotServices): Promise<void> {
-  const policyName = argumentsAfter(context.activity.text, CHECK_COMMAND);
-  const actor = actorOf(context);
-  if (!actor) {
-    await context.sendActivity(NO_IDENTITY_MESSAGE);
-    return;
-  }
-  if (policyName === '') {
-    await context.sendActivity('Which policy? Type `check <policy name>`.');
-    return;
-  }
-  const outcome = await runCheck(services, policyName, actor, false);
+  const input = await policyCommandInput(context, CHECK_COMMAND, 'check <policy name>');
+  if (!input) return;
+  const outcome = await runCheck(services, input.policyName, input.actor, false);
   if ('message' in outcome) await context.sendActivity(outcome.message);
   else await replyWithCard(context, outcome.card);
 }
