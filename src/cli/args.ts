@@ -2,6 +2,7 @@
  * The admin CLI's command line, parsed once into a command the rest of the CLI can trust. Anything it does
  * not understand is a {@link UsageError} naming what was wrong, never a guess.
  */
+import { GUID } from '../config';
 import { normaliseRequestId } from '../domain/request';
 
 export type CliCommand =
@@ -47,8 +48,6 @@ audit export and groups need only the database settings.
 type FlagKind = 'value' | 'switch';
 type FlagSpec = Readonly<Record<string, FlagKind>>;
 type ParsedFlags = ReadonlyMap<string, string | true>;
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseCommandLine(argv: readonly string[]): CliCommand {
   const [command, ...rest] = argv;
