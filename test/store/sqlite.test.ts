@@ -43,13 +43,6 @@ describe('SQLite store', () => {
       expect(readFileSync(path, 'utf8')).toBe(content);
     });
 
-    it('refuses a SQLite database that belongs to something else', async () => {
-      const harness = sqliteHarness();
-      try {
-        await expectForeignDatabaseRefused(harness);
-      } finally {
-        await harness.dispose();
-      }
-    });
+    it('refuses a SQLite database that belongs to something else', () => expectForeignDatabaseRefused(sqliteHarness()));
   });
 });

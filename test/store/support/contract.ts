@@ -382,7 +382,12 @@ function contract(makeHarness: () => StoreHarness): void {
 }
 
 /** A database that has tables but is not ours is refused before anything is written to it. */
+/** Opening a fresh database that already holds someone else's table is refused; the database is disposed after. */
 export async function expectForeignDatabaseRefused(harness: StoreHarness): Promise<void> {
-  await harness.raw('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)');
-  await expect(harness.open()).rejects.toThrow(/not an autopilot-device-group-bot store: it has tables \(customers\)/);
+  try {
+    await harness.raw('CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)');
+    await expect(harness.open()).rejects.toThrow(/not an autopilot-device-group-bot store: it has tables \(customers\)/);
+  } finally {
+    await harness.dispose();
+  }
 }
