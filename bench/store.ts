@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import type { Actor } from '../src/domain/actor';
 import { openStore, type Store, type StoreOptions } from '../src/store';
-import type { NewRequestRecord } from '../src/store/port';
+import type { NewRequestRecord } from '../src/requests/ports';
 import { inParallel } from './support/parallel';
 
 const SEQUENTIAL = Number(process.env['BENCH_REQUESTS'] ?? 500);

@@ -6,14 +6,14 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { buildAppPackage, fillPlaceholders, readEnvFile, renderManifest } from '../scripts/package';
 import { renderIcon, writeIcons } from '../scripts/icons';
-import { BIND_COMMAND } from '../src/bot/commands/bind';
-import { CANCEL_COMMAND } from '../src/bot/commands/cancel';
-import { CHECK_COMMAND } from '../src/bot/commands/check';
-import { HELP_COMMAND } from '../src/bot/commands/help';
-import { GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND } from '../src/bot/commands/lists';
-import { REGISTER_APPROVALS_COMMAND } from '../src/bot/commands/registerApprovals';
-import { REQUEST_COMMAND } from '../src/bot/commands/request';
-import { STATUS_COMMAND } from '../src/bot/commands/status';
+import { BIND_COMMAND } from '../src/bot/features/policies/bind';
+import { CANCEL_COMMAND } from '../src/bot/features/status/cancel';
+import { CHECK_COMMAND } from '../src/bot/features/policies/check';
+import { HELP_COMMAND } from '../src/bot/features/help/help';
+import { GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND } from '../src/bot/features/status/lists';
+import { REGISTER_APPROVALS_COMMAND } from '../src/bot/features/policies/registerApprovals';
+import { REQUEST_COMMAND } from '../src/bot/features/request/requestCommand';
+import { STATUS_COMMAND } from '../src/bot/features/status/status';
 
 const BOT_COMMANDS = [BIND_COMMAND, CANCEL_COMMAND, CHECK_COMMAND, HELP_COMMAND, GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, REGISTER_APPROVALS_COMMAND, REQUEST_COMMAND, STATUS_COMMAND];
 

@@ -1,13 +1,13 @@
 /**
- * What the bot must remember durably about Teams conversations (implemented by the store, so it survives
- * restarts and is shared by instances). Conversation references are botbuilder's `ConversationReference`
- * objects, stored as JSON.
+ * What the bot must remember durably about Teams conversations (implemented by the SQL store, so it survives
+ * restarts and is shared by instances). References are plain JSON conversation addresses: botbuilder's
+ * `ConversationReference` without the activity id.
  */
-import type { ConversationReference } from 'botbuilder';
+import type { ConversationAddress } from '../domain/request';
 
 export interface ApprovalCardMessage {
   readonly requestId: string;
-  readonly conversation: Partial<ConversationReference>;
+  readonly conversation: ConversationAddress;
   readonly activityId: string;
 }
 
@@ -17,11 +17,10 @@ export interface ConversationStore {
    * personal message, so it writes only when the reference differs from the stored one; resolves with
    * whether it wrote.
    */
-  savePersonalConversation(aadObjectId: string, reference: Partial<ConversationReference>): Promise<boolean>;
-  getPersonalConversation(aadObjectId: string): Promise<Partial<ConversationReference> | undefined>;
-  /** The team channel registered with `register approvals` (one per installation; last registration wins). */
-  setApprovalsChannel(reference: Partial<ConversationReference>, registeredBy: string): Promise<void>;
-  getApprovalsChannel(): Promise<Partial<ConversationReference> | undefined>;
+  savePersonalConversation(aadObjectId: string, reference: ConversationAddress): Promise<boolean>;
+  getPersonalConversation(aadObjectId: string): Promise<ConversationAddress | undefined>;
+  /** The team channel an approver registered with `register approvals` (the requests service writes it). */
+  getApprovalsChannel(): Promise<ConversationAddress | undefined>;
   /** Where each approval card was posted, so every copy can be updated after a decision. */
   recordApprovalCard(message: ApprovalCardMessage): Promise<void>;
   listApprovalCards(requestId: string): Promise<readonly ApprovalCardMessage[]>;

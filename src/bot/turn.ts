@@ -1,7 +1,7 @@
 /** Reading who acts and where from an incoming activity, and answering it. Edge parsing lives here only. */
 import { ActivityTypes, CardFactory, MessageFactory, TurnContext, type ConversationReference } from 'botbuilder';
 import type { Actor } from '../domain/actor';
-import type { AdaptiveCard } from './cards/types';
+import type { AdaptiveCard } from './cards/elements';
 
 /**
  * The actor is always the Entra object id Teams puts on the activity, never anything echoed in card data.

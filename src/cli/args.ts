@@ -2,7 +2,7 @@
  * The admin CLI's command line, parsed once into a command the rest of the CLI can trust. Anything it does
  * not understand is a {@link UsageError} naming what was wrong, never a guess.
  */
-import { GUID } from '../config';
+import { GUID } from '../app/config';
 import { normaliseRequestId } from '../domain/request';
 
 export type CliCommand =

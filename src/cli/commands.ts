@@ -3,10 +3,11 @@
  * exit code; output goes through {@link CliOutput} so tests read it back in-process.
  */
 import type { Actor } from '../domain/actor';
-import type { DriftReport, PolicyGroupRecord } from '../provisioning/types';
+import type { DriftReport } from '../provisioning/types';
+import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { RequestsService } from '../requests/types';
 import { auditCsvEntryCount } from '../store/csv';
-import type { AuditLog, GroupCatalogue } from '../store/port';
+import type { AuditLog, PolicyGroupCatalogue } from '../requests/ports';
 import type { CliCommand } from './args';
 
 export interface CliOutput {
@@ -33,7 +34,7 @@ export async function auditCsv(audit: AuditLog, command: AuditExport): Promise<{
 }
 
 /** Every recorded policy→group record, page by page, ordered by policy name. */
-export async function allGroups(catalogue: GroupCatalogue): Promise<readonly PolicyGroupRecord[]> {
+export async function allGroups(catalogue: Pick<PolicyGroupCatalogue, 'listGroups'>): Promise<readonly PolicyGroupRecord[]> {
   const groups: PolicyGroupRecord[] = [];
   for (;;) {
     const page = await catalogue.listGroups(groups.length, GROUP_PAGE_SIZE);
@@ -63,9 +64,8 @@ export function cliActor(as: string | undefined, osUser: string | undefined): Ac
 }
 
 export interface CheckAllDeps {
-  readonly catalogue: GroupCatalogue;
+  readonly catalogue: Pick<PolicyGroupCatalogue, 'listGroups'>;
   readonly requests: Pick<RequestsService, 'checkPolicy'>;
-  readonly isApprover: (actor: Actor) => Promise<boolean>;
 }
 
 /**
@@ -78,16 +78,19 @@ export async function checkAll(deps: CheckAllDeps, actor: Actor, repairOwner: bo
     output.out('No groups recorded yet; nothing to check.\n');
     return EXIT_OK;
   }
-  if (repairOwner && !(await deps.isApprover(actor))) {
-    // The service still refuses (and audits the refusal per policy); say so once, up front.
-    output.err(`${actor.aadObjectId} is not an approver (APPROVER_IDS / APPROVER_GROUP_ID): checking without repairing; the refusal is audited.\n`);
-  }
   const tally = { healthy: 0, drift: 0, errors: 0 };
+  let repairRefusalTold = false;
   for (const group of groups) {
     try {
-      const report = await deps.requests.checkPolicy(group.policyName, actor, { repairOwner });
-      output.out(`${reportLine(group, report)}\n`);
-      if (report.healthy) tally.healthy += 1;
+      const result = await deps.requests.checkPolicy(group.policyName, actor, { repairOwner });
+      if (result.kind === 'invalid') throw new Error(result.message);
+      if (result.repairRefused !== undefined && !repairRefusalTold) {
+        // The service refuses (and audits) the repair for every policy; say so once.
+        output.err(`${actor.aadObjectId} is not an approver (APPROVER_IDS / APPROVER_GROUP_ID): checking without repairing; the refusal is audited.\n`);
+        repairRefusalTold = true;
+      }
+      output.out(`${reportLine(group, result.report)}\n`);
+      if (result.report.healthy) tally.healthy += 1;
       else tally.drift += 1;
     } catch (error) {
       tally.errors += 1;

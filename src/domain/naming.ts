@@ -3,7 +3,6 @@
  * so a retry after a crash upserts the very same group.
  */
 import { createHash } from 'node:crypto';
-import type { GroupNames } from '../provisioning/types';
 import { policyKeyOf, type PolicyName } from './policy';
 import type { Scenario } from './scenario';
 
@@ -23,6 +22,14 @@ const MAIL_NICKNAME_PREFIX = 'adp-';
 const MAIL_NICKNAME_HASH_LENGTH = 8;
 // 128 bits of the key's SHA-256: collisions are out of reach, and the name stays short and plain ASCII.
 const UNIQUE_NAME_HASH_LENGTH = 32;
+
+/** The names a policy's device group gets, derived purely from the policy name and scenario. */
+export interface GroupNames {
+  readonly displayName: string;
+  readonly mailNickname: string;
+  /** Immutable Entra alternate key, derived deterministically from the policy key. */
+  readonly uniqueName: string;
+}
 
 export interface GroupNamingOptions {
   /** Display-name template with `{policy}` (required, once) and optionally `{scenario}` (at most once). */

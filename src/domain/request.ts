@@ -4,7 +4,79 @@
  *   pending → approved → provisioning → provisioned | failed
  *   pending → rejected,  pending → cancelled,  failed → provisioning (retry)
  */
-import { REQUEST_STATES, type RequestState } from '../requests/types';
+import type { Actor } from './actor';
+import type { GroupNames } from './naming';
+import type { Scenario } from './scenario';
+
+export const REQUEST_STATES = [
+  'pending',
+  'approved',
+  'provisioning',
+  'provisioned',
+  'failed',
+  'rejected',
+  'cancelled',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+export interface Decision {
+  readonly kind: 'approved' | 'rejected';
+  readonly by: Actor;
+  readonly at: string; // ISO-8601
+  readonly reason?: string;
+}
+
+/** A Teams user or bot as a conversation reference names it (the fields botbuilder's ChannelAccount requires). */
+export interface ConversationAccount {
+  /** The Teams id (`29:…` for a user), what an @mention needs. */
+  readonly id: string;
+  readonly name: string;
+  readonly aadObjectId?: string;
+}
+
+export interface ConversationInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly conversationType: string;
+  readonly isGroup: boolean;
+  readonly tenantId?: string;
+}
+
+/**
+ * A conversation to write to later: botbuilder's ConversationReference without `activityId`, as plain JSON so
+ * nothing below the bot needs botbuilder (the shapes match, so the bot passes one in and gets one back).
+ * A request keeps the one it was submitted from, to tell a requester without a personal chat there.
+ */
+export interface ConversationAddress {
+  readonly channelId?: string;
+  readonly serviceUrl?: string;
+  readonly locale?: string;
+  readonly conversation?: ConversationInfo;
+  readonly user?: ConversationAccount;
+  readonly bot?: ConversationAccount;
+}
+
+export interface GroupRequest {
+  /** Human-friendly, unique across instances, e.g. `REQ-42`. */
+  readonly id: string;
+  readonly policyKey: string;
+  readonly policyName: string;
+  readonly scenario: Scenario;
+  readonly names: GroupNames;
+  readonly ticket?: string;
+  readonly justification?: string;
+  readonly requester: Actor;
+  readonly state: RequestState;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly decision?: Decision;
+  readonly groupId?: string;
+  readonly failureReason?: string;
+  /** The conversation it was submitted from, when the driver knows one. */
+  readonly origin?: ConversationAddress;
+  /** Optimistic-concurrency version, bumped on every state change. */
+  readonly version: number;
+}
 
 /** States that hold a policy: at most one request per policy key may be in one of them (enforced by the DB). */
 export const ACTIVE_STATES: readonly RequestState[] = ['pending', 'approved', 'provisioning', 'provisioned'];

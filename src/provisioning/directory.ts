@@ -2,8 +2,7 @@
  * The directory port: the few Microsoft Graph operations the provisioning service needs, in domain terms.
  * Implemented by the Graph adapter (graphDirectory.ts); the sandbox emulator speaks the same wire format.
  */
-import type { GroupMembershipChecker } from '../requests/types';
-import type { GroupNames } from './types';
+import type { GroupNames } from '../domain/naming';
 
 /** The first-party "Intune Provisioning Client" app that must own every device group (match by appId only). */
 export const OWNER_APP_ID = 'f1346770-5b25-470b-88bd-d5744ab7952c';
@@ -69,7 +68,7 @@ export interface MembershipTargetResult {
   readonly statuses: readonly MembershipTargetStatus[];
 }
 
-export interface Directory extends GroupMembershipChecker {
+export interface Directory {
   /** `GET /servicePrincipals(appId='…')`; undefined when the tenant has no such service principal. */
   findServicePrincipalByAppId(appId: string): Promise<Traced<ServicePrincipalRef | undefined>>;
   /** Every group whose display name equals this one (Graph compares case-insensitively), owners expanded. */

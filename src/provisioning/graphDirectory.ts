@@ -17,6 +17,8 @@ import {
   type GraphRequest,
 } from '@microsoft/microsoft-graph-client';
 import type { z } from 'zod';
+import type { GroupMembershipChecker } from '../requests/ports';
+import { isLoopbackUrl } from '../shared/loopback';
 import { tokenSourceFor, GRAPH_SCOPE, type GraphCredentialConfig } from './graphCredential';
 import { GraphError, GraphTimeoutError } from './graphError';
 import { AttemptObserver, AttemptTimeout, ScopedBearerTokenHandler, isTimeout, type GraphAttempt } from './graphMiddleware';
@@ -90,7 +92,6 @@ interface GraphResponse {
 
 /** What an attempt that got no answer in time yields, for `call` to retry or give up on. */
 const TIMED_OUT = Symbol('timed out');
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const NOT_FOUND = 404;
 const ALREADY_EXISTS_MESSAGE = /already exist/i;
 const DEFAULT_RETRY: Required<GraphRetryOptions> = {
@@ -107,7 +108,8 @@ export function odataStringLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-export function createGraphDirectory(options: GraphDirectoryOptions): Directory {
+/** The Directory port, and the approver directory's membership lookup, over Microsoft Graph. */
+export function createGraphDirectory(options: GraphDirectoryOptions): Directory & GroupMembershipChecker {
   const base = validatedBaseUrl(options.baseUrl ?? GRAPH_BASE_URL);
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const token = tokenSourceFor(options.credential, options.scope ?? GRAPH_SCOPE);
@@ -324,11 +326,6 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
       }
     },
   };
-}
-
-/** Whether the URL's host is this machine (127.0.0.1, [::1] or localhost), where the sandbox emulator runs. */
-export function isLoopbackUrl(url: URL): boolean {
-  return LOOPBACK_HOSTS.has(url.hostname);
 }
 
 function validatedBaseUrl(raw: string): URL {

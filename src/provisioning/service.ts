@@ -4,9 +4,10 @@
  * `uniqueName` alternate key (derived from the policy key) plus the registry's conditional write; the
  * registry is only ever written after the group has been read back and verified.
  */
-import { type Logger, silentLogger } from '../logger';
+import { type Logger, silentLogger } from '../shared/logger';
 import type { Actor } from '../domain/actor';
-import { groupNamesFor, NamingError, type GroupNamingOptions } from '../domain/naming';
+import { groupNamesFor, NamingError, type GroupNames, type GroupNamingOptions } from '../domain/naming';
+import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { parsePolicyName, policyKeyOf, type PolicyName } from '../domain/policy';
 import { SCENARIO_INFO, type Scenario } from '../domain/scenario';
 import { DYNAMIC_MEMBERSHIP, OWNER_APP_ID, type Directory, type DirectoryGroup, type Traced } from './directory';
@@ -18,8 +19,6 @@ import type {
   DriftFinding,
   DriftReport,
   EnsureGroupResult,
-  GroupNames,
-  PolicyGroupRecord,
   PolicyGroupRegistry,
   ProvisioningService,
 } from './types';
@@ -201,7 +200,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
   }
 
   return {
-    previewNames: (policyName, scenario) => namesFor(parsedPolicy(policyName), scenario),
+    previewNames: (policy, scenario) => groupNamesFor(policy, scenario, deps.naming),
     ensureGroup,
     checkGroup,
     bindToPolicy,

@@ -3,26 +3,11 @@
  * The implementation lives beside this file; callers depend only on these types.
  */
 import type { Actor } from '../domain/actor';
+import type { GroupNamesResult } from '../domain/naming';
+import type { PolicyName } from '../domain/policy';
+import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { Scenario } from '../domain/scenario';
 import type { MembershipTargetStatus } from './directory';
-
-/** The names a policy's device group gets, derived purely from the policy name and scenario. */
-export interface GroupNames {
-  readonly displayName: string;
-  readonly mailNickname: string;
-  /** Immutable Entra alternate key, derived deterministically from the policy key. */
-  readonly uniqueName: string;
-}
-
-/** What the product remembers about a policy's group (the policy→group map, kept in the store). */
-export interface PolicyGroupRecord extends GroupNames {
-  readonly policyKey: string;
-  readonly policyName: string;
-  readonly scenario: Scenario;
-  readonly groupId: string;
-  readonly createdAt: string; // ISO-8601
-  readonly createdBy: Actor;
-}
 
 /**
  * The policy→group map. Implemented by the store; `record` must be a conditional write: when a record
@@ -80,8 +65,8 @@ export type BindResult = (
 };
 
 export interface ProvisioningService {
-  /** Pure preview: the names the group would get (throws a NamingError with a clear reason if refused). */
-  previewNames(policyName: string, scenario: Scenario): GroupNames;
+  /** Pure preview: the names the group would get, or why this policy name cannot have them. */
+  previewNames(policy: PolicyName, scenario: Scenario): GroupNamesResult;
   ensureGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<EnsureGroupResult>;
   checkGroup(policyName: string, options?: { readonly repairOwner?: boolean }): Promise<DriftReport>;
   bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult>;

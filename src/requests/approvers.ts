@@ -3,7 +3,7 @@
  * Graph through the directory adapter, cached briefly so a burst of clicks costs one lookup per person).
  */
 import type { Actor } from '../domain/actor';
-import type { ApproverDirectory, GroupMembershipChecker } from './types';
+import type { ApproverDirectory, GroupMembershipChecker } from './ports';
 
 export const DEFAULT_APPROVER_CACHE_TTL_MS = 60_000;
 

@@ -1,80 +1,15 @@
 /**
- * The contract of the requests service: the application layer between the bot (or any other driver such
- * as a CLI or HTTP API) and the store + provisioning service. The implementation lives beside this file.
+ * The contract of the requests service: the one place that decides who may do what, and audits it. The bot,
+ * the admin CLI and any later driver (an HTTP API, a scheduled job) translate their input into these calls
+ * and the results into cards or lines; they decide nothing themselves.
  */
 import type { Actor } from '../domain/actor';
+import type { GroupNames } from '../domain/naming';
+import type { Page } from '../domain/page';
+import type { PolicyGroupRecord } from '../domain/policyGroup';
+import type { ConversationAddress, GroupRequest } from '../domain/request';
 import type { Scenario } from '../domain/scenario';
-import type { BindResult, GroupNames, PolicyGroupRecord, DriftReport } from '../provisioning/types';
-
-export const REQUEST_STATES = [
-  'pending',
-  'approved',
-  'provisioning',
-  'provisioned',
-  'failed',
-  'rejected',
-  'cancelled',
-] as const;
-export type RequestState = (typeof REQUEST_STATES)[number];
-
-export interface Decision {
-  readonly kind: 'approved' | 'rejected';
-  readonly by: Actor;
-  readonly at: string; // ISO-8601
-  readonly reason?: string;
-}
-
-/** A Teams user or bot as a conversation reference names it (the fields botbuilder's ChannelAccount requires). */
-export interface OriginAccount {
-  /** The Teams id (`29:…` for a user), what an @mention needs. */
-  readonly id: string;
-  readonly name: string;
-  readonly aadObjectId?: string;
-}
-
-export interface OriginConversation {
-  readonly id: string;
-  readonly name: string;
-  readonly conversationType: string;
-  readonly isGroup: boolean;
-  readonly tenantId?: string;
-}
-
-/**
- * Where a request was submitted: botbuilder's ConversationReference without `activityId`, as plain JSON so
- * this layer needs no botbuilder (the shapes match, so the bot passes one in and gets one back). Lets the
- * requester be told there when the bot has no personal chat with them.
- */
-export interface RequestOrigin {
-  readonly channelId?: string;
-  readonly serviceUrl?: string;
-  readonly locale?: string;
-  readonly conversation?: OriginConversation;
-  readonly user?: OriginAccount;
-  readonly bot?: OriginAccount;
-}
-
-export interface GroupRequest {
-  /** Human-friendly, unique across instances, e.g. `REQ-42`. */
-  readonly id: string;
-  readonly policyKey: string;
-  readonly policyName: string;
-  readonly scenario: Scenario;
-  readonly names: GroupNames;
-  readonly ticket?: string;
-  readonly justification?: string;
-  readonly requester: Actor;
-  readonly state: RequestState;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly decision?: Decision;
-  readonly groupId?: string;
-  readonly failureReason?: string;
-  /** The conversation it was submitted from, when the driver knows one. */
-  readonly origin?: RequestOrigin;
-  /** Optimistic-concurrency version, bumped on every state change. */
-  readonly version: number;
-}
+import type { BindResult, DriftReport } from '../provisioning/types';
 
 export interface NewRequestInput {
   readonly policyName: string;
@@ -82,14 +17,22 @@ export interface NewRequestInput {
   readonly ticket?: string;
   readonly justification?: string;
   readonly requester: Actor;
-  readonly origin?: RequestOrigin;
+  /** The conversation it is submitted from, when the driver knows one. */
+  readonly origin?: ConversationAddress;
 }
+
+export type RequestField = 'policyName' | 'scenario' | 'ticket' | 'justification';
 
 export type SubmitResult =
   | { readonly kind: 'created'; readonly request: GroupRequest }
   | { readonly kind: 'activeRequestExists'; readonly request: GroupRequest }
   | { readonly kind: 'groupExists'; readonly group: PolicyGroupRecord }
-  | { readonly kind: 'invalid'; readonly field: 'policyName' | 'scenario' | 'ticket' | 'justification'; readonly message: string };
+  | { readonly kind: 'invalid'; readonly field: RequestField; readonly message: string };
+
+/** The names a request would give its group, or why the policy name cannot have any. */
+export type NamesPreview =
+  | { readonly ok: true; readonly names: GroupNames }
+  | { readonly ok: false; readonly field: 'policyName'; readonly message: string };
 
 export type DecideResult =
   | { readonly kind: 'decided'; readonly request: GroupRequest }
@@ -98,70 +41,93 @@ export type DecideResult =
   | { readonly kind: 'notFound'; readonly requestId: string }
   | { readonly kind: 'forbidden'; readonly reason: string; readonly request?: GroupRequest };
 
+/** A refusal that names no request. */
+export interface Forbidden {
+  readonly kind: 'forbidden';
+  readonly reason: string;
+}
+
+export type PendingListResult = { readonly kind: 'listed'; readonly requests: readonly GroupRequest[] } | Forbidden;
+
+/** Which view of an approval card someone may see. */
+export type ApprovalViewResult =
+  /** The buttons: the actor may decide (or retry) this request. */
+  | { readonly kind: 'approver'; readonly request: GroupRequest }
+  /** The read-only view, for a card Teams refreshes on its own for someone who is not an approver. */
+  | { readonly kind: 'observer'; readonly request: GroupRequest }
+  | { readonly kind: 'notFound'; readonly requestId: string }
+  | Forbidden;
+
+export type PolicyStatusResult =
+  | {
+      readonly kind: 'found';
+      readonly policyName: string;
+      /** The newest request for the policy (any state), and its group if it has one. */
+      readonly request?: GroupRequest;
+      readonly group?: PolicyGroupRecord;
+    }
+  | { readonly kind: 'invalid'; readonly message: string };
+
+export type CheckPolicyResult =
+  | {
+      readonly kind: 'checked';
+      readonly report: DriftReport;
+      /** Why a repair that was asked for was not made (the actor is no approver); the check still ran. */
+      readonly repairRefused?: string;
+    }
+  | { readonly kind: 'invalid'; readonly message: string };
+
 /** Binding a policy's group to its Intune device-preparation policy (after the policy was made in Intune). */
 export type BindPolicyResult =
   /** Intune was asked; `bind` says what it answered (bound, validation failed, no such policy, failure). */
   | { readonly kind: 'attempted'; readonly group: PolicyGroupRecord; readonly bind: BindResult }
   /** The policy has no group yet; `request` is its newest request, if any. */
   | { readonly kind: 'noGroup'; readonly policyName: string; readonly request?: GroupRequest }
-  | { readonly kind: 'forbidden'; readonly reason: string }
+  | Forbidden
   | { readonly kind: 'invalid'; readonly message: string };
 
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly total: number;
-  readonly offset: number;
-}
-
-export type RequestEventKind =
-  | 'requested'
-  | 'approved'
-  | 'rejected'
-  | 'cancelled'
-  | 'provisioning'
-  | 'provisioned'
-  | 'failed';
-
-/** Emitted after every committed transition; the bot turns these into card updates and messages. */
-export interface RequestEvent {
-  readonly kind: RequestEventKind;
-  readonly request: GroupRequest;
-  readonly actor?: Actor;
-}
-
-/** Outbound port: told about transitions (implemented by the bot for proactive messages). */
-export interface RequestNotifier {
-  notify(event: RequestEvent): Promise<void>;
-}
-
-/** Outbound port: who may approve. Implemented from config (object ids) and/or an Entra group via Graph. */
-export interface ApproverDirectory {
-  isApprover(actor: Actor): Promise<boolean>;
-}
+export type RegisterChannelResult = { readonly kind: 'registered' } | Forbidden;
 
 export interface RequestsService {
+  // The request lifecycle.
   submit(input: NewRequestInput): Promise<SubmitResult>;
   approve(requestId: string, actor: Actor): Promise<DecideResult>;
   reject(requestId: string, actor: Actor, reason?: string): Promise<DecideResult>;
+  /** The requester, while the request is pending. */
   cancel(requestId: string, actor: Actor): Promise<DecideResult>;
   /** Re-run provisioning of a failed request (approvers only). */
   retry(requestId: string, actor: Actor): Promise<DecideResult>;
+
+  // What people may see.
+  previewNames(policyName: string, scenario: Scenario): NamesPreview;
+  /** Anyone may ask where a request stands. */
   get(requestId: string): Promise<GroupRequest | undefined>;
-  /** The newest request for a policy name (any state), and its group if it has one. */
-  statusOfPolicy(policyName: string): Promise<{ request?: GroupRequest; group?: PolicyGroupRecord }>;
-  listPending(): Promise<readonly GroupRequest[]>;
-  listByRequester(aadObjectId: string): Promise<readonly GroupRequest[]>;
+  statusOfPolicy(policyName: string): Promise<PolicyStatusResult>;
+  /** The actor's own requests, newest first. */
+  listMine(actor: Actor): Promise<readonly GroupRequest[]>;
+  /** What waits for a decision, oldest first (approvers only). */
+  listPending(actor: Actor): Promise<PendingListResult>;
+  /** Every policy's group, ordered by policy name; a page that is out of range is a caller's bug (RangeError). */
   listGroups(offset: number, limit: number): Promise<Page<PolicyGroupRecord>>;
-  checkPolicy(policyName: string, actor: Actor, options?: { readonly repairOwner?: boolean }): Promise<DriftReport>;
+  /** `automatic`: Teams refreshed the card on its own, rather than the actor clicking "Approver actions". */
+  approvalView(requestId: string, actor: Actor | undefined, options: { readonly automatic: boolean }): Promise<ApprovalViewResult>;
+
+  // Policy administration.
+  /** Anyone may check; only an approver's check repairs a missing owner. */
+  checkPolicy(policyName: string, actor: Actor, options?: { readonly repairOwner?: boolean }): Promise<CheckPolicyResult>;
   /** Bind the policy's group to the Intune policy of the group's scenario (approvers only); never fatal. */
   bindPolicy(policyName: string, actor: Actor): Promise<BindPolicyResult>;
+  /** Make a team channel the place approval cards go (approvers only). */
+  registerApprovalsChannel(channel: ConversationAddress, actor: Actor): Promise<RegisterChannelResult>;
+  /**
+   * An action a driver could not even read (no Entra identity, card data naming no request): refused and
+   * audited here like every other refusal. `attempt` names what was tried, `problem` what was wrong.
+   */
+  refuseUnreadableAction(attempt: string, problem: string, actor?: Actor): Promise<void>;
+
+  // The provisioning runner.
   /** Resume requests left in `approved`/`provisioning` by a crash; called at start-up and by a sweeper. */
   resumeInterrupted(): Promise<number>;
   /** Wait for background provisioning started by this instance (tests and graceful shutdown). */
   idle(): Promise<void>;
-}
-
-/** Outbound port: transitive Entra group membership (implemented by the Graph directory adapter). */
-export interface GroupMembershipChecker {
-  isTransitiveMember(userObjectId: string, groupId: string): Promise<boolean>;
 }

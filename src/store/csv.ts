@@ -1,5 +1,5 @@
 /** RFC 4180 CSV for the audit export. */
-import type { AuditEntry } from './port';
+import type { AuditEntry } from '../requests/ports';
 
 const HEADER = ['sequence', 'at', 'kind', 'requestId', 'policyKey', 'actorId', 'actorName', 'graphRequestId', 'detail'];
 

@@ -4,7 +4,7 @@
  * the append-only triggers differ.
  */
 import type { SqlExecutor, SqlSession } from './sql';
-import { StoreIntegrityError } from './port';
+import { StoreIntegrityError } from './store';
 
 export interface Migration {
   readonly version: number;
@@ -131,11 +131,11 @@ const AUDIT_KINDS_V2 = `'requested', 'approved', 'rejected', 'cancelled', 'provi
     'graphCall', 'provisioned', 'failed', 'driftFound', 'denied', 'bindRequested', 'bound', 'bindFailed'`;
 
 /** SQLite cannot alter a CHECK constraint: the table is rebuilt (DROP TABLE fires no delete trigger). */
-const BIND_AUDIT_KINDS_SQLITE = `
+const auditKindsSqlite = (kinds: string): string => `
 CREATE TABLE audit_log_v2 (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
   at TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN (${AUDIT_KINDS_V2})),
+  kind TEXT NOT NULL CHECK (kind IN (${kinds})),
   actor_id TEXT,
   actor_name TEXT,
   request_id TEXT,
@@ -151,17 +151,30 @@ CREATE INDEX audit_by_request ON audit_log (request_id, seq);
 CREATE INDEX audit_by_policy ON audit_log (policy_key, seq);
 ${APPEND_ONLY_AUDIT.sqlite}`;
 
-const BIND_AUDIT_KINDS_POSTGRES = `
+const auditKindsPostgres = (kinds: string): string => `
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_kind_check;
-ALTER TABLE audit_log ADD CONSTRAINT audit_log_kind_check CHECK (kind IN (${AUDIT_KINDS_V2}));`;
+ALTER TABLE audit_log ADD CONSTRAINT audit_log_kind_check CHECK (kind IN (${kinds}));`;
 
 // Version 3: where a request was submitted (a conversation reference as JSON), to reach requesters in it.
 const REQUEST_ORIGIN = 'ALTER TABLE requests ADD COLUMN origin TEXT;';
 
+// Version 4: teams-ai turn state is not kept (nothing of ours lives there), so its botbuilder Storage table
+// goes; and the audit log records who registered the approvals channel.
+const AUDIT_KINDS_V4 = `${AUDIT_KINDS_V2}, 'approvalsChannelRegistered'`;
+const DROP_BOT_STORAGE = 'DROP TABLE bot_storage;';
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
-  { version: 2, name: 'audit binding to Intune policies', sql: { sqlite: BIND_AUDIT_KINDS_SQLITE, postgres: BIND_AUDIT_KINDS_POSTGRES } },
+  { version: 2, name: 'audit binding to Intune policies', sql: { sqlite: auditKindsSqlite(AUDIT_KINDS_V2), postgres: auditKindsPostgres(AUDIT_KINDS_V2) } },
   { version: 3, name: 'request origin conversation', sql: { sqlite: REQUEST_ORIGIN, postgres: REQUEST_ORIGIN } },
+  {
+    version: 4,
+    name: 'drop bot storage; audit the approvals channel',
+    sql: {
+      sqlite: `${DROP_BOT_STORAGE}\n${auditKindsSqlite(AUDIT_KINDS_V4)}`,
+      postgres: `${DROP_BOT_STORAGE}\n${auditKindsPostgres(AUDIT_KINDS_V4)}`,
+    },
+  },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {

@@ -5,7 +5,7 @@
  */
 import { Pool, type PoolClient } from 'pg';
 import { migrate } from './migrations';
-import { StoreIntegrityError, type Store } from './port';
+import { StoreIntegrityError, type Store } from './store';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 import { createSqlStore, verifyReadable } from './sqlStore';
 

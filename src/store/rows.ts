@@ -4,12 +4,12 @@
  * half-built object.
  */
 import { z } from 'zod';
-import type { ConversationReference } from 'botbuilder';
 import { SCENARIOS } from '../domain/scenario';
 import { formatRequestId } from '../domain/request';
-import type { PolicyGroupRecord } from '../provisioning/types';
-import { REQUEST_STATES, type GroupRequest, type RequestOrigin } from '../requests/types';
-import { AUDIT_KINDS, StoreIntegrityError, type AuditEntry } from './port';
+import type { PolicyGroupRecord } from '../domain/policyGroup';
+import { REQUEST_STATES, type ConversationAddress, type GroupRequest } from '../domain/request';
+import { AUDIT_KINDS, type AuditEntry } from '../requests/ports';
+import { StoreIntegrityError } from './store';
 
 // PostgreSQL returns BIGINT as a string; SQLite as a number.
 const sequence = z.coerce.number().int().positive();
@@ -28,7 +28,7 @@ const policyColumns = {
   unique_name: text,
 };
 
-/** A JSON object column (documents and conversation references). */
+/** A JSON object column (conversation references). */
 const jsonObject = z.string().transform((raw, context) => {
   try {
     const value: unknown = JSON.parse(raw);
@@ -43,7 +43,7 @@ const jsonObject = z.string().transform((raw, context) => {
 // A request's origin: a conversation reference as Teams sent it. Teams at times leaves out names and
 // `isGroup`, which botbuilder's types require; nothing reads them to send, so they default to empty / false.
 const originAccount = z.object({ id: text, name: z.string().default(''), aadObjectId: z.string().optional() });
-const requestOrigin: z.ZodType<RequestOrigin, z.ZodTypeDef, unknown> = z.object({
+const requestOrigin: z.ZodType<ConversationAddress, z.ZodTypeDef, unknown> = z.object({
   channelId: z.string().optional(),
   serviceUrl: z.string().optional(),
   locale: z.string().optional(),
@@ -173,16 +173,8 @@ export function toAuditEntry(row: unknown): AuditEntry {
   };
 }
 
-/** A JSON object column of `table`, e.g. a bot-state document. */
-export function parseJsonColumn(raw: unknown, table: string, column: string, key: string): Record<string, unknown> {
-  return parseRow(jsonObject, raw, `${table}.${column} of ${key}`);
-}
-
-export function parseConversationReference(
-  raw: unknown,
-  table: string,
-  key: string,
-): Partial<ConversationReference> {
-  // Written by us from botbuilder's own object; we check it is a JSON object and trust its fields' shape.
-  return parseJsonColumn(raw, table, 'reference', key) as Partial<ConversationReference>;
+export function parseConversationReference(raw: unknown, table: string, key: string): ConversationAddress {
+  // Written by us from botbuilder's own object; we check it is a JSON object and trust its fields' shape
+  // (fields beyond ConversationAddress's, which the Bot Connector may want back, are kept).
+  return parseRow(jsonObject, raw, `${table}.reference of ${key}`) as ConversationAddress;
 }

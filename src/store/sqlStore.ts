@@ -4,9 +4,9 @@
  * on one database resolve in the database, not in this code.
  */
 import { ACTIVE_STATES, parseRequestId } from '../domain/request';
-import type { PolicyGroupRecord } from '../provisioning/types';
-import type { GroupRequest, Page, RequestState } from '../requests/types';
-import { createSqlBotStorage } from './botStorage';
+import type { Page } from '../domain/page';
+import type { PolicyGroupRecord } from '../domain/policyGroup';
+import type { GroupRequest, RequestState } from '../domain/request';
 import { auditToCsv } from './csv';
 import type {
   AuditEntry,
@@ -16,10 +16,10 @@ import type {
   ExpectedRequest,
   NewRequestRecord,
   RequestChange,
-  Store,
   TransitionResult,
-} from './port';
-import { parseConversationReference, parseJsonColumn, toAuditEntry, toGroupRequest, toPolicyGroupRecord } from './rows';
+} from '../requests/ports';
+import type { Store } from './store';
+import { parseConversationReference, toAuditEntry, toGroupRequest, toPolicyGroupRecord } from './rows';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 
 const ACTIVE_IN = `(${ACTIVE_STATES.map((state) => `'${state}'`).join(', ')})`;
@@ -29,8 +29,6 @@ const ACTIVE_IN = `(${ACTIVE_STATES.map((state) => `'${state}'`).join(', ')})`;
 const CREATE_ATTEMPTS = 5;
 
 export function createSqlStore(executor: SqlExecutor): Store {
-  const botStorage = createSqlBotStorage(executor);
-
   async function activeRequest(session: SqlSession, policyKey: string): Promise<GroupRequest | undefined> {
     const [row] = await session.query(`SELECT * FROM requests WHERE policy_key = $1 AND state IN ${ACTIVE_IN}`, [
       policyKey,
@@ -101,8 +99,6 @@ export function createSqlStore(executor: SqlExecutor): Store {
   }
 
   return {
-    botStorage,
-
     async createRequest(record) {
       for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
         const result = await createOnce(record);
@@ -337,9 +333,6 @@ function canonicalInstant(bound: 'since' | 'until', value: string | undefined): 
 export async function verifyReadable(executor: SqlExecutor): Promise<void> {
   (await executor.query('SELECT * FROM requests')).forEach(toGroupRequest);
   (await executor.query('SELECT * FROM policy_groups')).forEach(toPolicyGroupRecord);
-  for (const row of await executor.query('SELECT key, document FROM bot_storage')) {
-    parseJsonColumn(row['document'], 'bot_storage', 'document', String(row['key']));
-  }
   for (const row of await executor.query('SELECT aad_object_id, reference FROM personal_conversations')) {
     parseConversationReference(row['reference'], 'personal_conversations', String(row['aad_object_id']));
   }

@@ -8,15 +8,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations';
-import { StoreIntegrityError, type Store } from './port';
+import { StoreIntegrityError, type Store } from './store';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 import { createSqlStore, verifyReadable } from './sqlStore';
 
-export const DEFAULT_SQLITE_PATH = './data/adgb.sqlite';
-
 const BUSY_TIMEOUT_MS = 5000;
 
-export async function openSqliteStore(path: string = DEFAULT_SQLITE_PATH): Promise<Store> {
+export async function openSqliteStore(path: string): Promise<Store> {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);

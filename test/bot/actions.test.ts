@@ -1,6 +1,6 @@
 /** Each card verb through botbuilder's TestAdapter (invokes with deliveryMode expectReplies). */
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider, submitted } from './support/world';
+import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider, submitted, previewedNames } from './support/world';
 import { type CardJson, Teams, cardText, cardVerbs } from './support/turns';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
@@ -19,7 +19,7 @@ describe('bot card actions', () => {
   let teams: Teams;
 
   beforeEach(async () => {
-    teams = new Teams(() => world.bot.app);
+    teams = new Teams(() => world.bot);
     world = await createBotWorld({ adapter: teams.adapter });
     // Approvers have talked to the bot: their Teams ids are known for refresh.userIds.
     for (const person of [approver, otherApprover]) await teams.say(person, 'help');
@@ -44,14 +44,14 @@ describe('bot card actions', () => {
       const inputs = { policyName: 'Contoso Sales', scenario: 'automatic', ticket: 'INC-1', justification: 'laptops' };
       const reply = await teams.click(helpdesk, VERBS.previewRequest, inputs);
       const card = asCard(reply.value);
-      expect(cardText(card)).toContain(`Group name: ${world.provisioning.previewNames('Contoso Sales', 'automatic').displayName}`);
+      expect(cardText(card)).toContain(`Group name: ${previewedNames(world, 'Contoso Sales', 'automatic').displayName}`);
       for (const [id, value] of Object.entries(inputs)) expect(inputValue(card, id)).toBe(value);
     });
 
     it('submits: the request is pending and the card says so', async () => {
       const reply = await teams.click(helpdesk, VERBS.submitRequest, { policyName: '  Contoso   Sales ', scenario: 'userDriven', ticket: 'INC-9' });
       expect(cardText(reply.value)).toMatch(/REQ-\d+: Waiting for approval/);
-      const [request] = await world.requests.listPending();
+      const [request] = await world.store.listRequestsInStates(['pending']);
       expect(request).toMatchObject({ policyName: 'Contoso Sales', ticket: 'INC-9', requester: { aadObjectId: helpdesk.aadObjectId, name: helpdesk.name } });
     });
 
@@ -68,7 +68,7 @@ describe('bot card actions', () => {
       expect(index).toBeGreaterThanOrEqual(0);
       expect(String(card.body[index + 1]?.['text'])).toMatch(message);
       expect(inputValue(card, 'ticket')).toBe(data.ticket);
-      expect(await world.requests.listPending()).toEqual([]);
+      expect(await world.store.listRequestsInStates(['pending'])).toEqual([]);
     });
 
     it('shows the active request or the existing group instead of the form (one per policy)', async () => {

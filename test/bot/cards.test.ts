@@ -1,18 +1,20 @@
 // Carousel rendering (unused here) pulls in swiper, an ES module jest cannot load: parsing never touches it.
 jest.mock('swiper', () => ({}));
 
-import { approvalCard } from '../../src/bot/cards/approval';
-import { bindCard, explainValidationCode } from '../../src/bot/cards/bind';
-import { driftCard } from '../../src/bot/cards/drift';
-import { helpCard, welcomeCard } from '../../src/bot/cards/help';
-import { groupsCard, requestListCard } from '../../src/bot/cards/lists';
-import { requestFormCard } from '../../src/bot/cards/requestForm';
-import { groupExistsCard, noticeCard, policyStatusCard, requestCard } from '../../src/bot/cards/status';
-import { type AdaptiveCard, MAX_REFRESH_USER_IDS, plain } from '../../src/bot/cards/types';
-import { COMMANDS } from '../../src/bot/commands/help';
+import { approvalCard } from '../../src/bot/features/approval/approvalCard';
+import { bindCard, explainValidationCode } from '../../src/bot/features/policies/bindCard';
+import { driftCard } from '../../src/bot/features/policies/driftCard';
+import { helpCard, welcomeCard } from '../../src/bot/features/help/helpCard';
+import { groupsCard, requestListCard } from '../../src/bot/features/status/listCards';
+import { requestFormCard } from '../../src/bot/features/request/formCard';
+import { policyStatusCard } from '../../src/bot/features/status/policyStatusCard';
+import { type AdaptiveCard, MAX_REFRESH_USER_IDS, noticeCard, plain } from '../../src/bot/cards/elements';
+import { groupExistsCard } from '../../src/bot/cards/group';
+import { requestCard } from '../../src/bot/cards/request';
+import { COMMANDS } from '../../src/bot/features/help/help';
 import { VERBS } from '../../src/bot/verbs';
-import type { PolicyGroupRecord } from '../../src/provisioning/types';
-import type { GroupRequest } from '../../src/requests/types';
+import type { PolicyGroupRecord } from '../../src/domain/policyGroup';
+import type { GroupRequest } from '../../src/domain/request';
 import { lintCard } from './support/cardLint';
 import { cardText, cardVerbs } from './support/turns';
 
@@ -63,7 +65,7 @@ const failed = request({ ...approved, state: 'failed', failureReason: 'Graph sai
 const every: readonly (readonly [string, AdaptiveCard])[] = [
   ['empty request form', requestFormCard({})],
   ['prefilled form with preview', requestFormCard({ policyName: 'Contoso', scenario: 'automatic', preview: { displayName: 'A', mailNickname: 'a' } })],
-  ['form with errors', requestFormCard({ policyName: '', preview: { error: 'bad' }, errors: { policyName: 'Enter it', ticket: 'Too long' } })],
+  ['form with errors', requestFormCard({ policyName: '', errors: { policyName: 'Enter it', ticket: 'Too long' } })],
   ['approval, approver view', approvalCard({ request: request(), viewer: 'approver', approverTeamsIds: ['29:aki'] })],
   ['approval, observer view', approvalCard({ request: request(), viewer: 'observer', approverTeamsIds: ['29:aki'], notice: 'n' })],
   ['approval, failed', approvalCard({ request: failed, viewer: 'approver', approverTeamsIds: [] })],

@@ -1,6 +1,6 @@
 /** Each message route through botbuilder's TestAdapter driving the real Application over the real stack. */
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, approver, createBotWorld, helpdesk, outsider, provisioned } from './support/world';
+import { type BotWorld, approver, createBotWorld, helpdesk, outsider, provisioned, previewedNames } from './support/world';
 import { Teams, cardOf, cardText, cardVerbs } from './support/turns';
 
 describe('bot commands', () => {
@@ -8,7 +8,7 @@ describe('bot commands', () => {
   let teams: Teams;
 
   beforeEach(async () => {
-    teams = new Teams(() => world.bot.app);
+    teams = new Teams(() => world.bot);
     world = await createBotWorld({ adapter: teams.adapter });
   });
   afterEach(() => world.dispose());
@@ -45,7 +45,7 @@ describe('bot commands', () => {
     const card = JSON.stringify(cardOf(reply));
     expect(card).toContain('"value":"Contoso Sales"');
     expect(card).toContain('"value":"automatic"');
-    const names = world.provisioning.previewNames('Contoso Sales', 'automatic');
+    const names = previewedNames(world, 'Contoso Sales', 'automatic');
     expect(cardText(cardOf(reply))).toContain(`Group name: ${names.displayName}`);
   });
 

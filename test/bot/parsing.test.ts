@@ -1,9 +1,10 @@
-import { parseRequestForm, requestIdFrom } from '../../src/bot/actions/cardData';
-import { closestCommand } from '../../src/bot/commands/help';
-import { parseRequestPrefill } from '../../src/bot/commands/request';
-import { addressedToRequester, requesterMessage } from '../../src/bot/notifier';
+import { requestIdFrom } from '../../src/bot/cardData';
+import { parseRequestForm } from '../../src/bot/features/request/form';
+import { closestCommand } from '../../src/bot/features/help/help';
+import { parseRequestPrefill } from '../../src/bot/features/request/requestCommand';
+import { addressedToRequester, requesterMessage } from '../../src/bot/features/approval/notifier';
 import { normaliseRequestId as parseRequestId } from '../../src/domain/request';
-import type { GroupRequest } from '../../src/requests/types';
+import type { GroupRequest } from '../../src/domain/request';
 
 describe('parsing what people type and what cards send', () => {
   it.each([

@@ -7,7 +7,7 @@ import {
 } from '../../src/domain/naming';
 import { parsePolicyName, POLICY_NAME_MAX_LENGTH, type PolicyName } from '../../src/domain/policy';
 import type { Scenario } from '../../src/domain/scenario';
-import type { GroupNames } from '../../src/provisioning/types';
+import type { GroupNames } from '../../src/domain/naming';
 
 function policy(raw: string): PolicyName {
   const parsed = parsePolicyName(raw);

@@ -6,7 +6,7 @@ import {
   isRequestState,
   parseRequestId,
 } from '../../src/domain/request';
-import { REQUEST_STATES, type RequestState } from '../../src/requests/types';
+import { REQUEST_STATES, type RequestState } from '../../src/domain/request';
 
 const LIFECYCLE: ReadonlyArray<readonly [RequestState, RequestState]> = [
   ['pending', 'approved'],

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { VERBS } from '../../src/bot/verbs';
-import type { RequestState } from '../../src/requests/types';
+import type { RequestState } from '../../src/domain/request';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
 import { openStore, type Store } from '../../src/store';
 import { aki, answerText, click, hana, message, post } from './support/activities';

@@ -6,7 +6,7 @@
  */
 import { VERBS } from '../../src/bot/verbs';
 import { OWNER_APP_ID } from '../../src/provisioning/directory';
-import type { GroupRequest } from '../../src/requests/types';
+import type { GroupRequest } from '../../src/domain/request';
 import { aki, answerText, click, hana, message, post, submitRequest } from './support/activities';
 import { isOwnerLookup, isUpsert } from './support/graphProxy';
 import { startInProcessBot, type InProcessBot } from './support/inProcessBot';

@@ -5,7 +5,7 @@
  * one decision and one group.
  */
 import { VERBS } from '../../src/bot/verbs';
-import { REQUEST_STATES } from '../../src/requests/types';
+import { REQUEST_STATES } from '../../src/domain/request';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
 import { openStore, type Store } from '../../src/store';
 import { createTestDatabase } from '../store/support/harness';

@@ -1,6 +1,6 @@
 import type { Actor } from '../../src/domain/actor';
 import { createApproverDirectory } from '../../src/requests/approvers';
-import type { GroupMembershipChecker } from '../../src/requests/types';
+import type { GroupMembershipChecker } from '../../src/requests/ports';
 
 const alice: Actor = { aadObjectId: '11111111-1111-1111-1111-111111111111', name: 'Alice' };
 const bob: Actor = { aadObjectId: '22222222-2222-2222-2222-222222222222', name: 'Bob' };

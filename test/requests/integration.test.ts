@@ -11,7 +11,8 @@ import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { createGraphDirectory, createProvisioningService } from '../../src/provisioning';
 import { OWNER_APP_ID } from '../../src/provisioning/directory';
 import { createRequestsService } from '../../src/requests/service';
-import type { GroupRequest, RequestsService } from '../../src/requests/types';
+import type { RequestsService } from '../../src/requests/types';
+import type { GroupRequest } from '../../src/domain/request';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
 import type { Store, StoreOptions } from '../../src/store';
 import { TEST_DATABASE_URL, adapterHarnesses, sqliteHarness, trackStores, type StoreHarness } from '../store/support/harness';
@@ -151,7 +152,7 @@ describe('requests service with real provisioning against the Graph emulator', (
       expect(result).toMatchObject({ kind: 'attempted', group: { groupId }, bind: { outcome: 'failed', graphRequestId: failedCall?.requestId } });
       expect(emulator.admin.groups()).toEqual(groupsBefore);
       expect(await store.findGroup('contoso user-driven')).toMatchObject({ groupId });
-      expect((await service.statusOfPolicy(SEEDED_POLICY)).request?.state).toBe('provisioned');
+      expect(await service.statusOfPolicy(SEEDED_POLICY)).toMatchObject({ request: { state: 'provisioned' } });
       expect((await store.listAudit({ policyKey: 'contoso user-driven' })).at(-1)).toMatchObject({
         kind: 'bindFailed',
         graphRequestId: expect.stringContaining(failedCall?.requestId ?? 'missing'),

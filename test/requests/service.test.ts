@@ -1,5 +1,6 @@
-import { createRequestsService, InvalidRequestInputError, startSweeper } from '../../src/requests/service';
-import type { RequestEvent } from '../../src/requests/types';
+import { startSweeper } from '../../src/requests/runner';
+import { createRequestsService } from '../../src/requests/service';
+import type { RequestEvent } from '../../src/requests/ports';
 import type { Store } from '../../src/store';
 import { sqliteHarness, trackStores, type StoreHarness } from '../store/support/harness';
 import { approver, approverIds, createWorld, helpdesk, otherApprover, type World } from './support/world';
@@ -65,7 +66,7 @@ describe('requests service', () => {
     ])('refuses %p with a clear message on %s and stores nothing', async (override, field, message) => {
       const result = await world.service.submit({ ...submission, ...override });
       expect(result).toMatchObject({ kind: 'invalid', field, message: expect.stringMatching(message) });
-      expect(await world.service.listPending()).toEqual([]);
+      expect(await store.listRequestsInStates(['pending'])).toEqual([]);
       expect(world.events).toEqual([]);
     });
 
@@ -303,26 +304,32 @@ describe('requests service', () => {
       const finance = await submitted('Finance');
       await world.service.approve(sales, approver);
       await world.service.idle();
-      expect(await world.service.statusOfPolicy(' contoso SALES ')).toMatchObject({ request: { id: sales, state: 'provisioned' }, group: { groupId: 'group-1' } });
-      expect(await world.service.statusOfPolicy('Nobody asked')).toEqual({});
-      expect(await world.service.statusOfPolicy('')).toEqual({});
-      expect((await world.service.listPending()).map((request) => request.id)).toEqual([finance]);
-      expect((await world.service.listByRequester(helpdesk.aadObjectId)).map((request) => request.id)).toEqual([finance, sales]);
+      expect(await world.service.statusOfPolicy(' contoso SALES ')).toMatchObject({
+        kind: 'found',
+        policyName: 'contoso SALES',
+        request: { id: sales, state: 'provisioned' },
+        group: { groupId: 'group-1' },
+      });
+      expect(await world.service.statusOfPolicy('Nobody asked')).toEqual({ kind: 'found', policyName: 'Nobody asked' });
+      expect(await world.service.statusOfPolicy('')).toEqual({ kind: 'invalid', message: 'Enter the name of the device-preparation policy.' });
+      expect(await world.service.listPending(approver)).toMatchObject({ kind: 'listed', requests: [{ id: finance }] });
+      expect((await world.service.listMine(helpdesk)).map((request) => request.id)).toEqual([finance, sales]);
       expect(await world.service.listGroups(0, 10)).toMatchObject({ total: 1, items: [{ policyName: 'Contoso Sales' }] });
-      await expect(world.service.listGroups(0, 0)).rejects.toThrow(InvalidRequestInputError);
+      await expect(world.service.listGroups(0, 0)).rejects.toThrow(RangeError);
       await expect(world.service.listGroups(-1, 5)).rejects.toThrow(/offset/);
     });
 
     it('audits drift, and repairs the owner only for approvers', async () => {
       world.provisioning.driftFindings = [{ code: 'firstPartyAppNotAnOwner', message: 'Intune is not an owner' }];
       const asked = await world.service.checkPolicy('Contoso Sales', helpdesk, { repairOwner: true });
-      expect(asked).toMatchObject({ healthy: false, ownerRepaired: false });
+      expect(asked).toMatchObject({ kind: 'checked', report: { healthy: false, ownerRepaired: false }, repairRefused: 'Only approvers can repair a group.' });
       const repaired = await world.service.checkPolicy('Contoso Sales', approver, { repairOwner: true });
-      expect(repaired).toMatchObject({ healthy: true, ownerRepaired: true });
+      expect(repaired).toMatchObject({ kind: 'checked', report: { healthy: true, ownerRepaired: true } });
+      expect(repaired).not.toHaveProperty('repairRefused');
       const audit = await store.listAudit({ policyKey: 'contoso sales' });
       expect(audit.map((entry) => entry.kind)).toEqual(['denied', 'driftFound']);
       expect(audit[1]).toMatchObject({ actor: helpdesk, detail: 'firstPartyAppNotAnOwner: Intune is not an owner', graphRequestId: 'graph-check-1' });
-      await expect(world.service.checkPolicy('  ', approver)).rejects.toThrow(/Enter the name/);
+      expect(await world.service.checkPolicy('  ', approver)).toEqual({ kind: 'invalid', message: expect.stringMatching(/Enter the name/) });
     });
   });
 
@@ -397,7 +404,7 @@ describe('requests service', () => {
       expect(result).toMatchObject({ kind: 'attempted', bind: { outcome: 'failed', message: 'Internal error', graphRequestId: 'graph-500' } });
       expect((await policyAudit()).at(-1)).toMatchObject({ kind: 'bindFailed', detail: 'failed: Internal error', graphRequestId: 'graph-list graph-500' });
       expect(await store.findGroup('contoso sales')).toEqual(before);
-      expect((await world.service.statusOfPolicy('Contoso Sales')).request?.state).toBe('provisioned');
+      expect(await world.service.statusOfPolicy('Contoso Sales')).toMatchObject({ request: { state: 'provisioned' } });
     });
   });
 });

@@ -1,6 +1,6 @@
 /** Driving the real teams-ai Application through botbuilder's TestAdapter, as Teams would. */
 import { type Activity, INVOKE_RESPONSE_KEY, TestAdapter, type TurnContext } from 'botbuilder';
-import type { BotApplication } from '../../../src/bot/app';
+import type { Bot } from '../../../src/bot/app';
 import type { Person } from './world';
 
 export interface InvokeBody {
@@ -32,7 +32,7 @@ function fromOf(person: Person): Activity['from'] {
 export class Teams {
   readonly adapter = new TestAdapter();
 
-  constructor(private readonly app: () => BotApplication) {}
+  constructor(private readonly app: () => Bot) {}
 
   /** A message; returns what the bot sent back in this turn. */
   async say(person: Person, text: string, where?: Where): Promise<Partial<Activity>[]> {

@@ -4,8 +4,11 @@
  */
 import type { BotAdapter } from 'botbuilder';
 import type { Actor } from '../../../src/domain/actor';
+import type { GroupNames } from '../../../src/domain/naming';
+import type { Scenario } from '../../../src/domain/scenario';
 import { type Bot, createBot } from '../../../src/bot/app';
-import type { Logger } from '../../../src/logger';
+import { createRequestNotifier } from '../../../src/bot/features/approval/notifier';
+import type { Logger } from '../../../src/shared/logger';
 import { createGraphDirectory, createProvisioningService } from '../../../src/provisioning';
 import type { ProvisioningService } from '../../../src/provisioning/types';
 import { createApproverDirectory } from '../../../src/requests/approvers';
@@ -59,35 +62,17 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
   const provisioning = createProvisioningService({ directory, registry: store });
   const approverIds = (options.approvers ?? [approver, otherApprover]).map((a) => a.aadObjectId);
   const approvers = createApproverDirectory({ approverIds });
-  // Same wiring as the composition root: the service notifies through the bot built from it.
-  let bot: Bot | undefined;
-  const requests = createRequestsService({
-    store,
-    provisioning,
-    approvers,
-    notifier: { notify: async (event) => bot?.notifier.notify(event) },
-    resumeAfterMs: 0,
-  });
-  bot = createBot({
-    requests,
-    provisioning,
-    conversations: store,
-    storage: store.botStorage,
-    approvers,
-    approverIds,
-    adapter: options.adapter,
-    botAppId: options.botAppId ?? '',
-    logger,
-    audit: store,
-    startTypingTimer: false,
-  });
-  const built = bot;
+  // Built as the composition root builds them: the notifier first, then the services, then the bot.
+  const botAppId = options.botAppId ?? '';
+  const notifier = createRequestNotifier({ adapter: options.adapter, botAppId, conversations: store, approverIds, logger });
+  const requests = createRequestsService({ store, provisioning, approvers, notifier, resumeAfterMs: 0 });
+  const bot = createBot({ requests, conversations: store, approverIds, adapter: options.adapter, botAppId, logger, startTypingTimer: false });
   return {
     emulator,
     store,
     requests,
     provisioning,
-    bot: built,
+    bot,
     problems,
     async dispose() {
       await requests.idle();
@@ -111,4 +96,11 @@ export async function provisioned(world: BotWorld, policyName: string): Promise<
   await world.requests.approve(id, approver);
   await world.requests.idle();
   return id;
+}
+
+/** The names the requests service previews for a valid policy name (tests compare cards against them). */
+export function previewedNames(world: BotWorld, policyName: string, scenario: Scenario): GroupNames {
+  const preview = world.requests.previewNames(policyName, scenario);
+  if (!preview.ok) throw new Error(preview.message);
+  return preview.names;
 }

@@ -1,5 +1,6 @@
 /** Test double of the store's policy→group map, with the same conditional-write contract. */
-import type { PolicyGroupRecord, PolicyGroupRegistry } from '../../../src/provisioning/types';
+import type { PolicyGroupRegistry } from '../../../src/provisioning/types';
+import type { PolicyGroupRecord } from '../../../src/domain/policyGroup';
 
 export interface MemoryRegistry extends PolicyGroupRegistry {
   records(): readonly PolicyGroupRecord[];

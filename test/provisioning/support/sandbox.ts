@@ -1,6 +1,7 @@
 /** The real Graph adapter against a real emulator on loopback, tuned so tests never sleep for long. */
 import { createGraphDirectory, type GraphDirectoryOptions } from '../../../src/provisioning/graphDirectory';
 import type { Directory } from '../../../src/provisioning/directory';
+import type { GroupMembershipChecker } from '../../../src/requests/ports';
 import type { GraphAttempt } from '../../../src/provisioning/graphMiddleware';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/sandbox/graphEmulator';
 
@@ -8,7 +9,7 @@ export const SANDBOX_TOKEN = 'sandbox-test-token';
 
 export interface Sandbox {
   readonly emulator: GraphEmulator;
-  readonly directory: Directory;
+  readonly directory: Directory & GroupMembershipChecker;
   readonly attempts: GraphAttempt[];
 }
 

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, type RunningApp } from '../../../src/index';
+import { startApp, type RunningApp } from '../../../src/app/main';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/sandbox/graphEmulator';
 import { openStore, type Store } from '../../../src/store';
 import { APPROVERS } from './activities';

@@ -2,7 +2,7 @@
  * What a hostile input must not change: every request row, the policy→group map, the audit log (refusals
  * aside: a `denied` entry is how an attempt is recorded) and the Graph tenant's groups and writes.
  */
-import { REQUEST_STATES } from '../../../src/requests/types';
+import { REQUEST_STATES } from '../../../src/domain/request';
 import type { GraphEmulator } from '../../../src/sandbox/graphEmulator';
 import type { Store } from '../../../src/store';
 

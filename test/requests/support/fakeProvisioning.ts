@@ -5,15 +5,9 @@
  */
 import type { Actor } from '../../../src/domain/actor';
 import type { Scenario } from '../../../src/domain/scenario';
-import type {
-  BindResult,
-  DriftReport,
-  EnsureGroupResult,
-  GroupNames,
-  PolicyGroupRegistry,
-  ProvisioningService,
-} from '../../../src/provisioning/types';
-import { policyKeyOf } from '../../../src/domain/policy';
+import type { BindResult, DriftReport, EnsureGroupResult, PolicyGroupRegistry, ProvisioningService } from '../../../src/provisioning/types';
+import type { GroupNames, GroupNamesResult } from '../../../src/domain/naming';
+import { policyKeyOf, type PolicyName } from '../../../src/domain/policy';
 
 export interface FakeProvisioning extends ProvisioningService {
   /** uniqueName → group id: what "Entra" holds. */
@@ -36,10 +30,14 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
   let gate: Promise<void> = Promise.resolve();
   let requestCounter = 0;
 
-  function previewNames(policyName: string, scenario: Scenario): GroupNames {
-    if (/forbidden/i.test(policyName)) throw new Error('The policy name contains a blocked word: "forbidden".');
+  function namesOf(policyName: string, scenario: Scenario): GroupNames {
     const slug = policyKeyOf(policyName).replace(/[^a-z0-9]+/g, '-');
     return { displayName: `Autopilot DP · ${policyName} · ${scenario}`, mailNickname: `apdp-${slug}`, uniqueName: `autopilot-dp-${slug}` };
+  }
+
+  function previewNames(policy: PolicyName, scenario: Scenario): GroupNamesResult {
+    if (/forbidden/i.test(policy.name)) return { ok: false, code: 'blockedWord', reason: 'The policy name contains a blocked word: "forbidden".' };
+    return { ok: true, value: namesOf(policy.name, scenario) };
   }
 
   const service: FakeProvisioning = {
@@ -64,7 +62,7 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
       await gate;
       const failure = failures.shift();
       if (failure) throw failure;
-      const names = previewNames(policyName, scenario);
+      const names = namesOf(policyName, scenario);
       const graphRequestIds = [`graph-${++requestCounter}`];
       const existing = groups.get(names.uniqueName);
       const groupId = existing ?? `group-${groups.size + 1}`;

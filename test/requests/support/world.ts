@@ -1,7 +1,8 @@
 /** A requests service over a real store (SQLite or PostgreSQL) with the provisioning double. */
 import type { Actor } from '../../../src/domain/actor';
 import { createRequestsService, type RequestsServiceDeps } from '../../../src/requests/service';
-import type { ApproverDirectory, RequestEvent, RequestsService } from '../../../src/requests/types';
+import type { RequestsService } from '../../../src/requests/types';
+import type { ApproverDirectory, RequestEvent } from '../../../src/requests/ports';
 import type { Store } from '../../../src/store';
 import { createFakeProvisioning, type FakeProvisioning } from './fakeProvisioning';
 

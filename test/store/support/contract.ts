@@ -2,10 +2,10 @@
  * The one contract both store adapters must pass. Each test gets a fresh database from the harness.
  */
 import type { Actor } from '../../../src/domain/actor';
-import type { PolicyGroupRecord } from '../../../src/provisioning/types';
+import type { PolicyGroupRecord } from '../../../src/domain/policyGroup';
 import { StoreIntegrityError, type Store } from '../../../src/store';
 import { auditCsvEntryCount } from '../../../src/store/csv';
-import type { AuditFilter, NewRequestRecord } from '../../../src/store/port';
+import type { AuditFilter, NewRequestRecord } from '../../../src/requests/ports';
 import { trackStores, type StoreHarness } from './harness';
 
 export const alice: Actor = { aadObjectId: '00000000-0000-0000-0000-00000000a11c', name: 'Alice Helpdesk' };
@@ -297,58 +297,15 @@ function contract(makeHarness: () => StoreHarness): void {
     });
   });
 
-  describe('botbuilder Storage', () => {
-    it('reads back what was written with a fresh eTag and omits missing keys', async () => {
-      await store.botStorage.write({ a: { count: 1 } });
-      const items = await store.botStorage.read(['a', 'missing']);
-      expect(Object.keys(items)).toEqual(['a']);
-      expect(items['a']).toEqual({ count: 1, eTag: expect.any(String) });
-    });
-
-    it('honours eTags: current wins, stale is refused, "*" and none always win', async () => {
-      await store.botStorage.write({ a: { count: 1 } });
-      const first = (await store.botStorage.read(['a']))['a'];
-      await store.botStorage.write({ a: { ...first, count: 2 } });
-      await expect(store.botStorage.write({ a: { ...first, count: 3 } })).rejects.toThrow(/eTag conflict/);
-      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ count: 2 });
-      await store.botStorage.write({ a: { count: 4, eTag: '*' } });
-      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ count: 4 });
-      await store.botStorage.write({ a: { count: 5 } });
-      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ count: 5 });
-    });
-
-    it('writes an item that no longer exists even with an old eTag, as MemoryStorage does', async () => {
-      await store.botStorage.write({ a: { count: 1 } });
-      const first = (await store.botStorage.read(['a']))['a'];
-      await store.botStorage.delete(['a', 'never-existed']);
-      expect(await store.botStorage.read(['a'])).toEqual({});
-      await store.botStorage.write({ a: { ...first, count: 2 } });
-      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ count: 2 });
-    });
-
-    it('writes several items atomically: one conflict writes none', async () => {
-      await store.botStorage.write({ a: { v: 1 }, b: { v: 1 } });
-      await expect(store.botStorage.write({ a: { v: 2 }, b: { v: 2, eTag: 'stale' } })).rejects.toThrow(/"b" due to eTag conflict/);
-      expect((await store.botStorage.read(['a']))['a']).toMatchObject({ v: 1 });
-    });
-
-    it('lets exactly one of two writers holding the same eTag win', async () => {
-      await store.botStorage.write({ a: { v: 0 } });
-      const item = (await store.botStorage.read(['a']))['a'];
-      const outcomes = await Promise.allSettled([1, 2].map((v) => store.botStorage.write({ a: { ...item, v } })));
-      expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
-    });
-  });
-
   describe('durability and start-up checks', () => {
     it('keeps everything across a restart and reports ready', async () => {
       await store.createRequest(newRequest('Sales'));
-      await store.botStorage.write({ state: { step: 2 } });
+      await store.savePersonalConversation(alice.aadObjectId, { conversation: { id: 'p1', isGroup: false, conversationType: 'personal', name: '' } });
       await store.close();
       const reopened = await stores.open(harness);
       await expect(reopened.ping()).resolves.toBeUndefined();
       expect((await reopened.getRequest('REQ-1'))?.policyName).toBe('Sales');
-      expect((await reopened.botStorage.read(['state']))['state']).toMatchObject({ step: 2 });
+      expect(await reopened.getPersonalConversation(alice.aadObjectId)).toMatchObject({ conversation: { id: 'p1' } });
       expect((await reopened.createRequest(newRequest('Finance'))).request.id).toBe('REQ-2');
     });
 
@@ -367,10 +324,10 @@ function contract(makeHarness: () => StoreHarness): void {
     });
 
     it('refuses to start on a malformed JSON column, naming the key', async () => {
-      await store.botStorage.write({ 'conv/1': { a: 1 } });
+      await store.savePersonalConversation(alice.aadObjectId, { conversation: { id: 'p1', isGroup: false, conversationType: 'personal', name: '' } });
       await store.close();
-      await harness.raw("UPDATE bot_storage SET document = '{not json' WHERE key = 'conv/1'");
-      await expect(harness.open()).rejects.toThrow(/bot_storage\.document of conv\/1: .*not valid JSON/);
+      await harness.raw(`UPDATE personal_conversations SET reference = '{not json' WHERE aad_object_id = '${alice.aadObjectId}'`);
+      await expect(harness.open()).rejects.toThrow(/personal_conversations\.reference of [0-9a-f-]+: .*not valid JSON/);
     });
 
     it('refuses a schema newer than this build', async () => {

@@ -1,0 +1,147 @@
+/**
+ * The composition root: configuration → logger → store → Bot Framework adapter → notifier → services
+ * (Graph directory, provisioning, requests) → bot → HTTP server. `node lib/index.js` (npm run serve) runs it
+ * until SIGINT/SIGTERM, then shuts down gracefully: no new turns, in-flight turns and provisioning finish,
+ * the database is closed.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import type { DestinationStream } from 'pino';
+import { createBot } from '../bot/app';
+import { createRequestNotifier } from '../bot/features/approval/notifier';
+import { ReusingBotFrameworkAuthentication } from '../http/botAuthentication';
+import { createServer, type TurnRunner } from '../http/server';
+import { startSweeper } from '../requests/runner';
+import { type BotAuth, type Config, type Environment, loadConfig } from './config';
+import { createLogger } from './log';
+import { createServices } from './services';
+import { openStoreAtStartup, startupFailureText } from './startupFailure';
+
+/** How often an instance looks for requests another instance left half-provisioned. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export interface RunningApp {
+  readonly config: Config;
+  /** Where the server listens, e.g. `http://127.0.0.1:3978` (the real port when PORT is 0). */
+  readonly url: string;
+  /** Graceful shutdown; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where log lines go instead of stdout (tests read them back). */
+  readonly logDestination?: DestinationStream;
+}
+
+interface TurnScope {
+  readonly correlationId: string;
+}
+
+/**
+ * The bot's Bot Framework adapter. With no identity (sandbox only) botbuilder accepts every request, which
+ * is why the configuration binds the sandbox to loopback and refuses an identity-less production start.
+ * A CloudAdapter (what teams-ai's TeamsAdapter extends) whose authentication reuses the outbound clients.
+ */
+export function createAdapter(auth: BotAuth): CloudAdapter {
+  return new CloudAdapter(new ReusingBotFrameworkAuthentication(botFrameworkSettings(auth)));
+}
+
+export function botFrameworkSettings(auth: BotAuth): ConfigurationBotFrameworkAuthenticationOptions {
+  switch (auth.kind) {
+    case 'none':
+      return {};
+    case 'SingleTenant':
+      return { MicrosoftAppType: 'SingleTenant', MicrosoftAppId: auth.appId, MicrosoftAppTenantId: auth.tenantId, MicrosoftAppPassword: auth.password };
+    case 'UserAssignedMsi':
+      return { MicrosoftAppType: 'UserAssignedMsi', MicrosoftAppId: auth.appId, MicrosoftAppTenantId: auth.tenantId };
+  }
+}
+
+export async function startApp(env: Environment, options: StartOptions = {}): Promise<RunningApp> {
+  const config = loadConfig(env);
+  // Every line logged while a turn runs — Graph calls and background provisioning it starts included —
+  // carries that turn's correlation id, without threading it through every service.
+  const turnScope = new AsyncLocalStorage<TurnScope>();
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination, context: () => turnScope.getStore() ?? {} });
+  logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl }, 'starting');
+
+  const store = await openStoreAtStartup(config.store);
+  const adapter = createAdapter(config.bot);
+  const botAppId = config.bot.kind === 'none' ? '' : config.bot.appId;
+  const botLogger = logger.child({ component: 'bot' });
+  // The notifier needs only the adapter and the store, so it exists before the services that call it.
+  const notifier = createRequestNotifier({ adapter, botAppId, conversations: store, approverIds: config.approvers.ids, logger: botLogger });
+  const { provisioning, requests } = createServices(config, store, logger, { notifier });
+  const bot = createBot({ requests, conversations: store, approverIds: config.approvers.ids, adapter, botAppId, logger: botLogger });
+  // The per-turn line carries only the fields named below, none of them a secret key, so it skips redaction:
+  // with the wildcard paths of log.ts, pino's redaction costs ~25 µs a line (≈ 3 % of a status turn).
+  const turnLogger = logger.child({}, { redact: [] });
+  const turns: TurnRunner = {
+    run: (context) =>
+      turnScope.run({ correlationId: randomUUID() }, async () => {
+        const { type, name, id } = context.activity;
+        turnLogger.info({ activityType: type, activityName: name, activityId: id, conversationType: context.activity.conversation?.conversationType }, 'turn');
+        return bot.run(context);
+      }),
+  };
+  const server = createServer({
+    adapter,
+    app: turns,
+    readiness: {
+      database: () => store.ping(),
+      ownerServicePrincipal: async () => {
+        await provisioning.ownerServicePrincipalId();
+      },
+    },
+    logger: logger.child({ component: 'http' }),
+  });
+
+  let url: string;
+  try {
+    url = await server.listen(config.server.port, config.server.host);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const resumed = await requests.resumeInterrupted();
+  const sweeper = startSweeper(requests, { intervalMs: SWEEP_INTERVAL_MS, logger: logger.child({ component: 'requests' }) });
+  logger.info({ url, resumed }, 'listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      logger.info({}, 'stopping: finishing in-flight turns and provisioning');
+      await server.close();
+      await sweeper.stop();
+      await requests.idle();
+      await store.close();
+      logger.info({}, 'stopped');
+    })();
+    return stopping;
+  };
+  return { config, url, stop };
+}
+
+/** Runs the bot as a process: start, then stop gracefully on SIGINT/SIGTERM; a start-up failure exits 1. */
+export async function main(): Promise<void> {
+  let app: RunningApp;
+  try {
+    app = await startApp(process.env);
+  } catch (error) {
+    // Start-up problems are the operator's to fix: what failed and what to check, not a stack trace.
+    process.stderr.write(`${startupFailureText(error, process.env.LOG_LEVEL)}\n`);
+    process.exit(1);
+  }
+  const shutdown = (): void => {
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}

@@ -1,0 +1,59 @@
+/**
+ * The services, built from the configuration the same way by the bot (main.ts) and the admin CLI: the Graph
+ * directory adapter, the provisioning service over the store's policy→group registry, who may approve, and
+ * the requests service over the store's ports.
+ */
+import type { Logger as RootLogger } from 'pino';
+import { createGraphDirectory, createProvisioningService, type ProvisioningService } from '../provisioning';
+import { createApproverDirectory } from '../requests/approvers';
+import type { RequestNotifier } from '../requests/ports';
+import { createRequestsService } from '../requests/service';
+import type { RequestsService } from '../requests/types';
+import type { Store } from '../store';
+import type { Config } from './config';
+
+export interface Services {
+  readonly provisioning: ProvisioningService;
+  readonly requests: RequestsService;
+}
+
+export interface ServicesOptions {
+  /** The bot's proactive side; the admin CLI has none. */
+  readonly notifier?: RequestNotifier;
+  /** The requests service's clock (tests set the time of what they seed). */
+  readonly clock?: () => Date;
+}
+
+export function createServices(config: Config, store: Store, logger: RootLogger, options: ServicesOptions = {}): Services {
+  const directory = createGraphDirectory({
+    baseUrl: config.graph.baseUrl,
+    credential: config.graph.credential,
+    retry: { attemptTimeoutMs: config.graph.timeoutMs },
+    // One line per Graph call, retries included, with Graph's request-id and our client-request-id.
+    onRequest: (attempt) => logger.debug({ graph: attempt }, 'graph call'),
+  });
+  const provisioning = createProvisioningService({
+    directory,
+    registry: store,
+    naming: { template: config.naming.groupNameTemplate, blockedWords: config.naming.blockedWords },
+    logger: logger.child({ component: 'provisioning' }),
+  });
+  const approvers = createApproverDirectory({
+    approverIds: config.approvers.ids,
+    approverGroupId: config.approvers.groupId,
+    membership: directory,
+  });
+  const requests = createRequestsService({
+    store,
+    provisioning,
+    approvers,
+    ...(options.notifier && { notifier: options.notifier }),
+    ...(options.clock && { clock: options.clock }),
+    allowSelfApproval: config.approvers.allowSelfApproval,
+    // SQLite means one instance: whatever it finds half-provisioned at start-up was its own, so resume it now.
+    // On PostgreSQL a young request may be in another live instance's hands; the service's default waits.
+    ...(config.store.kind === 'sqlite' ? { resumeAfterMs: 0 } : {}),
+    logger: logger.child({ component: 'requests' }),
+  });
+  return { provisioning, requests };
+}

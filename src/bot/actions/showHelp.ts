@@ -1,8 +1,0 @@
-import { helpCard } from '../cards/help';
-import { COMMANDS } from '../commands/help';
-import type { InvokeReply } from '../turn';
-
-/** "Help" on the welcome card. */
-export async function showHelp(): Promise<InvokeReply> {
-  return { card: helpCard({ commands: COMMANDS }) };
-}

@@ -1,0 +1,149 @@
+/**
+ * The subset of Adaptive Cards 1.5 this bot renders, typed so a card cannot carry an element or property the
+ * schema lacks (the lint test also parses every card with the `adaptivecards` package).
+ */
+export type TextColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
+
+export interface TextBlock {
+  readonly type: 'TextBlock';
+  readonly text: string;
+  readonly wrap?: boolean;
+  readonly weight?: 'Bolder' | 'Lighter';
+  readonly size?: 'Small' | 'Medium' | 'Large';
+  readonly color?: TextColor;
+  readonly isSubtle?: boolean;
+  readonly spacing?: 'None' | 'Small';
+}
+
+export interface Fact {
+  readonly title: string;
+  readonly value: string;
+}
+
+export interface FactSet {
+  readonly type: 'FactSet';
+  readonly facts: readonly Fact[];
+}
+
+export interface InputText {
+  readonly type: 'Input.Text';
+  readonly id: string;
+  readonly label: string;
+  readonly value?: string;
+  readonly placeholder?: string;
+  readonly isRequired?: boolean;
+  readonly isMultiline?: boolean;
+  readonly maxLength?: number;
+  readonly regex?: string;
+  readonly errorMessage?: string;
+}
+
+export interface Choice {
+  readonly title: string;
+  readonly value: string;
+}
+
+export interface InputChoiceSet {
+  readonly type: 'Input.ChoiceSet';
+  readonly id: string;
+  readonly label: string;
+  readonly choices: readonly Choice[];
+  readonly value?: string;
+  readonly style?: 'expanded' | 'compact';
+  readonly isRequired?: boolean;
+  readonly errorMessage?: string;
+}
+
+/** Only strings and numbers travel in action data: the handlers parse them again anyway. */
+export type ActionData = Readonly<Record<string, string | number>>;
+
+export interface ExecuteAction {
+  readonly type: 'Action.Execute';
+  readonly verb: string;
+  readonly title?: string;
+  readonly data?: ActionData;
+  readonly style?: 'positive' | 'destructive';
+  /** 'none' for buttons whose inputs must not be sent (navigation, decisions without a reason). */
+  readonly associatedInputs?: 'auto' | 'none';
+}
+
+export interface ActionSet {
+  readonly type: 'ActionSet';
+  readonly actions: readonly ExecuteAction[];
+}
+
+export interface Container {
+  readonly type: 'Container';
+  readonly items: readonly CardElement[];
+  readonly style?: 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
+  readonly separator?: boolean;
+}
+
+export type CardElement = TextBlock | FactSet | InputText | InputChoiceSet | ActionSet | Container;
+
+export interface Refresh {
+  readonly action: ExecuteAction;
+  /** Teams user ids (`29:…`) whose clients fetch their own view; Teams accepts at most 60. */
+  readonly userIds: readonly string[];
+}
+
+// A type alias (not an interface) so it is assignable to teams-ai's index-signature `AdaptiveCard`.
+export type AdaptiveCard = {
+  readonly type: 'AdaptiveCard';
+  readonly $schema: string;
+  readonly version: '1.5';
+  readonly body: readonly CardElement[];
+  readonly actions?: readonly ExecuteAction[];
+  readonly refresh?: Refresh;
+};
+
+export const MAX_REFRESH_USER_IDS = 60;
+
+export function adaptiveCard(
+  body: readonly CardElement[],
+  options: { readonly actions?: readonly ExecuteAction[]; readonly refresh?: Refresh } = {},
+): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    ...(options.actions && options.actions.length > 0 ? { actions: options.actions } : {}),
+    ...(options.refresh ? { refresh: options.refresh } : {}),
+  };
+}
+
+export function text(value: string, style: Omit<TextBlock, 'type' | 'text' | 'wrap'> = {}): TextBlock {
+  return { type: 'TextBlock', text: value, wrap: true, ...style };
+}
+
+export function heading(value: string): TextBlock {
+  return text(value, { weight: 'Bolder', size: 'Medium' });
+}
+
+export function facts(entries: readonly (readonly [string, string | undefined])[]): FactSet {
+  return {
+    type: 'FactSet',
+    facts: entries.filter((e): e is readonly [string, string] => e[1] !== undefined && e[1] !== '').map(([title, value]) => ({ title, value })),
+  };
+}
+
+export function execute(title: string, verb: string, data: ActionData = {}, extra: Partial<ExecuteAction> = {}): ExecuteAction {
+  return { type: 'Action.Execute', title, verb, data, ...extra };
+}
+
+/** Escapes the markdown Teams renders in TextBlocks and facts, so user text cannot forge links or emphasis. */
+export function plain(value: string): string {
+  return value.replace(/[\\`*_[\]]/g, (c) => `\\${c}`);
+}
+
+/** `2026-11-25T11:05:20.123Z` → `2026-11-25 11:05 UTC`: readable and unambiguous across time zones. */
+export function formatTime(iso: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return match ? `${match[1]} ${match[2]} UTC` : iso;
+}
+
+/** A titled message, e.g. that something was not found. */
+export function noticeCard(title: string, message: string): AdaptiveCard {
+  return adaptiveCard([heading(title), text(message)]);
+}

@@ -1,0 +1,68 @@
+/** Cards about one request, shown by several features: its facts, its state and its outcome. */
+import { SCENARIO_INFO } from '../../domain/scenario';
+import type { GroupRequest, RequestState } from '../../domain/request';
+import { type AdaptiveCard, type CardElement, type TextColor, adaptiveCard, facts, formatTime, heading, plain, text } from './elements';
+
+const STATE_LABEL: Readonly<Record<RequestState, string>> = {
+  pending: 'Waiting for approval',
+  approved: 'Approved, creating the group',
+  provisioning: 'Approved, creating the group',
+  provisioned: 'Done: the group exists',
+  failed: 'Approved, but creating the group failed',
+  rejected: 'Rejected',
+  cancelled: 'Cancelled by the requester',
+};
+
+const STATE_COLOR: Readonly<Record<RequestState, TextColor>> = {
+  pending: 'Accent',
+  approved: 'Accent',
+  provisioning: 'Accent',
+  provisioned: 'Good',
+  failed: 'Attention',
+  rejected: 'Warning',
+  cancelled: 'Warning',
+};
+
+export function stateLabel(state: RequestState): string {
+  return STATE_LABEL[state];
+}
+
+/** One request, e.g. after `status REQ-n`, after submitting, or when a policy already has an active request. */
+export function requestCard(request: GroupRequest, title: string): AdaptiveCard {
+  return adaptiveCard([heading(title), ...requestDetails(request)]);
+}
+
+/** What every card about one request shows: who asked for what, and where it stands. */
+export function requestDetails(request: GroupRequest): CardElement[] {
+  return [
+    text(`${request.id}: ${STATE_LABEL[request.state]}`, { weight: 'Bolder', color: STATE_COLOR[request.state] }),
+    facts([
+      ['Requested by', plain(request.requester.name)],
+      ['Policy', plain(request.policyName)],
+      ['Scenario', SCENARIO_INFO[request.scenario].label],
+      ['Group name', plain(request.names.displayName)],
+      ['Mail nickname', plain(request.names.mailNickname)],
+      ['Ticket', request.ticket === undefined ? undefined : plain(request.ticket)],
+      ['Justification', request.justification === undefined ? undefined : plain(request.justification)],
+      ['Requested at', formatTime(request.createdAt)],
+    ]),
+    ...outcome(request),
+  ];
+}
+
+function outcome(request: GroupRequest): CardElement[] {
+  const lines: CardElement[] = [];
+  const decision = request.decision;
+  if (decision) {
+    const verb = decision.kind === 'approved' ? 'Approved' : 'Rejected';
+    const reason = decision.reason ? `: ${plain(decision.reason)}` : '';
+    lines.push(text(`${verb} by ${plain(decision.by.name)} at ${formatTime(decision.at)}${reason}`));
+  }
+  if (request.state === 'provisioned' && request.groupId) {
+    lines.push(text(`Group created: ${plain(request.names.displayName)} (object id ${request.groupId})`, { color: 'Good' }));
+  }
+  if (request.state === 'failed') {
+    lines.push(text(`Creating the group failed: ${plain(request.failureReason ?? 'unknown reason')}`, { color: 'Attention' }));
+  }
+  return lines;
+}

@@ -1,0 +1,33 @@
+import type { TurnContext } from 'botbuilder';
+import type { Actor } from '../../../domain/actor';
+import type { DecideResult } from '../../../requests/types';
+import { requestIdFrom } from '../../cardData';
+import { refusalMessage } from '../../refusals';
+import type { BotContext } from '../../routes';
+import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf } from '../../turn';
+import { approvalCard } from './approvalCard';
+import { knownApproverTeamsIds } from './approverTeamsIds';
+
+export const INVALID_CARD_MESSAGE = 'This card does not name a valid request.';
+
+export type Decide = (requestId: string, actor: Actor) => Promise<DecideResult>;
+
+/**
+ * A button that changes a request (approve, reject, retry): the actor from the activity, the request id from
+ * the card, the decision from the requests service. The clicker gets the updated card when it took effect
+ * (the notifier updates every other copy), otherwise why nothing changed — e.g. who decided first.
+ */
+export async function decideFromCard(context: TurnContext, bot: BotContext, data: unknown, attempt: string, decide: Decide): Promise<InvokeReply> {
+  const actor = actorOf(context);
+  const requestId = requestIdFrom(data);
+  if (!actor || !requestId) {
+    await bot.requests.refuseUnreadableAction(attempt, actor ? 'invalid card data' : 'no Entra identity', actor);
+    return { message: actor ? INVALID_CARD_MESSAGE : NO_IDENTITY_MESSAGE };
+  }
+  const result = await decide(requestId, actor);
+  if (result.kind !== 'decided') {
+    bot.logger.info({ outcome: result.kind, requestId, attempt }, 'card action changed nothing');
+    return { message: refusalMessage(result) };
+  }
+  return { card: approvalCard({ request: result.request, viewer: 'approver', approverTeamsIds: await knownApproverTeamsIds(bot) }) };
+}

@@ -1,0 +1,161 @@
+/**
+ * Proactive side of the bot: posts approval cards when a request arrives, updates every posted copy after
+ * each transition, and tells the requester what happened. Implements the requests service's outbound port.
+ */
+import { type Activity, type BotAdapter, CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
+import type { GroupRequest } from '../../../domain/request';
+import type { RequestEvent, RequestEventKind, RequestNotifier } from '../../../requests/ports';
+import { knownApproverTeamsIds } from './approverTeamsIds';
+import { approvalCard } from './approvalCard';
+import { formatTime } from '../../cards/elements';
+import type { Logger } from '../../../shared/logger';
+import type { ConversationStore } from '../../ports';
+
+export interface RequestNotifierDeps {
+  /** CloudAdapter / TeamsAdapter in production; anything implementing `continueConversationAsync`. */
+  readonly adapter: BotAdapter;
+  readonly botAppId: string;
+  readonly conversations: ConversationStore;
+  readonly approverIds: readonly string[];
+  readonly logger: Logger;
+}
+
+/** What the requester is told at each transition; undefined where they learn it otherwise. */
+export function requesterMessage(kind: RequestEventKind, request: GroupRequest): string | undefined {
+  const subject = `Your request ${request.id} for the policy "${request.policyName}"`;
+  const by = request.decision ? ` by ${request.decision.by.name} at ${formatTime(request.decision.at)}` : '';
+  switch (kind) {
+    case 'approved':
+      return `${subject} was approved${by}. I am creating the group now.`;
+    case 'rejected':
+      return `${subject} was rejected${by}${request.decision?.reason ? `: ${request.decision.reason}` : '.'}`;
+    case 'provisioned':
+      return `${subject} is done: the group "${request.names.displayName}" exists (object id ${request.groupId ?? 'unknown'}).`;
+    case 'failed':
+      return `${subject} was approved, but creating the group failed: ${request.failureReason ?? 'unknown reason'}. An approver can retry.`;
+    case 'requested':
+    case 'provisioning':
+    case 'cancelled':
+      return undefined;
+  }
+}
+
+/**
+ * A notice for the requester in a shared conversation: @mentioning them (Teams needs their Teams id, which the
+ * conversation reference of their submission carries), or addressing them by name when it is not theirs.
+ */
+export function addressedToRequester(request: GroupRequest, text: string): Partial<Activity> {
+  const { requester } = request;
+  const user = request.origin?.user;
+  if (!user || user.aadObjectId !== requester.aadObjectId) return { type: 'message', text: `${requester.name}: ${text}` };
+  const mention = `<at>${requester.name}</at>`;
+  return {
+    type: 'message',
+    text: `${mention} ${text}`,
+    entities: [{ type: 'mention', text: mention, mentioned: { id: user.id, name: requester.name } }],
+  };
+}
+
+export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifier {
+  const { adapter, botAppId, conversations, logger } = deps;
+  // Events of one request are delivered in order, so an older card can never overwrite a newer one.
+  const queues = new Map<string, Promise<void>>();
+
+  /** Runs `logic` in a conversation; failures are logged and reported, never thrown at the service. */
+  async function inConversation(
+    reference: Partial<ConversationReference>,
+    what: string,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<boolean> {
+    let delivered = false;
+    try {
+      // Errors inside the callback would go to onTurnError instead of here: catch them inside.
+      await adapter.continueConversationAsync(botAppId, reference, async (context) => {
+        try {
+          await logic(context);
+          delivered = true;
+        } catch (error) {
+          logger.error({ err: error, what, conversation: reference.conversation?.id }, 'proactive send failed');
+        }
+      });
+    } catch (error) {
+      logger.error({ err: error, what, conversation: reference.conversation?.id }, 'proactive send failed');
+    }
+    return delivered;
+  }
+
+  async function approvalTargets(): Promise<Partial<ConversationReference>[]> {
+    const channel = await conversations.getApprovalsChannel();
+    if (channel) return [channel];
+    const chats = await Promise.all(deps.approverIds.map((id) => conversations.getPersonalConversation(id)));
+    return chats.filter((c): c is Partial<ConversationReference> => c !== undefined);
+  }
+
+  async function postApprovalCards(request: GroupRequest): Promise<void> {
+    const targets = await approvalTargets();
+    if (targets.length === 0) {
+      logger.warn({ requestId: request.id }, 'no approvals channel registered and no approver chat known: nobody was told');
+      return;
+    }
+    const card = approvalCard({ request, viewer: 'observer', approverTeamsIds: await knownApproverTeamsIds(deps) });
+    for (const conversation of targets) {
+      await inConversation(conversation, 'approval card', async (context) => {
+        const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
+        if (sent?.id) await conversations.recordApprovalCard({ requestId: request.id, conversation, activityId: sent.id });
+      });
+    }
+  }
+
+  async function updateApprovalCards(request: GroupRequest): Promise<void> {
+    const copies = await conversations.listApprovalCards(request.id);
+    if (copies.length === 0) return;
+    const card = approvalCard({ request, viewer: 'observer', approverTeamsIds: await knownApproverTeamsIds(deps) });
+    for (const copy of copies) {
+      await inConversation(copy.conversation, 'approval card update', async (context) => {
+        await context.updateActivity({ type: 'message', id: copy.activityId, attachments: [CardFactory.adaptiveCard(card)] });
+      });
+    }
+  }
+
+  async function messageRequester(event: RequestEvent): Promise<void> {
+    const text = requesterMessage(event.kind, event.request);
+    if (!text) return;
+    const { request } = event;
+    const chat = await conversations.getPersonalConversation(request.requester.aadObjectId);
+    if (chat) {
+      await inConversation(chat, 'requester notification', async (context) => {
+        await context.sendActivity(text);
+      });
+      return;
+    }
+    // Never opened a personal chat with the bot: tell them where they asked (a channel or group chat).
+    if (request.origin?.conversation) {
+      await inConversation(request.origin, 'requester notification in the conversation of the request', async (context) => {
+        await context.sendActivity(addressedToRequester(request, text));
+      });
+      return;
+    }
+    logger.warn({ requestId: request.id, kind: event.kind }, 'requester has no personal chat with the bot and the request no conversation: not told');
+  }
+
+  async function deliver(event: RequestEvent): Promise<void> {
+    if (event.kind === 'requested') return postApprovalCards(event.request);
+    await updateApprovalCards(event.request);
+    await messageRequester(event);
+  }
+
+  return {
+    notify(event: RequestEvent): Promise<void> {
+      const id = event.request.id;
+      const previous = queues.get(id) ?? Promise.resolve();
+      const next = previous.then(() => deliver(event)).catch((error: unknown) => {
+        logger.error({ err: error, requestId: id, kind: event.kind }, 'notification failed');
+      });
+      queues.set(id, next);
+      void next.then(() => {
+        if (queues.get(id) === next) queues.delete(id);
+      });
+      return next;
+    },
+  };
+}

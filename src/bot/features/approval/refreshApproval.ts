@@ -1,0 +1,36 @@
+import type { TurnContext } from 'botbuilder';
+import { requestIdFrom } from '../../cardData';
+import type { BotContext } from '../../routes';
+import { type InvokeReply, actorOf } from '../../turn';
+import { approvalCard } from './approvalCard';
+import { knownApproverTeamsIds } from './approverTeamsIds';
+import { INVALID_CARD_MESSAGE } from './decideFromCard';
+
+function isAutomaticRefresh(context: TurnContext): boolean {
+  const value: unknown = context.activity.value;
+  return typeof value === 'object' && value !== null && 'trigger' in value && value.trigger === 'automatic';
+}
+
+/**
+ * The approval card for whoever asks, in the view the requests service allows: approvers get the buttons,
+ * others the read-only view. Teams asks automatically for the users listed in `refresh.userIds`; anyone can
+ * ask by clicking "Approver actions".
+ */
+export async function refreshApproval(context: TurnContext, bot: BotContext, data: unknown): Promise<InvokeReply> {
+  const actor = actorOf(context);
+  const requestId = requestIdFrom(data);
+  if (!requestId) {
+    await bot.requests.refuseUnreadableAction('approver actions', 'invalid card data', actor);
+    return { message: INVALID_CARD_MESSAGE };
+  }
+  const view = await bot.requests.approvalView(requestId, actor, { automatic: isAutomaticRefresh(context) });
+  switch (view.kind) {
+    case 'notFound':
+      return { message: `There is no request ${view.requestId}.` };
+    case 'forbidden':
+      return { message: view.reason };
+    case 'approver':
+    case 'observer':
+      return { card: approvalCard({ request: view.request, viewer: view.kind, approverTeamsIds: await knownApproverTeamsIds(bot) }) };
+  }
+}

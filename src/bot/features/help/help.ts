@@ -1,0 +1,56 @@
+import type { TurnContext } from 'botbuilder';
+import { type CommandHelp, helpCard } from './helpCard';
+import { replyWithCard } from '../../turn';
+
+export const HELP_COMMAND = /^\s*help\b/i;
+
+export const COMMANDS: readonly (CommandHelp & { readonly keyword: string })[] = [
+  { keyword: 'request', usage: 'request [policy] [user-driven|automatic]', description: 'Open the request form (also: new).' },
+  { keyword: 'status', usage: 'status <policy> | status REQ-n', description: 'Where a policy or a request stands.' },
+  { keyword: 'mine', usage: 'mine', description: 'Your requests.' },
+  { keyword: 'pending', usage: 'pending', description: 'Requests waiting for a decision (approvers).' },
+  { keyword: 'groups', usage: 'groups [page]', description: 'Every policy and its device group, a page at a time.' },
+  { keyword: 'check', usage: 'check <policy>', description: 'Check that the policy\'s group is still what Autopilot needs.' },
+  { keyword: 'bind', usage: 'bind <policy>', description: 'Once the policy exists in Intune, make it use its group (approvers).' },
+  { keyword: 'cancel', usage: 'cancel REQ-n', description: 'Cancel your request while it is pending.' },
+  { keyword: 'register', usage: 'register approvals', description: 'In a team channel: post new requests here (approvers).' },
+  { keyword: 'help', usage: 'help', description: 'This list.' },
+];
+
+const KEYWORDS = [...COMMANDS.map((c) => c.keyword), 'new'];
+
+export async function handleHelp(context: TurnContext): Promise<void> {
+  await replyWithCard(context, helpCard({ commands: COMMANDS }));
+}
+
+/** Unknown text: the help card, led by the command closest to the first word typed. */
+export async function handleUnknown(context: TurnContext): Promise<void> {
+  const typed = (context.activity.text ?? '').trim();
+  if (typed === '') return handleHelp(context);
+  const firstWord = typed.split(/\s+/)[0].toLowerCase();
+  await replyWithCard(context, helpCard({ commands: COMMANDS, unknown: { typed, closest: closestCommand(firstWord) } }));
+}
+
+export function closestCommand(word: string): string {
+  let best = KEYWORDS[0];
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const keyword of KEYWORDS) {
+    const distance = editDistance(word, keyword);
+    if (distance < bestDistance) [best, bestDistance] = [keyword, distance];
+  }
+  return best;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

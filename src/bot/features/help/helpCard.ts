@@ -1,0 +1,45 @@
+import { VERBS } from '../../verbs';
+import { type AdaptiveCard, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
+
+export interface CommandHelp {
+  readonly usage: string;
+  readonly description: string;
+}
+
+export interface HelpCardView {
+  readonly commands: readonly CommandHelp[];
+  /** What the user typed when it matched no command, and the closest command to it. */
+  readonly unknown?: { readonly typed: string; readonly closest: string };
+}
+
+export function helpCard(view: HelpCardView): AdaptiveCard {
+  const intro = view.unknown
+    ? [text(`I don't know "${plain(view.unknown.typed)}". Did you mean **${view.unknown.closest}**?`, { color: 'Warning' })]
+    : [];
+  return adaptiveCard([
+    heading('What I can do'),
+    ...intro,
+    facts(view.commands.map((c) => [c.usage, c.description] as const)),
+  ]);
+}
+
+/** Sent when the bot is installed in a personal chat or a team. */
+export function welcomeCard(): AdaptiveCard {
+  return adaptiveCard(
+    [
+      heading('Autopilot device groups'),
+      text(
+        'I create the Microsoft Entra device group a Windows Autopilot device-preparation policy needs: ' +
+          'one static security group per policy, owned by the Intune provisioning client. ' +
+          'Ask for one here, an approver decides, and I tell you when it exists.',
+      ),
+    ],
+    {
+      actions: [
+        execute('Request a group', VERBS.openRequestForm),
+        execute('My requests', VERBS.showMine),
+        execute('Help', VERBS.showHelp),
+      ],
+    },
+  );
+}

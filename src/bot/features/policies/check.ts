@@ -1,0 +1,24 @@
+import type { TurnContext } from 'botbuilder';
+import type { Actor } from '../../../domain/actor';
+import { policyCommandInput } from '../../commandArgs';
+import type { BotContext } from '../../routes';
+import { type InvokeReply, replyWithCard } from '../../turn';
+import { driftCard } from './driftCard';
+
+export const CHECK_COMMAND = /^\s*check\b/i;
+
+/** `check <policy>`: the drift check of the policy's group, as a card. */
+export async function handleCheck(context: TurnContext, bot: BotContext): Promise<void> {
+  const input = await policyCommandInput(context, CHECK_COMMAND, 'check <policy name>');
+  if (!input) return;
+  const outcome = await runCheck(bot, input.policyName, input.actor, false);
+  if ('message' in outcome) await context.sendActivity(outcome.message);
+  else await replyWithCard(context, outcome.card);
+}
+
+/** The drift card, or why the policy name cannot be checked. Only approvers' repairs change anything. */
+export async function runCheck(bot: BotContext, policyName: string, actor: Actor, repairOwner: boolean): Promise<InvokeReply> {
+  const result = await bot.requests.checkPolicy(policyName, actor, { repairOwner });
+  if (result.kind === 'invalid') return { message: result.message };
+  return { card: driftCard({ policyName, report: result.report }) };
+}

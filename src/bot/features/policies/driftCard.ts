@@ -1,0 +1,27 @@
+import type { DriftReport } from '../../../provisioning/types';
+import { VERBS } from '../../verbs';
+import { groupFacts } from '../../cards/group';
+import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, heading, plain, text } from '../../cards/elements';
+
+export interface DriftCardView {
+  readonly policyName: string;
+  readonly report: DriftReport;
+}
+
+/** `check <policy>`: the drift check, with the owner repair offered when the first-party owner is missing. */
+export function driftCard(view: DriftCardView): AdaptiveCard {
+  const { report } = view;
+  const body: CardElement[] = [heading(`Check of the device group for "${plain(view.policyName)}"`)];
+  if (report.group) body.push(groupFacts(report.group));
+  if (report.healthy) {
+    body.push(text('Healthy: the group matches what the device-preparation policy needs.', { color: 'Good' }));
+  } else {
+    body.push(text('Problems found:', { color: 'Attention', weight: 'Bolder' }));
+    body.push(...report.findings.map((f) => text(`• ${plain(f.message)} (${f.code})`)));
+  }
+  if (report.ownerRepaired) body.push(text('The Intune provisioning client was added back as owner.', { color: 'Good' }));
+  const actions: ExecuteAction[] = report.findings.some((f) => f.code === 'firstPartyAppNotAnOwner')
+    ? [execute('Add the missing owner', VERBS.repairOwner, { policyName: view.policyName })]
+    : [];
+  return adaptiveCard(body, { actions });
+}

@@ -1,0 +1,55 @@
+/** The request form: its inputs read from card data, and its view with the group-name preview. */
+import { z } from 'zod';
+import { isScenario, type Scenario } from '../../../domain/scenario';
+import { optionalText } from '../../cardData';
+import type { BotContext } from '../../routes';
+import type { RequestField } from '../../../requests/types';
+import type { RequestFormView } from './formCard';
+
+const FormData = z.object({
+  policyName: z.unknown(),
+  scenario: z.unknown(),
+  ticket: z.unknown(),
+  justification: z.unknown(),
+});
+
+export interface ValidRequestForm {
+  readonly policyName: string;
+  readonly scenario: Scenario;
+  readonly ticket?: string;
+  readonly justification?: string;
+}
+
+export type RequestFormParse =
+  | { readonly ok: true; readonly form: ValidRequestForm }
+  | { readonly ok: false; readonly view: RequestFormView };
+
+/**
+ * The form's inputs as text. Presence and type are checked here; the requests service checks the rest (name
+ * rules, lengths, invisible characters). On error the view keeps what the user typed, messages at fields.
+ */
+export function parseRequestForm(data: unknown): RequestFormParse {
+  const raw = FormData.safeParse(data ?? {});
+  const fields = raw.success ? raw.data : { policyName: undefined, scenario: undefined, ticket: undefined, justification: undefined };
+  const policyName = typeof fields.policyName === 'string' ? fields.policyName : undefined;
+  const scenario = isScenario(fields.scenario) ? fields.scenario : undefined;
+  const ticket = optionalText(fields.ticket);
+  const justification = optionalText(fields.justification);
+  const errors: Partial<Record<RequestField, string>> = {};
+  if (policyName === undefined || policyName.trim() === '') errors.policyName = 'Enter the name of the device-preparation policy.';
+  if (!scenario) errors.scenario = 'Choose the scenario of the policy.';
+  const view: RequestFormView = { policyName, scenario, ticket, justification };
+  if (Object.keys(errors).length > 0 || policyName === undefined || scenario === undefined) {
+    return { ok: false, view: { ...view, errors } };
+  }
+  return { ok: true, form: { policyName, scenario, ...(ticket ? { ticket } : {}), ...(justification ? { justification } : {}) } };
+}
+
+
+/** The form view for given inputs, with the group-name preview (or why there is none) from the requests service. */
+export function formWithPreview(bot: Pick<BotContext, 'requests'>, inputs: Omit<RequestFormView, 'preview'>): RequestFormView {
+  if (inputs.policyName === undefined) return inputs;
+  const preview = bot.requests.previewNames(inputs.policyName, inputs.scenario ?? 'userDriven');
+  if (preview.ok) return { ...inputs, preview: { displayName: preview.names.displayName, mailNickname: preview.names.mailNickname } };
+  return { ...inputs, errors: { ...inputs.errors, policyName: preview.message } };
+}

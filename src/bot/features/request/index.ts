@@ -1,0 +1,17 @@
+/** Requesting a group: the `request` command and the form's buttons (open, preview, submit). */
+import type { Feature } from '../../routes';
+import { VERBS } from '../../verbs';
+import { openRequestForm } from './openRequestForm';
+import { previewRequest } from './previewRequest';
+import { REQUEST_COMMAND, handleRequestCommand } from './requestCommand';
+import { submitRequest } from './submitRequest';
+
+export const requestFeature: Feature = {
+  name: 'request',
+  register(routes) {
+    routes.command(REQUEST_COMMAND, handleRequestCommand);
+    routes.verb(VERBS.openRequestForm, openRequestForm);
+    routes.verb(VERBS.previewRequest, previewRequest);
+    routes.verb(VERBS.submitRequest, submitRequest);
+  },
+};

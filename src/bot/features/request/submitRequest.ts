@@ -1,0 +1,28 @@
+import type { TurnContext } from 'botbuilder';
+import { requestFormCard } from './formCard';
+import { groupExistsCard } from '../../cards/group';
+import { requestCard } from '../../cards/request';
+import { formWithPreview, parseRequestForm } from './form';
+import type { BotContext } from '../../routes';
+import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, referenceOf } from '../../turn';
+
+/** "Submit request": checked here and again by the requests service; one request or group per policy. */
+export async function submitRequest(context: TurnContext, bot: BotContext, data: unknown): Promise<InvokeReply> {
+  const actor = actorOf(context);
+  if (!actor) return { message: NO_IDENTITY_MESSAGE };
+  const parsed = parseRequestForm(data);
+  if (!parsed.ok) return { card: requestFormCard(parsed.view) };
+  // Kept with the request: the requester is told there when the bot has no personal chat with them. The
+  // thread itself, not the channel root, so the notices follow the request they answer.
+  const result = await bot.requests.submit({ ...parsed.form, requester: actor, origin: referenceOf(context) });
+  switch (result.kind) {
+    case 'created':
+      return { card: requestCard(result.request, 'Request submitted: an approver will decide, and I will message you') };
+    case 'activeRequestExists':
+      return { card: requestCard(result.request, 'This policy already has a request in progress') };
+    case 'groupExists':
+      return { card: groupExistsCard(result.group) };
+    case 'invalid':
+      return { card: requestFormCard(formWithPreview(bot, { ...parsed.form, errors: { [result.field]: result.message } })) };
+  }
+}

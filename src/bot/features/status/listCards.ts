@@ -1,0 +1,68 @@
+import type { PolicyGroupRecord } from '../../../domain/policyGroup';
+import type { GroupRequest } from '../../../domain/request';
+import type { Page } from '../../../domain/page';
+import { VERBS } from '../../verbs';
+import { stateLabel } from '../../cards/request';
+import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, formatTime, heading, plain, text } from '../../cards/elements';
+
+export const GROUPS_PAGE_SIZE = 10;
+export const MAX_LISTED_REQUESTS = 20;
+
+export interface RequestListView {
+  readonly title: string;
+  readonly requests: readonly GroupRequest[];
+  readonly empty: string;
+  /** Approvers' list: each pending entry gets a button that opens its approval card. */
+  readonly reviewable?: boolean;
+}
+
+function requestEntry(request: GroupRequest, reviewable: boolean): CardElement {
+  const summary = `**${request.id}** · ${plain(request.policyName)} · ${stateLabel(request.state)}`;
+  const detail = `Requested by ${plain(request.requester.name)} at ${formatTime(request.createdAt)}`;
+  const items: CardElement[] = [text(summary), text(detail, { isSubtle: true, spacing: 'None' })];
+  if (reviewable && request.state === 'pending') {
+    items.push({ type: 'ActionSet', actions: [execute('Review', VERBS.refreshApproval, { requestId: request.id })] });
+  }
+  return { type: 'Container', separator: true, items };
+}
+
+/** `mine` and `pending`: newest first, at most MAX_LISTED_REQUESTS. */
+export function requestListCard(view: RequestListView): AdaptiveCard {
+  const shown = view.requests.slice(0, MAX_LISTED_REQUESTS);
+  const body: CardElement[] = [heading(view.title)];
+  if (shown.length === 0) body.push(text(view.empty));
+  body.push(...shown.map((r) => requestEntry(r, view.reviewable ?? false)));
+  if (view.requests.length > shown.length) {
+    body.push(text(`…and ${view.requests.length - shown.length} more.`, { isSubtle: true }));
+  }
+  return adaptiveCard(body);
+}
+
+/** `groups`: every policy → group, a page at a time. */
+export function groupsCard(page: Page<PolicyGroupRecord>, pageSize: number = GROUPS_PAGE_SIZE): AdaptiveCard {
+  const body: CardElement[] = [heading('Device groups by policy')];
+  if (page.total === 0) body.push(text('No group has been created yet.'));
+  else if (page.items.length === 0) body.push(text('No groups on this page.'));
+  for (const group of page.items) {
+    body.push({
+      type: 'Container',
+      separator: true,
+      items: [
+        text(`**${plain(group.policyName)}** → ${plain(group.displayName)}`),
+        text(`Object id ${group.groupId} · created ${formatTime(group.createdAt)}`, { isSubtle: true, spacing: 'None' }),
+      ],
+    });
+  }
+  if (page.items.length > 0) {
+    const last = Math.min(page.offset + page.items.length, page.total);
+    body.push(text(`${page.offset + 1}–${last} of ${page.total}`, { isSubtle: true }));
+  }
+  const actions: ExecuteAction[] = [];
+  if (page.offset > 0) {
+    actions.push(execute('Previous', VERBS.groupsPage, { offset: Math.max(0, page.offset - pageSize) }));
+  }
+  if (page.offset + page.items.length < page.total) {
+    actions.push(execute('Next', VERBS.groupsPage, { offset: page.offset + pageSize }));
+  }
+  return adaptiveCard(body, { actions });
+}

@@ -1,0 +1,99 @@
+/**
+ * The admin command line (`npm run admin -- <command>`): the audit export, the policy→group list and a
+ * whole-tenant drift check, over the same environment, store and Graph directory as the bot.
+ * `runCli` is the whole program without the process around it, so tests run it in-process.
+ */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { type Environment, ConfigError, type StoreConfig, loadConfig, loadStoreConfig } from '../app/config';
+import { createLogger } from '../app/log';
+import { createServices } from '../app/services';
+import { StartupError, openStoreAtStartup } from '../app/startupFailure';
+import type { Store } from '../store';
+import { type CliCommand, USAGE, UsageError, parseCommandLine } from './args';
+import { type CliOutput, EXIT_ERROR, EXIT_OK, allGroups, auditCsv, checkAll, cliActor, groupsTable } from './commands';
+
+export type { CliOutput } from './commands';
+export { EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from './commands';
+
+/** Runs one command line; resolves to the exit code and never throws (every failure is explained on `err`). */
+export async function runCli(argv: readonly string[], env: Environment, output: CliOutput): Promise<number> {
+  try {
+    return await run(parseCommandLine(argv), env, output);
+  } catch (error) {
+    output.err(`${failureText(error)}\n`);
+    return EXIT_ERROR;
+  }
+}
+
+async function run(command: CliCommand, env: Environment, output: CliOutput): Promise<number> {
+  switch (command.kind) {
+    case 'help':
+      output.out(USAGE);
+      return EXIT_OK;
+    case 'auditExport':
+      return withStore(await openExistingStore(loadStoreConfig(env)), async (store) => {
+        const { csv, entries } = await auditCsv(store, command);
+        if (command.out === undefined) {
+          output.out(csv);
+          return EXIT_OK;
+        }
+        await writeFile(command.out, csv).catch((error: unknown) => {
+          throw new Error(`cannot write ${command.out}: ${error instanceof Error ? error.message : String(error)}`);
+        });
+        output.out(`Wrote ${entries} audit entr${entries === 1 ? 'y' : 'ies'} to ${command.out}.\n`);
+        return EXIT_OK;
+      });
+    case 'groups':
+      return withStore(await openExistingStore(loadStoreConfig(env)), async (store) => {
+        const groups = await allGroups(store);
+        output.out(command.json ? `${JSON.stringify(groups, null, 2)}\n` : groupsTable(groups));
+        return EXIT_OK;
+      });
+    case 'check': {
+      const config = loadConfig(env);
+      // Log lines (Graph calls at LOG_LEVEL=debug) go to stderr, so stdout is only the report.
+      const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => output.err(line) } });
+      return withStore(await openExistingStore(config.store), async (store) => {
+        const { requests } = createServices(config, store, logger);
+        const actor = cliActor(command.as, env['USER'] ?? env['USERNAME']);
+        return checkAll({ catalogue: store, requests }, actor, command.repairOwner, output);
+      });
+    }
+  }
+}
+
+/**
+ * The bot's database, never a new one: opening SQLite creates a missing file, so a mistyped SQLITE_PATH would
+ * otherwise export an empty audit log as if it were the real one.
+ */
+async function openExistingStore(store: StoreConfig): Promise<Store> {
+  if (store.kind === 'sqlite' && !existsSync(store.path)) {
+    throw new Error(`there is no SQLite database at ${store.path}; check SQLITE_PATH (the admin CLI reads the bot's database, it never creates one)`);
+  }
+  return openStoreAtStartup(store);
+}
+
+async function withStore(store: Store, use: (store: Store) => Promise<number>): Promise<number> {
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function failureText(error: unknown): string {
+  if (error instanceof UsageError) return `admin: ${error.message}\nRun "npm run admin -- help" for the commands and their options.`;
+  if (error instanceof ConfigError) return `admin: ${error.message}`;
+  if (error instanceof StartupError) return `admin: ${error.message}. Check ${error.check}.`;
+  return `admin: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+/** Runs the command line of this process on its stdout and stderr. */
+export function runCliProcess(): void {
+  const output: CliOutput = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+  // exitCode, not exit(): a large CSV on a pipe is written out before the process ends.
+  void runCli(process.argv.slice(2), process.env, output).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,116 @@
+/**
+ * Policy administration: the drift check (and an approver's owner repair), binding a group to its Intune
+ * policy, and where approval cards go. Anyone may check; everything that changes something is approvers'.
+ */
+import type { BindResult } from '../provisioning/types';
+import { parsePolicyName } from '../domain/policy';
+import { SCENARIO_INFO } from '../domain/scenario';
+import type { ServiceContext } from './context';
+import type { Permissions } from './permissions';
+import type { GroupProvisioning } from './ports';
+import type { RequestsService } from './types';
+
+type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
+
+export function createPolicyAdministration(
+  context: ServiceContext,
+  permissions: Permissions,
+  provisioning: Pick<GroupProvisioning, 'checkGroup' | 'bindToPolicy'>,
+): PolicyAdministration {
+  const { store, logger } = context;
+  return {
+    async checkPolicy(policyName, actor, options = {}) {
+      const policy = parsePolicyName(policyName);
+      if (!policy.ok) return { kind: 'invalid', message: policy.reason };
+      let repairRefused: string | undefined;
+      if (options.repairOwner === true) {
+        repairRefused = await permissions.administer(actor, 'repair a group');
+        if (repairRefused) {
+          await context.recordDenial({ attempt: 'repair owner', reason: 'only approvers can repair a group; checked without repairing', actor, policyKey: policy.value.key });
+        }
+      }
+      const report = await provisioning.checkGroup(policy.value.name, { repairOwner: options.repairOwner === true && !repairRefused });
+      if (!report.healthy) {
+        await store.appendAudit({
+          kind: 'driftFound',
+          at: context.now(),
+          actor,
+          policyKey: policy.value.key,
+          detail: report.findings.map((finding) => `${finding.code}: ${finding.message}`).join('; '),
+          ...(report.graphRequestIds[0] !== undefined && { graphRequestId: report.graphRequestIds.join(' ') }),
+        });
+      }
+      return { kind: 'checked', report, ...(repairRefused !== undefined && { repairRefused }) };
+    },
+
+    async bindPolicy(policyName, actor) {
+      const policy = parsePolicyName(policyName);
+      if (!policy.ok) return { kind: 'invalid', message: policy.reason };
+      const refusal = await permissions.administer(actor, 'bind a group to its Intune policy');
+      if (refusal) {
+        await context.recordDenial({ attempt: 'bind', reason: refusal, actor, policyKey: policy.value.key });
+        return { kind: 'forbidden', reason: refusal };
+      }
+      const group = await store.findGroup(policy.value.key);
+      if (!group) {
+        const request = await store.latestRequestForPolicy(policy.value.key);
+        return { kind: 'noGroup', policyName: policy.value.name, ...(request && { request }) };
+      }
+      await store.appendAudit({
+        kind: 'bindRequested',
+        at: context.now(),
+        actor,
+        policyKey: group.policyKey,
+        detail: `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${group.policyName}"`,
+      });
+      // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
+      const bind = await provisioning.bindToPolicy(group.policyName, group.scenario);
+      const graphRequestIds = bind.graphRequestIds ?? [];
+      await store.appendAudit({
+        kind: bind.outcome === 'bound' ? 'bound' : 'bindFailed',
+        at: context.now(),
+        actor,
+        policyKey: group.policyKey,
+        detail: bindAuditDetail(bind),
+        ...(graphRequestIds.length > 0 && { graphRequestId: graphRequestIds.join(' ') }),
+      });
+      if (bind.outcome !== 'bound') logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
+      return { kind: 'attempted', group, bind };
+    },
+
+    async registerApprovalsChannel(channel, actor) {
+      const refusal = await permissions.review(actor);
+      if (refusal) {
+        await context.recordDenial({ attempt: 'register approvals', reason: 'not an approver', actor });
+        return { kind: 'forbidden', reason: refusal };
+      }
+      await store.setApprovalsChannel(channel, actor.aadObjectId);
+      await store.appendAudit({
+        kind: 'approvalsChannelRegistered',
+        at: context.now(),
+        actor,
+        detail: `channel ${channel.conversation?.name ?? channel.conversation?.id ?? '(unnamed)'}`,
+      });
+      logger.info({ actor: actor.aadObjectId }, 'approvals channel registered');
+      return { kind: 'registered' };
+    },
+
+    async refuseUnreadableAction(attempt, problem, actor) {
+      await context.recordDenial({ attempt, reason: problem, ...(actor && { actor }) });
+    },
+  };
+}
+
+/** One audit line per binding outcome, with Intune's per-target validation codes. */
+function bindAuditDetail(bind: BindResult): string {
+  switch (bind.outcome) {
+    case 'bound':
+    case 'validationFailed': {
+      const statuses = bind.statuses.map((status) => `${status.targetId} ${status.validationSucceeded ? 'ok' : (status.errorCode ?? 'failed')}`);
+      return `${bind.outcome} on policy ${bind.policyId}: ${statuses.join('; ')}`;
+    }
+    case 'policyNotFound':
+    case 'failed':
+      return `${bind.outcome}: ${bind.message}`;
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * What the requests service needs from the world, owned here and implemented at the edges: the SQL store
+ * (repository, audit log, policy→group catalogue, approvals channel), the bot (notifier), the approver
+ * directory's membership lookup (Graph) and the provisioning service.
+ */
+import type { Actor } from '../domain/actor';
+import type { PolicyGroupRecord } from '../domain/policyGroup';
+import type { Page } from '../domain/page';
+import type { ConversationAddress, Decision, GroupRequest, RequestState } from '../domain/request';
+import type { ProvisioningService } from '../provisioning/types';
+
+export const AUDIT_KINDS = [
+  'requested',
+  'approved',
+  'rejected',
+  'cancelled',
+  'provisioningStarted',
+  'graphCall',
+  'provisioned',
+  'failed',
+  'driftFound',
+  /** Someone tried something they may not do (not an approver, self-approval, not the requester, unknown id). */
+  'denied',
+  /** An approver asked to bind a policy's group to its Intune policy; then `bound` or `bindFailed`. */
+  'bindRequested',
+  'bound',
+  'bindFailed',
+  /** An approver made a team channel the place approval cards go. */
+  'approvalsChannelRegistered',
+] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+
+export interface AuditEntryInput {
+  readonly kind: AuditKind;
+  readonly at: string; // ISO-8601
+  /** Absent for steps the system takes on its own (e.g. resuming after a crash). */
+  readonly actor?: Actor;
+  readonly requestId?: string;
+  readonly policyKey?: string;
+  readonly graphRequestId?: string;
+  readonly detail?: string;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  /** Position in the log: strictly increasing. */
+  readonly sequence: number;
+}
+
+export interface AuditFilter {
+  readonly requestId?: string;
+  readonly policyKey?: string;
+  /** ISO-8601 instant: entries at or after it (inclusive). */
+  readonly since?: string;
+  /** ISO-8601 instant: entries before it (exclusive). */
+  readonly until?: string;
+}
+
+export interface AuditLog {
+  appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
+  /** In log order. */
+  listAudit(filter?: AuditFilter): Promise<readonly AuditEntry[]>;
+  /** RFC 4180 CSV with a header row, in log order. */
+  exportAuditCsv(filter?: AuditFilter): Promise<string>;
+}
+
+/** What a new request is made of; the store adds the id, state, version and update time. */
+export type NewRequestRecord = Pick<
+  GroupRequest,
+  'policyKey' | 'policyName' | 'scenario' | 'names' | 'ticket' | 'justification' | 'requester' | 'origin' | 'createdAt'
+>;
+
+export type CreateRequestResult =
+  | { readonly kind: 'created'; readonly request: GroupRequest }
+  /** The policy already has an active request (the database refused a second one): here it is. */
+  | { readonly kind: 'activeRequestExists'; readonly request: GroupRequest };
+
+/** What a transition writes besides the new state. `null` clears a field (a retry clears the failure). */
+export interface RequestChange {
+  readonly to: RequestState;
+  readonly at: string;
+  readonly decision?: Decision;
+  readonly groupId?: string;
+  readonly failureReason?: string | null;
+}
+
+export interface ExpectedRequest {
+  readonly state: RequestState;
+  /** When given, the write also requires this version (compare-and-set on the whole row). */
+  readonly version?: number;
+}
+
+export type TransitionResult =
+  | { readonly kind: 'applied'; readonly request: GroupRequest }
+  /** The row was not in the expected state/version: the current row (the winner's write). */
+  | { readonly kind: 'conflict'; readonly request: GroupRequest }
+  /** Moving into an active state would make a second active request for the policy: that other one. */
+  | { readonly kind: 'activeRequestExists'; readonly request: GroupRequest }
+  | { readonly kind: 'notFound' };
+
+export interface RequestRepository {
+  /** Allocates the next id (unique across instances) and inserts, appending `requested` to the audit log. */
+  createRequest(record: NewRequestRecord): Promise<CreateRequestResult>;
+  getRequest(requestId: string): Promise<GroupRequest | undefined>;
+  /** Conditional write; `audit` is appended in the same transaction, and only when the write applies. */
+  transitionRequest(
+    requestId: string,
+    expected: ExpectedRequest,
+    change: RequestChange,
+    audit?: AuditEntryInput,
+  ): Promise<TransitionResult>;
+  /** The newest request for a policy (any state). */
+  latestRequestForPolicy(policyKey: string): Promise<GroupRequest | undefined>;
+  /** Oldest first. */
+  listRequestsInStates(states: readonly RequestState[]): Promise<readonly GroupRequest[]>;
+  /** Newest first. */
+  listRequestsByRequester(aadObjectId: string): Promise<readonly GroupRequest[]>;
+}
+
+/** The policy→group map as the requests service reads it (provisioning writes it). */
+export interface PolicyGroupCatalogue {
+  findGroup(policyKey: string): Promise<PolicyGroupRecord | undefined>;
+  /** Ordered by policy name. */
+  listGroups(offset: number, limit: number): Promise<Page<PolicyGroupRecord>>;
+}
+
+/** Where approval cards go when an approver registered a team channel (one per installation; last wins). */
+export interface ApprovalsChannelRegistry {
+  setApprovalsChannel(channel: ConversationAddress, registeredBy: string): Promise<void>;
+}
+
+/** Everything the requests service keeps durably. */
+export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue & ApprovalsChannelRegistry;
+
+/** The provisioning service as the requests service uses it. */
+export type GroupProvisioning = Pick<ProvisioningService, 'previewNames' | 'ensureGroup' | 'checkGroup' | 'bindToPolicy'>;
+
+export type RequestEventKind =
+  | 'requested'
+  | 'approved'
+  | 'rejected'
+  | 'cancelled'
+  | 'provisioning'
+  | 'provisioned'
+  | 'failed';
+
+/** Emitted after every committed transition; the bot turns these into card updates and messages. */
+export interface RequestEvent {
+  readonly kind: RequestEventKind;
+  readonly request: GroupRequest;
+  readonly actor?: Actor;
+}
+
+/** Told about transitions (implemented by the bot for proactive messages). */
+export interface RequestNotifier {
+  notify(event: RequestEvent): Promise<void>;
+}
+
+/** Who may approve. Implemented from config (object ids) and/or an Entra group (approvers.ts). */
+export interface ApproverDirectory {
+  isApprover(actor: Actor): Promise<boolean>;
+}
+
+/** Transitive Entra group membership (implemented by the Graph directory adapter). */
+export interface GroupMembershipChecker {
+  isTransitiveMember(userObjectId: string, groupId: string): Promise<boolean>;
+}

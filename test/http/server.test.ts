@@ -1,0 +1,393 @@
+/**
+ * The HTTP level: the real restify server on 127.0.0.1 in sandbox mode (no bot app id) with the real bot,
+ * requests service, SQLite store, provisioning and Graph adapter against the sandbox Graph emulator, and a
+ * fake Bot Connector on 127.0.0.1 as serviceUrl capturing proactive messages and card updates.
+ */
+import { randomUUID } from 'node:crypto';
+import { TeamsAdapter } from '@microsoft/teams-ai';
+import { type BotServer, createServer } from '../../src/http/server';
+import { VERBS } from '../../src/bot/verbs';
+import { type ConnectorCall, type FakeConnector, startFakeConnector } from '../bot/support/fakeConnector';
+import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider } from '../bot/support/world';
+import { type InvokeBody, type Where, cardText, cardVerbs, conversationOf } from '../bot/support/turns';
+
+const BOT = { id: '28:bot', name: 'Device groups' };
+const APPROVALS_CHANNEL = '19:approvals@thread.tacv2';
+
+interface Running {
+  readonly world: BotWorld;
+  readonly server: BotServer;
+  readonly url: string;
+  readonly connector: FakeConnector;
+  /** What the HTTP layer logged at warn/error level. */
+  readonly httpProblems: { fields: object; message?: string }[];
+  ready: boolean;
+}
+
+async function start(options: { maxBodyBytes?: number } = {}): Promise<Running> {
+  const adapter = new TeamsAdapter({});
+  const world = await createBotWorld({ adapter });
+  const connector = await startFakeConnector();
+  const httpProblems: Running['httpProblems'] = [];
+  const running = { world, connector, httpProblems, ready: true } as Running;
+  const server = createServer({
+    adapter,
+    app: world.bot,
+    logger: {
+      info: () => undefined,
+      warn: (fields, message) => void httpProblems.push({ fields, message }),
+      error: (fields, message) => void httpProblems.push({ fields, message }),
+    },
+    readiness: {
+      database: () => world.store.ping(),
+      graph: async () => {
+        if (!running.ready) throw new Error('internal detail that must not leak');
+      },
+    },
+    ...options,
+  });
+  const url = await server.listen(0, '127.0.0.1');
+  return Object.assign(running, { server, url });
+}
+
+async function stop(running: Running): Promise<void> {
+  await running.server.close();
+  await running.world.dispose();
+  await running.connector.close();
+}
+
+function activityFrom(running: Running, person: Person, where: Where | undefined, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: running.connector.url,
+    from: { id: person.teamsId, name: person.name, aadObjectId: person.aadObjectId },
+    recipient: BOT,
+    ...conversationOf(person, where),
+    ...fields,
+  };
+}
+
+function post(running: Running, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Response> {
+  return fetch(`${running.url}/api/messages`, { method: 'POST', headers, body });
+}
+
+async function say(running: Running, person: Person, text: string, where?: Where): Promise<Record<string, unknown>[]> {
+  // In channels Teams only delivers messages that @mention the bot, with the mention as an entity.
+  const mention = '<at>Device groups</at>';
+  const fields =
+    where?.kind === 'channel'
+      ? { text: `${mention} ${text}`, entities: [{ type: 'mention', text: mention, mentioned: BOT }] }
+      : { text };
+  const response = await post(running, JSON.stringify(activityFrom(running, person, where, { type: 'message', deliveryMode: 'expectReplies', ...fields })));
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { activities: Record<string, unknown>[] }).activities;
+}
+
+async function click(running: Running, person: Person, verb: string, data: Record<string, unknown>, where?: Where): Promise<InvokeBody> {
+  const response = await post(
+    running,
+    JSON.stringify(
+      activityFrom(running, person, where, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId: 'card-activity',
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      }),
+    ),
+  );
+  expect(response.status).toBe(200);
+  return (await response.json()) as InvokeBody;
+}
+
+const cardIn = (activity: Record<string, unknown> | undefined): unknown =>
+  (activity?.['attachments'] as { content: unknown }[] | undefined)?.[0]?.content;
+
+const textOf = (call: ConnectorCall): string => (typeof call.activity['text'] === 'string' ? call.activity['text'] : cardText(cardIn(call.activity)));
+
+describe('HTTP server', () => {
+  let running: Running;
+
+  beforeEach(async () => {
+    running = await start();
+  });
+  afterEach(() => stop(running));
+
+  it('answers health and readiness, without internal detail when not ready', async () => {
+    expect(await (await fetch(`${running.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${running.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ok: true, checks: { database: 'ok', graph: 'ok' } });
+    running.ready = false;
+    const notReady = await fetch(`${running.url}/readyz`);
+    expect(notReady.status).toBe(503);
+    const body = await notReady.text();
+    expect(JSON.parse(body)).toEqual({ ok: false, checks: { database: 'ok', graph: 'failed' } });
+    expect(body).not.toContain('internal detail');
+  });
+
+  it.each([
+    ['a wrong content type', 'text/plain', '{"type":"message"}', 415],
+    ['form data', 'application/x-www-form-urlencoded', 'type=message', 415],
+    ['malformed JSON', 'application/json', '{"type": "message",', 400],
+    ['a JSON array', 'application/json', '[{"type":"message"}]', 400],
+    ['a JSON string', 'application/json', '"message"', 400],
+    ['an empty body', 'application/json', '', 400],
+    ['an object that is no activity', 'application/json', '{"hello":"world"}', 400],
+  ])('refuses %s with %s', async (_case, contentType, body, status) => {
+    const response = await post(running, body, { 'content-type': contentType });
+    expect(response.status).toBe(status);
+    const text = await response.text();
+    expect(text).not.toMatch(/at .*\.js:\d+|node_modules|stack/i);
+  });
+
+  const message = (fields: Record<string, unknown>) => (r: Running) => activityFrom(r, helpdesk, undefined, { type: 'message', text: 'help', deliveryMode: 'expectReplies', ...fields });
+  const cardAction = (fields: Record<string, unknown>) => (r: Running) =>
+    activityFrom(r, helpdesk, undefined, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: VERBS.showHelp, data: {} } }, ...fields });
+
+  it.each([
+    ['a message without from', message({ from: undefined }), 'from is missing'],
+    ['a message whose from is a string', message({ from: 'hana' }), 'from must be an object, not a string'],
+    ['a message whose from has no id', message({ from: { name: 'Hana', aadObjectId: helpdesk.aadObjectId } }), 'from.id is missing'],
+    ['a message whose from id is empty', message({ from: { id: '', aadObjectId: helpdesk.aadObjectId } }), 'from.id is empty'],
+    ['a message without conversation', message({ conversation: undefined }), 'conversation is missing'],
+    ['a message whose conversation id is a number', message({ conversation: { id: 7 } }), 'conversation.id must be a string, not a number'],
+    ['a message without serviceUrl', message({ serviceUrl: undefined }), 'serviceUrl is missing'],
+    ['a message without channelId', message({ channelId: undefined }), 'channelId is missing'],
+    ['a message whose text is a number', message({ text: 42 }), 'text must be a string, not a number'],
+    ['a message whose text is null', message({ text: null }), 'text must be a string, not null'],
+    ['an invoke without a name', cardAction({ name: undefined }), 'name is missing'],
+    ['a card action without a value', cardAction({ value: undefined }), 'value is missing'],
+    ['a card action whose value is a list', cardAction({ value: [] }), 'value must be an object, not an array'],
+    ['a card action whose value is a string', cardAction({ value: 'approve' }), 'value must be an object, not a string'],
+  ])('refuses %s with 400 naming the field, and runs no turn', async (_case, activity, problem) => {
+    const response = await post(running, JSON.stringify(activity(running)));
+    expect({ status: response.status, body: await response.json() }).toEqual({
+      status: 400,
+      body: { error: 'badRequest', message: `The body is not a valid Bot Framework activity: ${problem}.` },
+    });
+    expect(running.connector.calls).toEqual([]);
+    expect(await running.world.store.getPersonalConversation(helpdesk.aadObjectId)).toBeUndefined();
+    expect(running.world.problems).toEqual([]);
+    expect(running.httpProblems).toEqual([{ fields: { problem }, message: 'invalid activity refused' }]);
+  });
+
+  it('lets a message without text and an invoke other than a card action through', async () => {
+    const withoutText = await post(running, JSON.stringify(message({ text: undefined })(running)));
+    expect(withoutText.status).toBe(200);
+    const otherInvoke = await post(running, JSON.stringify(cardAction({ name: 'task/fetch', value: undefined })(running)));
+    expect(otherInvoke.status).not.toBe(400);
+    expect(await running.world.store.getPersonalConversation(helpdesk.aadObjectId)).toBeDefined();
+  });
+
+  it('refuses an oversized body with 413 and keeps serving', async () => {
+    await stop(running);
+    running = await start({ maxBodyBytes: 4096 });
+    const big = JSON.stringify(activityFrom(running, helpdesk, undefined, { type: 'message', text: 'x'.repeat(10_000) }));
+    expect((await post(running, big)).status).toBe(413);
+    expect((await say(running, helpdesk, 'help')).length).toBe(1);
+  });
+
+  it('answers messages with expectReplies and invokes with {statusCode, type, value}', async () => {
+    const [reply] = await say(running, helpdesk, 'help');
+    expect(cardText(cardIn(reply))).toContain('What I can do');
+    const invoke = await click(running, helpdesk, VERBS.openRequestForm, { policyName: 'Contoso Sales' });
+    expect(invoke.statusCode).toBe(200);
+    expect(invoke.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(cardVerbs(invoke.value)).toEqual([VERBS.previewRequest, VERBS.submitRequest]);
+  });
+
+  it('the whole flow: request → approve → group with the right owner → requester told → status says provisioned', async () => {
+    const { world, connector } = running;
+    // Install in the helpdesk agent's personal chat: welcome, and the chat is remembered for notifications.
+    const install = await post(
+      running,
+      JSON.stringify(activityFrom(running, helpdesk, undefined, { type: 'conversationUpdate', membersAdded: [BOT], deliveryMode: 'expectReplies' })),
+    );
+    const welcome = ((await install.json()) as { activities: Record<string, unknown>[] }).activities;
+    expect(cardVerbs(cardIn(welcome[0]))).toEqual([VERBS.openRequestForm, VERBS.showMine, VERBS.showHelp]);
+    // Approvers open their chats with the bot; one registers the approvals channel.
+    for (const person of [approver, otherApprover]) await say(running, person, 'help');
+    const registered = await say(running, approver, 'register approvals', { kind: 'channel', id: `${APPROVALS_CHANNEL};messageid=1` });
+    expect(String(registered[0]?.['text'])).toMatch(/will be posted in this channel/);
+
+    const submitted = await click(running, helpdesk, VERBS.submitRequest, { policyName: 'Contoso Sales', scenario: 'userDriven', ticket: 'INC-7' });
+    const requestId = /REQ-\d+/.exec(cardText(submitted.value))?.[0];
+    if (!requestId) throw new Error('no request id on the submitted card');
+
+    const posted = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === APPROVALS_CHANNEL);
+    expect(posted).toHaveLength(1);
+    const approvalCard = cardIn(posted[0]?.activity) as { refresh: { userIds: string[] } };
+    expect(cardText(approvalCard)).toContain(`${requestId}: Waiting for approval`);
+    expect(approvalCard.refresh.userIds.sort()).toEqual([approver.teamsId, otherApprover.teamsId].sort());
+
+    const decided = await click(running, approver, VERBS.approve, { requestId }, { kind: 'channel', id: APPROVALS_CHANNEL });
+    expect(cardText(decided.value)).toContain('Approved by Aki Approver');
+    await world.requests.idle();
+
+    const [group] = world.emulator.admin.groups();
+    expect(group).toMatchObject({ securityEnabled: true, mailEnabled: false, groupTypes: [] });
+    expect(group?.ownerIds).toEqual([world.emulator.admin.ownerServicePrincipalId]);
+
+    // Every copy of the approval card was updated, the last time with the provisioning result.
+    const updates = connector.calls.filter((call) => call.method === 'PUT' && call.activityId === posted[0]?.assignedId);
+    expect(updates.length).toBeGreaterThanOrEqual(2);
+    expect(textOf(updates[updates.length - 1] as ConnectorCall)).toContain(`Group created: ${group?.displayName} (object id ${group?.id})`);
+
+    const toRequester = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
+    expect(toRequester).toEqual([
+      expect.stringMatching(new RegExp(`^Your request ${requestId} .* was approved by Aki Approver`)),
+      expect.stringContaining(`is done: the group "${group?.displayName}" exists (object id ${group?.id})`),
+    ]);
+
+    const [status] = await say(running, helpdesk, 'status Contoso Sales');
+    expect(cardText(cardIn(status))).toContain('has its device group');
+    const [byId] = await say(running, helpdesk, `status ${requestId}`);
+    expect(cardText(cardIn(byId))).toContain(`${requestId}: Done: the group exists`);
+    expect(world.problems).toEqual([]);
+  });
+
+  it('without an approvals channel, posts to the approvers\' personal chats it knows, and tells the requester of a rejection', async () => {
+    const { world, connector } = running;
+    await say(running, helpdesk, 'help');
+    await say(running, approver, 'help'); // otherApprover never talked to the bot: no chat to post to
+    const submitted = await click(running, helpdesk, VERBS.submitRequest, { policyName: 'Contoso Kiosk', scenario: 'automatic' });
+    const requestId = /REQ-\d+/.exec(cardText(submitted.value))?.[0] ?? 'missing';
+    const posted = connector.calls.filter((call) => call.method === 'POST' && cardIn(call.activity));
+    expect(posted.map((call) => call.conversationId)).toEqual([`a:${approver.teamsId}`]);
+
+    await click(running, approver, VERBS.reject, { requestId, reason: 'Use Contoso Sales' });
+    await world.requests.idle();
+    const rejection = connector.calls.filter((call) => call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
+    expect(rejection).toEqual([expect.stringMatching(/was rejected by Aki Approver at .*: Use Contoso Sales$/)]);
+    expect(cardText(cardIn(connector.calls.filter((call) => call.method === 'PUT').pop()?.activity))).toContain('Rejected by Aki Approver');
+  });
+
+  it('tells a requester who never opened a personal chat in the channel thread they asked from, @mentioning them', async () => {
+    const { world, connector } = running;
+    await say(running, approver, 'help');
+    const thread = '19:helpdesk@thread.tacv2;messageid=42';
+    const submitted = await click(running, helpdesk, VERBS.submitRequest, { policyName: 'Contoso Field', scenario: 'userDriven' }, { kind: 'channel', id: thread });
+    const requestId = /REQ-\d+/.exec(cardText(submitted.value))?.[0] ?? 'missing';
+    expect(await world.store.getPersonalConversation(helpdesk.aadObjectId)).toBeUndefined();
+
+    await click(running, approver, VERBS.approve, { requestId });
+    await world.requests.idle();
+    const inThread = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === thread);
+    const mention = '<at>Hana Helpdesk</at>';
+    expect(inThread.map((call) => call.activity['text'])).toEqual([
+      expect.stringMatching(new RegExp(`^${mention} Your request ${requestId} .* was approved by Aki Approver`)),
+      expect.stringMatching(new RegExp(`^${mention} Your request ${requestId} .* is done: the group ".*" exists`)),
+    ]);
+    for (const call of inThread) {
+      expect(call.activity['entities']).toEqual([{ type: 'mention', text: mention, mentioned: { id: helpdesk.teamsId, name: helpdesk.name } }]);
+    }
+    expect(world.problems).toEqual([]);
+  });
+
+  it('a failing chat does not stop the others from being told, and the failure is logged', async () => {
+    const { world, connector } = running;
+    for (const person of [helpdesk, approver, otherApprover]) await say(running, person, 'help');
+    connector.failing.add(`a:${approver.teamsId}`);
+    await click(running, helpdesk, VERBS.submitRequest, { policyName: 'Contoso Lab', scenario: 'userDriven' });
+    expect(connector.calls.filter((call) => cardIn(call.activity)).map((call) => call.conversationId)).toEqual([`a:${otherApprover.teamsId}`]);
+    expect(world.problems.map((p) => p.message)).toContain('proactive send failed');
+  });
+
+  it('20 concurrent Approve clicks from two approvers: one decision, one group, everyone else told who decided', async () => {
+    const { world } = running;
+    const submitted = await world.requests.submit({ policyName: 'Contoso Race', scenario: 'userDriven', requester: helpdesk });
+    if (submitted.kind !== 'created') throw new Error(submitted.kind);
+    const requestId = submitted.request.id;
+    const clickers = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? approver : otherApprover));
+    const answers = await Promise.all(clickers.map((person) => click(running, person, VERBS.approve, { requestId })));
+    await world.requests.idle();
+
+    const winners = answers.filter((answer) => answer.type === 'application/vnd.microsoft.card.adaptive');
+    expect(winners).toHaveLength(1);
+    const request = await world.requests.get(requestId);
+    const decider = request?.decision?.by.name ?? 'missing';
+    const others = answers.filter((answer) => answer !== winners[0]);
+    expect(others).toHaveLength(19);
+    for (const answer of others) {
+      expect(answer).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: expect.stringMatching(new RegExp(`^${requestId} was already approved by ${decider} at `)) });
+    }
+    expect(request?.state).toBe('provisioned');
+    expect(world.emulator.admin.groups()).toHaveLength(1);
+    expect((await world.store.listAudit({ requestId })).filter((entry) => entry.kind === 'approved')).toHaveLength(1);
+  });
+
+  it('finishes the turns in flight when closing, then refuses new connections', async () => {
+    const { world } = running;
+    const submitted = await world.requests.submit({ policyName: 'Slow Check', scenario: 'userDriven', requester: helpdesk });
+    if (submitted.kind !== 'created') throw new Error(submitted.kind);
+    await world.requests.approve(submitted.request.id, approver);
+    await world.requests.idle();
+    world.emulator.setFaults({ latencyMs: 300 });
+    const seen = world.emulator.requestLog.length;
+    const inFlight = say(running, outsider, 'check Slow Check');
+    while (world.emulator.requestLog.length === seen) await new Promise((resolve) => setTimeout(resolve, 10));
+    await running.server.close();
+    const [reply] = await inFlight;
+    expect(cardText(cardIn(reply))).toContain('Healthy');
+    await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('HTTP server with a bot identity', () => {
+  let world: BotWorld;
+  let server: BotServer;
+  let url: string;
+
+  beforeAll(async () => {
+    // Credentials are never used: every request below fails before a token would be fetched or checked online.
+    const adapter = new TeamsAdapter({
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppId: '00000000-0000-0000-0000-0000000000b0',
+      MicrosoftAppPassword: 'not-a-real-secret',
+      MicrosoftAppTenantId: '00000000-0000-0000-0000-0000000000a0',
+    });
+    world = await createBotWorld({ adapter, botAppId: '00000000-0000-0000-0000-0000000000b0' });
+    server = createServer({ adapter, app: world.bot, readiness: {} });
+    url = await server.listen(0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await server.close();
+    await world.dispose();
+  });
+
+  const unsignedJwt = (claims: object): string =>
+    [{ alg: 'none', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.';
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['a bare scheme', 'Bearer'],
+    ['a Basic credential', 'Basic Zm9vOmJhcg=='],
+    ['garbage', 'Bearer not.a.token'],
+    ['an unsigned token from an unknown issuer', `Bearer ${unsignedJwt({ iss: 'https://evil.example', aud: 'x' })}`],
+  ])('answers %s with 401 and no internal detail, and runs no turn', async (_case, authorization) => {
+    const activity = {
+      type: 'message',
+      text: 'register approvals',
+      channelId: 'msteams',
+      serviceUrl: 'https://smba.example.invalid/',
+      from: { id: outsider.teamsId, aadObjectId: outsider.aadObjectId },
+      recipient: BOT,
+      conversation: { id: 'a:olga', conversationType: 'personal' },
+    };
+    const response = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+      body: JSON.stringify(activity),
+    });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: 'unauthorized', message: 'Authentication failed.' });
+    expect(await world.store.getPersonalConversation(outsider.aadObjectId)).toBeUndefined();
+  });
+
+  it('answers an unauthenticated invalid activity with the same 401, telling nothing about what is wrong', async () => {
+    const invalid = { type: 'message', text: 42, channelId: 'msteams', serviceUrl: 'https://smba.example.invalid/', conversation: { id: 'a:olga' } };
+    const response = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(invalid) });
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 401, body: { error: 'unauthorized', message: 'Authentication failed.' } });
+  });
+});
