@@ -1,4 +1,6 @@
 /** The bot's process: `node lib/index.js` (npm run serve). Everything it runs is composed in src/app. */
-import { main } from './app/main';
+import { holdBackProcessWarnings } from './app/processWarnings';
 
-void main();
+const warnings = holdBackProcessWarnings();
+// Loaded only now, so that the warnings restify's dependencies emit as they load reach the JSON log.
+void import('./app/main').then(({ main }) => main(warnings));

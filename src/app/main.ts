@@ -15,6 +15,7 @@ import { createServer, type TurnRunner } from '../http/server';
 import { startSweeper } from '../requests/runner';
 import { type BotAuth, type Config, type Environment, loadConfig } from './config';
 import { createLogger } from './log';
+import type { HeldProcessWarnings } from './processWarnings';
 import { createServices } from './services';
 import { openStoreAtStartup, startupFailureText } from './startupFailure';
 
@@ -32,6 +33,8 @@ export interface RunningApp {
 export interface StartOptions {
   /** Where log lines go instead of stdout (tests read them back). */
   readonly logDestination?: DestinationStream;
+  /** The process's warnings, held back until the logger exists (the bot's own process; not a test runner's). */
+  readonly processWarnings?: HeldProcessWarnings;
 }
 
 interface TurnScope {
@@ -64,6 +67,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   // carries that turn's correlation id, without threading it through every service.
   const turnScope = new AsyncLocalStorage<TurnScope>();
   const logger = createLogger({ level: config.logLevel, destination: options.logDestination, context: () => turnScope.getStore() ?? {} });
+  options.processWarnings?.logTo(logger);
   logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl }, 'starting');
 
   const store = await openStoreAtStartup(config.store);
@@ -124,10 +128,10 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
 }
 
 /** Runs the bot as a process: start, then stop gracefully on SIGINT/SIGTERM; a start-up failure exits 1. */
-export async function main(): Promise<void> {
+export async function main(warnings: HeldProcessWarnings): Promise<void> {
   let app: RunningApp;
   try {
-    app = await startApp(process.env);
+    app = await startApp(process.env, { processWarnings: warnings });
   } catch (error) {
     // Start-up problems are the operator's to fix: what failed and what to check, not a stack trace.
     process.stderr.write(`${startupFailureText(error, process.env.LOG_LEVEL)}\n`);

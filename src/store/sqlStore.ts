@@ -43,6 +43,10 @@ export function createSqlStore(executor: SqlExecutor): Store {
 
   async function createOnce(record: NewRequestRecord): Promise<CreateRequestResult | undefined> {
     return executor.transaction(async (session) => {
+      // Looked up first so that a refused duplicate draws no id from the sequence (a gap would make REQ-n that
+      // people were never shown look lost). The INSERT below still decides a race between two creators.
+      const active = await activeRequest(session, record.policyKey);
+      if (active) return { kind: 'activeRequestExists', request: active };
       const [row] = await session.query(
         `INSERT INTO requests (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name, ticket,
            justification, requester_id, requester_name, origin, state, created_at, updated_at, version)

@@ -1,7 +1,7 @@
 /** Each message route through botbuilder's TestAdapter driving the real Application over the real stack. */
 import { VERBS } from '../../src/bot/verbs';
 import { type BotWorld, approver, createBotWorld, helpdesk, outsider, provisioned, previewedNames } from './support/world';
-import { Teams, cardOf, cardText, cardVerbs } from './support/turns';
+import { Teams, cardOf, cardText, cardVerbs, visibleText } from './support/turns';
 
 describe('bot commands', () => {
   let world: BotWorld;
@@ -41,12 +41,19 @@ describe('bot commands', () => {
   });
 
   it('prefills the form from free text and previews the group name', async () => {
-    const [reply] = await teams.say(helpdesk, 'request Contoso Sales automatic');
+    const [reply] = await teams.say(helpdesk, 'request Contoso Sales as automatic');
     const card = JSON.stringify(cardOf(reply));
     expect(card).toContain('"value":"Contoso Sales"');
     expect(card).toContain('"value":"automatic"');
     const names = previewedNames(world, 'Contoso Sales', 'automatic');
     expect(cardText(cardOf(reply))).toContain(`Group name: ${names.displayName}`);
+  });
+
+  it("keeps a name that ends in a scenario whole, as the README's first step types it", async () => {
+    const [reply] = await teams.say(helpdesk, 'request Contoso User-driven');
+    const card = JSON.stringify(cardOf(reply));
+    expect(card).toContain('"value":"Contoso User-driven"');
+    expect(card).toContain('"value":"userDriven"');
   });
 
   it('says at the field why a prefilled name cannot be used', async () => {
@@ -151,7 +158,11 @@ describe('bot commands', () => {
 
   it('help lists the commands; unknown text gets help with the closest command', async () => {
     const [help] = await teams.say(helpdesk, 'help');
-    expect(cardText(cardOf(help))).toContain('status <policy> | status REQ-n');
+    const shown = visibleText(cardText(cardOf(help)));
+    for (const usage of ['status <policy> | status REQ-n', 'check <policy>', 'bind <policy>', 'request [policy] [as user-driven|automatic]']) {
+      expect(shown).toContain(usage);
+    }
+    expect(shown).toContain('User-driven, Automatic or Windows 365');
     const [typo] = await teams.say(helpdesk, 'stauts Contoso');
     expect(cardText(cardOf(typo))).toContain('Did you mean **status**?');
     const [other] = await teams.say(helpdesk, 'pendng');

@@ -10,10 +10,15 @@ describe('parsing what people type and what cards send', () => {
   it.each([
     ['', {}],
     ['Contoso Sales', { policyName: 'Contoso Sales' }],
-    ['Contoso Sales user-driven', { policyName: 'Contoso Sales', scenario: 'userDriven' }],
-    ['Contoso Sales User Driven', { policyName: 'Contoso Sales', scenario: 'userDriven' }],
-    ['Cloud PCs windows 365', { policyName: 'Cloud PCs', scenario: 'automatic' }],
+    // The whole text is the policy name (Intune's names often end in the scenario); the ending preselects it.
+    ['Contoso User-driven', { policyName: 'Contoso User-driven', scenario: 'userDriven' }],
+    ['Contoso Sales User Driven', { policyName: 'Contoso Sales User Driven', scenario: 'userDriven' }],
+    ['Contoso Windows 365', { policyName: 'Contoso Windows 365', scenario: 'automatic' }],
+    // `as <scenario>` names the scenario apart from the name.
+    ['Contoso Sales as user-driven', { policyName: 'Contoso Sales', scenario: 'userDriven' }],
+    ['Cloud PCs AS w365', { policyName: 'Cloud PCs', scenario: 'automatic' }],
     ['automatic', { scenario: 'automatic' }],
+    ['as automatic', { scenario: 'automatic' }],
     ['Automaticity Lab', { policyName: 'Automaticity Lab' }],
   ])('prefills "%s"', (text, expected) => {
     expect(parseRequestPrefill(text)).toEqual(expected);

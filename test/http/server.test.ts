@@ -9,7 +9,7 @@ import { type BotServer, createServer } from '../../src/http/server';
 import { VERBS } from '../../src/bot/verbs';
 import { type ConnectorCall, type FakeConnector, startFakeConnector } from '../bot/support/fakeConnector';
 import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider } from '../bot/support/world';
-import { type InvokeBody, type Where, cardText, cardVerbs, conversationOf } from '../bot/support/turns';
+import { type InvokeBody, type Where, cardText, cardVerbs, conversationOf, renderedHtml, visibleText } from '../bot/support/turns';
 
 const BOT = { id: '28:bot', name: 'Device groups' };
 const APPROVALS_CHANNEL = '19:approvals@thread.tacv2';
@@ -261,6 +261,39 @@ describe('HTTP server', () => {
     const rejection = connector.calls.filter((call) => call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
     expect(rejection).toEqual([expect.stringMatching(/was rejected by Aki Approver at .*: Use Contoso Sales$/)]);
     expect(cardText(cardIn(connector.calls.filter((call) => call.method === 'PUT').pop()?.activity))).toContain('Rejected by Aki Approver');
+  });
+
+  it.each([
+    ['a markdown link and emphasis', '[x](http://evil.example) *b*', /\\\[x\\\]\(http:\/\/evil\.example\) \\\*b\\\*/],
+    ['an HTML tag and a heading mark', '<img src=x> #1 `code`', /\\<img src=x\\> \\#1 \\`code\\`/],
+  ])('escapes %s in every notice to the requester: the policy name, the reason, the failure', async (_case, hostile, escaped) => {
+    const { world, connector } = running;
+    await say(running, helpdesk, 'help');
+    const told = (): string[] => connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
+
+    const rejected = await world.requests.submit({ policyName: `Rejected ${hostile}`, scenario: 'userDriven', requester: helpdesk });
+    if (rejected.kind !== 'created') throw new Error(rejected.kind);
+    await click(running, approver, VERBS.reject, { requestId: rejected.request.id, reason: `Because ${hostile}` });
+    const failed = await world.requests.submit({ policyName: `Failed ${hostile}`, scenario: 'userDriven', requester: helpdesk });
+    if (failed.kind !== 'created') throw new Error(failed.kind);
+    world.emulator.setFaults({ failNext: { count: 50, status: 500 } });
+    await click(running, approver, VERBS.approve, { requestId: failed.request.id });
+    await world.requests.idle();
+    world.emulator.setFaults({});
+    const done = await world.requests.submit({ policyName: `Done ${hostile}`, scenario: 'userDriven', requester: helpdesk });
+    if (done.kind !== 'created') throw new Error(done.kind);
+    await click(running, approver, VERBS.approve, { requestId: done.request.id });
+    await world.requests.idle();
+
+    const notices = told();
+    expect(notices).toHaveLength(5); // rejected; approved + failed; approved + done
+    for (const notice of notices) {
+      expect(notice).toMatch(escaped);
+      // As Teams renders it: no link, emphasis, image or code, and the typed text shown as typed.
+      expect(renderedHtml(notice)).not.toMatch(/<(a|em|strong|img|code)\b/);
+      expect(visibleText(notice)).toContain(hostile);
+    }
+    expect(notices[0]).toMatch(new RegExp(`rejected by Aki Approver at .*: Because ${escaped.source}$`));
   });
 
   it('tells a requester who never opened a personal chat in the channel thread they asked from, @mentioning them', async () => {

@@ -132,9 +132,12 @@ export function execute(title: string, verb: string, data: ActionData = {}, extr
   return { type: 'Action.Execute', title, verb, data, ...extra };
 }
 
-/** Escapes the markdown Teams renders in TextBlocks and facts, so user text cannot forge links or emphasis. */
+/**
+ * Escapes the markdown (and the HTML tags) Teams renders in messages, TextBlocks and facts, so text people typed
+ * cannot forge links, emphasis or headings, and `<policy>` is shown rather than taken for a tag.
+ */
 export function plain(value: string): string {
-  return value.replace(/[\\`*_[\]]/g, (c) => `\\${c}`);
+  return value.replace(/[\\`*_[\]<>~#|]/g, (c) => `\\${c}`);
 }
 
 /** `2026-11-25T11:05:20.123Z` → `2026-11-25 11:05 UTC`: readable and unambiguous across time zones. */

@@ -1,5 +1,6 @@
 /** Driving the real teams-ai Application through botbuilder's TestAdapter, as Teams would. */
 import { type Activity, INVOKE_RESPONSE_KEY, TestAdapter, type TurnContext } from 'botbuilder';
+import MarkdownIt from 'markdown-it';
 import type { Bot } from '../../../src/bot/app';
 import type { Person } from './world';
 
@@ -119,4 +120,24 @@ export function cardVerbs(card: unknown): string[] {
   };
   walk(card);
   return verbs;
+}
+
+// Teams renders the markdown of messages, TextBlocks and facts (HTML tags are dropped): a CommonMark renderer
+// with HTML on shows what a person would see, and what a link or a tag would become.
+const markdown = new MarkdownIt({ html: true });
+
+/** The HTML a markdown text renders to: links, emphasis and tags show up here. */
+export function renderedHtml(text: string): string {
+  return markdown.renderInline(text);
+}
+
+/** What a person reads of a markdown text: rendered, tags dropped, entities decoded. */
+export function visibleText(text: string): string {
+  return renderedHtml(text)
+    .replace(/<[^>]*>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }

@@ -111,6 +111,12 @@ function contract(makeHarness: () => StoreHarness): void {
       expect(second).toEqual({ kind: 'activeRequestExists', request: first.request });
     });
 
+    it('draws no request number for a refused duplicate: the next request gets the next number', async () => {
+      await store.createRequest(newRequest('Sales'));
+      for (let i = 0; i < 3; i++) expect((await store.createRequest(newRequest('Sales', { requester: bob }))).kind).toBe('activeRequestExists');
+      expect(await store.createRequest(newRequest('Finance'))).toMatchObject({ kind: 'created', request: { id: 'REQ-2' } });
+    });
+
     it('accepts a new request once the previous one is no longer active', async () => {
       await store.createRequest(newRequest('Sales'));
       await store.transitionRequest('REQ-1', { state: 'pending' }, { to: 'cancelled', at: '2026-01-01T10:05:00.000Z' });

@@ -7,7 +7,7 @@ import type { GroupRequest } from '../../../domain/request';
 import type { RequestEvent, RequestEventKind, RequestNotifier } from '../../../requests/ports';
 import { knownApproverTeamsIds } from './approverTeamsIds';
 import { approvalCard } from './approvalCard';
-import { formatTime } from '../../cards/elements';
+import { formatTime, plain } from '../../cards/elements';
 import type { Logger } from '../../../shared/logger';
 import type { ConversationStore } from '../../ports';
 
@@ -20,19 +20,22 @@ export interface RequestNotifierDeps {
   readonly logger: Logger;
 }
 
-/** What the requester is told at each transition; undefined where they learn it otherwise. */
+/**
+ * What the requester is told at each transition; undefined where they learn it otherwise. Teams renders a
+ * message's markdown, so everything people typed or Graph said is escaped.
+ */
 export function requesterMessage(kind: RequestEventKind, request: GroupRequest): string | undefined {
-  const subject = `Your request ${request.id} for the policy "${request.policyName}"`;
-  const by = request.decision ? ` by ${request.decision.by.name} at ${formatTime(request.decision.at)}` : '';
+  const subject = `Your request ${request.id} for the policy "${plain(request.policyName)}"`;
+  const by = request.decision ? ` by ${plain(request.decision.by.name)} at ${formatTime(request.decision.at)}` : '';
   switch (kind) {
     case 'approved':
       return `${subject} was approved${by}. I am creating the group now.`;
     case 'rejected':
-      return `${subject} was rejected${by}${request.decision?.reason ? `: ${request.decision.reason}` : '.'}`;
+      return `${subject} was rejected${by}${request.decision?.reason ? `: ${plain(request.decision.reason)}` : '.'}`;
     case 'provisioned':
-      return `${subject} is done: the group "${request.names.displayName}" exists (object id ${request.groupId ?? 'unknown'}).`;
+      return `${subject} is done: the group "${plain(request.names.displayName)}" exists (object id ${request.groupId ?? 'unknown'}).`;
     case 'failed':
-      return `${subject} was approved, but creating the group failed: ${request.failureReason ?? 'unknown reason'}. An approver can retry.`;
+      return `${subject} was approved, but creating the group failed: ${plain(request.failureReason ?? 'unknown reason')}. An approver can retry.`;
     case 'requested':
     case 'provisioning':
     case 'cancelled':
@@ -47,7 +50,7 @@ export function requesterMessage(kind: RequestEventKind, request: GroupRequest):
 export function addressedToRequester(request: GroupRequest, text: string): Partial<Activity> {
   const { requester } = request;
   const user = request.origin?.user;
-  if (!user || user.aadObjectId !== requester.aadObjectId) return { type: 'message', text: `${requester.name}: ${text}` };
+  if (!user || user.aadObjectId !== requester.aadObjectId) return { type: 'message', text: `${plain(requester.name)}: ${text}` };
   const mention = `<at>${requester.name}</at>`;
   return {
     type: 'message',

@@ -5,7 +5,13 @@ import { replyWithCard } from '../../turn';
 export const HELP_COMMAND = /^\s*help\b/i;
 
 export const COMMANDS: readonly (CommandHelp & { readonly keyword: string })[] = [
-  { keyword: 'request', usage: 'request [policy] [user-driven|automatic]', description: 'Open the request form (also: new).' },
+  {
+    keyword: 'request',
+    usage: 'request [policy] [as user-driven|automatic]',
+    description:
+      'Open the request form (also: new), prefilled. Type the policy name as it is (or will be) in Intune; a name ending in ' +
+      'User-driven, Automatic or Windows 365 preselects that scenario.',
+  },
   { keyword: 'status', usage: 'status <policy> | status REQ-n', description: 'Where a policy or a request stands.' },
   { keyword: 'mine', usage: 'mine', description: 'Your requests.' },
   { keyword: 'pending', usage: 'pending', description: 'Requests waiting for a decision (approvers).' },

@@ -19,7 +19,7 @@ export function helpCard(view: HelpCardView): AdaptiveCard {
   return adaptiveCard([
     heading('What I can do'),
     ...intro,
-    facts(view.commands.map((c) => [c.usage, c.description] as const)),
+    facts(view.commands.map((c) => [plain(c.usage), plain(c.description)] as const)),
   ]);
 }
 
