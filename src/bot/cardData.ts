@@ -4,6 +4,9 @@ import { normaliseRequestId } from '../domain/request';
 
 const MAX_FORGED_ID_LENGTH = 64;
 
+/** The answer to a click whose card data names no request. */
+export const INVALID_CARD_MESSAGE = 'This card does not name a valid request.';
+
 const WithRequestId = z.object({ requestId: z.string().min(1).max(MAX_FORGED_ID_LENGTH) });
 
 /**

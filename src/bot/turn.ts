@@ -49,14 +49,24 @@ export async function replyWithCard(context: TurnContext, card: AdaptiveCard): P
   await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
 }
 
-/** What an Action.Execute answers to the clicker alone: a card that replaces theirs, or a short message. */
-export type InvokeReply = { readonly card: AdaptiveCard } | { readonly message: string };
+/** The click's answer when a button posts its card below the one clicked (which stays as it was). */
+export const OPENED_BELOW = 'Opened below.';
+
+/**
+ * What an Action.Execute answers: a card that replaces the clicked one (for the clicker alone), a short
+ * message, or a new card posted below while the clicked one stays (e.g. the welcome card's buttons).
+ */
+export type InvokeReply =
+  | { readonly card: AdaptiveCard }
+  | { readonly message: string }
+  | { readonly post: AdaptiveCard; readonly message: string };
 
 /**
  * Sends the invoke response ourselves instead of returning the card to teams-ai: teams-ai would update the
  * message for *everybody* whenever the card has a `refresh`, leaking an approver's view to all readers.
  */
 export async function sendInvokeReply(context: TurnContext, reply: InvokeReply): Promise<void> {
+  if ('post' in reply) await replyWithCard(context, reply.post);
   const body =
     'card' in reply
       ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card }

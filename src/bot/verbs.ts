@@ -4,6 +4,8 @@ export const VERBS = {
   previewRequest: 'request.preview',
   submitRequest: 'request.submit',
   showMine: 'mine.show',
+  showRequest: 'request.show',
+  cancelRequest: 'request.cancel',
   showHelp: 'help.show',
   refreshApproval: 'approval.refresh',
   approve: 'approval.approve',

@@ -83,7 +83,7 @@ export async function checkAll(deps: CheckAllDeps, actor: Actor, repairOwner: bo
   for (const group of groups) {
     try {
       const result = await deps.requests.checkPolicy(group.policyName, actor, { repairOwner });
-      if (result.kind === 'invalid') throw new Error(result.message);
+      if (result.kind !== 'checked') throw new Error(result.kind === 'invalid' ? result.message : 'its group is no longer recorded');
       if (result.repairRefused !== undefined && !repairRefusalTold) {
         // The service refuses (and audits) the repair for every policy; say so once.
         output.err(`${actor.aadObjectId} is not an approver (APPROVER_IDS / APPROVER_GROUP_ID): checking without repairing; the refusal is audited.\n`);

@@ -3,12 +3,12 @@
  * policy, and where approval cards go. Anyone may check; everything that changes something is approvers'.
  */
 import type { BindResult } from '../provisioning/types';
-import { parsePolicyName } from '../domain/policy';
+import { parsePolicyName, type PolicyName } from '../domain/policy';
 import { SCENARIO_INFO } from '../domain/scenario';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { GroupProvisioning } from './ports';
-import type { RequestsService } from './types';
+import type { NoGroup, RequestsService } from './types';
 
 type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
 
@@ -18,10 +18,18 @@ export function createPolicyAdministration(
   provisioning: Pick<GroupProvisioning, 'checkGroup' | 'bindToPolicy'>,
 ): PolicyAdministration {
   const { store, logger } = context;
+
+  async function noGroup(policy: PolicyName): Promise<NoGroup> {
+    const request = await store.latestRequestForPolicy(policy.key);
+    return { kind: 'noGroup', policyName: policy.name, ...(request && { request }) };
+  }
+
   return {
     async checkPolicy(policyName, actor, options = {}) {
       const policy = parsePolicyName(policyName);
       if (!policy.ok) return { kind: 'invalid', message: policy.reason };
+      // Nothing to check yet: say where the policy stands (e.g. its request waiting for approval), not a drift.
+      if (!(await store.findGroup(policy.value.key))) return noGroup(policy.value);
       let repairRefused: string | undefined;
       if (options.repairOwner === true) {
         repairRefused = await permissions.administer(actor, 'repair a group');
@@ -52,10 +60,7 @@ export function createPolicyAdministration(
         return { kind: 'forbidden', reason: refusal };
       }
       const group = await store.findGroup(policy.value.key);
-      if (!group) {
-        const request = await store.latestRequestForPolicy(policy.value.key);
-        return { kind: 'noGroup', policyName: policy.value.name, ...(request && { request }) };
-      }
+      if (!group) return noGroup(policy.value);
       await store.appendAudit({
         kind: 'bindRequested',
         at: context.now(),

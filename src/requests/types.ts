@@ -68,6 +68,13 @@ export type PolicyStatusResult =
     }
   | { readonly kind: 'invalid'; readonly message: string };
 
+/** A policy without a group yet; `request` is its newest request, if any (e.g. one waiting for approval). */
+export interface NoGroup {
+  readonly kind: 'noGroup';
+  readonly policyName: string;
+  readonly request?: GroupRequest;
+}
+
 export type CheckPolicyResult =
   | {
       readonly kind: 'checked';
@@ -75,14 +82,14 @@ export type CheckPolicyResult =
       /** Why a repair that was asked for was not made (the actor is no approver); the check still ran. */
       readonly repairRefused?: string;
     }
+  | NoGroup
   | { readonly kind: 'invalid'; readonly message: string };
 
 /** Binding a policy's group to its Intune device-preparation policy (after the policy was made in Intune). */
 export type BindPolicyResult =
   /** Intune was asked; `bind` says what it answered (bound, validation failed, no such policy, failure). */
   | { readonly kind: 'attempted'; readonly group: PolicyGroupRecord; readonly bind: BindResult }
-  /** The policy has no group yet; `request` is its newest request, if any. */
-  | { readonly kind: 'noGroup'; readonly policyName: string; readonly request?: GroupRequest }
+  | NoGroup
   | Forbidden
   | { readonly kind: 'invalid'; readonly message: string };
 

@@ -32,12 +32,12 @@ describe('bot card actions', () => {
   }
 
   describe('request form', () => {
-    it('opens from the welcome card, and prefilled from a status card', async () => {
-      const empty = await teams.click(helpdesk, VERBS.openRequestForm);
-      expect(empty.type).toBe(CARD);
-      expect(cardVerbs(empty.value)).toEqual([VERBS.previewRequest, VERBS.submitRequest]);
-      const prefilled = await teams.click(helpdesk, VERBS.openRequestForm, { policyName: 'Contoso Sales' });
-      expect(inputValue(asCard(prefilled.value), 'policyName')).toBe('Contoso Sales');
+    it('opens below the welcome card (which stays), and prefilled from a status card', async () => {
+      const empty = await teams.clickAndSee(helpdesk, VERBS.openRequestForm);
+      expect(empty.body).toEqual({ statusCode: 200, type: MESSAGE, value: 'Opened below.' });
+      expect(empty.posted.map((card) => cardVerbs(card))).toEqual([[VERBS.previewRequest, VERBS.submitRequest]]);
+      const prefilled = await teams.clickAndSee(helpdesk, VERBS.openRequestForm, { policyName: 'Contoso Sales' });
+      expect(inputValue(asCard(prefilled.posted[0]), 'policyName')).toBe('Contoso Sales');
     });
 
     it('previews the group name and keeps every input', async () => {
@@ -206,8 +206,13 @@ describe('bot card actions', () => {
   describe('other buttons', () => {
     it('My requests and Help on the welcome card', async () => {
       await submitted(world, 'Mine Only');
-      expect(cardText((await teams.click(helpdesk, VERBS.showMine)).value)).toContain('Mine Only');
-      expect(cardText((await teams.click(helpdesk, VERBS.showHelp)).value)).toContain('register approvals');
+      // Each posts its card below the welcome card, which stays as it was.
+      const mine = await teams.clickAndSee(helpdesk, VERBS.showMine);
+      expect(mine.body.value).toBe('Opened below.');
+      expect(cardText(mine.posted[0])).toContain('Mine Only');
+      const help = await teams.clickAndSee(helpdesk, VERBS.showHelp);
+      expect(help.body.value).toBe('Opened below.');
+      expect(cardText(help.posted[0])).toContain('register approvals');
     });
 
     it('answers a verb it does not know instead of failing the invoke', async () => {

@@ -142,7 +142,9 @@ describe('bot commands', () => {
     expect((await teams.say(helpdesk, `cancel ${id}`))[0]?.text).toBe(`${id} is cancelled.`);
     expect((await teams.say(helpdesk, `cancel ${id}`))[0]?.text).toMatch(/only a pending request can be cancelled/);
     expect((await teams.say(helpdesk, 'cancel REQ-424242'))[0]?.text).toBe('There is no request REQ-424242.');
-    expect((await teams.say(helpdesk, 'cancel it'))[0]?.text).toMatch(/cancel REQ-n/);
+    // Not a request id: a policy name, whose newest request would be cancelled (answers.test.ts).
+    expect((await teams.say(helpdesk, 'cancel it'))[0]?.text).toMatch(/There is no request for the policy "it"/);
+    expect((await teams.say(helpdesk, 'cancel'))[0]?.text).toMatch(/cancel REQ-n/);
     expect((await world.requests.get(id))?.state).toBe('cancelled');
   });
 

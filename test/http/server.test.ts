@@ -191,7 +191,7 @@ describe('HTTP server', () => {
   it('answers messages with expectReplies and invokes with {statusCode, type, value}', async () => {
     const [reply] = await say(running, helpdesk, 'help');
     expect(cardText(cardIn(reply))).toContain('What I can do');
-    const invoke = await click(running, helpdesk, VERBS.openRequestForm, { policyName: 'Contoso Sales' });
+    const invoke = await click(running, helpdesk, VERBS.previewRequest, { policyName: 'Contoso Sales', scenario: 'userDriven' });
     expect(invoke.statusCode).toBe(200);
     expect(invoke.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(cardVerbs(invoke.value)).toEqual([VERBS.previewRequest, VERBS.submitRequest]);

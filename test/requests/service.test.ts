@@ -320,16 +320,23 @@ describe('requests service', () => {
     });
 
     it('audits drift, and repairs the owner only for approvers', async () => {
+      // A check needs a group: without one the service answers noGroup (see below), before asking Graph.
+      await world.service.approve(await submitted(), approver);
+      await world.service.idle();
       world.provisioning.driftFindings = [{ code: 'firstPartyAppNotAnOwner', message: 'Intune is not an owner' }];
       const asked = await world.service.checkPolicy('Contoso Sales', helpdesk, { repairOwner: true });
       expect(asked).toMatchObject({ kind: 'checked', report: { healthy: false, ownerRepaired: false }, repairRefused: 'Only approvers can repair a group.' });
       const repaired = await world.service.checkPolicy('Contoso Sales', approver, { repairOwner: true });
       expect(repaired).toMatchObject({ kind: 'checked', report: { healthy: true, ownerRepaired: true } });
       expect(repaired).not.toHaveProperty('repairRefused');
-      const audit = await store.listAudit({ policyKey: 'contoso sales' });
+      // The check's own entries, after those of the request that made the group.
+      const audit = (await store.listAudit({ policyKey: 'contoso sales' })).filter((entry) => entry.requestId === undefined);
       expect(audit.map((entry) => entry.kind)).toEqual(['denied', 'driftFound']);
       expect(audit[1]).toMatchObject({ actor: helpdesk, detail: 'firstPartyAppNotAnOwner: Intune is not an owner', graphRequestId: 'graph-check-1' });
       expect(await world.service.checkPolicy('  ', approver)).toEqual({ kind: 'invalid', message: expect.stringMatching(/Enter the name/) });
+      const waiting = await submitted('Finance');
+      expect(await world.service.checkPolicy('finance', helpdesk)).toMatchObject({ kind: 'noGroup', policyName: 'finance', request: { id: waiting } });
+      expect(await world.service.checkPolicy('Nobody asked', helpdesk)).toEqual({ kind: 'noGroup', policyName: 'Nobody asked' });
     });
   });
 

@@ -51,7 +51,18 @@ export class Teams {
 
   /** An Action.Execute click (or automatic refresh); returns the invoke response body. */
   async click(person: Person, verb: string, data: Record<string, unknown> = {}, options: { where?: Where; trigger?: 'manual' | 'automatic' } = {}): Promise<InvokeBody> {
+    return (await this.clickAndSee(person, verb, data, options)).body;
+  }
+
+  /** A click, with the invoke response body and the cards the bot posted into the conversation meanwhile. */
+  async clickAndSee(
+    person: Person,
+    verb: string,
+    data: Record<string, unknown> = {},
+    options: { where?: Where; trigger?: 'manual' | 'automatic' } = {},
+  ): Promise<{ body: InvokeBody; posted: CardJson[] }> {
     let response: unknown;
+    let posted: CardJson[] = [];
     await this.adapter.processActivity(
       {
         type: 'invoke',
@@ -68,9 +79,10 @@ export class Teams {
       async (context: TurnContext) => {
         await this.app().run(context);
         response = context.turnState.get(INVOKE_RESPONSE_KEY);
+        posted = context.bufferedReplyActivities.filter((activity) => activity.attachments?.length).map((activity) => cardOf(activity));
       },
     );
-    return invokeBodyOf(response);
+    return { body: invokeBodyOf(response), posted };
   }
 }
 

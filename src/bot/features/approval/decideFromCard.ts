@@ -1,14 +1,12 @@
 import type { TurnContext } from 'botbuilder';
 import type { Actor } from '../../../domain/actor';
 import type { DecideResult } from '../../../requests/types';
-import { requestIdFrom } from '../../cardData';
+import { INVALID_CARD_MESSAGE, requestIdFrom } from '../../cardData';
 import { refusalMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
 import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf } from '../../turn';
 import { approvalCard } from './approvalCard';
 import { knownApproverTeamsIds } from './approverTeamsIds';
-
-export const INVALID_CARD_MESSAGE = 'This card does not name a valid request.';
 
 export type Decide = (requestId: string, actor: Actor) => Promise<DecideResult>;
 

@@ -1,10 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import { requestIdFrom } from '../../cardData';
+import { INVALID_CARD_MESSAGE, requestIdFrom } from '../../cardData';
 import type { BotContext } from '../../routes';
 import { type InvokeReply, actorOf } from '../../turn';
 import { approvalCard } from './approvalCard';
 import { knownApproverTeamsIds } from './approverTeamsIds';
-import { INVALID_CARD_MESSAGE } from './decideFromCard';
 
 function isAutomaticRefresh(context: TurnContext): boolean {
   const value: unknown = context.activity.value;

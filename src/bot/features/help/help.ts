@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { type CommandHelp, helpCard } from './helpCard';
+import { plain } from '../../cards/elements';
 import { replyWithCard } from '../../turn';
 
 export const HELP_COMMAND = /^\s*help\b/i;
@@ -12,13 +13,13 @@ export const COMMANDS: readonly (CommandHelp & { readonly keyword: string })[] =
       'Open the request form (also: new), prefilled. Type the policy name as it is (or will be) in Intune; a name ending in ' +
       'User-driven, Automatic or Windows 365 preselects that scenario.',
   },
-  { keyword: 'status', usage: 'status <policy> | status REQ-n', description: 'Where a policy or a request stands.' },
+  { keyword: 'status', usage: 'status <policy> | status REQ-n', description: 'Where a policy or a request stands (REQ-n alone works too).' },
   { keyword: 'mine', usage: 'mine', description: 'Your requests.' },
   { keyword: 'pending', usage: 'pending', description: 'Requests waiting for a decision (approvers).' },
   { keyword: 'groups', usage: 'groups [page]', description: 'Every policy and its device group, a page at a time.' },
   { keyword: 'check', usage: 'check <policy>', description: 'Check that the policy\'s group is still what Autopilot needs.' },
   { keyword: 'bind', usage: 'bind <policy>', description: 'Once the policy exists in Intune, make it use its group (approvers).' },
-  { keyword: 'cancel', usage: 'cancel REQ-n', description: 'Cancel your request while it is pending.' },
+  { keyword: 'cancel', usage: 'cancel REQ-n | cancel <policy>', description: 'Cancel your request while it is pending.' },
   { keyword: 'register', usage: 'register approvals', description: 'In a team channel: post new requests here (approvers).' },
   { keyword: 'help', usage: 'help', description: 'This list.' },
 ];
@@ -27,6 +28,22 @@ const KEYWORDS = [...COMMANDS.map((c) => c.keyword), 'new'];
 
 export async function handleHelp(context: TurnContext): Promise<void> {
   await replyWithCard(context, helpCard({ commands: COMMANDS }));
+}
+
+/** `hi`, `hello`, `good morning`: a short hello with where to start, not a guess at a command. */
+export const GREETING = /^\s*(hi|hello|hey|hallo|good (morning|afternoon|evening))\b[\s!.,]*(there)?[\s!.]*$/i;
+/** `thanks`, `thank you`: a short answer. */
+export const THANKS = /^\s*(thanks|thank you|thx|ty|cheers)\b[\s\w!.,]*$/i;
+
+export async function handleGreeting(context: TurnContext): Promise<void> {
+  const name = context.activity.from?.name?.trim().split(/\s+/)[0];
+  await context.sendActivity(
+    `Hi${name ? ` ${plain(name)}` : ''}! Type \`request <policy name>\` to ask for a device group, \`mine\` to see your requests, or \`help\` for everything I can do.`,
+  );
+}
+
+export async function handleThanks(context: TurnContext): Promise<void> {
+  await context.sendActivity("You're welcome!");
 }
 
 /** Unknown text: the help card, led by the command closest to the first word typed. */

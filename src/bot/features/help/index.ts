@@ -1,7 +1,7 @@
 /** Help: the command list, the welcome card on install, and the answer to anything no other feature took. */
 import type { Feature } from '../../routes';
 import { VERBS } from '../../verbs';
-import { HELP_COMMAND, handleHelp, handleUnknown } from './help';
+import { GREETING, HELP_COMMAND, THANKS, handleGreeting, handleHelp, handleThanks, handleUnknown } from './help';
 import { showHelp } from './showHelp';
 import { handleMembersAdded } from './welcome';
 
@@ -9,6 +9,8 @@ export const helpFeature: Feature = {
   name: 'help',
   register(routes) {
     routes.command(HELP_COMMAND, handleHelp);
+    routes.command(GREETING, handleGreeting);
+    routes.command(THANKS, handleThanks);
     routes.verb(VERBS.showHelp, showHelp);
     routes.membersAdded(handleMembersAdded);
     routes.anyOtherMessage(handleUnknown);

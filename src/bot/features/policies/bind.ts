@@ -1,8 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { BindPolicyResult } from '../../../requests/types';
 import { bindCard } from './bindCard';
-import { stateLabel } from '../../cards/request';
-import { plain } from '../../cards/elements';
+import { noGroupMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
 import { replyWithCard } from '../../turn';
 import { policyCommandInput } from '../../commandArgs';
@@ -27,11 +26,7 @@ function refusalOf(result: Exclude<BindPolicyResult, { kind: 'attempted' }>): st
       return result.message;
     case 'forbidden':
       return result.reason;
-    case 'noGroup': {
-      const policy = plain(result.policyName);
-      if (!result.request) return `"${policy}" has no device group yet. Request it first (\`request ${policy}\`), then bind it.`;
-      const state = stateLabel(result.request.state).toLowerCase();
-      return `"${policy}" has no device group yet (${result.request.id}: ${state}). Bind it once the group exists.`;
-    }
+    case 'noGroup':
+      return noGroupMessage(result, 'bind it');
   }
 }

@@ -43,7 +43,7 @@ export function bindCard(view: BindCardView): AdaptiveCard {
       body.push(...bind.statuses.filter((status) => !status.validationSucceeded).map((status) => statusLine(status, group.policyName)));
       break;
     case 'policyNotFound':
-      body.push(text(plain(bind.message)));
+      // The title already says Intune has no such policy; the advice says what to do, once.
       body.push(
         text(
           `Create the ${SCENARIO_INFO[group.scenario].label} device-preparation policy "${policy}" in the Intune admin center first ` +

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { Actor } from '../../../domain/actor';
 import { policyCommandInput } from '../../commandArgs';
+import { noGroupMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
 import { type InvokeReply, replyWithCard } from '../../turn';
 import { driftCard } from './driftCard';
@@ -19,6 +20,12 @@ export async function handleCheck(context: TurnContext, bot: BotContext): Promis
 /** The drift card, or why the policy name cannot be checked. Only approvers' repairs change anything. */
 export async function runCheck(bot: BotContext, policyName: string, actor: Actor, repairOwner: boolean): Promise<InvokeReply> {
   const result = await bot.requests.checkPolicy(policyName, actor, { repairOwner });
-  if (result.kind === 'invalid') return { message: result.message };
-  return { card: driftCard({ policyName, report: result.report }) };
+  switch (result.kind) {
+    case 'invalid':
+      return { message: result.message };
+    case 'noGroup':
+      return { message: noGroupMessage(result, 'check it') };
+    case 'checked':
+      return { card: driftCard({ policyName, report: result.report }) };
+  }
 }

@@ -1,10 +1,14 @@
 /** The request form: its inputs read from card data, and its view with the group-name preview. */
 import { z } from 'zod';
+import { isActiveState } from '../../../domain/request';
 import { isScenario, type Scenario } from '../../../domain/scenario';
-import { optionalText } from '../../cardData';
-import type { BotContext } from '../../routes';
 import type { RequestField } from '../../../requests/types';
-import type { RequestFormView } from './formCard';
+import { optionalText } from '../../cardData';
+import { type AdaptiveCard, formatTime, plain } from '../../cards/elements';
+import { groupExistsCard } from '../../cards/group';
+import { requestCard } from '../../cards/request';
+import type { BotContext } from '../../routes';
+import { type RequestFormView, requestFormCard } from './formCard';
 
 const FormData = z.object({
   policyName: z.unknown(),
@@ -52,4 +56,23 @@ export function formWithPreview(bot: Pick<BotContext, 'requests'>, inputs: Omit<
   const preview = bot.requests.previewNames(inputs.policyName, inputs.scenario ?? 'userDriven');
   if (preview.ok) return { ...inputs, preview: { displayName: preview.names.displayName, mailNickname: preview.names.mailNickname } };
   return { ...inputs, errors: { ...inputs.errors, policyName: preview.message } };
+}
+
+/**
+ * What opening the form for a policy shows: the policy's group or its request in progress when it has one
+ * (a second would be refused on Submit), else the form, with an earlier rejection and its reason on top.
+ */
+export async function formForPolicy(bot: Pick<BotContext, 'requests'>, inputs: Omit<RequestFormView, 'preview'>): Promise<AdaptiveCard> {
+  const status = inputs.policyName === undefined ? undefined : await bot.requests.statusOfPolicy(inputs.policyName);
+  if (status?.kind === 'found') {
+    if (status.group) return groupExistsCard(status.group);
+    const latest = status.request;
+    if (latest && isActiveState(latest.state)) return requestCard(latest, 'This policy already has a request in progress');
+    if (latest?.state === 'rejected' && latest.decision) {
+      const reason = latest.decision.reason ? `: ${plain(latest.decision.reason)}` : ' (no reason given)';
+      const notice = `${latest.id} for this policy was rejected by ${plain(latest.decision.by.name)} at ${formatTime(latest.decision.at)}${reason}. You can ask again.`;
+      return requestFormCard(formWithPreview(bot, { ...inputs, notice }));
+    }
+  }
+  return requestFormCard(formWithPreview(bot, inputs));
 }

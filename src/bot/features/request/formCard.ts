@@ -15,6 +15,8 @@ export interface RequestFormView {
   readonly preview?: { readonly displayName: string; readonly mailNickname: string };
   /** Server-side validation messages, shown under their field. */
   readonly errors?: Partial<Record<RequestField, string>>;
+  /** What the requester should know first, e.g. that an earlier request for this policy was rejected and why. */
+  readonly notice?: string;
 }
 
 function fieldError(view: RequestFormView, field: RequestField): CardElement[] {
@@ -38,6 +40,7 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
   const body: CardElement[] = [
     heading('Request a device group for an Autopilot device-preparation policy'),
     text('One Entra security group per policy, owned by the Intune provisioning client. An approver decides.', { isSubtle: true }),
+    ...(view.notice ? [text(view.notice, { color: 'Warning' })] : []),
     {
       type: 'Input.Text',
       id: 'policyName',

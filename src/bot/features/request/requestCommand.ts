@@ -1,7 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Scenario } from '../../../domain/scenario';
-import { requestFormCard } from './formCard';
-import { formWithPreview } from './form';
+import { formForPolicy } from './form';
 import type { BotContext } from '../../routes';
 import { replyWithCard } from '../../turn';
 import { argumentsAfter } from '../../commandArgs';
@@ -39,5 +38,5 @@ export function parseRequestPrefill(text: string): { policyName?: string; scenar
 
 export async function handleRequestCommand(context: TurnContext, bot: BotContext): Promise<void> {
   const prefill = parseRequestPrefill(argumentsAfter(context.activity.text, REQUEST_COMMAND));
-  await replyWithCard(context, requestFormCard(formWithPreview(bot, prefill)));
+  await replyWithCard(context, await formForPolicy(bot, prefill));
 }

@@ -4,8 +4,9 @@ import { VERBS } from '../../verbs';
 import { CANCEL_COMMAND, handleCancel } from './cancel';
 import { groupsPage } from './groupsPage';
 import { GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, handleGroups, handleMine, handlePending } from './lists';
+import { cancelRequest, showRequest } from './requestButtons';
 import { showMine } from './showMine';
-import { STATUS_COMMAND, handleStatus } from './status';
+import { ABOUT_MY_REQUESTS, BARE_REQUEST_ID, STATUS_COMMAND, handleBareRequestId, handleStatus } from './status';
 
 export const statusFeature: Feature = {
   name: 'status',
@@ -15,7 +16,11 @@ export const statusFeature: Feature = {
     routes.command(PENDING_COMMAND, handlePending);
     routes.command(GROUPS_COMMAND, handleGroups);
     routes.command(CANCEL_COMMAND, handleCancel);
+    routes.command(BARE_REQUEST_ID, handleBareRequestId);
+    routes.command(ABOUT_MY_REQUESTS, handleMine);
     routes.verb(VERBS.showMine, showMine);
     routes.verb(VERBS.groupsPage, groupsPage);
+    routes.verb(VERBS.showRequest, showRequest);
+    routes.verb(VERBS.cancelRequest, cancelRequest);
   },
 };

@@ -12,18 +12,29 @@ export interface RequestListView {
   readonly title: string;
   readonly requests: readonly GroupRequest[];
   readonly empty: string;
-  /** Approvers' list: each pending entry gets a button that opens its approval card. */
-  readonly reviewable?: boolean;
+  /**
+   * `review`: approvers' list, each pending entry with a button that opens its approval card. `own`: the
+   * requester's own list, each entry with Details, and Cancel while it is pending.
+   */
+  readonly kind: 'review' | 'own';
 }
 
-function requestEntry(request: GroupRequest, reviewable: boolean): CardElement {
+function requestEntry(request: GroupRequest, kind: RequestListView['kind']): CardElement {
   const summary = `**${request.id}** · ${plain(request.policyName)} · ${stateLabel(request.state)}`;
-  const detail = `Requested by ${plain(request.requester.name)} at ${formatTime(request.createdAt)}`;
+  const detail = kind === 'own' ? `Requested at ${formatTime(request.createdAt)}` : `Requested by ${plain(request.requester.name)} at ${formatTime(request.createdAt)}`;
   const items: CardElement[] = [text(summary), text(detail, { isSubtle: true, spacing: 'None' })];
-  if (reviewable && request.state === 'pending') {
-    items.push({ type: 'ActionSet', actions: [execute('Review', VERBS.refreshApproval, { requestId: request.id })] });
-  }
+  const actions = entryActions(request, kind);
+  if (actions.length > 0) items.push({ type: 'ActionSet', actions });
   return { type: 'Container', separator: true, items };
+}
+
+function entryActions(request: GroupRequest, kind: RequestListView['kind']): ExecuteAction[] {
+  const data = { requestId: request.id };
+  if (kind === 'review') return request.state === 'pending' ? [execute('Review', VERBS.refreshApproval, data)] : [];
+  return [
+    execute('Details', VERBS.showRequest, data),
+    ...(request.state === 'pending' ? [execute('Cancel', VERBS.cancelRequest, data, { style: 'destructive' })] : []),
+  ];
 }
 
 /** `mine` and `pending`: newest first, at most MAX_LISTED_REQUESTS. */
@@ -31,7 +42,7 @@ export function requestListCard(view: RequestListView): AdaptiveCard {
   const shown = view.requests.slice(0, MAX_LISTED_REQUESTS);
   const body: CardElement[] = [heading(view.title)];
   if (shown.length === 0) body.push(text(view.empty));
-  body.push(...shown.map((r) => requestEntry(r, view.reviewable ?? false)));
+  body.push(...shown.map((r) => requestEntry(r, view.kind)));
   if (view.requests.length > shown.length) {
     body.push(text(`…and ${view.requests.length - shown.length} more.`, { isSubtle: true }));
   }

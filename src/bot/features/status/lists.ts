@@ -12,7 +12,7 @@ export const GROUPS_COMMAND = /^\s*groups\b/i;
 
 export async function mineCard(bot: BotContext, actor: Actor): Promise<AdaptiveCard> {
   const requests = await bot.requests.listMine(actor);
-  return requestListCard({ title: 'Your requests', requests, empty: 'You have not requested any group yet.' });
+  return requestListCard({ title: 'Your requests', requests, empty: 'You have not requested any group yet.', kind: 'own' });
 }
 
 export async function handleMine(context: TurnContext, bot: BotContext): Promise<void> {
@@ -38,7 +38,7 @@ export async function handlePending(context: TurnContext, bot: BotContext): Prom
   }
   await replyWithCard(
     context,
-    requestListCard({ title: 'Waiting for a decision', requests: result.requests, empty: 'Nothing is waiting for a decision.', reviewable: true }),
+    requestListCard({ title: 'Waiting for a decision', requests: result.requests, empty: 'Nothing is waiting for a decision.', kind: 'review' }),
   );
 }
 
