@@ -3,6 +3,13 @@ import type { Actor } from './actor';
 import type { GroupNames } from './naming';
 import type { Scenario } from './scenario';
 
+/** The Intune device-preparation policy that uses the group, once an approver bound it (`bind`). */
+export interface PolicyBinding {
+  readonly intunePolicyId: string;
+  readonly at: string; // ISO-8601
+  readonly by: Actor;
+}
+
 export interface PolicyGroupRecord extends GroupNames {
   readonly policyKey: string;
   readonly policyName: string;
@@ -10,4 +17,5 @@ export interface PolicyGroupRecord extends GroupNames {
   readonly groupId: string;
   readonly createdAt: string; // ISO-8601
   readonly createdBy: Actor;
+  readonly binding?: PolicyBinding;
 }

@@ -79,8 +79,15 @@ export function createPolicyAdministration(
         detail: bindAuditDetail(bind),
         ...(graphRequestIds.length > 0 && { graphRequestId: graphRequestIds.join(' ') }),
       });
-      if (bind.outcome !== 'bound') logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
-      return { kind: 'attempted', group, bind };
+      if (bind.outcome !== 'bound') {
+        logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
+        return { kind: 'attempted', group, bind };
+      }
+      const bound = (await store.recordBinding(group.policyKey, { intunePolicyId: bind.policyId, at: context.now(), by: actor })) ?? group;
+      // The requester of the group learns that their policy now uses it.
+      const request = await store.latestRequestForPolicy(group.policyKey);
+      if (request?.state === 'provisioned') await context.notify('bound', request, actor);
+      return { kind: 'attempted', group: bound, bind };
     },
 
     async registerApprovalsChannel(channel, actor) {

@@ -4,7 +4,7 @@
  * directory's membership lookup (Graph) and the provisioning service.
  */
 import type { Actor } from '../domain/actor';
-import type { PolicyGroupRecord } from '../domain/policyGroup';
+import type { PolicyBinding, PolicyGroupRecord } from '../domain/policyGroup';
 import type { Page } from '../domain/page';
 import type { ConversationAddress, Decision, GroupRequest, RequestState } from '../domain/request';
 import type { ProvisioningService } from '../provisioning/types';
@@ -119,6 +119,8 @@ export interface RequestRepository {
 /** The policy→group map as the requests service reads it (provisioning writes it). */
 export interface PolicyGroupCatalogue {
   findGroup(policyKey: string): Promise<PolicyGroupRecord | undefined>;
+  /** Records which Intune policy uses the policy's group (the latest bind wins); the record, or undefined. */
+  recordBinding(policyKey: string, binding: PolicyBinding): Promise<PolicyGroupRecord | undefined>;
   /** Ordered by policy name. */
   listGroups(offset: number, limit: number): Promise<Page<PolicyGroupRecord>>;
 }
@@ -141,7 +143,9 @@ export type RequestEventKind =
   | 'cancelled'
   | 'provisioning'
   | 'provisioned'
-  | 'failed';
+  | 'failed'
+  /** The request's group was bound to its Intune policy (not a state change). */
+  | 'bound';
 
 /** Emitted after every committed transition; the bot turns these into card updates and messages. */
 export interface RequestEvent {

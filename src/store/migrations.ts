@@ -163,6 +163,15 @@ const REQUEST_ORIGIN = 'ALTER TABLE requests ADD COLUMN origin TEXT;';
 const AUDIT_KINDS_V4 = `${AUDIT_KINDS_V2}, 'approvalsChannelRegistered'`;
 const DROP_BOT_STORAGE = 'DROP TABLE bot_storage;';
 
+// Version 5: which Intune policy uses a group once it was bound; and which view each posted card copy shows
+// (an approval card, or the requester's own card about the request), so every copy can be kept current.
+const BINDING_AND_CARD_VIEWS = `
+ALTER TABLE policy_groups ADD COLUMN intune_policy_id TEXT;
+ALTER TABLE policy_groups ADD COLUMN bound_at TEXT;
+ALTER TABLE policy_groups ADD COLUMN bound_by_id TEXT;
+ALTER TABLE policy_groups ADD COLUMN bound_by_name TEXT;
+ALTER TABLE approval_cards ADD COLUMN card_view TEXT NOT NULL DEFAULT 'approval' CHECK (card_view IN ('approval', 'request'));`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
   { version: 2, name: 'audit binding to Intune policies', sql: { sqlite: auditKindsSqlite(AUDIT_KINDS_V2), postgres: auditKindsPostgres(AUDIT_KINDS_V2) } },
@@ -175,6 +184,7 @@ export const MIGRATIONS: readonly Migration[] = [
       postgres: `${DROP_BOT_STORAGE}\n${auditKindsPostgres(AUDIT_KINDS_V4)}`,
     },
   },
+  { version: 5, name: 'policy binding; card copy views', sql: { sqlite: BINDING_AND_CARD_VIEWS, postgres: BINDING_AND_CARD_VIEWS } },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {

@@ -87,6 +87,10 @@ const policyGroupRow = z.object({
   created_at: text,
   created_by_id: text,
   created_by_name: text,
+  intune_policy_id: nullableText,
+  bound_at: nullableText,
+  bound_by_id: nullableText,
+  bound_by_name: nullableText,
 });
 
 const auditRow = z.object({
@@ -156,6 +160,10 @@ export function toPolicyGroupRecord(row: unknown): PolicyGroupRecord {
     groupId: r.group_id,
     createdAt: r.created_at,
     createdBy: { aadObjectId: r.created_by_id, name: r.created_by_name },
+    ...(r.intune_policy_id !== null &&
+      r.bound_at !== null && {
+        binding: { intunePolicyId: r.intune_policy_id, at: r.bound_at, by: { aadObjectId: r.bound_by_id ?? '', name: r.bound_by_name ?? '' } },
+      }),
   };
 }
 

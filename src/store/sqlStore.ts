@@ -193,6 +193,15 @@ export function createSqlStore(executor: SqlExecutor): Store {
       });
     },
 
+    async recordBinding(policyKey, binding) {
+      const [row] = await executor.query(
+        `UPDATE policy_groups SET intune_policy_id = $2, bound_at = $3, bound_by_id = $4, bound_by_name = $5
+         WHERE policy_key = $1 RETURNING *`,
+        [policyKey, binding.intunePolicyId, binding.at, binding.by.aadObjectId, binding.by.name],
+      );
+      return row && toPolicyGroupRecord(row);
+    },
+
     async listGroups(offset, limit): Promise<Page<PolicyGroupRecord>> {
       const rows = await executor.query(
         'SELECT * FROM policy_groups ORDER BY policy_name, policy_key LIMIT $1 OFFSET $2',

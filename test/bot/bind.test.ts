@@ -35,6 +35,19 @@ describe('bot: bind <policy>', () => {
     expect(seededPolicy()?.membershipTargetIds).toEqual([groupId]);
   });
 
+  it('is visible afterwards: status and groups say which Intune policy uses the group, and since when', async () => {
+    await provisionedGroupId(SEEDED_POLICY);
+    const [before] = await teams.say(helpdesk, `status ${SEEDED_POLICY}`);
+    expect(cardText(cardOf(before))).toContain('Intune policy: not bound yet');
+    await teams.say(approver, `bind ${SEEDED_POLICY}`);
+    const policyId = seededPolicy()?.id;
+    const [status] = await teams.say(helpdesk, `status ${SEEDED_POLICY}`);
+    expect(cardText(cardOf(status))).toMatch(new RegExp(`Intune policy: uses this group \\(policy id ${policyId}\\), bound .* UTC by Aki Approver`));
+    const [groups] = await teams.say(helpdesk, 'groups');
+    expect(cardText(cardOf(groups))).toContain(`Intune policy: uses this group (policy id ${policyId})`);
+    expect(await world.store.findGroup(policyKeyOf(SEEDED_POLICY))).toMatchObject({ binding: { intunePolicyId: policyId, by: { aadObjectId: approver.aadObjectId } } });
+  });
+
   it('refuses non-approvers and audits the attempt; Intune is not asked', async () => {
     await provisionedGroupId(SEEDED_POLICY);
     world.emulator.clearRequestLog();

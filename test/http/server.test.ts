@@ -296,6 +296,19 @@ describe('HTTP server', () => {
     expect(notices[0]).toMatch(new RegExp(`rejected by Aki Approver at .*: Because ${escaped.source}$`));
   });
 
+  it('tells the requester when an approver binds their group to the Intune policy', async () => {
+    const { world, connector } = running;
+    await say(running, helpdesk, 'help');
+    const policyName = 'Contoso User-driven'; // seeded in the sandbox tenant
+    const submitted = await world.requests.submit({ policyName, scenario: 'userDriven', requester: helpdesk });
+    if (submitted.kind !== 'created') throw new Error(submitted.kind);
+    await world.requests.approve(submitted.request.id, approver);
+    await world.requests.idle();
+    await say(running, approver, `bind ${policyName}`);
+    const told = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
+    expect(told[told.length - 1]).toMatch(new RegExp(`^The Intune policy "${policyName}" now uses the group ".*" of your request ${submitted.request.id}`));
+  });
+
   it('tells a requester who never opened a personal chat in the channel thread they asked from, @mentioning them', async () => {
     const { world, connector } = running;
     await say(running, approver, 'help');

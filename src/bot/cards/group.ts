@@ -10,7 +10,15 @@ export function groupFacts(group: PolicyGroupRecord): CardElement {
     ['Group name', plain(group.displayName)],
     ['Object id', group.groupId],
     ['Created', `${formatTime(group.createdAt)}, approved by ${plain(group.createdBy.name)}`],
+    ['Intune policy', intunePolicyOf(group)],
   ]);
+}
+
+/** Which Intune policy uses the group: said once an approver bound it, so nobody has to look it up in Intune. */
+export function intunePolicyOf(group: PolicyGroupRecord): string {
+  const { binding } = group;
+  if (!binding) return 'not bound yet (an approver types `bind <policy>` once the policy exists in Intune)';
+  return `uses this group (policy id ${binding.intunePolicyId}), bound ${formatTime(binding.at)} by ${plain(binding.by.name)}`;
 }
 
 /** One per policy: shown instead of the form when the policy already has a group. */

@@ -225,6 +225,16 @@ function contract(makeHarness: () => StoreHarness): void {
       const page = await store.listGroups(1, 1);
       expect(page).toMatchObject({ total: 3, offset: 1, items: [{ policyName: 'Marketing' }] });
     });
+
+    it('records which Intune policy uses a group, the latest bind winning, and nothing for an unknown policy', async () => {
+      const recorded = await store.recordGroup(groupRecord('Sales', 'group-1'));
+      expect(recorded.binding).toBeUndefined();
+      await store.recordBinding('sales', { intunePolicyId: 'policy-1', at: '2026-01-02T10:00:00.000Z', by: bob });
+      const rebound = await store.recordBinding('sales', { intunePolicyId: 'policy-2', at: '2026-01-03T10:00:00.000Z', by: alice });
+      expect(rebound).toEqual({ ...recorded, binding: { intunePolicyId: 'policy-2', at: '2026-01-03T10:00:00.000Z', by: alice } });
+      expect(await store.findGroup('sales')).toEqual(rebound);
+      expect(await store.recordBinding('finance', { intunePolicyId: 'policy-3', at: '2026-01-03T10:00:00.000Z', by: alice })).toBeUndefined();
+    });
   });
 
   describe('audit log', () => {

@@ -2,6 +2,7 @@ import type { PolicyGroupRecord } from '../../../domain/policyGroup';
 import type { GroupRequest } from '../../../domain/request';
 import type { Page } from '../../../domain/page';
 import { VERBS } from '../../verbs';
+import { intunePolicyOf } from '../../cards/group';
 import { stateLabel } from '../../cards/request';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, formatTime, heading, plain, text } from '../../cards/elements';
 
@@ -61,6 +62,7 @@ export function groupsCard(page: Page<PolicyGroupRecord>, pageSize: number = GRO
       items: [
         text(`**${plain(group.policyName)}** → ${plain(group.displayName)}`),
         text(`Object id ${group.groupId} · created ${formatTime(group.createdAt)}`, { isSubtle: true, spacing: 'None' }),
+        text(`Intune policy: ${intunePolicyOf(group)}`, { isSubtle: true, spacing: 'None' }),
       ],
     });
   }
