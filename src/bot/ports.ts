@@ -5,10 +5,13 @@
  */
 import type { ConversationAddress } from '../domain/request';
 
-export interface ApprovalCardMessage {
+/** A card about a request that the bot sent or put in place of a clicked one: kept current after each change. */
+export interface CardCopy {
   readonly requestId: string;
   readonly conversation: ConversationAddress;
   readonly activityId: string;
+  /** The approval card, or the requester's own card about their request. */
+  readonly view: 'approval' | 'request';
 }
 
 export interface ConversationStore {
@@ -21,7 +24,7 @@ export interface ConversationStore {
   getPersonalConversation(aadObjectId: string): Promise<ConversationAddress | undefined>;
   /** The team channel an approver registered with `register approvals` (the requests service writes it). */
   getApprovalsChannel(): Promise<ConversationAddress | undefined>;
-  /** Where each approval card was posted, so every copy can be updated after a decision. */
-  recordApprovalCard(message: ApprovalCardMessage): Promise<void>;
-  listApprovalCards(requestId: string): Promise<readonly ApprovalCardMessage[]>;
+  /** Where each card about a request is (posted, or shown in place of a clicked one), to update every copy. */
+  recordCardCopy(copy: CardCopy): Promise<void>;
+  listCardCopies(requestId: string): Promise<readonly CardCopy[]>;
 }

@@ -15,6 +15,12 @@ export function actorOf(context: TurnContext): Actor | undefined {
   return { aadObjectId: id, name };
 }
 
+/** The Teams user id (`29:…`) of whoever sent the activity: what a card's `refresh.userIds` lists. */
+export function actorTeamsIdOf(context: TurnContext): string | undefined {
+  const id = context.activity.from?.id;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 export const NO_IDENTITY_MESSAGE = 'I cannot tell who you are: this message carries no Microsoft Entra identity.';
 
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';

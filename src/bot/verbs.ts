@@ -3,6 +3,7 @@ export const VERBS = {
   openRequestForm: 'request.open',
   previewRequest: 'request.preview',
   submitRequest: 'request.submit',
+  refreshRequest: 'request.refresh',
   showMine: 'mine.show',
   showRequest: 'request.show',
   cancelRequest: 'request.cancel',

@@ -163,14 +163,28 @@ const REQUEST_ORIGIN = 'ALTER TABLE requests ADD COLUMN origin TEXT;';
 const AUDIT_KINDS_V4 = `${AUDIT_KINDS_V2}, 'approvalsChannelRegistered'`;
 const DROP_BOT_STORAGE = 'DROP TABLE bot_storage;';
 
-// Version 5: which Intune policy uses a group once it was bound; and which view each posted card copy shows
-// (an approval card, or the requester's own card about the request), so every copy can be kept current.
-const BINDING_AND_CARD_VIEWS = `
+// Version 5: which Intune policy uses a group once it was bound; and every card copy the bot keeps current
+// (approval cards, and the requester's own card about the request), keyed by conversation too: message ids
+// are only unique within a conversation.
+const POLICY_BINDING = `
 ALTER TABLE policy_groups ADD COLUMN intune_policy_id TEXT;
 ALTER TABLE policy_groups ADD COLUMN bound_at TEXT;
 ALTER TABLE policy_groups ADD COLUMN bound_by_id TEXT;
-ALTER TABLE policy_groups ADD COLUMN bound_by_name TEXT;
-ALTER TABLE approval_cards ADD COLUMN card_view TEXT NOT NULL DEFAULT 'approval' CHECK (card_view IN ('approval', 'request'));`;
+ALTER TABLE policy_groups ADD COLUMN bound_by_name TEXT;`;
+
+const cardCopies = (conversationIdOfReference: string): string => `
+CREATE TABLE card_copies (
+  request_id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  activity_id TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  card_view TEXT NOT NULL CHECK (card_view IN ('approval', 'request')),
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (request_id, conversation_id, activity_id)
+);
+INSERT INTO card_copies (request_id, conversation_id, activity_id, reference, card_view, recorded_at)
+  SELECT request_id, COALESCE(${conversationIdOfReference}, ''), activity_id, reference, 'approval', recorded_at FROM approval_cards;
+DROP TABLE approval_cards;`;
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
@@ -184,7 +198,14 @@ export const MIGRATIONS: readonly Migration[] = [
       postgres: `${DROP_BOT_STORAGE}\n${auditKindsPostgres(AUDIT_KINDS_V4)}`,
     },
   },
-  { version: 5, name: 'policy binding; card copy views', sql: { sqlite: BINDING_AND_CARD_VIEWS, postgres: BINDING_AND_CARD_VIEWS } },
+  {
+    version: 5,
+    name: 'policy binding; card copies',
+    sql: {
+      sqlite: `${POLICY_BINDING}\n${cardCopies("json_extract(reference, '$.conversation.id')")}`,
+      postgres: `${POLICY_BINDING}\n${cardCopies("(reference::json)->'conversation'->>'id'")}`,
+    },
+  },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {

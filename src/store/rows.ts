@@ -186,3 +186,7 @@ export function parseConversationReference(raw: unknown, table: string, key: str
   // (fields beyond ConversationAddress's, which the Bot Connector may want back, are kept).
   return parseRow(jsonObject, raw, `${table}.reference of ${key}`) as ConversationAddress;
 }
+
+export function parseCardView(raw: unknown, requestId: string): 'approval' | 'request' {
+  return parseRow(z.enum(['approval', 'request']), raw, `card_copies.card_view of ${requestId}`);
+}

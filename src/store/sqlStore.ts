@@ -19,7 +19,7 @@ import type {
   TransitionResult,
 } from '../requests/ports';
 import type { Store } from './store';
-import { parseConversationReference, toAuditEntry, toGroupRequest, toPolicyGroupRecord } from './rows';
+import { parseCardView, parseConversationReference, toAuditEntry, toGroupRequest, toPolicyGroupRecord } from './rows';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 
 const ACTIVE_IN = `(${ACTIVE_STATES.map((state) => `'${state}'`).join(', ')})`;
@@ -244,23 +244,32 @@ export function createSqlStore(executor: SqlExecutor): Store {
       return row && parseConversationReference(row['reference'], 'approvals_channel', 'singleton');
     },
 
-    async recordApprovalCard(message) {
+    async recordCardCopy(copy) {
       await executor.query(
-        `INSERT INTO approval_cards (request_id, activity_id, reference, recorded_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (request_id, activity_id) DO UPDATE SET reference = excluded.reference`,
-        [message.requestId, message.activityId, JSON.stringify(message.conversation), new Date().toISOString()],
+        `INSERT INTO card_copies (request_id, conversation_id, activity_id, reference, card_view, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (request_id, conversation_id, activity_id) DO UPDATE SET reference = excluded.reference, card_view = excluded.card_view`,
+        [
+          copy.requestId,
+          copy.conversation.conversation?.id ?? '',
+          copy.activityId,
+          JSON.stringify(copy.conversation),
+          copy.view,
+          new Date().toISOString(),
+        ],
       );
     },
 
-    async listApprovalCards(requestId) {
+    async listCardCopies(requestId) {
       const rows = await executor.query(
-        'SELECT activity_id, reference FROM approval_cards WHERE request_id = $1 ORDER BY recorded_at, activity_id',
+        'SELECT activity_id, reference, card_view FROM card_copies WHERE request_id = $1 ORDER BY recorded_at, conversation_id, activity_id',
         [requestId],
       );
       return rows.map((row) => ({
         requestId,
         activityId: String(row['activity_id']),
-        conversation: parseConversationReference(row['reference'], 'approval_cards', requestId),
+        conversation: parseConversationReference(row['reference'], 'card_copies', requestId),
+        view: parseCardView(row['card_view'], requestId),
       }));
     },
 
@@ -352,7 +361,8 @@ export async function verifyReadable(executor: SqlExecutor): Promise<void> {
   for (const row of await executor.query('SELECT reference FROM approvals_channel')) {
     parseConversationReference(row['reference'], 'approvals_channel', 'singleton');
   }
-  for (const row of await executor.query('SELECT request_id, reference FROM approval_cards')) {
-    parseConversationReference(row['reference'], 'approval_cards', String(row['request_id']));
+  for (const row of await executor.query('SELECT request_id, reference, card_view FROM card_copies')) {
+    parseConversationReference(row['reference'], 'card_copies', String(row['request_id']));
+    parseCardView(row['card_view'], String(row['request_id']));
   }
 }

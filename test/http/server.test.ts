@@ -258,7 +258,7 @@ describe('HTTP server', () => {
 
     await click(running, approver, VERBS.reject, { requestId, reason: 'Use Contoso Sales' });
     await world.requests.idle();
-    const rejection = connector.calls.filter((call) => call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
+    const rejection = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
     expect(rejection).toEqual([expect.stringMatching(/was rejected by Aki Approver at .*: Use Contoso Sales$/)]);
     expect(cardText(cardIn(connector.calls.filter((call) => call.method === 'PUT').pop()?.activity))).toContain('Rejected by Aki Approver');
   });
@@ -307,6 +307,31 @@ describe('HTTP server', () => {
     await say(running, approver, `bind ${policyName}`);
     const told = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
     expect(told[told.length - 1]).toMatch(new RegExp(`^The Intune policy "${policyName}" now uses the group ".*" of your request ${submitted.request.id}`));
+  });
+
+  it('keeps every card it knows current: the requester\'s submitted card and an approver\'s card opened from pending', async () => {
+    const { world, connector } = running;
+    for (const person of [helpdesk, approver, otherApprover]) await say(running, person, 'help');
+    // Hana submits from the form (message "card-activity" in her chat): that card becomes her request card.
+    const submitted = await click(running, helpdesk, VERBS.submitRequest, { policyName: 'Contoso Fresh', scenario: 'userDriven' });
+    const requestId = /REQ-\d+/.exec(cardText(submitted.value))?.[0] ?? 'missing';
+    expect(cardText(submitted.value)).toContain('Waiting for approval');
+    expect((submitted.value as { refresh?: { userIds: string[] } }).refresh?.userIds).toEqual([helpdesk.teamsId]);
+    // Omar opens it from `pending` with Review (the list card, "card-activity" in his chat, becomes the approval card).
+    const reviewed = await click(running, otherApprover, VERBS.refreshApproval, { requestId });
+    expect(cardVerbs(reviewed.value)).toEqual([VERBS.approve, VERBS.reject]);
+
+    await click(running, approver, VERBS.approve, { requestId });
+    await world.requests.idle();
+    const lastUpdateIn = (conversationId: string): string =>
+      textOf(connector.calls.filter((call) => call.method === 'PUT' && call.conversationId === conversationId && call.activityId === 'card-activity').pop() as ConnectorCall);
+    expect(lastUpdateIn(`a:${helpdesk.teamsId}`)).toContain(`${requestId}: Done: the group exists`);
+    expect(lastUpdateIn(`a:${otherApprover.teamsId}`)).toContain(`${requestId}: Done: the group exists`);
+    expect(lastUpdateIn(`a:${otherApprover.teamsId}`)).toContain('Approved by Aki Approver');
+    // And Teams' own refresh of Hana's card answers the request as it stands.
+    const refreshed = await click(running, helpdesk, VERBS.refreshRequest, { requestId });
+    expect(cardText(refreshed.value)).toContain(`${requestId}: Done: the group exists`);
+    expect(world.problems).toEqual([]);
   });
 
   it('tells a requester who never opened a personal chat in the channel thread they asked from, @mentioning them', async () => {

@@ -72,4 +72,33 @@ describe.each(adapterHarnesses())('%s schema upgrade', (_name, factory) => {
       }
     });
   });
+
+  describe('from version 3 to 5', () => {
+    run('drops the unused bot storage, keeps groups (not bound yet) and the approval cards as card copies keyed by conversation', async () => {
+      if (!factory) return;
+      harness = factory();
+      await harness.raw(
+        `${schemaAtVersion(3, harness.dialect)};
+         INSERT INTO policy_groups (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name, group_id, created_at,
+           created_by_id, created_by_name)
+         VALUES ('sales', 'Sales', 'userDriven', 'APDP-Sales', 'apdp-sales', 'apdp-sales', 'g-1', '2026-01-01T10:00:00.000Z', 'a', 'Alice');
+         INSERT INTO approval_cards (request_id, activity_id, reference, recorded_at)
+         VALUES ('REQ-1', 'm-1', '{"conversation":{"id":"19:approvals","name":"","conversationType":"channel","isGroup":true}}', '2026-01-01T10:00:00.000Z');`,
+      );
+      const store = await harness.open();
+      try {
+        expect(await store.findGroup('sales')).toMatchObject({ groupId: 'g-1', createdBy: { name: 'Alice' } });
+        expect(await store.findGroup('sales')).not.toHaveProperty('binding');
+        expect(await store.listCardCopies('REQ-1')).toEqual([
+          { requestId: 'REQ-1', activityId: 'm-1', view: 'approval', conversation: { conversation: { id: '19:approvals', name: '', conversationType: 'channel', isGroup: true } } },
+        ]);
+        // The same message id in another conversation is another copy.
+        await store.recordCardCopy({ requestId: 'REQ-1', activityId: 'm-1', view: 'request', conversation: { conversation: { id: 'a:29:hana', name: '', conversationType: 'personal', isGroup: false } } });
+        expect(await store.listCardCopies('REQ-1')).toHaveLength(2);
+        await expect(harness.raw('SELECT * FROM bot_storage')).rejects.toThrow();
+      } finally {
+        await store.close();
+      }
+    });
+  });
 });

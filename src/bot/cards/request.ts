@@ -1,7 +1,8 @@
 /** Cards about one request, shown by several features: its facts, its state and its outcome. */
 import { SCENARIO_INFO } from '../../domain/scenario';
 import type { GroupRequest, RequestState } from '../../domain/request';
-import { type AdaptiveCard, type CardElement, type TextColor, adaptiveCard, facts, formatTime, heading, plain, text } from './elements';
+import { VERBS } from '../verbs';
+import { type AdaptiveCard, type CardElement, type Refresh, type TextColor, adaptiveCard, execute, facts, formatTime, heading, plain, text } from './elements';
 
 const STATE_LABEL: Readonly<Record<RequestState, string>> = {
   pending: 'Waiting for approval',
@@ -28,8 +29,22 @@ export function stateLabel(state: RequestState): string {
 }
 
 /** One request, e.g. after `status REQ-n`, after submitting, or when a policy already has an active request. */
-export function requestCard(request: GroupRequest, title: string): AdaptiveCard {
-  return adaptiveCard([heading(title), ...requestDetails(request)]);
+export function requestCard(request: GroupRequest, title: string, options: { readonly refresh?: Refresh } = {}): AdaptiveCard {
+  return adaptiveCard([heading(title), ...requestDetails(request)], options);
+}
+
+/**
+ * The requester's own card about their request (what Submit shows), kept current: the bot updates it after
+ * each change, and while the request can still change Teams refreshes it for the requester (their Teams id).
+ */
+export function requesterCard(request: GroupRequest, requesterTeamsId: string | undefined): AdaptiveCard {
+  const title = request.state === 'pending' ? 'Request submitted: an approver will decide, and I will message you' : `Status of ${request.id}`;
+  const stillChanging = request.state !== 'provisioned' && request.state !== 'rejected' && request.state !== 'cancelled';
+  const refresh =
+    requesterTeamsId !== undefined && stillChanging
+      ? { action: execute('Refresh', VERBS.refreshRequest, { requestId: request.id }), userIds: [requesterTeamsId] }
+      : undefined;
+  return requestCard(request, title, refresh ? { refresh } : {});
 }
 
 /** What every card about one request shows: who asked for what, and where it stands. */

@@ -306,10 +306,20 @@ function contract(makeHarness: () => StoreHarness): void {
       await store.setApprovalsChannel({ channelId: 'msteams', conversation: { id: 'c2', isGroup: true, conversationType: 'channel', name: '' } }, bob.aadObjectId);
       expect(await store.getApprovalsChannel()).toMatchObject({ conversation: { id: 'c2' } });
 
-      await store.recordApprovalCard({ requestId: 'REQ-1', activityId: 'a1', conversation: { conversation: { id: 'c2', isGroup: true, conversationType: 'channel', name: '' } } });
-      await store.recordApprovalCard({ requestId: 'REQ-1', activityId: 'a2', conversation: { conversation: { id: 'p1', isGroup: false, conversationType: 'personal', name: '' } } });
-      await store.recordApprovalCard({ requestId: 'REQ-2', activityId: 'a3', conversation: {} });
-      expect((await store.listApprovalCards('REQ-1')).map((card) => card.activityId)).toEqual(['a1', 'a2']);
+      await store.recordCardCopy({ requestId: 'REQ-1', activityId: 'a1', conversation: { conversation: { id: 'c2', isGroup: true, conversationType: 'channel', name: '' } }, view: 'approval' });
+      await store.recordCardCopy({ requestId: 'REQ-1', activityId: 'a2', conversation: { conversation: { id: 'p1', isGroup: false, conversationType: 'personal', name: '' } }, view: 'request' });
+      await store.recordCardCopy({ requestId: 'REQ-2', activityId: 'a3', conversation: {}, view: 'approval' });
+      expect((await store.listCardCopies('REQ-1')).map((card) => [card.activityId, card.view])).toEqual([['a1', 'approval'], ['a2', 'request']]);
+      // The same message recorded again (a card shown anew in place) is one copy, with its latest view; the same
+      // message id in another conversation is another copy (ids are only unique within a conversation).
+      const personal = { conversation: { id: 'p1', isGroup: false, conversationType: 'personal', name: '' } };
+      await store.recordCardCopy({ requestId: 'REQ-1', activityId: 'a2', conversation: personal, view: 'approval' });
+      await store.recordCardCopy({ requestId: 'REQ-1', activityId: 'a2', conversation: { conversation: { ...personal.conversation, id: 'p2' } }, view: 'request' });
+      expect((await store.listCardCopies('REQ-1')).map((card) => [card.activityId, card.conversation.conversation?.id, card.view])).toEqual([
+        ['a1', 'c2', 'approval'],
+        ['a2', 'p1', 'approval'],
+        ['a2', 'p2', 'request'],
+      ]);
     });
   });
 

@@ -6,6 +6,7 @@ import { type Activity, type BotAdapter, CardFactory, type ConversationReference
 import type { GroupRequest } from '../../../domain/request';
 import type { RequestEvent, RequestEventKind, RequestNotifier } from '../../../requests/ports';
 import { knownApproverTeamsIds } from './approverTeamsIds';
+import { requesterCard } from '../../cards/request';
 import { approvalCard } from './approvalCard';
 import { formatTime, plain } from '../../cards/elements';
 import type { Logger } from '../../../shared/logger';
@@ -106,17 +107,20 @@ export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifie
     for (const conversation of targets) {
       await inConversation(conversation, 'approval card', async (context) => {
         const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
-        if (sent?.id) await conversations.recordApprovalCard({ requestId: request.id, conversation, activityId: sent.id });
+        if (sent?.id) await conversations.recordCardCopy({ requestId: request.id, conversation, activityId: sent.id, view: 'approval' });
       });
     }
   }
 
-  async function updateApprovalCards(request: GroupRequest): Promise<void> {
-    const copies = await conversations.listApprovalCards(request.id);
+  /** Every copy the bot knows of a card about the request, each in its own view, updated to the request now. */
+  async function updateCardCopies(request: GroupRequest): Promise<void> {
+    const copies = await conversations.listCardCopies(request.id);
     if (copies.length === 0) return;
-    const card = approvalCard({ request, viewer: 'observer', approverTeamsIds: await knownApproverTeamsIds(deps) });
+    const approval = approvalCard({ request, viewer: 'observer', approverTeamsIds: await knownApproverTeamsIds(deps) });
+    const ownCard = requesterCard(request, request.origin?.user?.id);
     for (const copy of copies) {
-      await inConversation(copy.conversation, 'approval card update', async (context) => {
+      const card = copy.view === 'approval' ? approval : ownCard;
+      await inConversation(copy.conversation, `${copy.view} card update`, async (context) => {
         await context.updateActivity({ type: 'message', id: copy.activityId, attachments: [CardFactory.adaptiveCard(card)] });
       });
     }
@@ -145,7 +149,7 @@ export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifie
 
   async function deliver(event: RequestEvent): Promise<void> {
     if (event.kind === 'requested') return postApprovalCards(event.request);
-    await updateApprovalCards(event.request);
+    await updateCardCopies(event.request);
     await messageRequester(event);
   }
 

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { INVALID_CARD_MESSAGE, requestIdFrom } from '../../cardData';
 import type { BotContext } from '../../routes';
-import { type InvokeReply, actorOf } from '../../turn';
+import { type InvokeReply, actorOf, referenceOf } from '../../turn';
 import { approvalCard } from './approvalCard';
 import { knownApproverTeamsIds } from './approverTeamsIds';
 
@@ -30,6 +30,13 @@ export async function refreshApproval(context: TurnContext, bot: BotContext, dat
       return { message: view.reason };
     case 'approver':
     case 'observer':
+      // A click (e.g. Review in `pending`) puts the approval card in place of another: keep that copy current too.
+      if (!isAutomaticRefresh(context)) await rememberApprovalCard(context, bot, view.request.id);
       return { card: approvalCard({ request: view.request, viewer: view.kind, approverTeamsIds: await knownApproverTeamsIds(bot) }) };
   }
+}
+
+async function rememberApprovalCard(context: TurnContext, bot: BotContext, requestId: string): Promise<void> {
+  const activityId = context.activity.replyToId;
+  if (activityId) await bot.conversations.recordCardCopy({ requestId, activityId, conversation: referenceOf(context), view: 'approval' });
 }

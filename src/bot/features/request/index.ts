@@ -3,6 +3,7 @@ import type { Feature } from '../../routes';
 import { VERBS } from '../../verbs';
 import { openRequestForm } from './openRequestForm';
 import { previewRequest } from './previewRequest';
+import { refreshRequest } from './refreshRequest';
 import { REQUEST_COMMAND, handleRequestCommand } from './requestCommand';
 import { submitRequest } from './submitRequest';
 
@@ -13,5 +14,6 @@ export const requestFeature: Feature = {
     routes.verb(VERBS.openRequestForm, openRequestForm);
     routes.verb(VERBS.previewRequest, previewRequest);
     routes.verb(VERBS.submitRequest, submitRequest);
+    routes.verb(VERBS.refreshRequest, refreshRequest);
   },
 };

@@ -1,10 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import { requestFormCard } from './formCard';
 import { groupExistsCard } from '../../cards/group';
-import { requestCard } from '../../cards/request';
+import { requestCard, requesterCard } from '../../cards/request';
 import { formWithPreview, parseRequestForm } from './form';
 import type { BotContext } from '../../routes';
-import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, referenceOf } from '../../turn';
+import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, actorTeamsIdOf, referenceOf } from '../../turn';
 
 /** "Submit request": checked here and again by the requests service; one request or group per policy. */
 export async function submitRequest(context: TurnContext, bot: BotContext, data: unknown): Promise<InvokeReply> {
@@ -17,7 +17,8 @@ export async function submitRequest(context: TurnContext, bot: BotContext, data:
   const result = await bot.requests.submit({ ...parsed.form, requester: actor, origin: referenceOf(context) });
   switch (result.kind) {
     case 'created':
-      return { card: requestCard(result.request, 'Request submitted: an approver will decide, and I will message you') };
+      await rememberRequesterCard(context, bot, result.request.id);
+      return { card: requesterCard(result.request, actorTeamsIdOf(context)) };
     case 'activeRequestExists':
       return { card: requestCard(result.request, 'This policy already has a request in progress') };
     case 'groupExists':
@@ -25,4 +26,10 @@ export async function submitRequest(context: TurnContext, bot: BotContext, data:
     case 'invalid':
       return { card: requestFormCard(formWithPreview(bot, { ...parsed.form, errors: { [result.field]: result.message } })) };
   }
+}
+
+/** The form becomes the requester's card about the request: remembered, so the bot keeps it current. */
+async function rememberRequesterCard(context: TurnContext, bot: BotContext, requestId: string): Promise<void> {
+  const activityId = context.activity.replyToId;
+  if (activityId) await bot.conversations.recordCardCopy({ requestId, activityId, conversation: referenceOf(context), view: 'request' });
 }
