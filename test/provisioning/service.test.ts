@@ -7,7 +7,7 @@ import { createProvisioningService, type ProvisioningServiceDeps } from '../../s
 import type { ProvisioningService } from '../../src/provisioning/types';
 import type { SandboxGroup } from '../../src/sandbox/tenant';
 import { createMemoryRegistry, type MemoryRegistry } from './support/memoryRegistry';
-import { startSandbox, type Sandbox } from './support/sandbox';
+import { DELEGATED_TOKEN, startSandbox, type Sandbox } from './support/sandbox';
 
 const ADA: Actor = { aadObjectId: '11111111-1111-1111-1111-111111111111', name: 'Ada' };
 const FIXED_NOW = new Date('2026-11-25T10:00:00.000Z');
@@ -20,8 +20,9 @@ async function setUp(
   emulatorOptions: Parameters<typeof startSandbox>[0] = {},
   serviceOptions: Partial<ProvisioningServiceDeps> = {},
   directoryOptions: Parameters<typeof startSandbox>[1] = {},
+  token?: string,
 ): Promise<void> {
-  sandbox = await startSandbox(emulatorOptions, directoryOptions);
+  sandbox = await startSandbox(emulatorOptions, directoryOptions, token);
   registry = createMemoryRegistry();
   service = createProvisioningService({ directory: sandbox.directory, registry, now: () => FIXED_NOW, ...serviceOptions });
 }
@@ -115,7 +116,7 @@ describe('ensureGroup', () => {
   });
 
   it('upserts and reads back (204 path) when our group exists under another display name', async () => {
-    await setUp({ faults: { replicationLagMs: 0 } });
+    await setUp({ faults: { replicationLagMs: 0 }, variations: { ownerRebindOnUpsert: 'accept' } });
     const names = service.previewNames('Renamed', 'userDriven');
     const existing = sandbox.emulator.admin.addGroup({ ...names, displayName: 'Someone renamed it', ownerIds: [ownerSpId()] });
     const result = await service.ensureGroup('Renamed', 'userDriven', ADA);
@@ -181,7 +182,11 @@ describe('ensureGroup', () => {
   it('waits out replication lag when reading back after a 204', async () => {
     let clockMs = 1_000;
     // Each HTTP attempt advances the emulator's clock, so the lag passes without the test sleeping.
-    await setUp({ now: () => clockMs, faults: { replicationLagMs: 350 } }, {}, { onRequest: () => (clockMs += 100) });
+    await setUp(
+      { now: () => clockMs, faults: { replicationLagMs: 350 }, variations: { ownerRebindOnUpsert: 'accept', concurrentUpsert: 'accept' } },
+      {},
+      { onRequest: () => (clockMs += 100) },
+    );
     const names = service.previewNames('Lagging', 'userDriven');
     sandbox.emulator.admin.createGroup({ ...names, displayName: 'renamed, just created', ownerIds: [ownerSpId()] });
     const result = await service.ensureGroup('Lagging', 'userDriven', ADA);
@@ -294,8 +299,8 @@ describe('checkGroup', () => {
 });
 
 describe('bindToPolicy', () => {
-  it('binds the group to the Intune policy of that name and scenario and reports the statuses', async () => {
-    await setUp();
+  it('binds the group to the Intune policy of that name and scenario and reports the statuses (delegated caller)', async () => {
+    await setUp({}, {}, {}, DELEGATED_TOKEN);
     const { group } = await service.ensureGroup('contoso user-driven', 'userDriven', ADA);
     const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
     const policy = sandbox.emulator.admin.policies().find((each) => each.name === 'Contoso User-driven');
@@ -309,7 +314,7 @@ describe('bindToPolicy', () => {
   });
 
   it("reports Intune's validation code when the group has drifted", async () => {
-    await setUp();
+    await setUp({}, {}, {}, DELEGATED_TOKEN);
     const { group } = await service.ensureGroup('Contoso User-driven', 'userDriven', ADA);
     sandbox.emulator.admin.removeOwner(group.groupId, ownerSpId());
     const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
