@@ -127,6 +127,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         visible,
         pageSize: options.pageSize ?? 100,
         baseUrl,
+        // A loopback proxy in front of the emulator is addressed as itself: references name the proxy's host.
+        addressedOrigin: request.headers.host ? new URL(`http://${request.headers.host}`).origin : baseUrl,
         membershipTargetInternalError: faults.membershipTargetInternalError ?? false,
         caller,
         variations,

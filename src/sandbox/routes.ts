@@ -70,6 +70,8 @@ export interface RouteContext {
   readonly pageSize: number;
   /** The emulator's own origin, for `@odata.nextLink`. */
   readonly baseUrl: string;
+  /** The origin the request was addressed to (its Host): the cloud host that `@odata.bind` URLs must name. */
+  readonly addressedOrigin: string;
   readonly membershipTargetInternalError: boolean;
   /** Who the bearer token acts for: a user (its claims carry `scp`) or the application. */
   readonly caller: CallerKind;
@@ -297,10 +299,10 @@ function listOwners(group: SandboxGroup, _: readonly string[], request: RouteReq
   return page(owners, request, context, `/groups/${group.id}/owners`);
 }
 
-function addOwner(group: SandboxGroup, _: readonly string[], request: RouteRequest, { tenant, baseUrl }: RouteContext): GraphReply {
+function addOwner(group: SandboxGroup, _: readonly string[], request: RouteRequest, { tenant, addressedOrigin }: RouteContext): GraphReply {
   const parsed = referenceSchema.safeParse(request.body);
   if (!parsed.success) return invalidBody(parsed.error, 'Reference');
-  const ownerId = idFromReference(parsed.data['@odata.id'], baseUrl);
+  const ownerId = idFromReference(parsed.data['@odata.id'], addressedOrigin);
   if (ownerId === undefined) return invalidReference('owners');
   const type = tenant.typeOf(ownerId);
   if (type === undefined) return notFound(ownerId);
@@ -467,7 +469,7 @@ function referencesExist(): GraphReply {
 
 /** The ids of `@odata.bind` URLs; undefined when one is not a directory object on this cloud's host. */
 function referencedIds(references: readonly string[] | undefined, context: RouteContext): string[] | undefined {
-  const ids = (references ?? []).map((reference) => idFromReference(reference, context.baseUrl));
+  const ids = (references ?? []).map((reference) => idFromReference(reference, context.addressedOrigin));
   return ids.every((id): id is string => id !== undefined) ? ids : undefined;
 }
 
