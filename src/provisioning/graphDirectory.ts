@@ -4,8 +4,9 @@
  * Middleware chain: ScopedBearerTokenHandler → the library's RetryHandler (429 honouring Retry-After, 503/504
  * with its exponential backoff and jitter, bounded here in count and total time) → AttemptObserver →
  * AttemptTimeout (a deadline per attempt) → ErrorBodyDrain (reads 429/5xx bodies to the end) →
- * HTTPMessageHandler. An attempt that times out is retried only when the call is idempotent. Every logical call carries one GUID `client-request-id` (kept across its
- * retries); Graph's `request-id` is returned on results and errors.
+ * HTTPMessageHandler. An attempt that times out is retried only when the call is idempotent. Every logical
+ * call carries one GUID `client-request-id` (kept across its retries); Graph's `request-id` is returned on
+ * results and errors.
  */
 import { randomUUID } from 'node:crypto';
 import {

@@ -16,6 +16,7 @@ import {
   type DeletedGroup,
   type Directory,
   type DirectoryGroup,
+  type MembershipTargetResult,
   type Traced,
 } from './directory';
 import { ForeignGroupConflictError, GroupInRecycleBinError, GroupVerificationError, OwnerServicePrincipalMissingError } from './errors';
@@ -241,16 +242,18 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Restor
           graphRequestIds: requestIds,
         };
       }
-      let result;
+      let set: Traced<MembershipTargetResult>;
       try {
-        result = collect(await directory.setEnrollmentTimeDeviceMembershipTarget(match.id, record.groupId), requestIds);
+        set = await directory.setEnrollmentTimeDeviceMembershipTarget(match.id, record.groupId);
       } catch (error) {
+        // With an app-only token, Intune's 500 is its refusal of app-only callers (it accepts delegated ones).
         if (isGraphError(error) && error.status === 500 && (await directory.callerKind()) === 'appOnly') {
           logger.warn({ policyName, groupId: record.groupId }, 'Intune refused an app-only call to set the device group.');
           return appOnlyRefusal(record, error, requestIds);
         }
         throw error;
       }
+      const result = collect(set, requestIds);
       return { outcome: result.validationSucceeded ? 'bound' : 'validationFailed', policyId: match.id, statuses: result.statuses, graphRequestIds: requestIds };
     } catch (error) {
       // Binding is optional: report any failure (e.g. Intune's 500 with app-only tokens), never undo the group.
