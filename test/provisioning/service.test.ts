@@ -172,7 +172,17 @@ describe('ensureGroup', () => {
   });
 
   it('rides out throttling and transient errors, still making one group', async () => {
-    await setUp({ faults: { writeThrottle: { capacity: 1, refillPerSecond: 100, retryAfterPrecision: 'milliseconds' }, failNext: { count: 2, status: 503, retryAfterSeconds: 0 } } });
+    // The throttle's clock moves 4 ms per HTTP attempt, not with the wall clock: the three concurrent writes meet
+    // an empty bucket however busy the machine is.
+    let clockMs = 0;
+    await setUp(
+      {
+        now: () => clockMs,
+        faults: { writeThrottle: { capacity: 1, refillPerSecond: 100, retryAfterPrecision: 'milliseconds' }, failNext: { count: 2, status: 503, retryAfterSeconds: 0 } },
+      },
+      {},
+      { onRequest: () => (clockMs += 4) },
+    );
     await Promise.all(['A', 'B', 'C'].map((name) => service.ensureGroup(name, 'automatic', ADA)));
     expect(tenantGroups()).toHaveLength(3);
     expect(sandbox.emulator.requestLog.some((entry) => entry.status === 429)).toBe(true);
