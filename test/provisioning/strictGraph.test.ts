@@ -339,6 +339,18 @@ describe('7. $expand returns at most 20 owners', () => {
   });
 });
 
+describe('8. checkMemberGroups counts every group type', () => {
+  it('finds an approver whose membership runs through a Microsoft 365 group', async () => {
+    await setUp();
+    const admin = sandbox.emulator.admin;
+    const user = admin.addUser({ displayName: 'Megan' });
+    const team = admin.addGroup({ displayName: 'IT team', securityEnabled: false, mailEnabled: true, groupTypes: ['Unified'], memberIds: [user.id] });
+    const approvers = admin.addGroup({ displayName: 'Approvers', memberIds: [team.id] });
+    expect(await sandbox.directory.isTransitiveMember(user.id, approvers.id)).toBe(true);
+    expect(await sandbox.directory.isTransitiveMember(user.id, team.id)).toBe(true);
+  });
+});
+
 describe('9. national clouds', () => {
   it('asks each Graph cloud for a token of its own scope, and refuses a host that is none', () => {
     expect(graphScopeFor('https://graph.microsoft.us')).toBe('https://graph.microsoft.us/.default');
