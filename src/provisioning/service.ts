@@ -39,8 +39,9 @@ import type {
 const RECYCLE_BIN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
- * Where an admin binds the group by hand (Microsoft's device-preparation tutorial, step 6, for the way to the
- * policies; an existing policy's group is edited from its Properties).
+ * Where an admin binds the group by hand. The way to the policies is Microsoft's device-preparation tutorial
+ * (step 6); "Properties › Device group › Edit" is Intune's usual way to edit a policy, not confirmed in a
+ * Microsoft page for this policy type.
  */
 export const INTUNE_MANUAL_BIND_PATH =
   'Microsoft Intune admin center › Devices › Windows › Windows enrollment › Device preparation policies › the policy › Properties › Device group › Edit';
