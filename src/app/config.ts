@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { templateProblemOf } from '../domain/naming';
-import type { GraphCredentialConfig } from '../provisioning/graphCredential';
+import { GRAPH_CLOUDS, type GraphCredentialConfig } from '../provisioning/graphCredential';
 import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS, GRAPH_BASE_URL } from '../provisioning/graphDirectory';
 import { isLoopbackHost, isLoopbackUrl } from '../shared/loopback';
 
@@ -232,7 +232,12 @@ function readSandboxGraph(reader: EnvironmentReader): Config['graph'] | undefine
 
 function readProductionGraph(reader: EnvironmentReader, bot: BotAuth | undefined): Config['graph'] | undefined {
   const baseUrl = reader.optional('GRAPH_BASE_URL', httpUrl) ?? GRAPH_BASE_URL;
-  if (new URL(baseUrl).protocol !== 'https:') reader.problem(`GRAPH_BASE_URL must be an https URL in production mode (got ${JSON.stringify(baseUrl)})`);
+  const url = new URL(baseUrl);
+  if (url.protocol !== 'https:') reader.problem(`GRAPH_BASE_URL must be an https URL in production mode (got ${JSON.stringify(baseUrl)})`);
+  // The token scope, the authority and the @odata.bind host all follow this origin: only Graph's own clouds.
+  else if (!(url.origin in GRAPH_CLOUDS) || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    reader.problem(`GRAPH_BASE_URL must be the origin of a Microsoft Graph cloud, one of ${Object.keys(GRAPH_CLOUDS).join(', ')} (got ${JSON.stringify(baseUrl)})`);
+  }
   const kind = reader.optional('GRAPH_CREDENTIAL', z.enum(GRAPH_CREDENTIAL_KINDS, { message: `must be one of ${GRAPH_CREDENTIAL_KINDS.join(', ')}` })) ?? 'managedIdentity';
   const credential = readGraphCredential(reader, kind, bot);
   const timeout = readGraphTimeout(reader);

@@ -2,7 +2,7 @@
 import { OWNER_APP_ID } from './directory';
 import type { DriftFinding } from './types';
 
-export type ProvisioningErrorCode = 'ownerServicePrincipalMissing' | 'foreignGroupConflict' | 'groupVerificationFailed';
+export type ProvisioningErrorCode = 'ownerServicePrincipalMissing' | 'foreignGroupConflict' | 'groupVerificationFailed' | 'groupInRecycleBin';
 
 export abstract class ProvisioningError extends Error {
   abstract readonly code: ProvisioningErrorCode;
@@ -52,5 +52,27 @@ export class GroupVerificationError extends ProvisioningError {
     readonly findings: readonly DriftFinding[],
   ) {
     super(`The group ${groupId ?? '(not found)'} is not usable: ${findings.map((finding) => finding.message).join(' ')}`);
+  }
+}
+
+/**
+ * The policy's group was deleted and sits in the recycle bin, where it keeps its uniqueName for 30 days, so no
+ * new group can be made under it. Nothing was written.
+ */
+export class GroupInRecycleBinError extends ProvisioningError {
+  override readonly name = 'GroupInRecycleBinError';
+  readonly code = 'groupInRecycleBin';
+
+  constructor(
+    readonly groupId: string,
+    readonly deletedAt: string,
+    readonly restorableUntil: string,
+  ) {
+    super(
+      `This policy's device group (object id ${groupId}) was deleted on ${deletedAt} and is in the Entra recycle bin until ` +
+        `${restorableUntil}, where it still holds its unique name, so a new group cannot be created. Either restore it ` +
+        '(an approver can, from the bot; or in the Entra admin center under Groups › Deleted groups), which brings back the same ' +
+        'group with its owner; or have an administrator delete it permanently from the recycle bin, then request the group again.',
+    );
   }
 }

@@ -3,9 +3,10 @@
  *
  * Middleware chain: ScopedBearerTokenHandler → the library's RetryHandler (429 honouring Retry-After, 503/504
  * with its exponential backoff and jitter, bounded here in count and total time) → AttemptObserver →
- * AttemptTimeout (a deadline per attempt) → HTTPMessageHandler. An attempt that times out is retried only
- * when the call is idempotent. Every logical call carries one GUID `client-request-id` (kept across its
- * retries); Graph's `request-id` is returned on results and errors.
+ * AttemptTimeout (a deadline per attempt) → ErrorBodyDrain (reads 429/5xx bodies to the end) →
+ * HTTPMessageHandler. An attempt that times out is retried only when the call is idempotent. Every logical
+ * call carries one GUID `client-request-id` (kept across its retries); Graph's `request-id` is returned on
+ * results and errors.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -19,13 +20,14 @@ import {
 import type { z } from 'zod';
 import type { GroupMembershipChecker } from '../requests/ports';
 import { isLoopbackUrl } from '../shared/loopback';
-import { tokenSourceFor, GRAPH_SCOPE, type GraphCredentialConfig } from './graphCredential';
+import { callerKindOf, graphScopeFor, tokenSourceFor, type GraphCredentialConfig } from './graphCredential';
 import { GraphError, GraphTimeoutError } from './graphError';
-import { AttemptObserver, AttemptTimeout, ScopedBearerTokenHandler, isTimeout, type GraphAttempt } from './graphMiddleware';
+import { AttemptObserver, AttemptTimeout, ErrorBodyDrain, ScopedBearerTokenHandler, isTimeout, type GraphAttempt } from './graphMiddleware';
 import {
   checkMemberGroupsSchema,
   collectionSchema,
   configurationPolicySchema,
+  deletedGroupSchema,
   directoryObjectSchema,
   graphErrorBodySchema,
   groupSchema,
@@ -33,14 +35,16 @@ import {
   servicePrincipalSchema,
   shortODataType,
 } from './graphSchemas';
-import type {
-  DevicePreparationPolicy,
-  Directory,
-  DirectoryGroup,
-  DirectoryObjectRef,
-  MembershipTargetResult,
-  Traced,
-  UpsertOutcome,
+import {
+  DISPLAY_NAME_FILTER_LIMIT,
+  type DeletedGroup,
+  type DevicePreparationPolicy,
+  type Directory,
+  type DirectoryGroup,
+  type DirectoryObjectRef,
+  type MembershipTargetResult,
+  type Traced,
+  type UpsertOutcome,
 } from './directory';
 
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
@@ -54,9 +58,14 @@ export interface GraphRetryOptions {
   readonly delaySeconds?: number;
   /** No retry is started that would end later than this after the call began. Default 120 000 ms. */
   readonly maxRetryTimeMs?: number;
-  /** Reads right after a write that may 404 while the new object replicates. Default 5 attempts, 500 ms apart. */
+  /**
+   * Reads right after a write that may 404 while the new object replicates: at most this many attempts
+   * (default 10), waiting `replicationReadDelayMs` (default 500 ms) and doubling up to 8 s between them, and
+   * none that would start later than `replicationReadBudgetMs` (default 60 000 ms) after the first.
+   */
   readonly replicationReadAttempts?: number;
   readonly replicationReadDelayMs?: number;
+  readonly replicationReadBudgetMs?: number;
   /** How long one attempt may wait for Graph's answer (headers and body). Default 30 000 ms. */
   readonly attemptTimeoutMs?: number;
 }
@@ -65,7 +74,7 @@ export interface GraphDirectoryOptions {
   /** Graph's origin; the sandbox emulator's URL (plain http allowed on loopback only). */
   readonly baseUrl?: string;
   readonly credential: GraphCredentialConfig;
-  /** Token scope; defaults to Graph's `.default`. */
+  /** Token scope; defaults to the `.default` scope of the Graph cloud at `baseUrl`. */
   readonly scope?: string;
   readonly retry?: GraphRetryOptions;
   /** Called for every HTTP attempt, retries included (for logs and benchmarks). */
@@ -93,13 +102,19 @@ interface GraphResponse {
 /** What an attempt that got no answer in time yields, for `call` to retry or give up on. */
 const TIMED_OUT = Symbol('timed out');
 const NOT_FOUND = 404;
-const ALREADY_EXISTS_MESSAGE = /already exist/i;
+const BAD_REQUEST = 400;
+/** Graph's 400 for adding an owner (by `$ref` or `owners@odata.bind`) that the group already has. */
+const REFERENCES_EXIST_MESSAGE = /added object references already exist/i;
+/** Graph's 400 for a uniqueName another object holds (a racing create, or a deleted group in the recycle bin). */
+const UNIQUE_NAME_TAKEN_MESSAGE = /same value for property uniqueName/i;
+const REPLICATION_MAX_DELAY_MS = 8_000;
 const DEFAULT_RETRY: Required<GraphRetryOptions> = {
   maxRetries: 5,
   delaySeconds: 1,
   maxRetryTimeMs: 120_000,
-  replicationReadAttempts: 5,
+  replicationReadAttempts: 10,
   replicationReadDelayMs: 500,
+  replicationReadBudgetMs: 60_000,
   attemptTimeoutMs: DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS,
 };
 
@@ -112,7 +127,7 @@ export function odataStringLiteral(value: string): string {
 export function createGraphDirectory(options: GraphDirectoryOptions): Directory & GroupMembershipChecker {
   const base = validatedBaseUrl(options.baseUrl ?? GRAPH_BASE_URL);
   const retry = { ...DEFAULT_RETRY, ...options.retry };
-  const token = tokenSourceFor(options.credential, options.scope ?? GRAPH_SCOPE);
+  const token = tokenSourceFor(options.credential, base.origin, options.scope ?? graphScopeFor(base.origin));
   const client = Client.initWithMiddleware({
     baseUrl: base.origin,
     defaultVersion: 'v1.0',
@@ -122,6 +137,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
       new RetryHandler(new RetryHandlerOptions(retry.delaySeconds, retry.maxRetries)),
       new AttemptObserver(options.onRequest ?? (() => undefined)),
       new AttemptTimeout(retry.attemptTimeoutMs),
+      new ErrorBodyDrain(),
       new HTTPMessageHandler(),
     ],
   });
@@ -192,10 +208,14 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     return { value: items, requestIds };
   }
 
-  /** A GET that maps 404 to undefined, optionally retrying 404s that replication lag explains. */
+  /**
+   * A GET that maps 404 to undefined. `afterWrite`: a 404 may be replication lag, so it is read again with a
+   * doubling wait, within the attempt count and the time budget.
+   */
   async function getOptional<T>(path: string, map: (response: GraphResponse) => T, afterWrite: boolean): Promise<Traced<T | undefined>> {
     const requestIds: string[] = [];
     const attempts = afterWrite ? Math.max(1, retry.replicationReadAttempts) : 1;
+    const startedAt = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         const response = await call('GET', path);
@@ -204,13 +224,17 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
       } catch (error) {
         if (!(error instanceof GraphError) || error.status !== NOT_FOUND) throw error;
         requestIds.push(error.requestId ?? '');
-        if (attempt >= attempts) return { value: undefined, requestIds };
-        await delay(retry.replicationReadDelayMs);
+        const wait = Math.min(retry.replicationReadDelayMs * 2 ** (attempt - 1), REPLICATION_MAX_DELAY_MS);
+        if (attempt >= attempts || Date.now() - startedAt + wait > retry.replicationReadBudgetMs) return { value: undefined, requestIds };
+        await delay(wait);
       }
     }
   }
 
   const toGroup = (response: GraphResponse): DirectoryGroup => groupFrom(parse(groupSchema, response, 'group'));
+
+  /** The `@odata.id` / `@odata.bind` URL of a service principal, on the configured Graph cloud's own host. */
+  const servicePrincipalReference = (servicePrincipalId: string): string => `${base.origin}/v1.0/servicePrincipals/${servicePrincipalId}`;
 
   return {
     async findServicePrincipalByAppId(appId) {
@@ -225,26 +249,40 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     },
 
     async findGroupsByDisplayName(displayName) {
-      const filter = encodeURIComponent(`displayName eq ${odataStringLiteral(displayName)}`);
-      const page = await listAll(groupSchema, `/groups?$filter=${filter}&$expand=owners`);
-      return { value: page.value.map(groupFrom), requestIds: page.requestIds };
+      // Graph refuses `eq` on a longer value; `startsWith` on a prefix it accepts, then the exact match here.
+      const prefix = displayNamePrefix(displayName);
+      const clause = prefix === displayName ? `displayName eq ${odataStringLiteral(displayName)}` : `startsWith(displayName,${odataStringLiteral(prefix)})`;
+      const page = await listAll(groupSchema, `/groups?$filter=${encodeURIComponent(clause)}&$expand=owners`);
+      const wanted = displayName.toLowerCase();
+      const groups = page.value.map(groupFrom).filter((group) => group.displayName.toLowerCase() === wanted);
+      return { value: groups, requestIds: page.requestIds };
     },
 
     async upsertGroup(group) {
-      const response = await call('PATCH', groupByUniqueNamePath(group.uniqueName), {
-        headers: { Prefer: 'create-if-missing' },
-        // Keyed by uniqueName: sent twice, it creates one group (201) and then finds it (204).
-        idempotent: true,
-        body: {
-          displayName: group.displayName,
-          description: group.description,
-          mailNickname: group.mailNickname,
-          securityEnabled: true,
-          mailEnabled: false,
-          groupTypes: [],
-          'owners@odata.bind': [servicePrincipalReference(group.ownerServicePrincipalId)],
-        },
-      });
+      let response: GraphResponse;
+      try {
+        response = await call('PATCH', groupByUniqueNamePath(group.uniqueName), {
+          headers: { Prefer: 'create-if-missing' },
+          // Keyed by uniqueName: sent twice, it creates one group (201) and then finds it (204 or the 400 below).
+          idempotent: true,
+          body: {
+            displayName: group.displayName,
+            description: group.description,
+            mailNickname: group.mailNickname,
+            securityEnabled: true,
+            mailEnabled: false,
+            groupTypes: [],
+            'owners@odata.bind': [servicePrincipalReference(group.ownerServicePrincipalId)],
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof GraphError) || error.status !== BAD_REQUEST) throw error;
+        const requestIds = [error.requestId ?? ''];
+        // The group exists and already has the owner we bound again (msgraph-bicep-types#167).
+        if (REFERENCES_EXIST_MESSAGE.test(error.graphMessage)) return { value: { created: false }, requestIds };
+        if (UNIQUE_NAME_TAKEN_MESSAGE.test(error.graphMessage)) return { value: { created: false, uniqueNameTaken: true }, requestIds };
+        throw error;
+      }
       const outcome: UpsertOutcome =
         response.status === 201 ? { created: true, group: toGroup(response) } : { created: false };
       return { value: outcome, requestIds: [response.requestId] };
@@ -254,13 +292,41 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
       return getOptional(`${groupByUniqueNamePath(uniqueName)}?$expand=owners`, toGroup, readOptions?.afterWrite ?? false);
     },
 
-    async getGroup(groupId) {
-      return getOptional(`/groups/${encodeURIComponent(groupId)}?$expand=owners`, toGroup, false);
+    async getGroup(groupId, readOptions) {
+      return getOptional(`/groups/${encodeURIComponent(groupId)}?$expand=owners`, toGroup, readOptions?.afterWrite ?? false);
     },
 
     async listMembers(groupId) {
       const page = await listAll(directoryObjectSchema, `/groups/${encodeURIComponent(groupId)}/members?$select=id`);
       return { value: page.value.map(objectRefFrom), requestIds: page.requestIds };
+    },
+
+    async listOwners(groupId) {
+      // v1.0 `/owners` leaves service principals out; beta lists them, and pages instead of truncating.
+      const page = await listAll(directoryObjectSchema, `/groups/${encodeURIComponent(groupId)}/owners?$select=id`, 'beta');
+      return { value: page.value.map(objectRefFrom), requestIds: page.requestIds };
+    },
+
+    async getDeletedGroup(groupId) {
+      return getOptional(`/directory/deletedItems/${encodeURIComponent(groupId)}`, (response) => deletedGroupFrom(parse(deletedGroupSchema, response, 'deleted group')), false);
+    },
+
+    async findDeletedGroupByUniqueName(uniqueName) {
+      // Filtering deleted items by uniqueName is not documented: list the deleted groups and match here.
+      const page = await listAll(deletedGroupSchema, '/directory/deletedItems/microsoft.graph.group?$select=id,displayName,uniqueName,deletedDateTime');
+      const wanted = uniqueName.toLowerCase();
+      const found = page.value.find((group) => group.uniqueName?.toLowerCase() === wanted);
+      return { value: found && deletedGroupFrom(found), requestIds: page.requestIds };
+    },
+
+    async restoreDeletedGroup(groupId) {
+      // Not idempotent: once restored, the item has left the recycle bin and a second restore is a 404.
+      const response = await call('POST', `/directory/deletedItems/${encodeURIComponent(groupId)}/restore`);
+      return { value: undefined, requestIds: [response.requestId] };
+    },
+
+    async callerKind() {
+      return callerKindOf(await token());
     },
 
     async addServicePrincipalOwner(groupId, servicePrincipalId) {
@@ -273,7 +339,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
         return { value: undefined, requestIds: [response.requestId] };
       } catch (error) {
         // Graph answers 400 "One or more added object references already exist" when it is an owner already.
-        if (error instanceof GraphError && error.status === 400 && ALREADY_EXISTS_MESSAGE.test(error.graphMessage)) {
+        if (error instanceof GraphError && error.status === BAD_REQUEST && REFERENCES_EXIST_MESSAGE.test(error.graphMessage)) {
           return { value: undefined, requestIds: [error.requestId ?? ''] };
         }
         throw error;
@@ -306,7 +372,7 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
         statuses: value.enrollmentTimeDeviceMembershipTargetValidationStatuses.map((status) => ({
           targetId: status.targetId,
           validationSucceeded: status.validationSucceeded,
-          ...(status.targetValidationErrorCode ? { errorCode: status.targetValidationErrorCode } : {}),
+          ...(status.targetValidationErrorCode !== undefined ? { errorCode: status.targetValidationErrorCode } : {}),
         })),
       };
       return { value: result, requestIds: [requestId] };
@@ -354,9 +420,11 @@ function relativeLink(base: URL, link: string): { path: string; version: Version
   return { version: match[1] as Version, path: match[2] + url.search };
 }
 
-/** The `@odata.id` / `@odata.bind` URL of a service principal (always Graph's own origin, as Graph expects). */
-function servicePrincipalReference(servicePrincipalId: string): string {
-  return `${GRAPH_BASE_URL}/v1.0/servicePrincipals/${servicePrincipalId}`;
+/** The longest prefix of at most DISPLAY_NAME_FILTER_LIMIT UTF-16 units that does not split a surrogate pair. */
+function displayNamePrefix(displayName: string): string {
+  if (displayName.length <= DISPLAY_NAME_FILTER_LIMIT) return displayName;
+  const cut = displayName.slice(0, DISPLAY_NAME_FILTER_LIMIT);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 function groupByUniqueNamePath(uniqueName: string): string {
@@ -447,6 +515,10 @@ function groupFrom(group: z.infer<typeof groupSchema>): DirectoryGroup {
     isAssignableToRole: group.isAssignableToRole ?? null,
     ...(group.owners ? { owners: group.owners.map(objectRefFrom) } : {}),
   };
+}
+
+function deletedGroupFrom(group: z.infer<typeof deletedGroupSchema>): DeletedGroup {
+  return { id: group.id, displayName: group.displayName ?? null, uniqueName: group.uniqueName ?? null, deletedDateTime: group.deletedDateTime };
 }
 
 function objectRefFrom(object: z.infer<typeof directoryObjectSchema>): DirectoryObjectRef {

@@ -95,6 +95,22 @@ export class AttemptTimeout extends ChainLink {
   }
 }
 
+/**
+ * Reads the body of a 429 or 5xx answer to the end as it arrives and hands on a buffered copy. The library's
+ * RetryHandler sends the retry without touching the failed answer's body; left unread, that body holds its
+ * connection until garbage collection, so each retry would open another one. Sits after AttemptTimeout, so a
+ * body that stalls still meets the attempt's deadline.
+ */
+export class ErrorBodyDrain extends ChainLink {
+  override async execute(context: Context): Promise<void> {
+    await this.forward(context);
+    const response = context.response;
+    if (!response || (response.status !== 429 && response.status < 500)) return;
+    const body = await response.arrayBuffer();
+    context.response = new Response(body.byteLength > 0 ? body : null, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+}
+
 /** An attempt's deadline passed: from the chain (wrapped by the client library) or while reading the body. */
 export function isTimeout(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

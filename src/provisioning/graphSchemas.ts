@@ -20,6 +20,14 @@ export const groupSchema = z.object({
   owners: z.array(directoryObjectSchema).optional(),
 });
 
+/** A group in the directory's recycle bin (`/directory/deletedItems`). */
+export const deletedGroupSchema = z.object({
+  id: z.string().min(1),
+  displayName: z.string().nullable().optional(),
+  uniqueName: z.string().nullable().optional(),
+  deletedDateTime: z.string().datetime({ offset: true }),
+});
+
 export const servicePrincipalSchema = z.object({
   id: z.string().min(1),
   appId: z.string(),
@@ -38,16 +46,31 @@ export const configurationPolicySchema = z.object({
   templateReference: z.object({ templateId: z.string().nullable().optional() }).nullable().optional(),
 });
 
-export const membershipTargetResultSchema = z.object({
+/** What Intune answers for a status it has no error code for: no error (the enum's default member). */
+const NO_VALIDATION_ERROR = 'unknown';
+
+const membershipTargetResult = z.object({
   validationSucceeded: z.boolean(),
   enrollmentTimeDeviceMembershipTargetValidationStatuses: z.array(
     z.object({
       targetId: z.string(),
       validationSucceeded: z.boolean(),
-      targetValidationErrorCode: z.string().nullable().optional(),
+      targetValidationErrorCode: z
+        .string()
+        .nullable()
+        .optional()
+        .transform((code) => (code && code !== NO_VALIDATION_ERROR ? code : undefined)),
     }),
   ),
 });
+
+/**
+ * set/retrieveEnrollmentTimeDeviceMembershipTarget: the beta docs show the result wrapped in `value`; accept
+ * the bare result as well, as other callers of the action do.
+ */
+export const membershipTargetResultSchema = z
+  .union([z.object({ value: membershipTargetResult }), membershipTargetResult])
+  .transform((body) => ('value' in body ? body.value : body));
 
 export const graphErrorBodySchema = z.object({
   error: z.object({

@@ -1,5 +1,5 @@
 /** Public entry of the provisioning module. */
-export { createProvisioningService, type ProvisioningServiceDeps } from './service';
+export { createProvisioningService, INTUNE_MANUAL_BIND_PATH, type ProvisioningServiceDeps } from './service';
 export { createGraphDirectory, odataStringLiteral, GRAPH_BASE_URL, type GraphDirectoryOptions, type GraphRetryOptions } from './graphDirectory';
 export { type GraphCredentialConfig } from './graphCredential';
 export { GraphError, isGraphError } from './graphError';
@@ -10,6 +10,7 @@ export {
   OwnerServicePrincipalMissingError,
   ForeignGroupConflictError,
   GroupVerificationError,
+  GroupInRecycleBinError,
   type ProvisioningErrorCode,
 } from './errors';
 export * from './types';

@@ -10,9 +10,18 @@ import { groupNamesFor, NamingError, type GroupNames, type GroupNamingOptions } 
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { parsePolicyName, policyKeyOf, type PolicyName } from '../domain/policy';
 import { SCENARIO_INFO, type Scenario } from '../domain/scenario';
-import { DYNAMIC_MEMBERSHIP, OWNER_APP_ID, type Directory, type DirectoryGroup, type Traced } from './directory';
-import { ForeignGroupConflictError, GroupVerificationError, OwnerServicePrincipalMissingError } from './errors';
-import { isGraphError } from './graphError';
+import {
+  DYNAMIC_MEMBERSHIP,
+  EXPAND_LIMIT,
+  OWNER_APP_ID,
+  type DeletedGroup,
+  type Directory,
+  type DirectoryGroup,
+  type MembershipTargetResult,
+  type Traced,
+} from './directory';
+import { ForeignGroupConflictError, GroupInRecycleBinError, GroupVerificationError, OwnerServicePrincipalMissingError } from './errors';
+import { isGraphError, type GraphError } from './graphError';
 import { assessGroup, unexpectedMembersFinding } from './groupAssessment';
 import type {
   BindResult,
@@ -20,8 +29,21 @@ import type {
   DriftReport,
   EnsureGroupResult,
   PolicyGroupRegistry,
-  ProvisioningService,
+  RecycleBinEntry,
+  RestoreGroupResult,
+  RestoringProvisioningService,
 } from './types';
+
+/** Graph purges a deleted group this long after its deletion (group: delete, v1.0). */
+const RECYCLE_BIN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+/**
+ * Where an admin binds the group by hand. The way to the policies is Microsoft's device-preparation tutorial
+ * (step 6); "Properties › Device group › Edit" is Intune's usual way to edit a policy, not confirmed in a
+ * Microsoft page for this policy type.
+ */
+export const INTUNE_MANUAL_BIND_PATH =
+  'Microsoft Intune admin center › Devices › Windows › Windows enrollment › Device preparation policies › the policy › Properties › Device group › Edit';
 
 export interface ProvisioningServiceDeps {
   readonly directory: Directory;
@@ -32,7 +54,7 @@ export interface ProvisioningServiceDeps {
   readonly now?: () => Date;
 }
 
-export function createProvisioningService(deps: ProvisioningServiceDeps): ProvisioningService {
+export function createProvisioningService(deps: ProvisioningServiceDeps): RestoringProvisioningService {
   const { directory, registry } = deps;
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? (() => new Date());
@@ -76,6 +98,23 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     return result.value;
   }
 
+  /**
+   * `$expand=owners` stops at EXPAND_LIMIT objects without a next link: when the owner is not among that many,
+   * ask for the full, paged list before calling it missing.
+   */
+  async function withAllOwners(group: DirectoryGroup, ownerId: string, requestIds: string[]): Promise<DirectoryGroup> {
+    const owners = group.owners;
+    if (!owners || owners.length < EXPAND_LIMIT || owners.some((owner) => owner.id === ownerId)) return group;
+    return { ...group, owners: collect(await directory.listOwners(group.id), requestIds) };
+  }
+
+  /** Adds the Intune owner when the (complete) owner list lacks it; true when it did. */
+  async function ensureOwner(group: DirectoryGroup, ownerId: string, requestIds: string[]): Promise<boolean> {
+    if (!group.owners || group.owners.some((owner) => owner.id === ownerId)) return false;
+    collect(await directory.addServicePrincipalOwner(group.id, ownerId), requestIds);
+    return true;
+  }
+
   /** Finds (recovery) or creates our group, then verifies it; never adopts a same-named foreign group. */
   async function obtainVerifiedGroup(policy: PolicyName, scenario: Scenario, names: GroupNames, requestIds: string[]): Promise<DirectoryGroup> {
     const ownerId = await ownerIdFor(requestIds);
@@ -89,17 +128,34 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
         await directory.upsertGroup({ ...names, description: descriptionFor(policy, scenario), ownerServicePrincipalId: ownerId }),
         requestIds,
       );
-      // 201 carries the new group; the owner was bound atomically in the same request. 204: read it back.
-      group = upsert.created
-        ? upsert.group
-        : collect(await directory.getGroupByUniqueName(names.uniqueName, { afterWrite: true }), requestIds);
+      // 201 carries the new group; the owner was bound atomically in the same request.
+      group = upsert.created ? upsert.group : await existingGroup(names, 'uniqueNameTaken' in upsert, ownerId, requestIds);
     }
-    if (!group) {
-      throw new GroupVerificationError(undefined, [{ code: 'securityGroupNotFound', message: 'Graph reported the group but it cannot be read.' }]);
-    }
+    group = await withAllOwners(group, ownerId, requestIds);
     const findings = assessGroup(group, ownerId);
     if (findings.length > 0) throw new GroupVerificationError(group.id, findings);
     return group;
+  }
+
+  /**
+   * The group an upsert found under our uniqueName (204, or a 400 that the owner is bound already, or a 400 that
+   * another object holds the key), read back through replication lag. It must not depend on the upsert having
+   * re-bound the owner: the owner is added when missing. A key held by a deleted group is the recycle bin's.
+   */
+  async function existingGroup(names: GroupNames, uniqueNameTaken: boolean, ownerId: string, requestIds: string[]): Promise<DirectoryGroup> {
+    const found = collect(await directory.getGroupByUniqueName(names.uniqueName, { afterWrite: true }), requestIds);
+    if (!found) {
+      const deleted = uniqueNameTaken ? collect(await directory.findDeletedGroupByUniqueName(names.uniqueName), requestIds) : undefined;
+      if (deleted) {
+        const entry = recycleBinEntry(deleted);
+        throw new GroupInRecycleBinError(entry.groupId, entry.deletedAt, entry.restorableUntil);
+      }
+      throw new GroupVerificationError(undefined, [{ code: 'securityGroupNotFound', message: 'Graph reported the group but it cannot be read.' }]);
+    }
+    const group = await withAllOwners(found, ownerId, requestIds);
+    if (!(await ensureOwner(group, ownerId, requestIds))) return group;
+    logger.info({ groupId: group.id }, 'Added the Intune Provisioning Client as owner of our existing group.');
+    return { ...group, owners: [...(group.owners ?? []), { id: ownerId, type: 'servicePrincipal' }] };
   }
 
   async function ensureGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<EnsureGroupResult> {
@@ -136,10 +192,16 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     }
     const requestIds: string[] = [];
     const ownerId = await ownerIdOrMissing(requestIds);
-    const group = collect(await directory.getGroup(record.groupId), requestIds);
-    if (!group) {
-      return report(policy.key, record, [{ code: 'securityGroupNotFound', message: `The group ${record.groupId} no longer exists in Entra.` }], false, requestIds);
+    const found = collect(await directory.getGroup(record.groupId), requestIds);
+    if (!found) {
+      const deleted = collect(await directory.getDeletedGroup(record.groupId), requestIds);
+      const entry = deleted && recycleBinEntry(deleted);
+      const message = entry
+        ? `The group ${record.groupId} was deleted on ${entry.deletedAt}; it is in the Entra recycle bin and can be restored, with the same object id, until ${entry.restorableUntil}.`
+        : `The group ${record.groupId} no longer exists in Entra, not even in the recycle bin: it cannot be restored.`;
+      return { ...report(policy.key, record, [{ code: 'securityGroupNotFound', message }], false, requestIds), ...(entry ? { deletedGroup: entry } : {}) };
     }
+    const group = typeof ownerId === 'string' ? await withAllOwners(found, ownerId, requestIds) : found;
     const findings =
       ownerId instanceof OwnerServicePrincipalMissingError
         ? [...assessGroup(group, undefined), { code: 'firstPartyAppNotAnOwner' as const, message: ownerId.message }]
@@ -180,7 +242,18 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
           graphRequestIds: requestIds,
         };
       }
-      const result = collect(await directory.setEnrollmentTimeDeviceMembershipTarget(match.id, record.groupId), requestIds);
+      let set: Traced<MembershipTargetResult>;
+      try {
+        set = await directory.setEnrollmentTimeDeviceMembershipTarget(match.id, record.groupId);
+      } catch (error) {
+        // With an app-only token, Intune's 500 is its refusal of app-only callers (it accepts delegated ones).
+        if (isGraphError(error) && error.status === 500 && (await directory.callerKind()) === 'appOnly') {
+          logger.warn({ policyName, groupId: record.groupId }, 'Intune refused an app-only call to set the device group.');
+          return appOnlyRefusal(record, error, requestIds);
+        }
+        throw error;
+      }
+      const result = collect(set, requestIds);
       return { outcome: result.validationSucceeded ? 'bound' : 'validationFailed', policyId: match.id, statuses: result.statuses, graphRequestIds: requestIds };
     } catch (error) {
       // Binding is optional: report any failure (e.g. Intune's 500 with app-only tokens), never undo the group.
@@ -199,11 +272,57 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     }
   }
 
+  async function restoreGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<RestoreGroupResult> {
+    const policy = parsedPolicy(policyName);
+    const names = namesFor(policy, scenario);
+    const requestIds: string[] = [];
+    const ownerId = await ownerIdFor(requestIds);
+    const record = await registry.findGroup(policy.key);
+    // The recorded group; without a record (a new request met the recycle bin), the one holding our uniqueName.
+    const deleted = record
+      ? collect(await directory.getDeletedGroup(record.groupId), requestIds)
+      : collect(await directory.findDeletedGroupByUniqueName(names.uniqueName), requestIds);
+    if (!deleted) {
+      const live = record
+        ? collect(await directory.getGroup(record.groupId), requestIds)
+        : collect(await directory.getGroupByUniqueName(names.uniqueName), requestIds);
+      return live
+        ? { outcome: 'notDeleted', message: `The group ${live.id} is not deleted: there is nothing to restore.`, graphRequestIds: requestIds }
+        : {
+            outcome: 'notInRecycleBin',
+            message: "The policy's group is not in the Entra recycle bin any more (purged after 30 days, or deleted permanently): it cannot be restored.",
+            graphRequestIds: requestIds,
+          };
+    }
+    collect(await directory.restoreDeletedGroup(deleted.id), requestIds);
+    const restored = collect(await directory.getGroup(deleted.id, { afterWrite: true }), requestIds);
+    if (!restored) {
+      throw new GroupVerificationError(deleted.id, [{ code: 'securityGroupNotFound', message: 'Graph restored the group but it cannot be read.' }]);
+    }
+    const group = await withAllOwners(restored, ownerId, requestIds);
+    const ownerReAdded = await ensureOwner(group, ownerId, requestIds);
+    const findings = assessGroup(group, ownerReAdded ? undefined : ownerId);
+    const stored =
+      record ??
+      (await registry.recordGroup({
+        ...names,
+        policyKey: policy.key,
+        policyName: policy.name,
+        scenario,
+        groupId: deleted.id,
+        createdAt: now().toISOString(),
+        createdBy: actor,
+      }));
+    logger.info({ policyKey: policy.key, groupId: deleted.id, ownerReAdded, graphRequestIds: requestIds }, 'Restored the device group from the recycle bin.');
+    return { outcome: 'restored', group: stored, ownerReAdded, findings, graphRequestIds: requestIds };
+  }
+
   return {
     previewNames: (policy, scenario) => groupNamesFor(policy, scenario, deps.naming),
     ensureGroup,
     checkGroup,
     bindToPolicy,
+    restoreGroup,
     ownerServicePrincipalId: async () => (await resolveOwner()).value,
   };
 }
@@ -232,6 +351,29 @@ function descriptionFor(policy: PolicyName, scenario: Scenario): string {
     `Device group of the Windows Autopilot device-preparation policy "${policy.name}" (${SCENARIO_INFO[scenario].label}). ` +
     'Created by the Autopilot device-group bot; Intune adds devices during enrollment.'
   );
+}
+
+function recycleBinEntry(deleted: DeletedGroup): RecycleBinEntry {
+  const deletedAt = new Date(deleted.deletedDateTime);
+  return {
+    groupId: deleted.id,
+    deletedAt: deletedAt.toISOString(),
+    restorableUntil: new Date(deletedAt.getTime() + RECYCLE_BIN_RETENTION_MS).toISOString(),
+  };
+}
+
+/** Intune's 500 to an app-only caller: say so plainly and give the manual path; the group stays as it is. */
+function appOnlyRefusal(record: PolicyGroupRecord, error: GraphError, requestIds: readonly string[]): BindResult {
+  return {
+    outcome: 'failed',
+    reason: 'appOnlyNotSupported',
+    message:
+      'Intune does not accept app-only binding today: it answers 500 when an application, rather than a signed-in administrator, ' +
+      `sets a device-preparation policy's device group. Bind it by hand: ${INTUNE_MANUAL_BIND_PATH}, select the group ` +
+      `"${record.displayName}" (object id ${record.groupId}), then Review + save. The group itself is ready and unchanged.`,
+    ...(error.requestId ? { graphRequestId: error.requestId } : {}),
+    graphRequestIds: [...requestIds, ...(error.requestId ? [error.requestId] : [])],
+  };
 }
 
 function collect<T>(traced: Traced<T>, requestIds: string[]): T {

@@ -41,9 +41,20 @@ export interface DriftFinding {
   readonly message: string;
 }
 
+/** The recorded group sits in the directory's recycle bin: it can be restored, same object id, until `restorableUntil`. */
+export interface RecycleBinEntry {
+  readonly groupId: string;
+  /** ISO-8601. */
+  readonly deletedAt: string;
+  /** ISO-8601: Graph purges deleted groups 30 days after deletion. */
+  readonly restorableUntil: string;
+}
+
 export interface DriftReport {
   readonly policyKey: string;
   readonly group?: PolicyGroupRecord;
+  /** Set with `securityGroupNotFound` when the group is deleted but restorable; absent when it is gone for good. */
+  readonly deletedGroup?: RecycleBinEntry;
   readonly healthy: boolean;
   readonly findings: readonly DriftFinding[];
   /** true when a missing owner was re-added because the caller asked for it. */
@@ -58,11 +69,35 @@ export type BindResult = (
   | { readonly outcome: 'bound'; readonly policyId: string; readonly statuses: readonly BindStatus[] }
   | { readonly outcome: 'validationFailed'; readonly policyId: string; readonly statuses: readonly BindStatus[] }
   | { readonly outcome: 'policyNotFound'; readonly message: string }
-  | { readonly outcome: 'failed'; readonly message: string; readonly graphRequestId?: string }
+  | {
+      readonly outcome: 'failed';
+      readonly message: string;
+      readonly graphRequestId?: string;
+      /**
+       * `appOnlyNotSupported`: Intune refused (500) an app-only caller, as it does today; the message gives the
+       * manual path in the Intune admin center.
+       */
+      readonly reason?: 'appOnlyNotSupported';
+    }
 ) & {
   /** Graph `request-id` of every call that answered, in order, for the audit log. */
   readonly graphRequestIds?: readonly string[];
 };
+
+export type RestoreGroupResult = (
+  /** The same object id is back, verified; `ownerReAdded` when the Intune owner had to be added again. */
+  | {
+      readonly outcome: 'restored';
+      readonly group: PolicyGroupRecord;
+      readonly ownerReAdded: boolean;
+      /** What is still wrong with the restored group (empty when it is ready for device preparation). */
+      readonly findings: readonly DriftFinding[];
+    }
+  /** The group is not deleted: nothing to restore. */
+  | { readonly outcome: 'notDeleted'; readonly message: string }
+  /** Neither live nor in the recycle bin: purged, or permanently deleted. */
+  | { readonly outcome: 'notInRecycleBin'; readonly message: string }
+) & { readonly graphRequestIds: readonly string[] };
 
 export interface ProvisioningService {
   /** Pure preview: the names the group would get, or why this policy name cannot have them. */
@@ -72,4 +107,17 @@ export interface ProvisioningService {
   bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult>;
   /** Readiness probe: can the owner service principal be resolved? */
   ownerServicePrincipalId(): Promise<string>;
+}
+
+/**
+ * The provisioning service with the recycle-bin restore. A separate interface for now so that doubles of
+ * ProvisioningService keep compiling; the requests service wires `restoreGroup` in.
+ */
+export interface RestoringProvisioningService extends ProvisioningService {
+  /**
+   * Restores the policy's deleted group (the recorded one, or else the one holding the policy's uniqueName) with
+   * `POST /directory/deletedItems/{id}/restore`, re-adds the Intune owner if missing, and records it when the
+   * policy had no record yet. Graph failures are thrown as GraphError.
+   */
+  restoreGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<RestoreGroupResult>;
 }

@@ -21,7 +21,7 @@ export interface GraphEmulatorFaults {
   readonly latencyMs?: number;
   /** New groups stay invisible to reads for this long (Entra replication). */
   readonly replicationLagMs?: number;
-  /** setEnrollmentTimeDeviceMembershipTarget answers 500, as reported with app-only tokens in some tenants. */
+  /** set/clearEnrollmentTimeDeviceMembershipTarget answer 500 whoever calls (app-only callers get it anyway by default). */
   readonly membershipTargetInternalError?: boolean;
 }
 
@@ -29,8 +29,8 @@ export interface WriteThrottle {
   readonly capacity: number;
   readonly refillPerSecond: number;
   /**
-   * `milliseconds` (default): a decimal with millisecond precision, so that tests can run a fast throttle
-   * without sleeping whole seconds. `seconds`: whole seconds, rounded up, as Graph sends them.
+   * `seconds` (default): whole seconds, rounded up, as Graph sends them. `milliseconds`: a decimal with
+   * millisecond precision, so that tests can run a fast throttle without sleeping whole seconds.
    */
   readonly retryAfterPrecision?: 'seconds' | 'milliseconds';
 }
@@ -76,6 +76,6 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** The Retry-After header value (in seconds) for a wait of `ms`. */
-export function retryAfterHeader(ms: number, precision: WriteThrottle['retryAfterPrecision'] = 'milliseconds'): string {
+export function retryAfterHeader(ms: number, precision: WriteThrottle['retryAfterPrecision'] = 'seconds'): string {
   return precision === 'seconds' ? String(Math.max(1, Math.ceil(ms / 1000))) : (Math.max(1, Math.ceil(ms)) / 1000).toString();
 }

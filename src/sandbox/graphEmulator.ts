@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, type ServerErrorFault } from './faults';
 import { graphError, isErrorReply, type GraphReply } from './graphWire';
-import { isWrite, routeGraphRequest, type GraphVersion } from './routes';
+import { callerKindOf } from '../provisioning/graphCredential';
+import { isWrite, routeGraphRequest, STRICT_VARIATIONS, type GraphVariations, type GraphVersion } from './routes';
 import { SandboxTenant, type SandboxGroup, type TenantSeed } from './tenant';
 
 export interface RequestLogEntry {
@@ -30,6 +31,8 @@ export interface GraphEmulatorOptions {
   readonly host?: '127.0.0.1';
   readonly seed?: TenantSeed;
   readonly faults?: GraphEmulatorFaults;
+  /** Where Graph's behaviour varies; every default is the stricter answer (see GraphVariations). */
+  readonly variations?: GraphVariations;
   /** When set, every request must carry `Authorization: Bearer <requiredToken>`. */
   readonly requiredToken?: string;
   /** Seed of the random source behind `serverErrorRate` (default 1). */
@@ -47,6 +50,8 @@ export interface GraphEmulator {
   readonly admin: SandboxTenant;
   /** Replaces all fault knobs (pass `{}` to clear them); a new throttle starts full. */
   setFaults(faults: GraphEmulatorFaults): void;
+  /** Replaces the variations (pass `{}` for the strict defaults). */
+  setVariations(variations: GraphVariations): void;
   clearRequestLog(): void;
   close(): Promise<void>;
 }
@@ -60,6 +65,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   const random = seededRandom(options.randomSeed ?? 1);
   const requestLog: RequestLogEntry[] = [];
   let faults: GraphEmulatorFaults = {};
+  let variations: Required<GraphVariations> = { ...STRICT_VARIATIONS, ...options.variations };
   let throttle: TokenBucket | undefined;
   let failuresLeft = 0;
   let baseUrl = '';
@@ -90,6 +96,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         ? graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
         : graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     }
+    const caller = callerKindOf(authorization?.replace(/^Bearer\s+/i, '') ?? '');
     const url = new URL(request.url ?? '/', 'http://emulator.invalid');
     const versioned = VERSION_PREFIX.exec(url.pathname);
     if (!versioned) return graphError(400, 'BadRequest', 'Invalid version: the path must start with /v1.0 or /beta.');
@@ -120,7 +127,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         visible,
         pageSize: options.pageSize ?? 100,
         baseUrl,
+        // A loopback proxy in front of the emulator is addressed as itself: references name the proxy's host.
+        addressedOrigin: request.headers.host ? new URL(`http://${request.headers.host}`).origin : baseUrl,
         membershipTargetInternalError: faults.membershipTargetInternalError ?? false,
+        caller,
+        variations,
       },
     );
     return serverError ? serverErrorReply(serverError) : reply;
@@ -173,6 +184,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     requestLog,
     admin: tenant,
     setFaults,
+    setVariations: (next) => {
+      variations = { ...STRICT_VARIATIONS, ...next };
+    },
     clearRequestLog: () => {
       requestLog.length = 0;
     },

@@ -1,6 +1,7 @@
 /** Graph's wire format for the emulator: request bodies it accepts and the JSON it answers with. */
 import { z } from 'zod';
-import type { SandboxGroup, SandboxObject, SandboxTenant } from './tenant';
+import { EXPAND_LIMIT } from '../provisioning/directory';
+import type { DeletedSandboxGroup, SandboxGroup, SandboxObject, SandboxTenant } from './tenant';
 
 export interface GraphErrorReply {
   readonly status: number;
@@ -76,9 +77,25 @@ export function invalidBody(error: z.ZodError, resource: string): GraphErrorRepl
   return graphError(400, 'Request_BadRequest', `Invalid value specified for property '${property}' of resource '${resource}'.`);
 }
 
-/** The id at the end of an `@odata.id` / `@odata.bind` URL. */
-export function idFromReference(reference: string): string {
-  return reference.replace(/\/+$/, '').split('/').pop() ?? '';
+const REFERENCE_PATH = /^\/(?:v1\.0|beta)\/(?:directoryObjects|servicePrincipals|users|groups|devices)\/([^/]+)\/?$/;
+
+/**
+ * The id an `@odata.id` / `@odata.bind` URL names, or undefined when it is not a directory object's URL on this
+ * Graph cloud's own host (`origin`): a national cloud does not resolve graph.microsoft.com references.
+ */
+export function idFromReference(reference: string, origin: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(reference);
+  } catch {
+    return undefined;
+  }
+  const match = REFERENCE_PATH.exec(url.pathname);
+  return url.origin === origin && match ? decodeURIComponent(match[1] as string) : undefined;
+}
+
+export function invalidReference(property: string): GraphErrorReply {
+  return graphError(400, 'Request_BadRequest', `Invalid URL format specified in @odata.bind for ${property}.`);
 }
 
 export function objectJson(object: SandboxObject): Record<string, unknown> {
@@ -106,9 +123,14 @@ export function groupJson(group: SandboxGroup, tenant: SandboxTenant, expand?: '
     uniqueName: group.uniqueName,
     createdDateTime: new Date(group.createdAt).toISOString(),
   };
-  if (expand === 'owners') json.owners = referencedObjects(group.ownerIds, tenant);
-  if (expand === 'members') json.members = referencedObjects(group.memberIds, tenant);
+  // Graph expands at most 20 related directory objects and gives no next link for the rest (known issues).
+  if (expand === 'owners') json.owners = referencedObjects(group.ownerIds, tenant).slice(0, EXPAND_LIMIT);
+  if (expand === 'members') json.members = referencedObjects(group.memberIds, tenant).slice(0, EXPAND_LIMIT);
   return json;
+}
+
+export function deletedGroupJson({ group, deletedAt }: DeletedSandboxGroup, tenant: SandboxTenant): Record<string, unknown> {
+  return { ...groupJson(group, tenant), deletedDateTime: new Date(deletedAt).toISOString() };
 }
 
 export function referencedObjects(ids: readonly string[], tenant: SandboxTenant): Record<string, unknown>[] {

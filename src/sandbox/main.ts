@@ -1,6 +1,8 @@
 /**
  * Starts the sandbox Graph emulator on 127.0.0.1 (port from GRAPH_EMULATOR_PORT, default 5980) and prints
- * its URL. Set GRAPH_EMULATOR_TOKEN to make it require that bearer token.
+ * its URL. Set GRAPH_EMULATOR_TOKEN to make it require that bearer token. It answers as strictly as Graph; set
+ * GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true to let an app-only token (the sandbox bot's) bind a group to its
+ * Intune policy, which Intune refuses today.
  */
 import { startGraphEmulator } from './graphEmulator';
 
@@ -15,14 +17,25 @@ export function portFromEnv(raw: string | undefined): number {
   return port;
 }
 
+export function allowAppOnlyBindFromEnv(raw: string | undefined): boolean {
+  if (raw === undefined || raw.trim() === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new Error(`GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND must be true or false, not "${raw}".`);
+}
+
 async function main(): Promise<void> {
   const token = process.env.GRAPH_EMULATOR_TOKEN;
+  const allowAppOnlyBind = allowAppOnlyBindFromEnv(process.env.GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND);
   const emulator = await startGraphEmulator({
     port: portFromEnv(process.env.GRAPH_EMULATOR_PORT),
     host: '127.0.0.1',
     ...(token ? { requiredToken: token } : {}),
+    ...(allowAppOnlyBind ? { variations: { appOnlyMembershipTarget: 'allow' } } : {}),
   });
   process.stdout.write(`Graph emulator listening on ${emulator.url}\n`);
+  if (!allowAppOnlyBind) {
+    process.stdout.write('App-only calls to set an Intune membership target are refused with 500, as Intune does today (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true allows them).\n');
+  }
   const stop = (): void => {
     void emulator.close().then(() => process.exit(0));
   };

@@ -2,12 +2,14 @@
 import { parseSimpleFilter, parseStringLiteral, type SimpleFilter } from './odata';
 import {
   checkMemberGroupsBodySchema,
+  deletedGroupJson,
   graphError,
   groupCreateSchema,
   groupJson,
   groupUpdateSchema,
   idFromReference,
   invalidBody,
+  invalidReference,
   membershipTargetBodySchema,
   notFound,
   objectJson,
@@ -17,8 +19,37 @@ import {
   type GroupCreateBody,
   type GroupUpdateBody,
 } from './graphWire';
-import { DYNAMIC_MEMBERSHIP } from '../provisioning/directory';
-import type { SandboxGroup, SandboxPolicy, SandboxTenant } from './tenant';
+import { DISPLAY_NAME_FILTER_LIMIT, DYNAMIC_MEMBERSHIP } from '../provisioning/directory';
+import type { CallerKind } from '../provisioning/graphCredential';
+import type { DeletedSandboxGroup, SandboxGroup, SandboxPolicy, SandboxTenant } from './tenant';
+
+/**
+ * Where Graph's behaviour is reported to vary. Every default is the stricter answer, so that what works
+ * against the sandbox also works against the real Graph.
+ */
+export interface GraphVariations {
+  /**
+   * An upsert whose `owners@odata.bind` names an owner the group already has. `reject` (default): 400 "One or
+   * more added object references already exist" (msgraph-bicep-types#167); `accept`: 204.
+   */
+  readonly ownerRebindOnUpsert?: 'reject' | 'accept';
+  /**
+   * An upsert of a uniqueName whose group another request created moments ago (still replicating). `conflict`
+   * (default): 400 uniqueName conflict for the loser; `accept`: 204, as for any existing group.
+   */
+  readonly concurrentUpsert?: 'conflict' | 'accept';
+  /**
+   * set/clearEnrollmentTimeDeviceMembershipTarget with an app-only token. `refuse` (default): 500, as Intune
+   * answers today (deploymenttheory/terraform-provider-microsoft365, known bug); `allow`: as for delegated calls.
+   */
+  readonly appOnlyMembershipTarget?: 'refuse' | 'allow';
+}
+
+export const STRICT_VARIATIONS: Required<GraphVariations> = {
+  ownerRebindOnUpsert: 'reject',
+  concurrentUpsert: 'conflict',
+  appOnlyMembershipTarget: 'refuse',
+};
 
 export type GraphVersion = 'v1.0' | 'beta';
 
@@ -39,7 +70,12 @@ export interface RouteContext {
   readonly pageSize: number;
   /** The emulator's own origin, for `@odata.nextLink`. */
   readonly baseUrl: string;
+  /** The origin the request was addressed to (its Host): the cloud host that `@odata.bind` URLs must name. */
+  readonly addressedOrigin: string;
   readonly membershipTargetInternalError: boolean;
+  /** Who the bearer token acts for: a user (its claims carry `scp`) or the application. */
+  readonly caller: CallerKind;
+  readonly variations: Required<GraphVariations>;
 }
 
 interface Route {
@@ -64,12 +100,22 @@ const ROUTES: readonly Route[] = [
   { method: 'DELETE', pattern: /^\/groups\/([^/()]+)\/owners\/([^/]+)\/\$ref$/, handle: withGroupById(removeOwner) },
   { method: 'GET', pattern: /^\/groups\/([^/()]+)\/members$/, handle: withGroupById(listMembers) },
   { method: 'POST', pattern: /^\/users\/([^/]+)\/checkMemberGroups$/, handle: checkMemberGroups },
+  { method: 'GET', pattern: /^\/directory\/deletedItems\/microsoft\.graph\.group$/, handle: listDeletedGroups },
+  { method: 'GET', pattern: /^\/directory\/deletedItems\/([^/]+)$/, handle: withDeletedGroup(getDeletedGroup) },
+  { method: 'POST', pattern: /^\/directory\/deletedItems\/([^/]+)\/restore$/, handle: withDeletedGroup(restoreDeletedGroup) },
+  { method: 'DELETE', pattern: /^\/directory\/deletedItems\/([^/]+)$/, handle: withDeletedGroup(purgeDeletedGroup) },
   { method: 'GET', pattern: /^\/deviceManagement\/configurationPolicies$/, betaOnly: true, handle: listPolicies },
   {
     method: 'POST',
     pattern: /^\/deviceManagement\/configurationPolicies\((.+)\)\/setEnrollmentTimeDeviceMembershipTarget$/,
     betaOnly: true,
     handle: withPolicy(setMembershipTarget),
+  },
+  {
+    method: 'POST',
+    pattern: /^\/deviceManagement\/configurationPolicies\((.+)\)\/clearEnrollmentTimeDeviceMembershipTarget$/,
+    betaOnly: true,
+    handle: withPolicy(clearMembershipTarget),
   },
   {
     method: 'POST',
@@ -137,8 +183,11 @@ function listGroups(_: readonly string[], request: RouteRequest, context: RouteC
   let filter: SimpleFilter | undefined;
   if (filterText !== null) {
     filter = parseSimpleFilter(filterText);
-    if (!filter || filter.operator !== 'eq' || !FILTERABLE_GROUP_PROPERTIES.has(filter.property)) {
+    if (!filter || filter.operator === 'has' || !FILTERABLE_GROUP_PROPERTIES.has(filter.property)) {
       return graphError(400, 'Request_UnsupportedQuery', `Invalid filter clause: ${filterText}`);
+    }
+    if (filter.property === 'displayName' && filter.value.length > DISPLAY_NAME_FILTER_LIMIT) {
+      return graphError(400, 'Request_UnsupportedQuery', "Unsupported or invalid query filter clause specified for property 'displayName' of resource 'Group'.");
     }
   }
   const matches = context.tenant
@@ -152,8 +201,9 @@ const FILTERABLE_GROUP_PROPERTIES = new Set(['displayName', 'uniqueName', 'mailN
 
 /** Directory string comparisons are case-insensitive. */
 function groupMatches(group: SandboxGroup, filter: SimpleFilter): boolean {
-  const value = group[filter.property as 'displayName' | 'uniqueName' | 'mailNickname'];
-  return typeof value === 'string' && value.toLowerCase() === filter.value.toLowerCase();
+  const value = group[filter.property as 'displayName' | 'uniqueName' | 'mailNickname']?.toLowerCase();
+  const wanted = filter.value.toLowerCase();
+  return typeof value === 'string' && (filter.operator === 'startsWith' ? value.startsWith(wanted) : value === wanted);
 }
 
 function upsertGroup([key]: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
@@ -161,7 +211,13 @@ function upsertGroup([key]: readonly string[], request: RouteRequest, context: R
   if (uniqueName === undefined) return badKey(key);
   // Writes go to the authoritative replica: no replication lag here.
   const existing = context.tenant.groupByUniqueName(uniqueName);
-  if (existing) return applyUpdate(existing, request.body, context);
+  if (existing) {
+    // A group still replicating was created by a request racing this one: Graph may answer the loser 400.
+    const racing = !context.visible(existing) && context.variations.concurrentUpsert === 'conflict';
+    return racing ? uniqueNameConflict() : applyUpdate(existing, request.body, context);
+  }
+  // A deleted group keeps its uniqueName in the recycle bin (Microsoft Graph Bicep known issues).
+  if (context.tenant.uniqueNameTaken(uniqueName)) return uniqueNameConflict();
   if (!/\bcreate-if-missing\b/i.test(request.prefer ?? '')) return notFound(uniqueName);
   const created = createGroup(request.body, context, uniqueName);
   return created.status === 201 ? { ...created, headers: { 'Preference-Applied': 'create-if-missing' } } : created;
@@ -173,8 +229,10 @@ function createGroup(body: unknown, context: RouteContext, uniqueName: string | 
   const input: GroupCreateBody = { ...parsed.data, ...(uniqueName !== undefined ? { uniqueName } : {}) };
   const problem = createProblem(input, context);
   if (problem) return problem;
-  const ownerIds = (input['owners@odata.bind'] ?? []).map(idFromReference);
-  const memberIds = (input['members@odata.bind'] ?? []).map(idFromReference);
+  const ownerIds = referencedIds(input['owners@odata.bind'], context);
+  const memberIds = referencedIds(input['members@odata.bind'], context);
+  if (!ownerIds) return invalidReference('owners');
+  if (!memberIds) return invalidReference('members');
   const missing = [...ownerIds, ...memberIds].find((id) => context.tenant.typeOf(id) === undefined);
   if (missing !== undefined) return notFound(missing);
   const group = context.tenant.createGroup({
@@ -195,9 +253,7 @@ function createGroup(body: unknown, context: RouteContext, uniqueName: string | 
 }
 
 function createProblem(input: GroupCreateBody, context: RouteContext): GraphReply | undefined {
-  if (input.uniqueName !== undefined && context.tenant.groupByUniqueName(input.uniqueName)) {
-    return graphError(400, 'Request_BadRequest', 'Another object with the same value for property uniqueName already exists.');
-  }
+  if (input.uniqueName !== undefined && context.tenant.uniqueNameTaken(input.uniqueName)) return uniqueNameConflict();
   const dynamic = (input.groupTypes ?? []).includes(DYNAMIC_MEMBERSHIP);
   if (dynamic !== Boolean(input.membershipRule)) {
     return graphError(400, 'Request_BadRequest', 'A dynamic group needs a membershipRule, and only a dynamic group may have one.');
@@ -219,9 +275,11 @@ function applyUpdate(group: SandboxGroup, body: unknown, context: RouteContext):
   const parsed = groupUpdateSchema.safeParse(body);
   if (!parsed.success) return invalidBody(parsed.error, 'Group');
   const update: GroupUpdateBody = parsed.data;
-  const ownerIds = (update['owners@odata.bind'] ?? []).map(idFromReference);
+  const ownerIds = referencedIds(update['owners@odata.bind'], context);
+  if (!ownerIds) return invalidReference('owners');
   const missing = ownerIds.find((id) => context.tenant.typeOf(id) === undefined);
   if (missing !== undefined) return notFound(missing);
+  if (context.variations.ownerRebindOnUpsert === 'reject' && ownerIds.some((id) => group.ownerIds.includes(id))) return referencesExist();
   const { 'owners@odata.bind': _owners, 'members@odata.bind': _members, ...properties } = update;
   context.tenant.updateGroup(group.id, definedOnly(properties));
   for (const ownerId of ownerIds) context.tenant.addOwner(group.id, ownerId);
@@ -241,16 +299,15 @@ function listOwners(group: SandboxGroup, _: readonly string[], request: RouteReq
   return page(owners, request, context, `/groups/${group.id}/owners`);
 }
 
-function addOwner(group: SandboxGroup, _: readonly string[], request: RouteRequest, { tenant }: RouteContext): GraphReply {
+function addOwner(group: SandboxGroup, _: readonly string[], request: RouteRequest, { tenant, addressedOrigin }: RouteContext): GraphReply {
   const parsed = referenceSchema.safeParse(request.body);
   if (!parsed.success) return invalidBody(parsed.error, 'Reference');
-  const ownerId = idFromReference(parsed.data['@odata.id']);
+  const ownerId = idFromReference(parsed.data['@odata.id'], addressedOrigin);
+  if (ownerId === undefined) return invalidReference('owners');
   const type = tenant.typeOf(ownerId);
   if (type === undefined) return notFound(ownerId);
   if (type !== 'user' && type !== 'servicePrincipal') return graphError(400, 'Request_BadRequest', 'Only users and service principals can own groups.');
-  if (group.ownerIds.includes(ownerId)) {
-    return graphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'owners'.");
-  }
+  if (group.ownerIds.includes(ownerId)) return referencesExist();
   tenant.addOwner(group.id, ownerId);
   return { status: 204 };
 }
@@ -271,6 +328,36 @@ function checkMemberGroups([userId]: readonly string[], request: RouteRequest, {
   if (!parsed.success) return invalidBody(parsed.error, 'checkMemberGroups');
   const memberOf = tenant.transitiveGroupIdsOf(userId);
   return { status: 200, body: { value: parsed.data.groupIds.filter((id) => memberOf.has(id)) } };
+}
+
+// ── recycle bin ───────────────────────────────────────────────────────────────────────────────────────────
+
+type DeletedGroupHandler = (deleted: DeletedSandboxGroup, request: RouteRequest, context: RouteContext) => GraphReply;
+
+function withDeletedGroup(handler: DeletedGroupHandler): Route['handle'] {
+  return ([id], request, context) => {
+    const deleted = context.tenant.deletedGroup(id ?? '');
+    return deleted ? handler(deleted, request, context) : notFound(id ?? '');
+  };
+}
+
+function listDeletedGroups(_: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
+  const deleted = context.tenant.deletedGroups().map((each) => deletedGroupJson(each, context.tenant));
+  return page(deleted, request, context, '/directory/deletedItems/microsoft.graph.group');
+}
+
+function getDeletedGroup(deleted: DeletedSandboxGroup, _: RouteRequest, { tenant }: RouteContext): GraphReply {
+  return { status: 200, body: deletedGroupJson(deleted, tenant) };
+}
+
+/** The same object id comes back (200 with the object). */
+function restoreDeletedGroup(deleted: DeletedSandboxGroup, _: RouteRequest, { tenant }: RouteContext): GraphReply {
+  return { status: 200, body: groupJson(tenant.restoreGroup(deleted.group.id), tenant) };
+}
+
+function purgeDeletedGroup(deleted: DeletedSandboxGroup, _: RouteRequest, { tenant }: RouteContext): GraphReply {
+  tenant.purgeGroup(deleted.group.id);
+  return { status: 204 };
 }
 
 // ── Intune (beta) ──────────────────────────────────────────────────────────────────────────────────────
@@ -307,26 +394,52 @@ function listPolicies(_: readonly string[], request: RouteRequest, context: Rout
   return page(policies, request, context, '/deviceManagement/configurationPolicies');
 }
 
+/** Intune's answer to set/clear: the fault knob, or today's refusal of app-only callers, both a 500. */
+function membershipTargetRefusal(context: RouteContext): GraphReply | undefined {
+  const appOnlyRefused = context.caller === 'appOnly' && context.variations.appOnlyMembershipTarget === 'refuse';
+  if (!context.membershipTargetInternalError && !appOnlyRefused) return undefined;
+  return graphError(500, 'InternalServerError', 'An internal server error has occurred.');
+}
+
 function setMembershipTarget(policy: SandboxPolicy, request: RouteRequest, context: RouteContext): GraphReply {
-  if (context.membershipTargetInternalError) {
-    return graphError(500, 'InternalServerError', 'An internal server error has occurred.');
-  }
+  const refusal = membershipTargetRefusal(context);
+  if (refusal) return refusal;
   const parsed = membershipTargetBodySchema.safeParse(request.body);
   if (!parsed.success) return invalidBody(parsed.error, 'enrollmentTimeDeviceMembershipTarget');
   const targetIds = parsed.data.enrollmentTimeDeviceMembershipTargets.map((target) => target.targetId);
   const result = validationResult(targetIds, context);
   if (result.validationSucceeded) policy.membershipTargetIds = targetIds;
-  return { status: 200, body: { '@odata.context': `${context.baseUrl}/beta/$metadata#microsoft.graph.enrollmentTimeDeviceMembershipTargetResult`, ...result } };
+  return membershipTargetReply(result, context);
+}
+
+/** No body; answers `{"value": true}`. */
+function clearMembershipTarget(policy: SandboxPolicy, _: RouteRequest, context: RouteContext): GraphReply {
+  const refusal = membershipTargetRefusal(context);
+  if (refusal) return refusal;
+  policy.membershipTargetIds = [];
+  return { status: 200, body: { '@odata.context': `${context.baseUrl}/beta/$metadata#Edm.Boolean`, value: true } };
 }
 
 function retrieveMembershipTarget(policy: SandboxPolicy, _: RouteRequest, context: RouteContext): GraphReply {
-  return { status: 200, body: { enrollmentTimeDeviceMembershipTargetResult: validationResult(policy.membershipTargetIds, context) } };
+  return membershipTargetReply(validationResult(policy.membershipTargetIds, context), context);
+}
+
+/** The result wrapped in `value`, as the beta docs of set/retrieve show it. */
+function membershipTargetReply(result: ReturnType<typeof validationResult>, context: RouteContext): GraphReply {
+  return {
+    status: 200,
+    body: {
+      '@odata.context': `${context.baseUrl}/beta/$metadata#microsoft.graph.enrollmentTimeDeviceMembershipTargetResult`,
+      value: { '@odata.type': '#microsoft.graph.enrollmentTimeDeviceMembershipTargetResult', ...result },
+    },
+  };
 }
 
 function validationResult(targetIds: readonly string[], context: RouteContext) {
   const statuses = targetIds.map((targetId) => {
     const code = context.tenant.validateMembershipTarget(targetId, context.visible);
-    return { targetId, validationSucceeded: code === undefined, targetValidationErrorCode: code ?? null };
+    // `unknown` is the enum's default member: what Intune reports for a target without an error.
+    return { targetId, validationSucceeded: code === undefined, targetValidationErrorCode: code ?? 'unknown' };
   });
   return {
     validationSucceeded: statuses.every((status) => status.validationSucceeded),
@@ -344,6 +457,20 @@ function expandOf(query: URLSearchParams): 'owners' | 'members' | undefined | 'i
 
 function unsupportedExpand(query: URLSearchParams): GraphReply {
   return graphError(400, 'Request_UnsupportedQuery', `Unsupported $expand: ${query.get('$expand') ?? ''}`);
+}
+
+function uniqueNameConflict(): GraphReply {
+  return graphError(400, 'Request_BadRequest', 'Another object with the same value for property uniqueName already exists.');
+}
+
+function referencesExist(): GraphReply {
+  return graphError(400, 'Request_BadRequest', "One or more added object references already exist for the following modified properties: 'owners'.");
+}
+
+/** The ids of `@odata.bind` URLs; undefined when one is not a directory object on this cloud's host. */
+function referencedIds(references: readonly string[] | undefined, context: RouteContext): string[] | undefined {
+  const ids = (references ?? []).map((reference) => idFromReference(reference, context.addressedOrigin));
+  return ids.every((id): id is string => id !== undefined) ? ids : undefined;
 }
 
 function badKey(key: string | undefined): GraphReply {

@@ -23,6 +23,15 @@ export interface SandboxGroup {
   readonly createdAt: number;
 }
 
+/** A group in the recycle bin, and when it was deleted (epoch ms). */
+export interface DeletedSandboxGroup {
+  readonly group: SandboxGroup;
+  readonly deletedAt: number;
+}
+
+/** Deleted groups stay restorable this long, then Graph purges them (group: delete; deletedItems). */
+export const RECYCLE_BIN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
 export type DirectoryObjectType = 'user' | 'device' | 'servicePrincipal' | 'group';
 
 export interface SandboxObject {
@@ -57,6 +66,7 @@ export type GroupInit = Partial<Omit<SandboxGroup, 'id' | 'createdAt'>> & { read
 
 export class SandboxTenant {
   private readonly groupsById = new Map<string, SandboxGroup>();
+  private readonly deletedGroupsById = new Map<string, DeletedSandboxGroup>();
   private readonly objectsById = new Map<string, SandboxObject>();
   private readonly policiesById = new Map<string, SandboxPolicy>();
 
@@ -148,16 +158,53 @@ export class SandboxTenant {
     return this.groups().find((group) => group.uniqueName?.toLowerCase() === wanted);
   }
 
+  /** A live group or one in the recycle bin that holds this uniqueName: deleted groups keep it for 30 days. */
+  uniqueNameTaken(uniqueName: string): boolean {
+    const wanted = uniqueName.toLowerCase();
+    return this.groupByUniqueName(uniqueName) !== undefined || this.deletedGroups().some(({ group }) => group.uniqueName?.toLowerCase() === wanted);
+  }
+
   /** Simulates drift, e.g. `{ groupTypes: ['DynamicMembership'], membershipRule: '…' }`. */
   updateGroup(id: string, changes: Partial<Omit<SandboxGroup, 'id' | 'createdAt' | 'uniqueName'>>): void {
     Object.assign(this.requireGroup(id), changes);
   }
 
+  /** Soft delete, as Graph does for security and Microsoft 365 groups: into the recycle bin for 30 days. */
   deleteGroup(id: string): void {
+    const group = this.requireGroup(id);
     this.groupsById.delete(id);
-    for (const group of this.groupsById.values()) {
-      group.memberIds = group.memberIds.filter((memberId) => memberId !== id);
+    this.deletedGroupsById.set(id, { group, deletedAt: this.now() });
+    for (const other of this.groupsById.values()) {
+      other.memberIds = other.memberIds.filter((memberId) => memberId !== id);
     }
+  }
+
+  /** The recycle bin's groups that have not been purged yet. */
+  deletedGroups(): readonly DeletedSandboxGroup[] {
+    return [...this.deletedGroupsById.keys()].flatMap((id) => {
+      const deleted = this.deletedGroup(id);
+      return deleted ? [deleted] : [];
+    });
+  }
+
+  deletedGroup(id: string): DeletedSandboxGroup | undefined {
+    const deleted = this.deletedGroupsById.get(id);
+    if (deleted && this.now() - deleted.deletedAt >= RECYCLE_BIN_RETENTION_MS) this.deletedGroupsById.delete(id);
+    return this.deletedGroupsById.get(id);
+  }
+
+  /** Brings the same object back, owners included (membership of other groups is not restored). */
+  restoreGroup(id: string): SandboxGroup {
+    const deleted = this.deletedGroup(id);
+    if (!deleted) throw new Error(`No deleted sandbox group ${id}.`);
+    this.deletedGroupsById.delete(id);
+    this.groupsById.set(id, deleted.group);
+    return deleted.group;
+  }
+
+  /** Permanent delete: the uniqueName is free again. */
+  purgeGroup(id: string): void {
+    this.deletedGroupsById.delete(id);
   }
 
   addMember(groupId: string, memberId: string): void {
@@ -175,7 +222,7 @@ export class SandboxTenant {
     group.ownerIds = group.ownerIds.filter((id) => id !== ownerId);
   }
 
-  /** Security groups the object belongs to, directly or through nested groups. */
+  /** Groups of every type the object belongs to, directly or through nested groups (as checkMemberGroups counts). */
   transitiveGroupIdsOf(objectId: string): Set<string> {
     const found = new Set<string>();
     const pending = [objectId];
@@ -188,7 +235,7 @@ export class SandboxTenant {
         }
       }
     }
-    return new Set([...found].filter((id) => this.groupsById.get(id)?.securityEnabled));
+    return found;
   }
 
   // ── Intune device-preparation policies ──────────────────────────────────────────────────────────────

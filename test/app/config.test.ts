@@ -140,6 +140,20 @@ describe('production mode', () => {
     expectOneProblem({ ...production, GRAPH_BASE_URL: 'http://graph.example.test' }, /^GRAPH_BASE_URL must be an https URL/);
   });
 
+  it.each(['https://graph.microsoft.com', 'https://graph.microsoft.us', 'https://dod-graph.microsoft.us', 'https://microsoftgraph.chinacloudapi.cn/'])(
+    'accepts the Microsoft Graph cloud %s',
+    (baseUrl) => {
+      expect(loadConfig({ ...production, GRAPH_BASE_URL: baseUrl }).graph.baseUrl).toBe(baseUrl);
+    },
+  );
+
+  it.each(['https://graph.example.test', 'https://graph.microsoft.com.evil.example', 'https://graph.microsoft.com/v1.0', 'https://graph.microsoft.com:8443'])(
+    'refuses %s: only the Microsoft Graph clouds, as origins',
+    (baseUrl) => {
+      expectOneProblem({ ...production, GRAPH_BASE_URL: baseUrl }, /^GRAPH_BASE_URL must be the origin of a Microsoft Graph cloud, one of https:\/\/graph\.microsoft\.com, https:\/\/graph\.microsoft\.us/);
+    },
+  );
+
   it('rejects a Graph URL that is not a URL', () => {
     expectOneProblem({ ...production, GRAPH_BASE_URL: 'graph' }, /^GRAPH_BASE_URL: must be a URL/);
   });

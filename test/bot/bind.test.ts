@@ -14,6 +14,9 @@ describe('bot: bind <policy>', () => {
   beforeEach(async () => {
     teams = new Teams(() => world.bot);
     world = await createBotWorld({ adapter: teams.adapter });
+    // The bot's sandbox token is app-only, which Intune refuses today: these tests are about what Intune
+    // answers once it takes the call (the refusal itself has its own test below).
+    world.emulator.setVariations({ appOnlyMembershipTarget: 'allow' });
   });
   afterEach(() => world.dispose());
 
@@ -101,14 +104,30 @@ describe('bot: bind <policy>', () => {
     expect(cardVerbs(card)).toEqual([]);
   });
 
+  it('says plainly that Intune refuses app-only binding today and gives the manual path', async () => {
+    const groupId = await provisionedGroupId(SEEDED_POLICY);
+    world.emulator.setVariations({});
+    const card = cardOf((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]);
+    const shown = cardText(card);
+    expect(shown).toContain('Bind the device group of "Contoso User-driven" by hand in Intune');
+    expect(shown).toContain('Intune does not accept app-only binding today');
+    expect(shown).toContain('Devices › Windows › Windows enrollment › Device preparation policies');
+    expect(shown).toContain(`Graph request id: ${world.emulator.requestLog.at(-1)?.requestId ?? 'missing'}`);
+    expect(shown).not.toContain('some tenants answer 500');
+    expect(cardVerbs(card)).toEqual([]);
+    expect(seededPolicy()?.membershipTargetIds).toEqual([]);
+    expect(await world.requests.statusOfPolicy(SEEDED_POLICY)).toMatchObject({ group: { groupId } });
+  });
+
   it("reports Intune's 500 with Graph's request id, and leaves the group alone", async () => {
     const groupId = await provisionedGroupId(SEEDED_POLICY);
     const groupsBefore = structuredClone(world.emulator.admin.groups());
     world.emulator.setFaults({ membershipTargetInternalError: true });
     const shown = cardText(cardOf((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]));
-    expect(shown).toContain('Could not bind the device group of "Contoso User-driven"');
+    // The bot's token is app-only, and a 500 from Intune to an app-only caller is its refusal of app-only binding.
+    expect(shown).toContain('Bind the device group of "Contoso User-driven" by hand in Intune');
     expect(shown).toContain(`Graph request id: ${world.emulator.requestLog.at(-1)?.requestId ?? 'missing'}`);
-    expect(shown).toContain('The group is unchanged');
+    expect(shown).toContain('The group itself is ready and unchanged');
     expect(world.emulator.admin.groups()).toEqual(groupsBefore);
     expect(await world.requests.statusOfPolicy(SEEDED_POLICY)).toMatchObject({ group: { groupId } });
   });

@@ -300,6 +300,8 @@ describe('HTTP server', () => {
     const { world, connector } = running;
     await say(running, helpdesk, 'help');
     const policyName = 'Contoso User-driven'; // seeded in the sandbox tenant
+    // As if delegated: Intune refuses app-only binding by default (docs/graph-fidelity.md).
+    world.emulator.setVariations({ appOnlyMembershipTarget: 'allow' });
     const submitted = await world.requests.submit({ policyName, scenario: 'userDriven', requester: helpdesk });
     if (submitted.kind !== 'created') throw new Error(submitted.kind);
     await world.requests.approve(submitted.request.id, approver);

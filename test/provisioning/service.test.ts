@@ -1,24 +1,15 @@
 /** The provisioning service through the real Graph adapter against the emulator over HTTP. */
 import type { Actor } from '../../src/domain/actor';
-import { NamingError, type GroupNames } from '../../src/domain/naming';
-import { parsePolicyName } from '../../src/domain/policy';
-import type { Scenario } from '../../src/domain/scenario';
+import { NamingError } from '../../src/domain/naming';
 import { OWNER_APP_ID } from '../../src/provisioning/directory';
 import { ForeignGroupConflictError, GroupVerificationError, OwnerServicePrincipalMissingError } from '../../src/provisioning/errors';
 import { createProvisioningService, type ProvisioningServiceDeps } from '../../src/provisioning/service';
 import type { ProvisioningService } from '../../src/provisioning/types';
 import type { SandboxGroup } from '../../src/sandbox/tenant';
+import { previewedNames } from './support/names';
 import { createMemoryRegistry, type MemoryRegistry } from './support/memoryRegistry';
-import { startSandbox, type Sandbox } from './support/sandbox';
+import { DELEGATED_TOKEN, startSandbox, type Sandbox } from './support/sandbox';
 
-/** The names the service gives a valid policy name (previewNames takes a parsed name and answers a result). */
-function namesOf(policyName: string, scenario: Scenario): GroupNames {
-  const policy = parsePolicyName(policyName);
-  if (!policy.ok) throw new Error(policy.reason);
-  const names = service.previewNames(policy.value, scenario);
-  if (!names.ok) throw new Error(names.reason);
-  return names.value;
-}
 
 const ADA: Actor = { aadObjectId: '11111111-1111-1111-1111-111111111111', name: 'Ada' };
 const FIXED_NOW = new Date('2026-11-25T10:00:00.000Z');
@@ -31,8 +22,9 @@ async function setUp(
   emulatorOptions: Parameters<typeof startSandbox>[0] = {},
   serviceOptions: Partial<ProvisioningServiceDeps> = {},
   directoryOptions: Parameters<typeof startSandbox>[1] = {},
+  token?: string,
 ): Promise<void> {
-  sandbox = await startSandbox(emulatorOptions, directoryOptions);
+  sandbox = await startSandbox(emulatorOptions, directoryOptions, token);
   registry = createMemoryRegistry();
   service = createProvisioningService({ directory: sandbox.directory, registry, now: () => FIXED_NOW, ...serviceOptions });
 }
@@ -116,7 +108,7 @@ describe('ensureGroup', () => {
 
   it('recovers a group created before a crash: verifies and records it without writing again', async () => {
     await setUp();
-    const names = namesOf('Recovered', 'userDriven');
+    const names = previewedNames(service, 'Recovered', 'userDriven');
     const existing = sandbox.emulator.admin.addGroup({ ...names, ownerIds: [ownerSpId()] });
     const result = await service.ensureGroup('Recovered', 'userDriven', ADA);
     expect(result.group.groupId).toBe(existing.id);
@@ -126,8 +118,8 @@ describe('ensureGroup', () => {
   });
 
   it('upserts and reads back (204 path) when our group exists under another display name', async () => {
-    await setUp({ faults: { replicationLagMs: 0 } });
-    const names = namesOf('Renamed', 'userDriven');
+    await setUp({ faults: { replicationLagMs: 0 }, variations: { ownerRebindOnUpsert: 'accept' } });
+    const names = previewedNames(service, 'Renamed', 'userDriven');
     const existing = sandbox.emulator.admin.addGroup({ ...names, displayName: 'Someone renamed it', ownerIds: [ownerSpId()] });
     const result = await service.ensureGroup('Renamed', 'userDriven', ADA);
     expect(result.group.groupId).toBe(existing.id);
@@ -142,7 +134,7 @@ describe('ensureGroup', () => {
     ['no uniqueName, not security', { securityEnabled: false }, /not a security group/],
   ])('never adopts a same-named foreign group (%s): refuses, naming it', async (_, foreignProperties, why) => {
     await setUp();
-    const { displayName } = namesOf('Sales', 'userDriven');
+    const { displayName } = previewedNames(service, 'Sales', 'userDriven');
     const foreign = sandbox.emulator.admin.addGroup({ displayName: displayName.toUpperCase(), ...foreignProperties });
     const error = await rejection(service.ensureGroup('Sales', 'userDriven', ADA));
     expect(error).toBeInstanceOf(ForeignGroupConflictError);
@@ -173,7 +165,7 @@ describe('ensureGroup', () => {
 
   it('refuses to record a group that exists under our uniqueName but is unusable', async () => {
     await setUp();
-    const names = namesOf('Broken', 'userDriven');
+    const names = previewedNames(service, 'Broken', 'userDriven');
     sandbox.emulator.admin.addGroup({ ...names, ownerIds: [] });
     const error = await rejection(service.ensureGroup('Broken', 'userDriven', ADA));
     expect(error).toBeInstanceOf(GroupVerificationError);
@@ -182,7 +174,17 @@ describe('ensureGroup', () => {
   });
 
   it('rides out throttling and transient errors, still making one group', async () => {
-    await setUp({ faults: { writeThrottle: { capacity: 1, refillPerSecond: 100, retryAfterPrecision: 'milliseconds' }, failNext: { count: 2, status: 503, retryAfterSeconds: 0 } } });
+    // The throttle's clock moves 4 ms per HTTP attempt, not with the wall clock: the three concurrent writes meet
+    // an empty bucket however busy the machine is.
+    let clockMs = 0;
+    await setUp(
+      {
+        now: () => clockMs,
+        faults: { writeThrottle: { capacity: 1, refillPerSecond: 100, retryAfterPrecision: 'milliseconds' }, failNext: { count: 2, status: 503, retryAfterSeconds: 0 } },
+      },
+      {},
+      { onRequest: () => (clockMs += 4) },
+    );
     await Promise.all(['A', 'B', 'C'].map((name) => service.ensureGroup(name, 'automatic', ADA)));
     expect(tenantGroups()).toHaveLength(3);
     expect(sandbox.emulator.requestLog.some((entry) => entry.status === 429)).toBe(true);
@@ -192,8 +194,12 @@ describe('ensureGroup', () => {
   it('waits out replication lag when reading back after a 204', async () => {
     let clockMs = 1_000;
     // Each HTTP attempt advances the emulator's clock, so the lag passes without the test sleeping.
-    await setUp({ now: () => clockMs, faults: { replicationLagMs: 350 } }, {}, { onRequest: () => (clockMs += 100) });
-    const names = namesOf('Lagging', 'userDriven');
+    await setUp(
+      { now: () => clockMs, faults: { replicationLagMs: 350 }, variations: { ownerRebindOnUpsert: 'accept', concurrentUpsert: 'accept' } },
+      {},
+      { onRequest: () => (clockMs += 100) },
+    );
+    const names = previewedNames(service, 'Lagging', 'userDriven');
     sandbox.emulator.admin.createGroup({ ...names, displayName: 'renamed, just created', ownerIds: [ownerSpId()] });
     const result = await service.ensureGroup('Lagging', 'userDriven', ADA);
     expect(result.group.groupId).toBe(tenantGroups()[0]?.id);
@@ -304,8 +310,8 @@ describe('checkGroup', () => {
 });
 
 describe('bindToPolicy', () => {
-  it('binds the group to the Intune policy of that name and scenario and reports the statuses', async () => {
-    await setUp();
+  it('binds the group to the Intune policy of that name and scenario and reports the statuses (delegated caller)', async () => {
+    await setUp({}, {}, {}, DELEGATED_TOKEN);
     const { group } = await service.ensureGroup('contoso user-driven', 'userDriven', ADA);
     const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
     const policy = sandbox.emulator.admin.policies().find((each) => each.name === 'Contoso User-driven');
@@ -319,7 +325,7 @@ describe('bindToPolicy', () => {
   });
 
   it("reports Intune's validation code when the group has drifted", async () => {
-    await setUp();
+    await setUp({}, {}, {}, DELEGATED_TOKEN);
     const { group } = await service.ensureGroup('Contoso User-driven', 'userDriven', ADA);
     sandbox.emulator.admin.removeOwner(group.groupId, ownerSpId());
     const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');

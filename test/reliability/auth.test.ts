@@ -55,8 +55,9 @@ describe('production mode with a bot identity', () => {
       BOT_ID,
       BOT_TENANT_ID: TENANT_ID,
       BOT_PASSWORD: 'not-a-real-secret',
-      // Never called in this suite: no request gets far enough to provision anything.
-      GRAPH_BASE_URL: 'https://127.0.0.1:9',
+      // Never called in this suite: no request gets far enough to provision anything. Production accepts only
+      // Graph's own clouds; the network guard would refuse the call anyway.
+      GRAPH_BASE_URL: 'https://graph.microsoft.com',
       GRAPH_CREDENTIAL: 'clientSecret',
       GRAPH_CLIENT_ID: BOT_ID,
       GRAPH_CLIENT_SECRET: 'not-a-real-secret',

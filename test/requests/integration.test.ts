@@ -98,6 +98,10 @@ describe('requests service with real provisioning against the Graph emulator', (
     const SEEDED_POLICY = 'Contoso User-driven';
     const policyNamed = (name: string) => emulator.admin.policies().find((policy) => policy.name === name);
 
+    // The static sandbox token is app-only, which Intune refuses today; these tests are about what Intune
+    // answers once it takes the call (the refusal has its own test below).
+    beforeEach(() => emulator.setVariations({ appOnlyMembershipTarget: 'allow' }));
+
     async function provisionedGroupId(policyName: string): Promise<string> {
       const request = await approvedRequest(policyName);
       await service.idle();
@@ -140,6 +144,19 @@ describe('requests service with real provisioning against the Graph emulator', (
       const policy = emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: SCENARIO_INFO.userDriven.templateId });
       expect(await service.bindPolicy('Contoso Kiosks', approver)).toMatchObject({ kind: 'attempted', bind: { outcome: 'bound', policyId: policy.id } });
       expect(policy.membershipTargetIds).toEqual([groupId]);
+    });
+
+    it('audits Intune\'s refusal of an app-only bind as bindFailed, saying so plainly, and keeps the group', async () => {
+      const groupId = await provisionedGroupId(SEEDED_POLICY);
+      emulator.setVariations({});
+      const result = await service.bindPolicy(SEEDED_POLICY, approver);
+      expect(result).toMatchObject({ kind: 'attempted', group: { groupId }, bind: { outcome: 'failed', reason: 'appOnlyNotSupported' } });
+      expect((await store.listAudit({ policyKey: 'contoso user-driven' })).at(-1)).toMatchObject({
+        kind: 'bindFailed',
+        detail: expect.stringContaining('Intune does not accept app-only binding today'),
+        graphRequestId: expect.stringContaining(emulator.requestLog.at(-1)?.requestId ?? 'missing'),
+      });
+      expect(await store.findGroup('contoso user-driven')).toMatchObject({ groupId });
     });
 
     it("reports Intune's 500 with its request id and leaves the group and the request as they were", async () => {

@@ -2,10 +2,12 @@
 import { OWNER_APP_ID } from '../../src/provisioning/directory';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../src/sandbox/graphEmulator';
+import { DELEGATED_TOKEN, unsignedJwt } from '../provisioning/support/sandbox';
 
 const TOKEN = 'wire-token';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
-const SP_URL = (id: string): string => `https://graph.microsoft.com/v1.0/servicePrincipals/${id}`;
+/** References name objects on the emulator's own host, as they must on any Graph cloud. */
+const SP_URL = (id: string): string => `${emulator.url}/v1.0/servicePrincipals/${id}`;
 
 interface Answer {
   status: number;
@@ -15,9 +17,12 @@ interface Answer {
 
 let emulator: GraphEmulator;
 let clockMs = 0;
+let bearer = TOKEN;
 
-async function start(options: GraphEmulatorOptions = {}): Promise<void> {
-  emulator = await startGraphEmulator({ requiredToken: TOKEN, ...options });
+/** `token`: the bearer the emulator requires and `graph()` sends (app-only unless it is a JWT with `scp`). */
+async function start(options: GraphEmulatorOptions = {}, token: string = TOKEN): Promise<void> {
+  bearer = token;
+  emulator = await startGraphEmulator({ requiredToken: token, ...options });
 }
 
 afterEach(async () => {
@@ -27,7 +32,7 @@ afterEach(async () => {
 async function graph(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(`${emulator.url}${path}`, {
     method,
-    headers: { ...AUTH, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    headers: { Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -78,7 +83,7 @@ describe('Graph emulator wire format', () => {
   });
 
   it('upserts on uniqueName: 201 with the group, then 204; without Prefer a missing group is 404', async () => {
-    await start();
+    await start({ variations: { ownerRebindOnUpsert: 'accept' } });
     const spId = emulator.admin.ownerServicePrincipalId as string;
     const path = "/v1.0/groups(uniqueName='apdp-1')";
     expect((await graph('PATCH', path, groupBody('Devices', spId))).status).toBe(404);
@@ -169,8 +174,8 @@ describe('Graph emulator wire format', () => {
     expect((await graph('POST', '/v1.0/users/nobody/checkMemberGroups', { groupIds: [outer.id] })).status).toBe(404);
   });
 
-  it('lists the seeded device-preparation policies and validates membership targets from real group state', async () => {
-    await start();
+  it('lists the seeded device-preparation policies and validates membership targets from real group state (delegated caller)', async () => {
+    await start({}, DELEGATED_TOKEN);
     const list = await graph('GET', `/beta/deviceManagement/configurationPolicies?$filter=${encodeURIComponent("technologies has 'enrollment'")}`);
     expect(list.body.value.map((policy: { templateReference: { templateId: string } }) => policy.templateReference.templateId).sort()).toEqual(
       [SCENARIO_INFO.userDriven.templateId, SCENARIO_INFO.automatic.templateId].sort(),
@@ -187,17 +192,21 @@ describe('Graph emulator wire format', () => {
         enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId }],
       });
     const codeOf = async (targetId: string): Promise<unknown> =>
-      (await set(targetId)).body.enrollmentTimeDeviceMembershipTargetValidationStatuses[0].targetValidationErrorCode;
+      (await set(targetId)).body.value.enrollmentTimeDeviceMembershipTargetValidationStatuses[0].targetValidationErrorCode;
     expect(await codeOf('missing')).toBe('securityGroupNotFound');
     expect(await codeOf(dynamic.id)).toBe('notStaticSecurityGroup');
     expect(await codeOf(mail.id)).toBe('notSecurityGroup');
     expect(await codeOf(unowned.id)).toBe('firstPartyAppNotAnOwner');
     const bound = await set(good.id);
-    expect(bound.body.validationSucceeded).toBe(true);
+    // The beta docs show the result wrapped in `value`; `unknown` is the code of a target without an error.
+    expect(bound.body.value).toMatchObject({
+      validationSucceeded: true,
+      enrollmentTimeDeviceMembershipTargetValidationStatuses: [{ targetId: good.id, validationSucceeded: true, targetValidationErrorCode: 'unknown' }],
+    });
     expect(emulator.admin.policy(policyId)?.membershipTargetIds).toEqual([good.id]);
     emulator.admin.removeOwner(good.id, spId);
     const retrieved = await graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/retrieveEnrollmentTimeDeviceMembershipTarget`);
-    expect(retrieved.body.enrollmentTimeDeviceMembershipTargetResult.enrollmentTimeDeviceMembershipTargetValidationStatuses[0]).toMatchObject({
+    expect(retrieved.body.value.enrollmentTimeDeviceMembershipTargetValidationStatuses[0]).toMatchObject({
       targetId: good.id,
       validationSucceeded: false,
       targetValidationErrorCode: 'firstPartyAppNotAnOwner',
@@ -251,7 +260,7 @@ describe('Graph emulator fault knobs', () => {
 
   it('hides new groups from reads during replication lag, but not from the writing replica', async () => {
     clockMs = 1_000;
-    await start({ now: () => clockMs, faults: { replicationLagMs: 500 } });
+    await start({ now: () => clockMs, faults: { replicationLagMs: 500 }, variations: { ownerRebindOnUpsert: 'accept', concurrentUpsert: 'accept' } });
     const spId = emulator.admin.ownerServicePrincipalId as string;
     const path = "/v1.0/groups(uniqueName='lagging')";
     expect((await graph('PATCH', path, groupBody('L', spId), { Prefer: 'create-if-missing' })).status).toBe(201);
@@ -277,5 +286,182 @@ describe('Graph emulator fault knobs', () => {
     });
     expect(answer.status).toBe(500);
     expect(answer.body.error.code).toBe('InternalServerError');
+  });
+});
+
+describe('Graph emulator: where the real Graph is stricter (issue 11)', () => {
+  const upsert = (uniqueName: string, displayName: string): Promise<Answer> =>
+    graph('PATCH', `/v1.0/groups(uniqueName='${uniqueName}')`, groupBody(displayName, emulator.admin.ownerServicePrincipalId), { Prefer: 'create-if-missing' });
+  const setTarget = (policyId: string, targetId: string): Promise<Answer> =>
+    graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/setEnrollmentTimeDeviceMembershipTarget`, {
+      enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId }],
+    });
+  const clearTarget = (policyId: string): Promise<Answer> =>
+    graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/clearEnrollmentTimeDeviceMembershipTarget`);
+
+  it('refuses $filter=displayName eq with a value over 120 characters, and serves startsWith', async () => {
+    await start();
+    const long = `${'L'.repeat(120)}-tail`;
+    const group = emulator.admin.addGroup({ displayName: long });
+    emulator.admin.addGroup({ displayName: 'other' });
+    const refused = await graph('GET', filterPath(`displayName eq '${long}'`));
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'Request_UnsupportedQuery', message: expect.stringContaining("property 'displayName'") });
+    expect((await graph('GET', filterPath(`displayName eq '${long.slice(0, 120)}'`))).status).toBe(200);
+    const prefixed = await graph('GET', filterPath(`startsWith(displayName,'${long.slice(0, 120).toLowerCase()}')`));
+    expect(prefixed.body.value.map((each: { id: string }) => each.id)).toEqual([group.id]);
+    expect((await graph('GET', filterPath(`startsWith(displayName,'${long}')`))).status).toBe(400);
+  });
+
+  it('answers set and retrieve with the result wrapped in value', async () => {
+    await start({}, DELEGATED_TOKEN);
+    const policyId = emulator.admin.policies()[0]?.id as string;
+    const answer = await setTarget(policyId, 'missing');
+    expect(answer.status).toBe(200);
+    expect(Object.keys(answer.body).sort()).toEqual(['@odata.context', 'value']);
+    expect(answer.body.value.validationSucceeded).toBe(false);
+    const retrieved = await graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/retrieveEnrollmentTimeDeviceMembershipTarget`);
+    expect(retrieved.body.value).toMatchObject({ validationSucceeded: true, enrollmentTimeDeviceMembershipTargetValidationStatuses: [] });
+  });
+
+  it('refuses app-only set and clear with 500 and serves delegated callers; the knob allows app-only', async () => {
+    await start();
+    const policy = emulator.admin.policies()[0];
+    const group = emulator.admin.addGroup({ displayName: 'G', ownerIds: [emulator.admin.ownerServicePrincipalId as string] });
+    const refused = await setTarget(policy?.id as string, group.id);
+    expect(refused.status).toBe(500);
+    expect(refused.body.error.code).toBe('InternalServerError');
+    expect((await clearTarget(policy?.id as string)).status).toBe(500);
+    expect(policy?.membershipTargetIds).toEqual([]);
+    // An unsigned JWT without `scp` (only `roles`) is still app-only.
+    bearer = unsignedJwt({ roles: ['DeviceManagementConfiguration.ReadWrite.All'] });
+    await emulator.close();
+    emulator = await startGraphEmulator({ requiredToken: bearer });
+    expect((await setTarget(emulator.admin.policies()[0]?.id as string, 'x')).status).toBe(500);
+    emulator.setVariations({ appOnlyMembershipTarget: 'allow' });
+    expect((await setTarget(emulator.admin.policies()[0]?.id as string, 'x')).status).toBe(200);
+  });
+
+  it('lets a delegated caller (a JWT whose claims carry scp) set and clear', async () => {
+    await start({}, DELEGATED_TOKEN);
+    const policy = emulator.admin.policies()[0];
+    const group = emulator.admin.addGroup({ displayName: 'G', ownerIds: [emulator.admin.ownerServicePrincipalId as string] });
+    expect((await setTarget(policy?.id as string, group.id)).body.value.validationSucceeded).toBe(true);
+    expect(policy?.membershipTargetIds).toEqual([group.id]);
+    const cleared = await clearTarget(policy?.id as string);
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.value).toBe(true);
+    expect(policy?.membershipTargetIds).toEqual([]);
+  });
+
+  it('soft-deletes groups: the recycle bin keeps the uniqueName until a restore or a permanent delete', async () => {
+    clockMs = Date.parse('2026-12-01T00:00:00Z');
+    await start({ now: () => clockMs });
+    const created = await upsert('apdp-del', 'Devices');
+    const id = created.body.id as string;
+    expect((await graph('DELETE', `/v1.0/groups/${id}`)).status).toBe(204);
+    expect((await graph('GET', `/v1.0/groups/${id}`)).status).toBe(404);
+    const deleted = await graph('GET', `/v1.0/directory/deletedItems/${id}`);
+    expect(deleted.body).toMatchObject({ id, uniqueName: 'apdp-del', deletedDateTime: '2026-12-01T00:00:00.000Z' });
+    const listed = await graph('GET', '/v1.0/directory/deletedItems/microsoft.graph.group');
+    expect(listed.body.value.map((each: { id: string }) => each.id)).toEqual([id]);
+    const taken = await upsert('apdp-del', 'Devices');
+    expect(taken.status).toBe(400);
+    expect(taken.body.error.message).toBe('Another object with the same value for property uniqueName already exists.');
+    expect((await graph('POST', '/v1.0/groups', { ...groupBody('x'), uniqueName: 'apdp-del' })).status).toBe(400);
+
+    const restored = await graph('POST', `/v1.0/directory/deletedItems/${id}/restore`);
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ id, uniqueName: 'apdp-del' });
+    expect((await graph('GET', `/v1.0/groups/${id}?$expand=owners`)).body.owners.map((owner: { id: string }) => owner.id)).toEqual([emulator.admin.ownerServicePrincipalId]);
+    expect((await graph('GET', `/v1.0/directory/deletedItems/${id}`)).status).toBe(404);
+
+    expect((await graph('DELETE', `/v1.0/groups/${id}`)).status).toBe(204);
+    expect((await graph('DELETE', `/v1.0/directory/deletedItems/${id}`)).status).toBe(204);
+    expect((await upsert('apdp-del', 'Devices')).status).toBe(201);
+  });
+
+  it('purges deleted groups 30 days after deletion', async () => {
+    clockMs = 0;
+    await start({ now: () => clockMs });
+    const id = (await upsert('apdp-old', 'Old')).body.id as string;
+    await graph('DELETE', `/v1.0/groups/${id}`);
+    clockMs += 30 * 24 * 3600 * 1000 - 1;
+    expect((await graph('GET', `/v1.0/directory/deletedItems/${id}`)).status).toBe(200);
+    clockMs += 1;
+    expect((await graph('GET', `/v1.0/directory/deletedItems/${id}`)).status).toBe(404);
+    expect((await graph('POST', `/v1.0/directory/deletedItems/${id}/restore`)).status).toBe(404);
+    expect((await upsert('apdp-old', 'Old')).status).toBe(201);
+  });
+
+  it('refuses an upsert that re-binds an owner the group has (400), or accepts it with the knob', async () => {
+    await start();
+    expect((await upsert('apdp-own', 'Devices')).status).toBe(201);
+    const again = await upsert('apdp-own', 'Devices renamed');
+    expect(again.status).toBe(400);
+    expect(again.body.error.message).toMatch(/One or more added object references already exist/);
+    expect(emulator.admin.groups()[0]?.displayName).toBe('Devices');
+    emulator.setVariations({ ownerRebindOnUpsert: 'accept' });
+    expect((await upsert('apdp-own', 'Devices renamed')).status).toBe(204);
+    expect(emulator.admin.groups()[0]?.displayName).toBe('Devices renamed');
+  });
+
+  it('answers the loser of concurrent upserts with a uniqueName conflict, or 204 with the knob', async () => {
+    clockMs = 1_000;
+    await start({ now: () => clockMs, faults: { replicationLagMs: 500 }, variations: { ownerRebindOnUpsert: 'accept' } });
+    expect((await upsert('apdp-race', 'R')).status).toBe(201);
+    const loser = await upsert('apdp-race', 'R');
+    expect(loser.status).toBe(400);
+    expect(loser.body.error.message).toMatch(/same value for property uniqueName/);
+    emulator.setVariations({ ownerRebindOnUpsert: 'accept', concurrentUpsert: 'accept' });
+    expect((await upsert('apdp-race', 'R')).status).toBe(204);
+    expect(emulator.admin.groups()).toHaveLength(1);
+  });
+
+  it('expands at most 20 owners, with no next link; beta /owners pages through all of them', async () => {
+    await start({ pageSize: 10 });
+    const users = Array.from({ length: 24 }, (_, i) => emulator.admin.addUser({ displayName: `Owner ${i}` }).id);
+    const spId = emulator.admin.ownerServicePrincipalId as string;
+    const group = emulator.admin.addGroup({ displayName: 'Crowded', ownerIds: [...users, spId] });
+    const expanded = await graph('GET', `/v1.0/groups/${group.id}?$expand=owners`);
+    expect(expanded.body.owners).toHaveLength(20);
+    expect(expanded.body.owners.map((owner: { id: string }) => owner.id)).not.toContain(spId);
+    expect(JSON.stringify(expanded.body)).not.toContain('nextLink');
+    const ids: string[] = [];
+    for (let next: string | undefined = `/beta/groups/${group.id}/owners`; next; ) {
+      const page: Answer = await graph('GET', next);
+      ids.push(...page.body.value.map((owner: { id: string }) => owner.id));
+      const link = page.body['@odata.nextLink'] as string | undefined;
+      next = link?.slice(emulator.url.length);
+    }
+    expect(ids).toHaveLength(25);
+    expect(ids).toContain(spId);
+  });
+
+  it('counts every group type in checkMemberGroups, transitively', async () => {
+    await start();
+    const user = emulator.admin.addUser({ displayName: 'Ada' });
+    const unified = emulator.admin.addGroup({ displayName: 'M365', securityEnabled: false, mailEnabled: true, groupTypes: ['Unified'], memberIds: [user.id] });
+    const outer = emulator.admin.addGroup({ displayName: 'outer security', memberIds: [unified.id] });
+    const answer = await graph('POST', `/v1.0/users/${user.id}/checkMemberGroups`, { groupIds: [unified.id, outer.id] });
+    expect(answer.body.value.sort()).toEqual([unified.id, outer.id].sort());
+  });
+
+  it('resolves @odata.bind references only on its own host, as a national cloud does', async () => {
+    await start();
+    const spId = emulator.admin.ownerServicePrincipalId as string;
+    const elsewhere = await graph('POST', '/v1.0/groups', { ...groupBody('x'), 'owners@odata.bind': [`https://graph.microsoft.com/v1.0/servicePrincipals/${spId}`] });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.error.message).toBe('Invalid URL format specified in @odata.bind for owners.');
+    expect((await graph('POST', '/v1.0/groups', groupBody('x', spId))).status).toBe(201);
+  });
+
+  it('sends Retry-After in whole seconds by default, as Graph does', async () => {
+    clockMs = 0;
+    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 1, refillPerSecond: 4 } } });
+    expect((await graph('POST', '/v1.0/groups', groupBody('w'))).status).toBe(201);
+    const throttled = await graph('POST', '/v1.0/groups', groupBody('w'));
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('Retry-After')).toBe('1');
   });
 });

@@ -1,7 +1,7 @@
 /** The `npm start` entry of the emulator: a real child process on loopback. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import { portFromEnv } from '../../src/sandbox/main';
+import { allowAppOnlyBindFromEnv, portFromEnv } from '../../src/sandbox/main';
 
 const REGISTER_TS = path.join(__dirname, '..', 'support', 'register-ts.js');
 const MAIN = path.join(__dirname, '..', '..', 'src', 'sandbox', 'main.ts');
@@ -42,5 +42,13 @@ describe('sandbox main', () => {
     expect(portFromEnv('6000')).toBe(6000);
     expect(() => portFromEnv('http')).toThrow(/GRAPH_EMULATOR_PORT/);
     expect(() => portFromEnv('70000')).toThrow(/GRAPH_EMULATOR_PORT/);
+  });
+
+  it('refuses app-only binds unless GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND is exactly true', () => {
+    expect(allowAppOnlyBindFromEnv(undefined)).toBe(false);
+    expect(allowAppOnlyBindFromEnv('')).toBe(false);
+    expect(allowAppOnlyBindFromEnv('false')).toBe(false);
+    expect(allowAppOnlyBindFromEnv('true')).toBe(true);
+    expect(() => allowAppOnlyBindFromEnv('yes')).toThrow(/GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND must be true or false/);
   });
 });

@@ -5,7 +5,16 @@ import type { GroupMembershipChecker } from '../../../src/requests/ports';
 import type { GraphAttempt } from '../../../src/provisioning/graphMiddleware';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/sandbox/graphEmulator';
 
+/** Not a JWT: the emulator takes its bearer for an app-only caller, as the production credentials are. */
 export const SANDBOX_TOKEN = 'sandbox-test-token';
+
+/** An unsigned JWT whose claims carry `scp`: a delegated caller (a signed-in administrator). */
+export const DELEGATED_TOKEN = unsignedJwt({ scp: 'DeviceManagementConfiguration.ReadWrite.All Group.ReadWrite.All', upn: 'admin@contoso.example' });
+
+export function unsignedJwt(claims: Record<string, unknown>): string {
+  const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
+}
 
 export interface Sandbox {
   readonly emulator: GraphEmulator;
@@ -19,17 +28,20 @@ export const FAST_RETRY = {
   maxRetryTimeMs: 10_000,
   replicationReadAttempts: 5,
   replicationReadDelayMs: 20,
+  replicationReadBudgetMs: 10_000,
 } as const;
 
+/** `token` is the bearer the emulator requires and the adapter sends: app-only by default, as in production. */
 export async function startSandbox(
   emulatorOptions: GraphEmulatorOptions = {},
   directoryOptions: Partial<GraphDirectoryOptions> = {},
+  token: string = SANDBOX_TOKEN,
 ): Promise<Sandbox> {
-  const emulator = await startGraphEmulator({ requiredToken: SANDBOX_TOKEN, ...emulatorOptions });
+  const emulator = await startGraphEmulator({ requiredToken: token, ...emulatorOptions });
   const attempts: GraphAttempt[] = [];
   const directory = createGraphDirectory({
     baseUrl: emulator.url,
-    credential: { kind: 'static', token: SANDBOX_TOKEN },
+    credential: { kind: 'static', token },
     retry: FAST_RETRY,
     onRequest: (attempt) => attempts.push(attempt),
     ...directoryOptions,

@@ -52,6 +52,12 @@ export function bindCard(view: BindCardView): AdaptiveCard {
       );
       break;
     case 'failed':
+      if (bind.reason === 'appOnlyNotSupported') {
+        // The message says plainly what Intune refuses and gives the manual path; no hedging after it.
+        body.push(text(plain(bind.message), { color: 'Attention' }));
+        if (bind.graphRequestId) body.push(facts([['Graph request id', bind.graphRequestId]]));
+        break;
+      }
       body.push(text(`Intune did not take the request: ${plain(bind.message)}`, { color: 'Attention' }));
       if (bind.graphRequestId) body.push(facts([['Graph request id', bind.graphRequestId]]));
       body.push(
@@ -75,7 +81,7 @@ function titleOf(bind: BindResult, policy: string): string {
     case 'policyNotFound':
       return `Intune has no policy "${policy}" yet`;
     case 'failed':
-      return `Could not bind the device group of "${policy}"`;
+      return bind.reason === 'appOnlyNotSupported' ? `Bind the device group of "${policy}" by hand in Intune` : `Could not bind the device group of "${policy}"`;
   }
 }
 
