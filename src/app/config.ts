@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { templateProblemOf } from '../domain/naming';
 import { GRAPH_CLOUDS, type GraphCredentialConfig } from '../provisioning/graphCredential';
-import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS, GRAPH_BASE_URL } from '../provisioning/graphDirectory';
+import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS, DEFAULT_REPLICATION_READ_BUDGET_MS, GRAPH_BASE_URL } from '../provisioning/graphDirectory';
 import { isLoopbackHost, isLoopbackUrl } from '../shared/loopback';
 
 export const APP_MODES = ['sandbox', 'production'] as const;
@@ -50,6 +50,8 @@ export interface Config {
     readonly credential: GraphCredential;
     /** How long one Graph attempt may wait for an answer (GRAPH_TIMEOUT_MS). */
     readonly timeoutMs: number;
+    /** How long reads right after a write may wait out replication lag (GRAPH_REPLICATION_WAIT_MS). */
+    readonly replicationWaitMs: number;
   };
   readonly store: StoreConfig;
   readonly approvers: {
@@ -86,6 +88,11 @@ const timeoutMs = z.coerce
   .int('must be a whole number of milliseconds')
   .min(100, 'must be between 100 and 600000 (milliseconds)')
   .max(600_000, 'must be between 100 and 600000 (milliseconds)');
+const replicationWaitMs = z.coerce
+  .number({ invalid_type_error: 'must be a number of milliseconds' })
+  .int('must be a whole number of milliseconds')
+  .min(0, 'must be between 0 and 300000 (milliseconds)')
+  .max(300_000, 'must be between 0 and 300000 (milliseconds)');
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -226,8 +233,8 @@ function readSandboxGraph(reader: EnvironmentReader): Config['graph'] | undefine
     reader.problem(`GRAPH_BASE_URL must point at the local Graph emulator on a loopback address in sandbox mode (got ${JSON.stringify(baseUrl)})`);
   }
   reader.forbidden('GRAPH_CREDENTIAL', 'in sandbox mode (the emulator needs no credential)');
-  const timeout = readGraphTimeout(reader);
-  return baseUrl ? { baseUrl, credential: { kind: 'static', token: SANDBOX_GRAPH_TOKEN }, timeoutMs: timeout } : undefined;
+  const timing = readGraphTiming(reader);
+  return baseUrl ? { baseUrl, credential: { kind: 'static', token: SANDBOX_GRAPH_TOKEN }, ...timing } : undefined;
 }
 
 function readProductionGraph(reader: EnvironmentReader, bot: BotAuth | undefined): Config['graph'] | undefined {
@@ -240,12 +247,15 @@ function readProductionGraph(reader: EnvironmentReader, bot: BotAuth | undefined
   }
   const kind = reader.optional('GRAPH_CREDENTIAL', z.enum(GRAPH_CREDENTIAL_KINDS, { message: `must be one of ${GRAPH_CREDENTIAL_KINDS.join(', ')}` })) ?? 'managedIdentity';
   const credential = readGraphCredential(reader, kind, bot);
-  const timeout = readGraphTimeout(reader);
-  return credential ? { baseUrl, credential, timeoutMs: timeout } : undefined;
+  const timing = readGraphTiming(reader);
+  return credential ? { baseUrl, credential, ...timing } : undefined;
 }
 
-function readGraphTimeout(reader: EnvironmentReader): number {
-  return reader.optional('GRAPH_TIMEOUT_MS', timeoutMs) ?? DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS;
+function readGraphTiming(reader: EnvironmentReader): Pick<Config['graph'], 'timeoutMs' | 'replicationWaitMs'> {
+  return {
+    timeoutMs: reader.optional('GRAPH_TIMEOUT_MS', timeoutMs) ?? DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS,
+    replicationWaitMs: reader.optional('GRAPH_REPLICATION_WAIT_MS', replicationWaitMs) ?? DEFAULT_REPLICATION_READ_BUDGET_MS,
+  };
 }
 
 function readGraphCredential(reader: EnvironmentReader, kind: GraphCredentialKind, bot: BotAuth | undefined): GraphCredential | undefined {

@@ -28,7 +28,7 @@ export function createServices(config: Config, store: Store, logger: RootLogger,
   const directory = createGraphDirectory({
     baseUrl: config.graph.baseUrl,
     credential: config.graph.credential,
-    retry: { attemptTimeoutMs: config.graph.timeoutMs },
+    retry: { attemptTimeoutMs: config.graph.timeoutMs, replicationReadBudgetMs: config.graph.replicationWaitMs },
     // One line per Graph call, retries included, with Graph's request-id and our client-request-id.
     onRequest: (attempt) => logger.debug({ graph: attempt }, 'graph call'),
   });

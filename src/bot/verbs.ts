@@ -14,4 +14,5 @@ export const VERBS = {
   retry: 'approval.retry',
   groupsPage: 'groups.page',
   repairOwner: 'check.repairOwner',
+  restoreGroup: 'check.restoreGroup',
 } as const;

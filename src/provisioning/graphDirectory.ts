@@ -50,6 +50,8 @@ import {
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
 
 export const DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS = 30_000;
+/** How long reads right after a write keep waiting out replication lag, unless configured otherwise. */
+export const DEFAULT_REPLICATION_READ_BUDGET_MS = 60_000;
 
 export interface GraphRetryOptions {
   /** Retries of one call on 429/503/504 (the library allows at most 10). Default 5. */
@@ -114,7 +116,7 @@ const DEFAULT_RETRY: Required<GraphRetryOptions> = {
   maxRetryTimeMs: 120_000,
   replicationReadAttempts: 10,
   replicationReadDelayMs: 500,
-  replicationReadBudgetMs: 60_000,
+  replicationReadBudgetMs: DEFAULT_REPLICATION_READ_BUDGET_MS,
   attemptTimeoutMs: DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS,
 };
 

@@ -31,7 +31,7 @@ import type {
   PolicyGroupRegistry,
   RecycleBinEntry,
   RestoreGroupResult,
-  RestoringProvisioningService,
+  ProvisioningService,
 } from './types';
 
 /** Graph purges a deleted group this long after its deletion (group: delete, v1.0). */
@@ -54,7 +54,7 @@ export interface ProvisioningServiceDeps {
   readonly now?: () => Date;
 }
 
-export function createProvisioningService(deps: ProvisioningServiceDeps): RestoringProvisioningService {
+export function createProvisioningService(deps: ProvisioningServiceDeps): ProvisioningService {
   const { directory, registry } = deps;
   const logger = deps.logger ?? silentLogger;
   const now = deps.now ?? (() => new Date());

@@ -105,19 +105,12 @@ export interface ProvisioningService {
   ensureGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<EnsureGroupResult>;
   checkGroup(policyName: string, options?: { readonly repairOwner?: boolean }): Promise<DriftReport>;
   bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult>;
-  /** Readiness probe: can the owner service principal be resolved? */
-  ownerServicePrincipalId(): Promise<string>;
-}
-
-/**
- * The provisioning service with the recycle-bin restore. A separate interface for now so that doubles of
- * ProvisioningService keep compiling; the requests service wires `restoreGroup` in.
- */
-export interface RestoringProvisioningService extends ProvisioningService {
   /**
    * Restores the policy's deleted group (the recorded one, or else the one holding the policy's uniqueName) with
    * `POST /directory/deletedItems/{id}/restore`, re-adds the Intune owner if missing, and records it when the
    * policy had no record yet. Graph failures are thrown as GraphError.
    */
   restoreGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<RestoreGroupResult>;
+  /** Readiness probe: can the owner service principal be resolved? */
+  ownerServicePrincipalId(): Promise<string>;
 }

@@ -18,7 +18,7 @@ type Lifecycle = Pick<RequestsService, 'submit' | 'approve' | 'reject' | 'cancel
 export function createLifecycle(
   context: ServiceContext,
   permissions: Permissions,
-  provisioning: Pick<GroupProvisioning, 'previewNames'>,
+  provisioning: Pick<GroupProvisioning, 'previewNames' | 'checkGroup'>,
   runner: ProvisioningRunner,
 ): Lifecycle {
   const { store } = context;
@@ -78,7 +78,11 @@ export function createLifecycle(
       const names = namesOf(policy.value, input.scenario);
       if (!names.ok) return { kind: 'invalid', field: names.field, message: names.message };
       const group = await store.findGroup(policy.value.key);
-      if (group) return { kind: 'groupExists', group };
+      if (group) {
+        // One group per policy: a deleted one is restored by an approver, never replaced by a second.
+        const check = await provisioning.checkGroup(group.policyName);
+        return check.deletedGroup ? { kind: 'groupDeleted', group, deleted: check.deletedGroup } : { kind: 'groupExists', group };
+      }
       const result = await store.createRequest({
         policyKey: policy.value.key,
         policyName: policy.value.name,

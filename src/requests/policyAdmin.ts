@@ -8,14 +8,15 @@ import { SCENARIO_INFO } from '../domain/scenario';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { GroupProvisioning } from './ports';
+import { graphRequestIdOf } from './runner';
 import type { NoGroup, RequestsService } from './types';
 
-type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
+type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
 
 export function createPolicyAdministration(
   context: ServiceContext,
   permissions: Permissions,
-  provisioning: Pick<GroupProvisioning, 'checkGroup' | 'bindToPolicy'>,
+  provisioning: Pick<GroupProvisioning, 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>,
 ): PolicyAdministration {
   const { store, logger } = context;
 
@@ -90,6 +91,47 @@ export function createPolicyAdministration(
       return { kind: 'attempted', group: bound, bind };
     },
 
+    async restoreGroup(policyName, actor) {
+      const policy = parsePolicyName(policyName);
+      if (!policy.ok) return { kind: 'invalid', message: policy.reason };
+      const refusal = await permissions.administer(actor, 'restore a deleted group');
+      if (refusal) {
+        await context.recordDenial({ attempt: 'restore', reason: refusal, actor, policyKey: policy.value.key });
+        return { kind: 'forbidden', reason: refusal };
+      }
+      // The scenario names the group; it is the recorded one, or else the policy's newest request's.
+      const group = await store.findGroup(policy.value.key);
+      const request = group ? undefined : await store.latestRequestForPolicy(policy.value.key);
+      const scenario = group?.scenario ?? request?.scenario;
+      if (!scenario) return noGroup(policy.value);
+      const audit = (kind: 'groupRestored' | 'restoreFailed', detail: string, graphRequestIds: readonly string[]) =>
+        store.appendAudit({
+          kind,
+          at: context.now(),
+          actor,
+          policyKey: policy.value.key,
+          detail,
+          ...(graphRequestIds.length > 0 && { graphRequestId: graphRequestIds.join(' ') }),
+        });
+      try {
+        const result = await provisioning.restoreGroup(group?.policyName ?? policy.value.name, scenario, actor);
+        if (result.outcome !== 'restored') {
+          await audit('restoreFailed', `${result.outcome}: ${result.message}`, result.graphRequestIds);
+          return { kind: 'notRestored', message: result.message };
+        }
+        await audit('groupRestored', `group ${result.group.groupId}${result.ownerReAdded ? ', owner re-added' : ''}`, result.graphRequestIds);
+        return { kind: 'restored', group: result.group, ownerReAdded: result.ownerReAdded, findings: result.findings };
+      } catch (error) {
+        // Graph refused (a permission, an outage) or the group came back unusable: said and audited, as a failed
+        // provisioning is, rather than failing the approver's turn.
+        const message = error instanceof Error ? error.message : String(error);
+        const graphRequestId = graphRequestIdOf(error);
+        await audit('restoreFailed', message, graphRequestId === undefined ? [] : [graphRequestId]);
+        logger.error({ err: error, policyKey: policy.value.key }, 'restoring the deleted group failed');
+        return { kind: 'notRestored', message };
+      }
+    },
+
     async registerApprovalsChannel(channel, actor) {
       const refusal = await permissions.review(actor);
       if (refusal) {
@@ -126,3 +168,4 @@ function bindAuditDetail(bind: BindResult): string {
       return `${bind.outcome}: ${bind.message}`;
   }
 }
+

@@ -27,6 +27,9 @@ export const AUDIT_KINDS = [
   'bindFailed',
   /** An approver made a team channel the place approval cards go. */
   'approvalsChannelRegistered',
+  /** An approver brought a policy's deleted group back from the recycle bin (same object id), or tried to. */
+  'groupRestored',
+  'restoreFailed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -134,7 +137,7 @@ export interface ApprovalsChannelRegistry {
 export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue & ApprovalsChannelRegistry;
 
 /** The provisioning service as the requests service uses it. */
-export type GroupProvisioning = Pick<ProvisioningService, 'previewNames' | 'ensureGroup' | 'checkGroup' | 'bindToPolicy'>;
+export type GroupProvisioning = Pick<ProvisioningService, 'previewNames' | 'ensureGroup' | 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>;
 
 export type RequestEventKind =
   | 'requested'

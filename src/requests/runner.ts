@@ -112,7 +112,7 @@ export function createProvisioningRunner(
 }
 
 /** Graph's request id, when the provisioning error carries one (GraphError does). */
-function graphRequestIdOf(error: unknown): string | undefined {
+export function graphRequestIdOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('requestId' in error)) return undefined;
   return typeof error.requestId === 'string' ? error.requestId : undefined;
 }

@@ -9,7 +9,7 @@ import type { Page } from '../domain/page';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { ConversationAddress, GroupRequest } from '../domain/request';
 import type { Scenario } from '../domain/scenario';
-import type { BindResult, DriftReport } from '../provisioning/types';
+import type { BindResult, DriftFinding, DriftReport, RecycleBinEntry } from '../provisioning/types';
 
 export interface NewRequestInput {
   readonly policyName: string;
@@ -27,6 +27,8 @@ export type SubmitResult =
   | { readonly kind: 'created'; readonly request: GroupRequest }
   | { readonly kind: 'activeRequestExists'; readonly request: GroupRequest }
   | { readonly kind: 'groupExists'; readonly group: PolicyGroupRecord }
+  /** The policy's group was deleted and is in the recycle bin: an approver restores it (never a second group). */
+  | { readonly kind: 'groupDeleted'; readonly group: PolicyGroupRecord; readonly deleted: RecycleBinEntry }
   | { readonly kind: 'invalid'; readonly field: RequestField; readonly message: string };
 
 /** The names a request would give its group, or why the policy name cannot have any. */
@@ -95,6 +97,15 @@ export type BindPolicyResult =
 
 export type RegisterChannelResult = { readonly kind: 'registered' } | Forbidden;
 
+export type RestorePolicyResult =
+  /** The same group (object id) is back; `findings` say what is still wrong with it, if anything. */
+  | { readonly kind: 'restored'; readonly group: PolicyGroupRecord; readonly ownerReAdded: boolean; readonly findings: readonly DriftFinding[] }
+  /** Nothing to restore, or Graph refused: why, in words for the approver. */
+  | { readonly kind: 'notRestored'; readonly message: string }
+  | NoGroup
+  | Forbidden
+  | { readonly kind: 'invalid'; readonly message: string };
+
 export interface RequestsService {
   // The request lifecycle.
   submit(input: NewRequestInput): Promise<SubmitResult>;
@@ -124,6 +135,8 @@ export interface RequestsService {
   checkPolicy(policyName: string, actor: Actor, options?: { readonly repairOwner?: boolean }): Promise<CheckPolicyResult>;
   /** Bind the policy's group to the Intune policy of the group's scenario (approvers only); never fatal. */
   bindPolicy(policyName: string, actor: Actor): Promise<BindPolicyResult>;
+  /** Bring the policy's deleted group back from the recycle bin, same object id and owner (approvers only). */
+  restoreGroup(policyName: string, actor: Actor): Promise<RestorePolicyResult>;
   /** Make a team channel the place approval cards go (approvers only). */
   registerApprovalsChannel(channel: ConversationAddress, actor: Actor): Promise<RegisterChannelResult>;
   /**

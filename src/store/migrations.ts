@@ -163,9 +163,10 @@ const REQUEST_ORIGIN = 'ALTER TABLE requests ADD COLUMN origin TEXT;';
 const AUDIT_KINDS_V4 = `${AUDIT_KINDS_V2}, 'approvalsChannelRegistered'`;
 const DROP_BOT_STORAGE = 'DROP TABLE bot_storage;';
 
-// Version 5: which Intune policy uses a group once it was bound; and every card copy the bot keeps current
+// Version 5: which Intune policy uses a group once it was bound; restores in the audit log; and every card copy the bot keeps current
 // (approval cards, and the requester's own card about the request), keyed by conversation too: message ids
 // are only unique within a conversation.
+const AUDIT_KINDS_V5 = `${AUDIT_KINDS_V4}, 'groupRestored', 'restoreFailed'`;
 const POLICY_BINDING = `
 ALTER TABLE policy_groups ADD COLUMN intune_policy_id TEXT;
 ALTER TABLE policy_groups ADD COLUMN bound_at TEXT;
@@ -200,10 +201,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
-    name: 'policy binding; card copies',
+    name: 'policy binding; card copies; restore audit',
     sql: {
-      sqlite: `${POLICY_BINDING}\n${cardCopies("json_extract(reference, '$.conversation.id')")}`,
-      postgres: `${POLICY_BINDING}\n${cardCopies("(reference::json)->'conversation'->>'id'")}`,
+      sqlite: `${POLICY_BINDING}\n${cardCopies("json_extract(reference, '$.conversation.id')")}\n${auditKindsSqlite(AUDIT_KINDS_V5)}`,
+      postgres: `${POLICY_BINDING}\n${cardCopies("(reference::json)->'conversation'->>'id'")}\n${auditKindsPostgres(AUDIT_KINDS_V5)}`,
     },
   },
 ];

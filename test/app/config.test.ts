@@ -43,7 +43,7 @@ describe('sandbox mode', () => {
       mode: 'sandbox',
       server: { host: '127.0.0.1', port: 3978 },
       bot: { kind: 'none' },
-      graph: { baseUrl: 'http://127.0.0.1:5980', credential: { kind: 'static', token: 'sandbox-token' }, timeoutMs: 30_000 },
+      graph: { baseUrl: 'http://127.0.0.1:5980', credential: { kind: 'static', token: 'sandbox-token' }, timeoutMs: 30_000, replicationWaitMs: 60_000 },
       store: { kind: 'sqlite', path: 'data/bot.sqlite' },
       approvers: { ids: [APPROVER], allowSelfApproval: false },
       naming: { groupNameTemplate: undefined, blockedWords: [] },
@@ -100,7 +100,7 @@ describe('production mode', () => {
     expect(config.mode).toBe('production');
     expect(config.server).toEqual({ host: '0.0.0.0', port: 3978 });
     expect(config.bot).toEqual({ kind: 'SingleTenant', appId: BOT_ID, tenantId: TENANT, password: 's3cret-password' });
-    expect(config.graph).toEqual({ baseUrl: 'https://graph.microsoft.com', credential: { kind: 'managedIdentity' }, timeoutMs: 30_000 });
+    expect(config.graph).toEqual({ baseUrl: 'https://graph.microsoft.com', credential: { kind: 'managedIdentity' }, timeoutMs: 30_000, replicationWaitMs: 60_000 });
   });
 
   it('reads a UserAssignedMsi bot and calls Graph with the same identity', () => {
@@ -221,6 +221,16 @@ describe('settings shared by both modes', () => {
   it('reads the Graph timeout per attempt in both modes', () => {
     expect(loadConfig({ ...sandbox, GRAPH_TIMEOUT_MS: '500' }).graph.timeoutMs).toBe(500);
     expect(loadConfig({ ...production, GRAPH_TIMEOUT_MS: '120000' }).graph.timeoutMs).toBe(120_000);
+  });
+
+  it('reads how long reads after a write wait out replication, 60 s unless set', () => {
+    expect(loadConfig(sandbox).graph.replicationWaitMs).toBe(60_000);
+    expect(loadConfig({ ...production, GRAPH_REPLICATION_WAIT_MS: '0' }).graph.replicationWaitMs).toBe(0);
+    expect(loadConfig({ ...sandbox, GRAPH_REPLICATION_WAIT_MS: '2000' }).graph.replicationWaitMs).toBe(2000);
+  });
+
+  it.each(['-1', '300001', '1.5', 'a while'])('rejects GRAPH_REPLICATION_WAIT_MS=%s', (value) => {
+    expectOneProblem({ ...sandbox, GRAPH_REPLICATION_WAIT_MS: value }, /^GRAPH_REPLICATION_WAIT_MS: must be (between 0 and 300000|a whole number|a number) /);
   });
 
   it.each(['0', '99', '600001', '2.5', 'soon'])('rejects GRAPH_TIMEOUT_MS=%s', (value) => {

@@ -11,7 +11,7 @@ import { GroupInRecycleBinError, GroupVerificationError } from '../../src/provis
 import { callerKindOf, graphScopeFor, tokenSourceFor } from '../../src/provisioning/graphCredential';
 import { createGraphDirectory } from '../../src/provisioning/graphDirectory';
 import { createProvisioningService, INTUNE_MANUAL_BIND_PATH } from '../../src/provisioning/service';
-import type { RestoringProvisioningService } from '../../src/provisioning/types';
+import type { ProvisioningService } from '../../src/provisioning/types';
 import type { GraphEmulatorOptions } from '../../src/sandbox/graphEmulator';
 import { createMemoryRegistry, type MemoryRegistry } from './support/memoryRegistry';
 import { DELEGATED_TOKEN, FAST_RETRY, SANDBOX_TOKEN, startSandbox, unsignedJwt, type Sandbox } from './support/sandbox';
@@ -21,7 +21,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 let sandbox: Sandbox;
 let registry: MemoryRegistry;
-let service: RestoringProvisioningService;
+let service: ProvisioningService;
 let running = false;
 let clockMs = Date.parse('2026-12-01T08:00:00Z');
 

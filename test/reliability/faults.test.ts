@@ -15,7 +15,8 @@ import { waitFor } from './support/waitFor';
 let bot: InProcessBot;
 
 beforeEach(async () => {
-  bot = await startInProcessBot();
+  // A 2 s replication wait, so that 'lag longer than the read budget' needs seconds, not a minute.
+  bot = await startInProcessBot({ env: { GRAPH_REPLICATION_WAIT_MS: '2000' } });
   await post(bot.endpoint, message(hana, 'help', bot.connector.url));
 });
 afterEach(() => bot.stop());

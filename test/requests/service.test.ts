@@ -340,6 +340,28 @@ describe('requests service', () => {
     });
   });
 
+  describe('a deleted group', () => {
+    it('is offered for restore to a new request, restored only by approvers, audited, never made twice', async () => {
+      await world.service.approve(await submitted(), approver);
+      await world.service.idle();
+      world.provisioning.deleteGroup('Contoso Sales', 'userDriven');
+      const again = await world.service.submit({ ...submission, requester: otherApprover });
+      expect(again).toMatchObject({ kind: 'groupDeleted', group: { groupId: 'group-1' }, deleted: { groupId: 'group-1' } });
+      expect(await world.service.restoreGroup('Contoso Sales', helpdesk)).toEqual({ kind: 'forbidden', reason: 'Only approvers can restore a deleted group.' });
+      expect(await world.service.restoreGroup('contoso sales', approver)).toMatchObject({ kind: 'restored', group: { groupId: 'group-1' }, ownerReAdded: false });
+      expect(await world.service.restoreGroup('Contoso Sales', approver)).toEqual({ kind: 'notRestored', message: 'The group is not deleted.' });
+      expect(await world.service.restoreGroup('Nobody asked', approver)).toEqual({ kind: 'noGroup', policyName: 'Nobody asked' });
+      const audit = (await store.listAudit({ policyKey: 'contoso sales' })).filter((entry) => entry.requestId === undefined);
+      expect(audit.map((entry) => [entry.kind, entry.actor?.aadObjectId])).toEqual([
+        ['denied', helpdesk.aadObjectId],
+        ['groupRestored', approver.aadObjectId],
+        ['restoreFailed', approver.aadObjectId],
+      ]);
+      expect(await world.service.submit({ ...submission, requester: otherApprover })).toMatchObject({ kind: 'groupExists' });
+      expect(world.provisioning.groups.size).toBe(1);
+    });
+  });
+
   describe('binding to the Intune policy', () => {
     async function provisioned(scenario: 'userDriven' | 'automatic' = 'automatic'): Promise<void> {
       const result = await world.service.submit({ ...submission, scenario });

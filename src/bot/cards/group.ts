@@ -1,7 +1,9 @@
 /** Cards about a policy's device group, shown by several features. */
 import { SCENARIO_INFO } from '../../domain/scenario';
 import type { PolicyGroupRecord } from '../../domain/policyGroup';
-import { type AdaptiveCard, type CardElement, adaptiveCard, facts, formatTime, heading, plain, text } from './elements';
+import type { RecycleBinEntry } from '../../provisioning/types';
+import { VERBS } from '../verbs';
+import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, facts, formatTime, heading, plain, text } from './elements';
 
 export function groupFacts(group: PolicyGroupRecord): CardElement {
   return facts([
@@ -28,4 +30,24 @@ export function groupExistsCard(group: PolicyGroupRecord): AdaptiveCard {
     text('Each policy gets exactly one group; use this one.', { isSubtle: true }),
     groupFacts(group),
   ]);
+}
+
+/** Where a deleted group stands, and what an approver can do: the same group back, never a second one. */
+export function deletedGroupText(deleted: RecycleBinEntry): CardElement {
+  return text(
+    `The group was deleted on ${formatTime(deleted.deletedAt)} and is in the Entra recycle bin until ${formatTime(deleted.restorableUntil)}. ` +
+      'An approver can restore it: the same group comes back, with its owner. A second group is never made for the policy.',
+    { color: 'Attention' },
+  );
+}
+
+export function restoreAction(policyName: string): ExecuteAction {
+  return execute('Restore the group (approvers)', VERBS.restoreGroup, { policyName });
+}
+
+/** Shown instead of the form or the group when the policy's group is in the recycle bin. */
+export function groupDeletedCard(group: PolicyGroupRecord, deleted: RecycleBinEntry): AdaptiveCard {
+  return adaptiveCard([heading("This policy's device group was deleted"), groupFacts(group), deletedGroupText(deleted)], {
+    actions: [restoreAction(group.policyName)],
+  });
 }

@@ -5,13 +5,17 @@
  */
 import type { Actor } from '../../../src/domain/actor';
 import type { Scenario } from '../../../src/domain/scenario';
-import type { BindResult, DriftReport, EnsureGroupResult, PolicyGroupRegistry, ProvisioningService } from '../../../src/provisioning/types';
+import type { BindResult, DriftReport, EnsureGroupResult, PolicyGroupRegistry, ProvisioningService, RestoreGroupResult } from '../../../src/provisioning/types';
 import type { GroupNames, GroupNamesResult } from '../../../src/domain/naming';
 import { policyKeyOf, type PolicyName } from '../../../src/domain/policy';
 
 export interface FakeProvisioning extends ProvisioningService {
   /** uniqueName → group id: what "Entra" holds. */
   readonly groups: Map<string, string>;
+  /** uniqueName → the deleted group: what "Entra's recycle bin" holds. */
+  readonly deleted: Map<string, { readonly groupId: string; readonly deletedAt: string }>;
+  /** Deletes the policy's group in "Entra" (into the recycle bin); the record stays. */
+  deleteGroup(policyName: string, scenario: Scenario): void;
   readonly ensureCalls: { policyName: string; actor: Actor }[];
   /** The next `count` ensureGroup calls throw this error. */
   failNext(count: number, error: Error): void;
@@ -25,6 +29,7 @@ export interface FakeProvisioning extends ProvisioningService {
 
 export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () => Date = () => new Date()): FakeProvisioning {
   const groups = new Map<string, string>();
+  const deleted = new Map<string, { readonly groupId: string; readonly deletedAt: string }>();
   const ensureCalls: { policyName: string; actor: Actor }[] = [];
   const failures: Error[] = [];
   let gate: Promise<void> = Promise.resolve();
@@ -42,6 +47,7 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
 
   const service: FakeProvisioning = {
     groups,
+    deleted,
     ensureCalls,
     driftFindings: [],
     bindResult: { outcome: 'policyNotFound', message: 'Intune has no such policy yet.', graphRequestIds: ['graph-bind-1'] },
@@ -78,8 +84,28 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
       });
       return { group, created: existing === undefined, graphRequestIds };
     },
+    deleteGroup(policyName, scenario) {
+      const { uniqueName } = namesOf(policyName, scenario);
+      const groupId = groups.get(uniqueName);
+      if (groupId === undefined) throw new Error(`no group for ${policyName}`);
+      groups.delete(uniqueName);
+      deleted.set(uniqueName, { groupId, deletedAt: clock().toISOString() });
+    },
     async checkGroup(policyName: string, options?: { readonly repairOwner?: boolean }): Promise<DriftReport> {
       const group = await registry.findGroup(policyKeyOf(policyName));
+      const inBin = group && deleted.get(group.uniqueName);
+      if (group && inBin) {
+        const restorableUntil = new Date(Date.parse(inBin.deletedAt) + 30 * 86_400_000).toISOString();
+        return {
+          policyKey: group.policyKey,
+          group,
+          deletedGroup: { groupId: inBin.groupId, deletedAt: inBin.deletedAt, restorableUntil },
+          healthy: false,
+          findings: [{ code: 'securityGroupNotFound', message: `The group ${inBin.groupId} was deleted; it can be restored.` }],
+          ownerRepaired: false,
+          graphRequestIds: ['graph-check-1'],
+        };
+      }
       const findings = options?.repairOwner ? service.driftFindings.filter((f) => f.code !== 'firstPartyAppNotAnOwner') : service.driftFindings;
       return {
         policyKey: policyKeyOf(policyName),
@@ -89,6 +115,28 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
         ownerRepaired: options?.repairOwner === true && findings.length !== service.driftFindings.length,
         graphRequestIds: ['graph-check-1'],
       };
+    },
+    async restoreGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<RestoreGroupResult> {
+      const names = namesOf(policyName, scenario);
+      const inBin = deleted.get(names.uniqueName);
+      const graphRequestIds = [`graph-${++requestCounter}`];
+      if (!inBin) {
+        return groups.has(names.uniqueName)
+          ? { outcome: 'notDeleted', message: 'The group is not deleted.', graphRequestIds }
+          : { outcome: 'notInRecycleBin', message: 'The group is not in the recycle bin.', graphRequestIds };
+      }
+      deleted.delete(names.uniqueName);
+      groups.set(names.uniqueName, inBin.groupId);
+      const group = await registry.recordGroup({
+        ...names,
+        policyKey: policyKeyOf(policyName),
+        policyName,
+        scenario,
+        groupId: inBin.groupId,
+        createdAt: clock().toISOString(),
+        createdBy: actor,
+      });
+      return { outcome: 'restored', group, ownerReAdded: false, findings: [], graphRequestIds };
     },
     async bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult> {
       service.bindCalls.push({ policyName, scenario });

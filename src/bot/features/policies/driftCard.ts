@@ -1,6 +1,6 @@
 import type { DriftReport } from '../../../provisioning/types';
 import { VERBS } from '../../verbs';
-import { groupFacts } from '../../cards/group';
+import { deletedGroupText, groupFacts, restoreAction } from '../../cards/group';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, heading, plain, text } from '../../cards/elements';
 
 export interface DriftCardView {
@@ -20,8 +20,10 @@ export function driftCard(view: DriftCardView): AdaptiveCard {
     body.push(...report.findings.map((f) => text(`• ${plain(f.message)} (${f.code})`)));
   }
   if (report.ownerRepaired) body.push(text('The Intune provisioning client was added back as owner.', { color: 'Good' }));
-  const actions: ExecuteAction[] = report.findings.some((f) => f.code === 'firstPartyAppNotAnOwner')
-    ? [execute('Add the missing owner', VERBS.repairOwner, { policyName: view.policyName })]
-    : [];
+  if (report.deletedGroup) body.push(deletedGroupText(report.deletedGroup));
+  const actions: ExecuteAction[] = [
+    ...(report.findings.some((f) => f.code === 'firstPartyAppNotAnOwner') ? [execute('Add the missing owner', VERBS.repairOwner, { policyName: view.policyName })] : []),
+    ...(report.deletedGroup ? [restoreAction(view.policyName)] : []),
+  ];
   return adaptiveCard(body, { actions });
 }

@@ -1,10 +1,11 @@
-/** Policy administration: the drift check (and owner repair), binding to the Intune policy, the approvals channel. */
+/** Policy administration: the drift check (owner repair, restore), binding to the Intune policy, the approvals channel. */
 import type { Feature } from '../../routes';
 import { VERBS } from '../../verbs';
 import { BIND_COMMAND, handleBind } from './bind';
 import { CHECK_COMMAND, handleCheck } from './check';
 import { REGISTER_APPROVALS_COMMAND, handleRegisterApprovals } from './registerApprovals';
 import { repairOwner } from './repairOwner';
+import { RESTORE_COMMAND, handleRestore, restoreGroup } from './restore';
 
 export const policiesFeature: Feature = {
   name: 'policies',
@@ -12,6 +13,8 @@ export const policiesFeature: Feature = {
     routes.command(CHECK_COMMAND, handleCheck);
     routes.command(BIND_COMMAND, handleBind);
     routes.command(REGISTER_APPROVALS_COMMAND, handleRegisterApprovals);
+    routes.command(RESTORE_COMMAND, handleRestore);
     routes.verb(VERBS.repairOwner, repairOwner);
+    routes.verb(VERBS.restoreGroup, restoreGroup);
   },
 };

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { requestFormCard } from './formCard';
-import { groupExistsCard } from '../../cards/group';
+import { groupDeletedCard, groupExistsCard } from '../../cards/group';
 import { requestCard, requesterCard } from '../../cards/request';
 import { formWithPreview, parseRequestForm } from './form';
 import type { BotContext } from '../../routes';
@@ -23,6 +23,8 @@ export async function submitRequest(context: TurnContext, bot: BotContext, data:
       return { card: requestCard(result.request, 'This policy already has a request in progress') };
     case 'groupExists':
       return { card: groupExistsCard(result.group) };
+    case 'groupDeleted':
+      return { card: groupDeletedCard(result.group, result.deleted) };
     case 'invalid':
       return { card: requestFormCard(formWithPreview(bot, { ...parsed.form, errors: { [result.field]: result.message } })) };
   }
