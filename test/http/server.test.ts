@@ -296,6 +296,30 @@ describe('HTTP server', () => {
     expect(notices[0]).toMatch(new RegExp(`rejected by Aki Approver at .*: Because ${escaped.source}$`));
   });
 
+  it("walks the README's first steps in the sandbox tenant: request, approve, status, bind (refused app-only, then bound)", async () => {
+    const { world } = running;
+    for (const person of [helpdesk, approver]) await say(running, person, 'help');
+    const [form] = await say(running, helpdesk, 'request Contoso User-driven');
+    expect(JSON.stringify(cardIn(form))).toContain('"value":"Contoso User-driven"');
+    expect(JSON.stringify(cardIn(form))).toContain('"value":"userDriven"');
+    const submitted = await click(running, helpdesk, VERBS.submitRequest, { policyName: 'Contoso User-driven', scenario: 'userDriven' });
+    const requestId = /REQ-\d+/.exec(cardText(submitted.value))?.[0] ?? 'missing';
+    expect(cardVerbs((await click(running, approver, VERBS.refreshApproval, { requestId })).value)).toEqual([VERBS.approve, VERBS.reject]);
+    await click(running, approver, VERBS.approve, { requestId });
+    await world.requests.idle();
+    const [status] = await say(running, helpdesk, 'status Contoso User-driven');
+    expect(cardText(cardIn(status))).toContain('Contoso User-driven has its device group');
+
+    const [refused] = await say(running, approver, 'bind Contoso User-driven');
+    expect(cardText(cardIn(refused))).toContain('Intune does not accept app-only binding today');
+    world.emulator.setVariations({ appOnlyMembershipTarget: 'allow' }); // GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true
+    const [bound] = await say(running, approver, 'bind Contoso User-driven');
+    expect(cardText(cardIn(bound))).toContain('"Contoso User-driven" now uses its device group');
+    const [after] = await say(running, helpdesk, 'status Contoso User-driven');
+    expect(cardText(cardIn(after))).toMatch(/Intune policy: uses this group \(policy id [^)]+\)/);
+    expect(world.problems.filter((problem) => problem.level === 'error')).toEqual([]);
+  });
+
   it('tells the requester when an approver binds their group to the Intune policy', async () => {
     const { world, connector } = running;
     await say(running, helpdesk, 'help');
