@@ -155,6 +155,11 @@ export function parseRequestId(raw: unknown): number | undefined {
   return sequence >= 1 ? sequence : undefined;
 }
 
+/** Whether text is meant as a request id, well-formed or not (`REQ-abc` is a mistyped id, not a policy name). */
+export function looksLikeRequestId(text: string): boolean {
+  return /^REQ-/i.test(text.trim());
+}
+
 /** What a person (or a card) sends, as the request's own id (` req-0042 ` → `REQ-42`); undefined when it is none. */
 export function normaliseRequestId(raw: unknown): string | undefined {
   const sequence = parseRequestId(raw);

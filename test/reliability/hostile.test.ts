@@ -125,7 +125,8 @@ const CASES: readonly HostileCase[] = [
   { name: 'status of a Cyrillic look-alike of an existing policy', send: say(hana, 'status \u0421\u043entoso Kiosks'), status: 200, answer: NOTHING_FOR },
   { name: 'status of the full-width form of an existing policy finds that policy', send: say(hana, 'status \uFF23\uFF4F\uFF4E\uFF54\uFF4F\uFF53\uFF4F \uFF2B\uFF49\uFF4F\uFF53\uFF4B\uFF53'), status: 200, answer: /REQ-\d+/ },
   { name: 'preview a name with quotes and OData', send: act(hana, VERBS.previewRequest, form({ policyName: "O'Brien') or true", scenario: 'userDriven' })), status: 200, answer: /Autopilot DP · O'Brien'\) or true/ },
-  { name: 'preview a name with markup', send: act(hana, VERBS.previewRequest, form({ policyName: '<script>alert(1)</script>', scenario: 'automatic' })), status: 200, answer: /<script>alert\(1\)<\/script>/ },
+  // Escaped, so Teams shows the text rather than taking it for a tag.
+  { name: 'preview a name with markup', send: act(hana, VERBS.previewRequest, form({ policyName: '<script>alert(1)</script>', scenario: 'automatic' })), status: 200, answer: /\\<script\\>alert\(1\)\\<\/script\\>/ },
   { name: 'submit a name with a right-to-left override', send: act(hana, VERBS.submitRequest, form({ policyName: 'Contoso\u202EskoisK', scenario: 'userDriven' })), status: 200, answer: INVALID_NAME },
   { name: 'submit a name with a right-to-left mark', send: act(hana, VERBS.submitRequest, form({ policyName: 'Contoso\u200FKiosks', scenario: 'userDriven' })), status: 200, answer: INVALID_NAME },
   { name: 'submit a name with a zero-width space', send: act(hana, VERBS.submitRequest, form({ policyName: 'Contoso\u200BKiosks', scenario: 'userDriven' })), status: 200, answer: INVALID_NAME },

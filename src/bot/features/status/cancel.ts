@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { normaliseRequestId } from '../../../domain/request';
+import { looksLikeRequestId, normaliseRequestId } from '../../../domain/request';
 import { refusalMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
 import { NO_IDENTITY_MESSAGE, actorOf } from '../../turn';
@@ -21,6 +21,10 @@ export async function handleCancel(context: TurnContext, bot: BotContext): Promi
   const argument = argumentsAfter(context.activity.text, CANCEL_COMMAND);
   if (argument === '') {
     await context.sendActivity('Which request? Type `cancel REQ-n` or `cancel <policy name>`.');
+    return;
+  }
+  if (looksLikeRequestId(argument) && normaliseRequestId(argument) === undefined) {
+    await context.sendActivity(`"${plain(argument)}" is not a request id. Which request? Type \`cancel REQ-n\` or \`cancel <policy name>\`.`);
     return;
   }
   const requestId = normaliseRequestId(argument) ?? (await latestRequestOf(bot, argument));

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { normaliseRequestId } from '../../../domain/request';
+import { looksLikeRequestId, normaliseRequestId } from '../../../domain/request';
 import { type AdaptiveCard, noticeCard, plain } from '../../cards/elements';
 import { requestCard } from '../../cards/request';
 import { handleMine } from './lists';
@@ -14,8 +14,6 @@ export const BARE_REQUEST_ID = /^\s*REQ-?\d+\s*[?.!]?\s*$/i;
 /** A question about one's own requests ("what is the status of my request?") is answered with `mine`. */
 export const ABOUT_MY_REQUESTS = /\bmy\s+(?:requests?|groups?)\b/i;
 
-/** `status REQ-…` asks about a request (even a malformed id, to say there is none); anything else names a policy. */
-const LOOKS_LIKE_REQUEST_ID = /^REQ-/i;
 
 /** `status REQ-n` or `status <policy>`: anyone may ask. */
 export async function handleStatus(context: TurnContext, bot: BotContext): Promise<void> {
@@ -28,7 +26,8 @@ export async function handleStatus(context: TurnContext, bot: BotContext): Promi
     await context.sendActivity('Which one? Type `status <policy name>` or `status REQ-n`.');
     return;
   }
-  if (LOOKS_LIKE_REQUEST_ID.test(argument)) {
+  // `status REQ-…` asks about a request (even a malformed id, to say there is none); anything else names a policy.
+  if (looksLikeRequestId(argument)) {
     await replyWithCard(context, await requestStatusCard(bot, argument));
     return;
   }
