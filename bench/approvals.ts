@@ -47,8 +47,8 @@ async function rig(dir: string, latencyMs: number): Promise<Rig> {
   const service = createRequestsService({
     store,
     provisioning: createProvisioningService({ directory, registry: store }),
-    approvers: { isApprover: async (actor) => actor.aadObjectId === approver.aadObjectId },
-    notifier: { notify: async (event) => onEvent(event) },
+    approvers: { isApprover: async (actor) => actor.aadObjectId === approver.aadObjectId, listApprovers: async () => [approver.aadObjectId] },
+    notifier: { notify: async (event) => (onEvent(event), {}) },
   });
   return {
     service,

@@ -60,8 +60,16 @@ export interface Config {
     readonly allowSelfApproval: boolean;
   };
   readonly naming: { readonly groupNameTemplate?: string; readonly blockedWords: readonly string[] };
+  /**
+   * Reaching approvers who never talked to the bot (production only): the app's id in the organisation's app
+   * catalog (TEAMS_APP_CATALOG_ID; unset = not reached), and the Bot Connector to address their chats at.
+   */
+  readonly teams: { readonly catalogAppId?: string; readonly serviceUrl: string };
   readonly logLevel: LogLevel;
 }
+
+/** Teams' global Bot Connector endpoint, for chats the bot starts itself (no incoming activity names one). */
+export const DEFAULT_BOT_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
 
 /** Thrown by {@link loadConfig}; `problems` has one line per thing to fix. */
 export class ConfigError extends Error {
@@ -112,6 +120,7 @@ function urlOf(protocol: RegExp, example: string) {
   });
 }
 const httpUrl = urlOf(/^https?:$/, GRAPH_BASE_URL);
+const httpsUrl = urlOf(/^https:$/, DEFAULT_BOT_SERVICE_URL);
 const postgresUrl = urlOf(/^postgres(ql)?:$/, 'postgres://user:password@host:5432/database');
 const groupNameTemplate = z.string().superRefine((value, context) => {
   const problem = templateProblemOf(value);
@@ -179,10 +188,11 @@ export function loadConfig(env: Environment): Config {
     groupNameTemplate: reader.optional('GROUP_NAME_TEMPLATE', groupNameTemplate),
     blockedWords: reader.optional('BLOCKED_WORDS', commaList) ?? [],
   };
+  const teams = readTeams(reader, mode);
   const logLevel = reader.optional('LOG_LEVEL', z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })) ?? 'info';
 
   if (reader.problems.length > 0 || !bot || !graph || !store) throw new ConfigError(reader.problems);
-  return { mode, server, bot, graph, store, approvers, naming, logLevel };
+  return { mode, server, bot, graph, store, approvers, naming, teams, logLevel };
 }
 
 /**
@@ -194,6 +204,17 @@ export function loadStoreConfig(env: Environment): StoreConfig {
   const store = readStore(reader);
   if (reader.problems.length > 0 || !store) throw new ConfigError(reader.problems);
   return store;
+}
+
+function readTeams(reader: EnvironmentReader, mode: AppMode): Config['teams'] {
+  if (mode === 'sandbox') {
+    // The Playground hosts no chat that Graph opens: in the sandbox approvers open their chat themselves.
+    reader.forbidden('TEAMS_APP_CATALOG_ID', 'in sandbox mode (the Agents Playground cannot host a chat the bot opens through Graph)');
+    reader.forbidden('BOT_SERVICE_URL', 'in sandbox mode');
+    return { serviceUrl: DEFAULT_BOT_SERVICE_URL };
+  }
+  const catalogAppId = reader.optional('TEAMS_APP_CATALOG_ID', guid);
+  return { ...(catalogAppId && { catalogAppId }), serviceUrl: reader.optional('BOT_SERVICE_URL', httpsUrl) ?? DEFAULT_BOT_SERVICE_URL };
 }
 
 function readServer(reader: EnvironmentReader, mode: AppMode): Config['server'] {

@@ -9,15 +9,18 @@ import { randomUUID } from 'node:crypto';
 import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { DestinationStream } from 'pino';
 import { createBot } from '../bot/app';
-import { createRequestNotifier } from '../bot/features/approval/notifier';
+import { type PersonalChatOpening, createRequestNotifier } from '../bot/features/approval/notifier';
 import { ReusingBotFrameworkAuthentication } from '../http/botAuthentication';
 import { createServer, type TurnRunner } from '../http/server';
 import { startSweeper } from '../requests/runner';
 import { type BotAuth, type Config, type Environment, loadConfig } from './config';
 import { createLogger } from './log';
 import type { HeldProcessWarnings } from './processWarnings';
-import { createServices } from './services';
+import { type GraphAccess, createGraphAccess, createServices } from './services';
 import { openStoreAtStartup, startupFailureText } from './startupFailure';
+
+/** The bot's name in conversations it starts (Teams shows the app's own name). */
+const BOT_DISPLAY_NAME = 'Autopilot device groups';
 
 /** How often an instance looks for requests another instance left half-provisioned. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -61,6 +64,20 @@ export function botFrameworkSettings(auth: BotAuth): ConfigurationBotFrameworkAu
   }
 }
 
+/** Opening approvers' chats through Graph, where the app is in the organisation's catalog (production only). */
+function personalChatOpening(config: Config, graph: GraphAccess): { personalChats?: PersonalChatOpening } {
+  if (config.bot.kind === 'none' || config.teams.catalogAppId === undefined) return {};
+  return {
+    personalChats: {
+      installer: graph.directory,
+      teamsAppId: config.teams.catalogAppId,
+      serviceUrl: config.teams.serviceUrl,
+      tenantId: config.bot.tenantId,
+      bot: { id: `28:${config.bot.appId}`, name: BOT_DISPLAY_NAME },
+    },
+  };
+}
+
 export async function startApp(env: Environment, options: StartOptions = {}): Promise<RunningApp> {
   const config = loadConfig(env);
   // Every line logged while a turn runs — Graph calls and background provisioning it starts included —
@@ -74,9 +91,18 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   const adapter = createAdapter(config.bot);
   const botAppId = config.bot.kind === 'none' ? '' : config.bot.appId;
   const botLogger = logger.child({ component: 'bot' });
-  // The notifier needs only the adapter and the store, so it exists before the services that call it.
-  const notifier = createRequestNotifier({ adapter, botAppId, conversations: store, approverIds: config.approvers.ids, logger: botLogger });
-  const { provisioning, requests } = createServices(config, store, logger, { notifier });
+  const graph = createGraphAccess(config, logger);
+  // The notifier needs only the adapter, the store and the directory, so it exists before the services that call it.
+  const notifier = createRequestNotifier({
+    adapter,
+    botAppId,
+    conversations: store,
+    approverIds: config.approvers.ids,
+    approvers: graph.approvers,
+    ...personalChatOpening(config, graph),
+    logger: botLogger,
+  });
+  const { provisioning, requests } = createServices(config, store, graph, logger, { notifier });
   const bot = createBot({ requests, conversations: store, approverIds: config.approvers.ids, adapter, botAppId, logger: botLogger });
   // The per-turn line carries only the fields named below, none of them a secret key, so it skips redaction:
   // with the wildcard paths of log.ts, pino's redaction costs ~25 µs a line (≈ 3 % of a status turn).

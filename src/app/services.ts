@@ -1,12 +1,12 @@
 /**
  * The services, built from the configuration the same way by the bot (main.ts) and the admin CLI: the Graph
- * directory adapter, the provisioning service over the store's policy→group registry, who may approve, and
- * the requests service over the store's ports.
+ * directory adapter and who may approve (first, so the bot's notifier can use them), then the provisioning
+ * service over the store's policy→group registry and the requests service over the store's ports.
  */
 import type { Logger as RootLogger } from 'pino';
 import { createGraphDirectory, createProvisioningService, type ProvisioningService } from '../provisioning';
 import { createApproverDirectory } from '../requests/approvers';
-import type { RequestNotifier } from '../requests/ports';
+import type { ApproverDirectory, RequestNotifier } from '../requests/ports';
 import { createRequestsService } from '../requests/service';
 import type { RequestsService } from '../requests/types';
 import type { Store } from '../store';
@@ -17,14 +17,13 @@ export interface Services {
   readonly requests: RequestsService;
 }
 
-export interface ServicesOptions {
-  /** The bot's proactive side; the admin CLI has none. */
-  readonly notifier?: RequestNotifier;
-  /** The requests service's clock (tests set the time of what they seed). */
-  readonly clock?: () => Date;
+/** The tenant's directory over Microsoft Graph, and who may approve (configured ids and/or an Entra group). */
+export interface GraphAccess {
+  readonly directory: ReturnType<typeof createGraphDirectory>;
+  readonly approvers: ApproverDirectory;
 }
 
-export function createServices(config: Config, store: Store, logger: RootLogger, options: ServicesOptions = {}): Services {
+export function createGraphAccess(config: Config, logger: RootLogger): GraphAccess {
   const directory = createGraphDirectory({
     baseUrl: config.graph.baseUrl,
     credential: config.graph.credential,
@@ -32,16 +31,28 @@ export function createServices(config: Config, store: Store, logger: RootLogger,
     // One line per Graph call, retries included, with Graph's request-id and our client-request-id.
     onRequest: (attempt) => logger.debug({ graph: attempt }, 'graph call'),
   });
+  const approvers = createApproverDirectory({
+    approverIds: config.approvers.ids,
+    approverGroupId: config.approvers.groupId,
+    membership: directory,
+  });
+  return { directory, approvers };
+}
+
+export interface ServicesOptions {
+  /** The bot's proactive side; the admin CLI has none. */
+  readonly notifier?: RequestNotifier;
+  /** The requests service's clock (tests set the time of what they seed). */
+  readonly clock?: () => Date;
+}
+
+export function createServices(config: Config, store: Store, graph: GraphAccess, logger: RootLogger, options: ServicesOptions = {}): Services {
+  const { directory, approvers } = graph;
   const provisioning = createProvisioningService({
     directory,
     registry: store,
     naming: { template: config.naming.groupNameTemplate, blockedWords: config.naming.blockedWords },
     logger: logger.child({ component: 'provisioning' }),
-  });
-  const approvers = createApproverDirectory({
-    approverIds: config.approvers.ids,
-    approverGroupId: config.approvers.groupId,
-    membership: directory,
   });
   const requests = createRequestsService({
     store,

@@ -28,3 +28,11 @@ export interface ConversationStore {
   recordCardCopy(copy: CardCopy): Promise<void>;
   listCardCopies(requestId: string): Promise<readonly CardCopy[]>;
 }
+
+/**
+ * Opens the personal chat between a user and this bot, installing the app for them when needed (Graph:
+ * `POST /users/{id}/teamwork/installedApps`, then the installation's chat). The chat id, or undefined.
+ */
+export interface TeamsAppInstaller {
+  openPersonalChat(userObjectId: string, teamsAppId: string): Promise<string | undefined>;
+}

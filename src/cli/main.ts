@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { type Environment, ConfigError, type StoreConfig, loadConfig, loadStoreConfig } from '../app/config';
 import { createLogger } from '../app/log';
-import { createServices } from '../app/services';
+import { createGraphAccess, createServices } from '../app/services';
 import { StartupError, openStoreAtStartup } from '../app/startupFailure';
 import type { Store } from '../store';
 import { type CliCommand, USAGE, UsageError, parseCommandLine } from './args';
@@ -55,7 +55,7 @@ async function run(command: CliCommand, env: Environment, output: CliOutput): Pr
       // Log lines (Graph calls at LOG_LEVEL=debug) go to stderr, so stdout is only the report.
       const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => output.err(line) } });
       return withStore(await openExistingStore(config.store), async (store) => {
-        const { requests } = createServices(config, store, logger);
+        const { requests } = createServices(config, store, createGraphAccess(config, logger), logger);
         const actor = cliActor(command.as, env['USER'] ?? env['USERNAME']);
         return checkAll({ catalogue: store, requests }, actor, command.repairOwner, output);
       });

@@ -18,14 +18,18 @@ import {
   type GraphRequest,
 } from '@microsoft/microsoft-graph-client';
 import type { z } from 'zod';
+import type { TeamsAppInstaller } from '../bot/ports';
 import type { GroupMembershipChecker } from '../requests/ports';
 import { isLoopbackUrl } from '../shared/loopback';
 import { callerKindOf, graphScopeFor, tokenSourceFor, type GraphCredentialConfig } from './graphCredential';
 import { GraphError, GraphTimeoutError } from './graphError';
 import { AttemptObserver, AttemptTimeout, ErrorBodyDrain, ScopedBearerTokenHandler, isTimeout, type GraphAttempt } from './graphMiddleware';
 import {
+  chatSchema,
   checkMemberGroupsSchema,
   collectionSchema,
+  userAppInstallationSchema,
+  userIdSchema,
   configurationPolicySchema,
   deletedGroupSchema,
   directoryObjectSchema,
@@ -104,6 +108,7 @@ interface GraphResponse {
 /** What an attempt that got no answer in time yields, for `call` to retry or give up on. */
 const TIMED_OUT = Symbol('timed out');
 const NOT_FOUND = 404;
+const CONFLICT = 409;
 const BAD_REQUEST = 400;
 /** Graph's 400 for adding an owner (by `$ref` or `owners@odata.bind`) that the group already has. */
 const REFERENCES_EXIST_MESSAGE = /added object references already exist/i;
@@ -126,7 +131,7 @@ export function odataStringLiteral(value: string): string {
 }
 
 /** The Directory port, and the approver directory's membership lookup, over Microsoft Graph. */
-export function createGraphDirectory(options: GraphDirectoryOptions): Directory & GroupMembershipChecker {
+export function createGraphDirectory(options: GraphDirectoryOptions): Directory & GroupMembershipChecker & TeamsAppInstaller {
   const base = validatedBaseUrl(options.baseUrl ?? GRAPH_BASE_URL);
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const token = tokenSourceFor(options.credential, base.origin, options.scope ?? graphScopeFor(base.origin));
@@ -378,6 +383,27 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
         })),
       };
       return { value: result, requestIds: [requestId] };
+    },
+
+    async listTransitiveUserMembers(groupId) {
+      const path = `/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?$select=id`;
+      return (await listAll(userIdSchema, path)).value.map((user) => user.id);
+    },
+
+    async openPersonalChat(userObjectId, teamsAppId) {
+      const user = `/users/${encodeURIComponent(userObjectId)}/teamwork/installedApps`;
+      try {
+        await call('POST', user, { body: { 'teamsApp@odata.bind': `${base.origin}/v1.0/appCatalogs/teamsApps/${teamsAppId}` } });
+      } catch (error) {
+        // 409: installed already (the user removed nothing, or installed it themselves); the chat is there.
+        if (!(error instanceof GraphError) || error.status !== CONFLICT) throw error;
+      }
+      const filter = `teamsApp/id eq ${odataStringLiteral(teamsAppId)}`;
+      const installations = await listAll(userAppInstallationSchema, `${user}?$expand=teamsApp&$filter=${encodeURIComponent(filter)}`);
+      const installation = installations.value.find((each) => each.teamsApp?.id === teamsAppId);
+      if (!installation) return undefined;
+      const chat = await callParsed(chatSchema, 'GET', `${user}/${encodeURIComponent(installation.id)}/chat`);
+      return chat.value.id;
     },
 
     async isTransitiveMember(userObjectId, groupId) {

@@ -40,6 +40,15 @@ export function collectionSchema<T extends z.ZodTypeAny>(item: T) {
 
 export const checkMemberGroupsSchema = z.object({ value: z.array(z.string()) });
 
+/** A user as `transitiveMembers/microsoft.graph.user?$select=id` lists them. */
+export const userIdSchema = z.object({ id: z.string().min(1) });
+
+/** `users/{id}/teamwork/installedApps?$expand=teamsApp`: an installation and the catalog app it is of. */
+export const userAppInstallationSchema = z.object({ id: z.string().min(1), teamsApp: z.object({ id: z.string().min(1) }).optional() });
+
+/** `…/installedApps/{id}/chat`: the personal chat between the user and the app's bot. */
+export const chatSchema = z.object({ id: z.string().min(1) });
+
 export const configurationPolicySchema = z.object({
   id: z.string().min(1),
   name: z.string(),

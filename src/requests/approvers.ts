@@ -45,6 +45,11 @@ export function createApproverDirectory(options: ApproverDirectoryOptions): Appr
   }
 
   return {
+    async listApprovers() {
+      const members = approverGroupId !== undefined && membership !== undefined ? await membership.listTransitiveUserMembers(approverGroupId) : [];
+      return [...new Set([...ids, ...members.map(normaliseId)])];
+    },
+
     async isApprover(actor: Actor): Promise<boolean> {
       const objectId = normaliseId(actor.aadObjectId);
       if (objectId === '') return false;

@@ -5,7 +5,7 @@
 import type { Actor } from '../domain/actor';
 import type { GroupRequest } from '../domain/request';
 import { type Logger, silentLogger } from '../shared/logger';
-import type { AuditEntryInput, AuditKind, RequestEventKind, RequestNotifier, RequestsStore } from './ports';
+import type { AuditEntryInput, AuditKind, Delivery, RequestEventKind, RequestNotifier, RequestsStore } from './ports';
 
 export interface ServiceContext {
   readonly store: RequestsStore;
@@ -14,7 +14,7 @@ export interface ServiceContext {
   /** Milliseconds since the epoch, from the same clock. */
   nowMs(): number;
   /** Tells the notifier after a committed transition; a lost notification never undoes or fails it. */
-  notify(kind: RequestEventKind, request: GroupRequest, actor?: Actor): Promise<void>;
+  notify(kind: RequestEventKind, request: GroupRequest, actor?: Actor): Promise<Delivery>;
   auditOf(kind: AuditKind, request: GroupRequest, actor?: Actor, detail?: string): AuditEntryInput;
   /** Audits a refusal: `attempt` names what was tried, `reason` why it was refused. */
   recordDenial(denial: Denial): Promise<void>;
@@ -48,11 +48,12 @@ export function createServiceContext(deps: ServiceContextDeps): ServiceContext {
     nowMs: () => clock().getTime(),
 
     async notify(kind, request, actor) {
-      if (!notifier) return;
+      if (!notifier) return {};
       try {
-        await notifier.notify({ kind, request, ...(actor && { actor }) });
+        return await notifier.notify({ kind, request, ...(actor && { actor }) });
       } catch (error) {
         logger.warn({ err: error, requestId: request.id, event: kind }, 'request notification failed');
+        return {};
       }
     },
 

@@ -94,8 +94,14 @@ export function createLifecycle(
         ...(input.origin !== undefined && { origin: input.origin }),
         createdAt: context.now(),
       });
-      if (result.kind === 'created') await context.notify('requested', result.request, input.requester);
-      return result;
+      if (result.kind !== 'created') return result;
+      const delivery = await context.notify('requested', result.request, input.requester);
+      // Without a notifier (the admin CLI) nobody is expected to be told; with one, nobody told is a problem to say.
+      const approversNotified = delivery.approversReached !== 0;
+      if (!approversNotified) {
+        await store.appendAudit(context.auditOf('approversUnreachable', result.request, input.requester, 'no approvals channel and no approver chat could be reached'));
+      }
+      return { ...result, approversNotified };
     },
 
     approve: (requestId, actor) => decide('approved', requestId, actor),

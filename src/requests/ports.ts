@@ -30,6 +30,8 @@ export const AUDIT_KINDS = [
   /** An approver brought a policy's deleted group back from the recycle bin (same object id), or tried to. */
   'groupRestored',
   'restoreFailed',
+  /** A new request reached no approver (no approvals channel, no chat the bot could open): the requester was told. */
+  'approversUnreachable',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -157,17 +159,26 @@ export interface RequestEvent {
   readonly actor?: Actor;
 }
 
+/** What telling people about an event achieved; for a new request, how many approvers were reached. */
+export interface Delivery {
+  readonly approversReached?: number;
+}
+
 /** Told about transitions (implemented by the bot for proactive messages). */
 export interface RequestNotifier {
-  notify(event: RequestEvent): Promise<void>;
+  notify(event: RequestEvent): Promise<Delivery>;
 }
 
 /** Who may approve. Implemented from config (object ids) and/or an Entra group (approvers.ts). */
 export interface ApproverDirectory {
   isApprover(actor: Actor): Promise<boolean>;
+  /** Every approver's Entra object id (the configured ones and the group's users), to reach them all. */
+  listApprovers(): Promise<readonly string[]>;
 }
 
 /** Transitive Entra group membership (implemented by the Graph directory adapter). */
 export interface GroupMembershipChecker {
   isTransitiveMember(userObjectId: string, groupId: string): Promise<boolean>;
+  /** The object ids of the users in a group, through nested groups too. */
+  listTransitiveUserMembers(groupId: string): Promise<readonly string[]>;
 }

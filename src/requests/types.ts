@@ -24,7 +24,12 @@ export interface NewRequestInput {
 export type RequestField = 'policyName' | 'scenario' | 'ticket' | 'justification';
 
 export type SubmitResult =
-  | { readonly kind: 'created'; readonly request: GroupRequest }
+  | {
+      readonly kind: 'created';
+      readonly request: GroupRequest;
+      /** false when no approver could be told (no approvals channel, no chat the bot has or could open). */
+      readonly approversNotified: boolean;
+    }
   | { readonly kind: 'activeRequestExists'; readonly request: GroupRequest }
   | { readonly kind: 'groupExists'; readonly group: PolicyGroupRecord }
   /** The policy's group was deleted and is in the recycle bin: an approver restores it (never a second group). */

@@ -41,6 +41,13 @@ export interface SandboxObject {
   readonly appId?: string;
 }
 
+/** A Teams app installed in a user's personal scope, and the chat between the user and its bot. */
+export interface SandboxInstallation {
+  readonly id: string;
+  readonly teamsAppId: string;
+  readonly chatId: string;
+}
+
 export interface SandboxPolicy {
   readonly id: string;
   readonly name: string;
@@ -69,6 +76,8 @@ export class SandboxTenant {
   private readonly deletedGroupsById = new Map<string, DeletedSandboxGroup>();
   private readonly objectsById = new Map<string, SandboxObject>();
   private readonly policiesById = new Map<string, SandboxPolicy>();
+  private readonly catalogAppIds = new Set<string>();
+  private readonly installationsByUser = new Map<string, readonly SandboxInstallation[]>();
 
   constructor(
     seed: TenantSeed = {},
@@ -236,6 +245,48 @@ export class SandboxTenant {
       }
     }
     return found;
+  }
+
+  /** The users in a group, directly or through nested groups (transitiveMembers/microsoft.graph.user). */
+  transitiveUserMembersOf(groupId: string): SandboxObject[] {
+    const users = new Map<string, SandboxObject>();
+    const seen = new Set<string>();
+    const pending = [groupId];
+    while (pending.length > 0) {
+      const group = this.groupsById.get(pending.pop() as string);
+      if (!group || seen.has(group.id)) continue;
+      seen.add(group.id);
+      for (const memberId of group.memberIds) {
+        const object = this.objectsById.get(memberId);
+        if (object?.type === 'user') users.set(object.id, object);
+        else if (this.groupsById.has(memberId)) pending.push(memberId);
+      }
+    }
+    return [...users.values()];
+  }
+
+  // ── Teams apps installed for users (proactive installation) ─────────────────────────────────────────
+
+  /** An app in the organisation's app catalog, by its catalog id. */
+  addCatalogApp(teamsAppId: string): void {
+    this.catalogAppIds.add(teamsAppId);
+  }
+
+  hasCatalogApp(teamsAppId: string): boolean {
+    return this.catalogAppIds.has(teamsAppId);
+  }
+
+  /** Installs the app in the user's personal scope, which opens its bot's chat with them; undefined if it already was. */
+  installAppForUser(userId: string, teamsAppId: string): SandboxInstallation | undefined {
+    const installed = this.installationsOf(userId);
+    if (installed.some((installation) => installation.teamsAppId === teamsAppId)) return undefined;
+    const installation: SandboxInstallation = { id: randomUUID(), teamsAppId, chatId: `19:${randomUUID()}_${teamsAppId}@unq.gbl.spaces` };
+    this.installationsByUser.set(userId, [...installed, installation]);
+    return installation;
+  }
+
+  installationsOf(userId: string): readonly SandboxInstallation[] {
+    return this.installationsByUser.get(userId) ?? [];
   }
 
   // ── Intune device-preparation policies ──────────────────────────────────────────────────────────────

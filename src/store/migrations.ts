@@ -166,7 +166,7 @@ const DROP_BOT_STORAGE = 'DROP TABLE bot_storage;';
 // Version 5: which Intune policy uses a group once it was bound; restores in the audit log; and every card copy the bot keeps current
 // (approval cards, and the requester's own card about the request), keyed by conversation too: message ids
 // are only unique within a conversation.
-const AUDIT_KINDS_V5 = `${AUDIT_KINDS_V4}, 'groupRestored', 'restoreFailed'`;
+const AUDIT_KINDS_V5 = `${AUDIT_KINDS_V4}, 'groupRestored', 'restoreFailed', 'approversUnreachable'`;
 const POLICY_BINDING = `
 ALTER TABLE policy_groups ADD COLUMN intune_policy_id TEXT;
 ALTER TABLE policy_groups ADD COLUMN bound_at TEXT;

@@ -47,6 +47,7 @@ describe('sandbox mode', () => {
       store: { kind: 'sqlite', path: 'data/bot.sqlite' },
       approvers: { ids: [APPROVER], allowSelfApproval: false },
       naming: { groupNameTemplate: undefined, blockedWords: [] },
+      teams: { serviceUrl: 'https://smba.trafficmanager.net/teams/' },
       logLevel: 'info',
     });
   });
@@ -221,6 +222,18 @@ describe('settings shared by both modes', () => {
   it('reads the Graph timeout per attempt in both modes', () => {
     expect(loadConfig({ ...sandbox, GRAPH_TIMEOUT_MS: '500' }).graph.timeoutMs).toBe(500);
     expect(loadConfig({ ...production, GRAPH_TIMEOUT_MS: '120000' }).graph.timeoutMs).toBe(120_000);
+  });
+
+  it('reaches approvers through the app catalog only in production, with the global Bot Connector unless set', () => {
+    expect(loadConfig(production).teams).toEqual({ serviceUrl: 'https://smba.trafficmanager.net/teams/' });
+    const catalogAppId = '0f0f0f0f-0000-4000-8000-000000000abc';
+    expect(loadConfig({ ...production, TEAMS_APP_CATALOG_ID: catalogAppId, BOT_SERVICE_URL: 'https://smba.trafficmanager.net/emea/' }).teams).toEqual({
+      catalogAppId,
+      serviceUrl: 'https://smba.trafficmanager.net/emea/',
+    });
+    expectOneProblem({ ...production, TEAMS_APP_CATALOG_ID: 'my-app' }, /^TEAMS_APP_CATALOG_ID: must be a GUID/);
+    expectOneProblem({ ...production, BOT_SERVICE_URL: 'http://smba.example' }, /^BOT_SERVICE_URL: must be a URL such as https:/);
+    expectOneProblem({ ...sandbox, TEAMS_APP_CATALOG_ID: catalogAppId }, /^TEAMS_APP_CATALOG_ID .*sandbox mode/);
   });
 
   it('reads how long reads after a write wait out replication, 60 s unless set', () => {

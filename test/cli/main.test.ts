@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Environment, SANDBOX_GRAPH_TOKEN, loadConfig } from '../../src/app/config';
 import { EXIT_DRIFT, EXIT_ERROR, EXIT_OK, runCli } from '../../src/cli/main';
-import { createServices } from '../../src/app/services';
+import { createGraphAccess, createServices } from '../../src/app/services';
 import type { Actor } from '../../src/domain/actor';
 import { createLogger } from '../../src/app/log';
 import { OWNER_APP_ID } from '../../src/provisioning';
@@ -53,7 +53,8 @@ async function seed(env: Environment, requests: ReadonlyArray<{ readonly policyN
   const config = loadConfig(env);
   const store = await openStore(config.store);
   let now = new Date(0);
-  const { requests: service } = createServices(config, store, createLogger({ level: 'silent' }), { clock: () => now });
+  const silent = createLogger({ level: 'silent' });
+  const { requests: service } = createServices(config, store, createGraphAccess(config, silent), silent, { clock: () => now });
   try {
     for (const request of requests) {
       now = new Date(request.at);

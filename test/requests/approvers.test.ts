@@ -14,11 +14,20 @@ function membershipOf(members: readonly string[]): GroupMembershipChecker & { ca
       checker.calls += 1;
       return groupId === GROUP && members.includes(userObjectId);
     },
+    async listTransitiveUserMembers(groupId: string): Promise<readonly string[]> {
+      return groupId === GROUP ? members : [];
+    },
   };
   return checker;
 }
 
 describe('createApproverDirectory', () => {
+  it('lists every approver once: the configured ids and the group\'s users, ids compared case-insensitively', async () => {
+    const directory = createApproverDirectory({ approverIds: [alice.aadObjectId.toUpperCase()], approverGroupId: GROUP, membership: membershipOf([alice.aadObjectId, bob.aadObjectId]) });
+    expect([...(await directory.listApprovers())].sort()).toEqual([alice.aadObjectId, bob.aadObjectId].sort());
+    expect(await createApproverDirectory({ approverIds: [bob.aadObjectId] }).listApprovers()).toEqual([bob.aadObjectId]);
+  });
+
   it('accepts configured object ids, case-insensitively, and nobody else', async () => {
     const directory = createApproverDirectory({ approverIds: [alice.aadObjectId.toUpperCase()] });
     expect(await directory.isApprover(alice)).toBe(true);
@@ -60,6 +69,7 @@ describe('createApproverDirectory', () => {
         if (fail) throw new Error('Graph unavailable');
         return true;
       },
+      listTransitiveUserMembers: async () => [],
     };
     const directory = createApproverDirectory({ approverIds: [], approverGroupId: GROUP, membership });
     await expect(directory.isApprover(bob)).rejects.toThrow('Graph unavailable');

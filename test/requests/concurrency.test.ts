@@ -20,7 +20,7 @@ if (!TEST_DATABASE_URL) {
 const adapters = adapterHarnesses();
 
 function serviceOver(store: Store): RequestsService {
-  return createRequestsService({ store, provisioning: createFakeProvisioning(store), approvers: { isApprover: async () => true } });
+  return createRequestsService({ store, provisioning: createFakeProvisioning(store), approvers: { isApprover: async () => true, listApprovers: async () => [] } });
 }
 
 async function filedRequest(service: RequestsService): Promise<string> {

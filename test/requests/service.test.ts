@@ -288,7 +288,7 @@ describe('requests service', () => {
         provisioning: world.provisioning,
         approvers: approverIds(approver),
         resumeAfterMs: 0,
-        notifier: { notify: async (event) => (event.kind === 'provisioned' ? announceProvisioned() : undefined) },
+        notifier: { notify: async (event) => (event.kind === 'provisioned' ? (await announceProvisioned(), {}) : {}) },
       });
       const sweeper = startSweeper(service, { intervalMs: 5 });
       await provisioned;

@@ -29,22 +29,23 @@ export function stateLabel(state: RequestState): string {
 }
 
 /** One request, e.g. after `status REQ-n`, after submitting, or when a policy already has an active request. */
-export function requestCard(request: GroupRequest, title: string, options: { readonly refresh?: Refresh } = {}): AdaptiveCard {
-  return adaptiveCard([heading(title), ...requestDetails(request)], options);
+export function requestCard(request: GroupRequest, title: string, options: { readonly refresh?: Refresh; readonly notice?: string } = {}): AdaptiveCard {
+  const notice = options.notice === undefined ? [] : [text(options.notice, { color: 'Attention' })];
+  return adaptiveCard([heading(title), ...notice, ...requestDetails(request)], options.refresh ? { refresh: options.refresh } : {});
 }
 
 /**
  * The requester's own card about their request (what Submit shows), kept current: the bot updates it after
  * each change, and while the request can still change Teams refreshes it for the requester (their Teams id).
  */
-export function requesterCard(request: GroupRequest, requesterTeamsId: string | undefined): AdaptiveCard {
+export function requesterCard(request: GroupRequest, requesterTeamsId: string | undefined, notice?: string): AdaptiveCard {
   const title = request.state === 'pending' ? 'Request submitted: an approver will decide, and I will message you' : `Status of ${request.id}`;
   const stillChanging = request.state !== 'provisioned' && request.state !== 'rejected' && request.state !== 'cancelled';
   const refresh =
     requesterTeamsId !== undefined && stillChanging
       ? { action: execute('Refresh', VERBS.refreshRequest, { requestId: request.id }), userIds: [requesterTeamsId] }
       : undefined;
-  return requestCard(request, title, refresh ? { refresh } : {});
+  return requestCard(request, title, { ...(refresh && { refresh }), ...(notice !== undefined && { notice }) });
 }
 
 /** What every card about one request shows: who asked for what, and where it stands. */

@@ -7,7 +7,8 @@ import type { Actor } from '../../../src/domain/actor';
 import type { GroupNames } from '../../../src/domain/naming';
 import type { Scenario } from '../../../src/domain/scenario';
 import { type Bot, createBot } from '../../../src/bot/app';
-import { createRequestNotifier } from '../../../src/bot/features/approval/notifier';
+import { type PersonalChatOpening, createRequestNotifier } from '../../../src/bot/features/approval/notifier';
+import type { TeamsAppInstaller } from '../../../src/bot/ports';
 import type { Logger } from '../../../src/shared/logger';
 import { createGraphDirectory, createProvisioningService } from '../../../src/provisioning';
 import type { ProvisioningService } from '../../../src/provisioning/types';
@@ -15,6 +16,7 @@ import { createApproverDirectory } from '../../../src/requests/approvers';
 import { createRequestsService } from '../../../src/requests/service';
 import type { RequestsService } from '../../../src/requests/types';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/sandbox/graphEmulator';
+import type { SandboxTenant } from '../../../src/sandbox/tenant';
 import type { Store } from '../../../src/store';
 import { type StoreHarness, sqliteHarness } from '../../store/support/harness';
 
@@ -46,6 +48,10 @@ export interface BotWorldOptions {
   readonly adapter: BotAdapter;
   readonly botAppId?: string;
   readonly approvers?: readonly Actor[];
+  /** Sets up an Entra group in the emulator whose members approve too; returns its object id. */
+  readonly approverGroup?: (tenant: SandboxTenant) => string;
+  /** Opening approvers' chats through Graph (the emulator) and the Bot Connector at a given URL. */
+  readonly personalChats?: (installer: TeamsAppInstaller) => PersonalChatOpening;
 }
 
 export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld> {
@@ -61,10 +67,19 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
   const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY });
   const provisioning = createProvisioningService({ directory, registry: store });
   const approverIds = (options.approvers ?? [approver, otherApprover]).map((a) => a.aadObjectId);
-  const approvers = createApproverDirectory({ approverIds });
+  const approverGroupId = options.approverGroup?.(emulator.admin);
+  const approvers = createApproverDirectory({ approverIds, ...(approverGroupId !== undefined && { approverGroupId, membership: directory }) });
   // Built as the composition root builds them: the notifier first, then the services, then the bot.
   const botAppId = options.botAppId ?? '';
-  const notifier = createRequestNotifier({ adapter: options.adapter, botAppId, conversations: store, approverIds, logger });
+  const notifier = createRequestNotifier({
+    adapter: options.adapter,
+    botAppId,
+    conversations: store,
+    approverIds,
+    approvers,
+    ...(options.personalChats && { personalChats: options.personalChats(directory) }),
+    logger,
+  });
   const requests = createRequestsService({ store, provisioning, approvers, notifier, resumeAfterMs: 0 });
   const bot = createBot({ requests, conversations: store, approverIds, adapter: options.adapter, botAppId, logger, startTypingTimer: false });
   return {

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const service = createRequestsService({
     store: hookedStore,
     provisioning: hookedProvisioning,
-    approvers: { isApprover: async () => false },
+    approvers: { isApprover: async () => false, listApprovers: async () => [] },
     resumeAfterMs: 0,
   });
   const resumed = await service.resumeInterrupted();

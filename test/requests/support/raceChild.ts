@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const service = createRequestsService({
     store,
     provisioning: createFakeProvisioning(store),
-    approvers: { isApprover: async () => true },
+    approvers: { isApprover: async () => true, listApprovers: async () => [] },
   });
   const lines = createInterface({ input: process.stdin });
   process.stdout.write('ready\n');

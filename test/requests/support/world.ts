@@ -12,7 +12,7 @@ export const otherApprover: Actor = { aadObjectId: '33333333-3333-3333-3333-3333
 
 export function approverIds(...actors: Actor[]): ApproverDirectory {
   const ids = new Set(actors.map((actor) => actor.aadObjectId));
-  return { isApprover: async (actor) => ids.has(actor.aadObjectId) };
+  return { isApprover: async (actor) => ids.has(actor.aadObjectId), listApprovers: async () => [...ids] };
 }
 
 export interface World {
@@ -32,7 +32,7 @@ export function createWorld(store: Store, overrides: Partial<RequestsServiceDeps
     store,
     provisioning,
     approvers: approverIds(approver, otherApprover),
-    notifier: { notify: async (event) => void events.push(event) },
+    notifier: { notify: async (event) => (events.push(event), { approversReached: 1 }) },
     clock,
     resumeAfterMs: 0,
     ...overrides,

@@ -3,22 +3,40 @@
  * each transition, and tells the requester what happened. Implements the requests service's outbound port.
  */
 import { type Activity, type BotAdapter, CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
-import type { GroupRequest } from '../../../domain/request';
-import type { RequestEvent, RequestEventKind, RequestNotifier } from '../../../requests/ports';
+import type { ConversationAddress, GroupRequest } from '../../../domain/request';
+import type { ApproverDirectory, Delivery, RequestEvent, RequestEventKind, RequestNotifier } from '../../../requests/ports';
 import { knownApproverTeamsIds } from './approverTeamsIds';
 import { requesterCard } from '../../cards/request';
 import { approvalCard } from './approvalCard';
 import { formatTime, plain } from '../../cards/elements';
 import type { Logger } from '../../../shared/logger';
-import type { ConversationStore } from '../../ports';
+import type { ConversationStore, TeamsAppInstaller } from '../../ports';
 
 export interface RequestNotifierDeps {
   /** CloudAdapter / TeamsAdapter in production; anything implementing `continueConversationAsync`. */
   readonly adapter: BotAdapter;
   readonly botAppId: string;
   readonly conversations: ConversationStore;
+  /** Configured approvers (object ids): whose Teams ids a card's `refresh.userIds` lists. */
   readonly approverIds: readonly string[];
+  /** Every approver to reach when no approvals channel is registered (the configured ones and the group's). */
+  readonly approvers: Pick<ApproverDirectory, 'listApprovers'>;
+  /**
+   * Reaching approvers who never talked to the bot: the app is installed for them and their personal chat
+   * opened (Graph), then the chat is addressed through the Bot Connector at `serviceUrl` in `tenantId`.
+   * Absent where the app is not in the organisation's catalog (the sandbox): those approvers are not reached.
+   */
+  readonly personalChats?: PersonalChatOpening;
   readonly logger: Logger;
+}
+
+export interface PersonalChatOpening {
+  readonly installer: TeamsAppInstaller;
+  /** The app's id in the organisation's app catalog (not the manifest id). */
+  readonly teamsAppId: string;
+  readonly serviceUrl: string;
+  readonly tenantId: string;
+  readonly bot: { readonly id: string; readonly name: string };
 }
 
 /**
@@ -65,7 +83,7 @@ export function addressedToRequester(request: GroupRequest, text: string): Parti
 export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifier {
   const { adapter, botAppId, conversations, logger } = deps;
   // Events of one request are delivered in order, so an older card can never overwrite a newer one.
-  const queues = new Map<string, Promise<void>>();
+  const queues = new Map<string, Promise<Delivery>>();
 
   /** Runs `logic` in a conversation; failures are logged and reported, never thrown at the service. */
   async function inConversation(
@@ -90,26 +108,53 @@ export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifie
     return delivered;
   }
 
-  async function approvalTargets(): Promise<Partial<ConversationReference>[]> {
-    const channel = await conversations.getApprovalsChannel();
-    if (channel) return [channel];
-    const chats = await Promise.all(deps.approverIds.map((id) => conversations.getPersonalConversation(id)));
-    return chats.filter((c): c is Partial<ConversationReference> => c !== undefined);
+  /** An approver's personal chat: the one they opened, or one the bot opens for them (and remembers). */
+  async function personalChatOf(aadObjectId: string): Promise<ConversationAddress | undefined> {
+    const known = await conversations.getPersonalConversation(aadObjectId);
+    const opening = deps.personalChats;
+    if (known || !opening) return known;
+    try {
+      const chatId = await opening.installer.openPersonalChat(aadObjectId, opening.teamsAppId);
+      if (!chatId) return undefined;
+      const address: ConversationAddress = {
+        channelId: 'msteams',
+        serviceUrl: opening.serviceUrl,
+        conversation: { id: chatId, name: '', conversationType: 'personal', isGroup: false, tenantId: opening.tenantId },
+        user: { id: '', name: '', aadObjectId },
+        bot: opening.bot,
+      };
+      await conversations.savePersonalConversation(aadObjectId, address);
+      logger.info({ approver: aadObjectId }, 'opened a personal chat with an approver the bot had not talked to');
+      return address;
+    } catch (error) {
+      logger.warn({ err: error, approver: aadObjectId }, 'could not open a personal chat with an approver');
+      return undefined;
+    }
   }
 
-  async function postApprovalCards(request: GroupRequest): Promise<void> {
+  /** The registered approvals channel, else every approver's personal chat that can be had. */
+  async function approvalTargets(): Promise<ConversationAddress[]> {
+    const channel = await conversations.getApprovalsChannel();
+    if (channel) return [channel];
+    const approverIds = await deps.approvers.listApprovers();
+    const chats = await Promise.all(approverIds.map((id) => personalChatOf(id)));
+    return chats.filter((chat): chat is ConversationAddress => chat !== undefined);
+  }
+
+  /** Posts the approval card wherever approvers are; how many places took it. */
+  async function postApprovalCards(request: GroupRequest): Promise<number> {
     const targets = await approvalTargets();
-    if (targets.length === 0) {
-      logger.warn({ requestId: request.id }, 'no approvals channel registered and no approver chat known: nobody was told');
-      return;
-    }
     const card = approvalCard({ request, viewer: 'observer', approverTeamsIds: await knownApproverTeamsIds(deps) });
+    let reached = 0;
     for (const conversation of targets) {
-      await inConversation(conversation, 'approval card', async (context) => {
+      const delivered = await inConversation(conversation, 'approval card', async (context) => {
         const sent = await context.sendActivity({ attachments: [CardFactory.adaptiveCard(card)] });
         if (sent?.id) await conversations.recordCardCopy({ requestId: request.id, conversation, activityId: sent.id, view: 'approval' });
       });
+      if (delivered) reached += 1;
     }
+    if (reached === 0) logger.warn({ requestId: request.id, targets: targets.length }, 'no approver could be told of the request');
+    return reached;
   }
 
   /** Every copy the bot knows of a card about the request, each in its own view, updated to the request now. */
@@ -147,18 +192,20 @@ export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifie
     logger.warn({ requestId: request.id, kind: event.kind }, 'requester has no personal chat with the bot and the request no conversation: not told');
   }
 
-  async function deliver(event: RequestEvent): Promise<void> {
-    if (event.kind === 'requested') return postApprovalCards(event.request);
+  async function deliver(event: RequestEvent): Promise<Delivery> {
+    if (event.kind === 'requested') return { approversReached: await postApprovalCards(event.request) };
     await updateCardCopies(event.request);
     await messageRequester(event);
+    return {};
   }
 
   return {
-    notify(event: RequestEvent): Promise<void> {
+    notify(event: RequestEvent): Promise<Delivery> {
       const id = event.request.id;
-      const previous = queues.get(id) ?? Promise.resolve();
-      const next = previous.then(() => deliver(event)).catch((error: unknown) => {
+      const previous = queues.get(id) ?? Promise.resolve({});
+      const next = previous.then(() => deliver(event)).catch((error: unknown): Delivery => {
         logger.error({ err: error, requestId: id, kind: event.kind }, 'notification failed');
+        return {};
       });
       queues.set(id, next);
       void next.then(() => {

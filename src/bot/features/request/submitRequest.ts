@@ -6,6 +6,10 @@ import { formWithPreview, parseRequestForm } from './form';
 import type { BotContext } from '../../routes';
 import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, actorTeamsIdOf, referenceOf } from '../../turn';
 
+const NOBODY_TOLD =
+  'No approver could be told about this request yet: no approvals channel is registered and no approver has a chat with me that I ' +
+  'could reach. Ask an approver to open a chat with me and type `pending`; the request waits for them.';
+
 /** "Submit request": checked here and again by the requests service; one request or group per policy. */
 export async function submitRequest(context: TurnContext, bot: BotContext, data: unknown): Promise<InvokeReply> {
   const actor = actorOf(context);
@@ -18,7 +22,7 @@ export async function submitRequest(context: TurnContext, bot: BotContext, data:
   switch (result.kind) {
     case 'created':
       await rememberRequesterCard(context, bot, result.request.id);
-      return { card: requesterCard(result.request, actorTeamsIdOf(context)) };
+      return { card: requesterCard(result.request, actorTeamsIdOf(context), result.approversNotified ? undefined : NOBODY_TOLD) };
     case 'activeRequestExists':
       return { card: requestCard(result.request, 'This policy already has a request in progress') };
     case 'groupExists':
