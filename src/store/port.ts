@@ -9,6 +9,7 @@ import type { Actor } from '../domain/actor';
 import type { ConversationStore } from '../bot/ports';
 import type { PolicyGroupRecord, PolicyGroupRegistry } from '../provisioning/types';
 import type { Decision, GroupRequest, Page, RequestState } from '../requests/types';
+import type { PostgresConnectionOptions } from './postgres';
 
 export const AUDIT_KINDS = [
   'requested',
@@ -136,6 +137,8 @@ export type StoreOptions =
       readonly poolSize?: number;
       /** PostgreSQL schema holding the tables (created when missing); default `public`. */
       readonly schema?: string;
+      /** Token password, CA, timeouts and logger (src/store/postgres.ts). */
+      readonly connection?: PostgresConnectionOptions;
     };
 
 /** The database holds data this version cannot read, or is not one of ours: refuse to start. */
