@@ -16,6 +16,7 @@ import { createRequestsService, startSweeper } from './requests/service';
 import type { RequestNotifier } from './requests/types';
 import { createServer, type TurnRunner } from './server';
 import { openStoreAtStartup, startupFailureText } from './startupFailure';
+import { noTelemetry, startTelemetry, type Telemetry } from './telemetry';
 
 /** How often an instance looks for requests another instance left half-provisioned. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -62,10 +63,15 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   // Every line logged while a turn runs — Graph calls and background provisioning it starts included —
   // carries that turn's correlation id, without threading it through every service.
   const turnScope = new AsyncLocalStorage<TurnScope>();
-  const logger = createLogger({ level: config.logLevel, destination: options.logDestination, context: () => turnScope.getStore() ?? {} });
-  logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl }, 'starting');
+  // Log lines also carry the trace and span ids when Application Insights is on (read at write time).
+  let telemetry: Telemetry = noTelemetry;
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination, context: () => ({ ...turnScope.getStore(), ...telemetry.logFields() }) });
+  logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl, telemetry: config.telemetry !== undefined }, 'starting');
+  telemetry = await startTelemetry(config.telemetry, logger.child({ component: 'telemetry' }));
 
-  const store = await openStoreAtStartup(config.store);
+  const store = await openStoreAtStartup(config.store.kind === 'postgres'
+    ? { ...config.store, connection: { ...config.store.connection, logger: logger.child({ component: 'store' }) } }
+    : config.store);
   const { provisioning, approvers } = createDirectoryServices(config, store, logger);
   const adapter = createAdapter(config.bot);
   // The requests service and the bot need each other: the service notifies through the bot, which is built
@@ -104,8 +110,10 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
     run: (context) =>
       turnScope.run({ correlationId: randomUUID() }, async () => {
         const { type, name, id } = context.activity;
-        turnLogger.info({ activityType: type, activityName: name, activityId: id, conversationType: context.activity.conversation?.conversationType }, 'turn');
-        return bot.app.run(context);
+        return telemetry.turn(`turn ${type}`, { 'bot.activity.type': type, 'bot.activity.name': name ?? '' }, () => {
+          turnLogger.info({ activityType: type, activityName: name, activityId: id, conversationType: context.activity.conversation?.conversationType }, 'turn');
+          return bot.app.run(context);
+        });
       }),
   };
   const server = createServer({
@@ -139,6 +147,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
       await sweeper.stop();
       await requests.idle();
       await store.close();
+      await telemetry.shutdown();
       logger.info({}, 'stopped');
     })();
     return stopping;
