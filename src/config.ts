@@ -140,7 +140,8 @@ class EnvironmentReader {
 
   optional<S extends z.ZodTypeAny>(name: string, schema: S): z.output<S> | undefined {
     if (!this.isSet(name)) return undefined;
-    const result = schema.safeParse((this.env[name] ?? '').trim());
+    // zod types a generic schema's result as any: it is this schema's output.
+    const result = schema.safeParse((this.env[name] ?? '').trim()) as z.SafeParseReturnType<z.input<S>, z.output<S>>;
     if (result.success) return result.data;
     this.problems.push(`${name}: ${uniqueMessages(result.error).join('; ')} (got ${describeValue(name, this.env[name])})`);
     return undefined;

@@ -10,7 +10,8 @@ const SP_URL = (id: string): string => `https://graph.microsoft.com/v1.0/service
 interface Answer {
   status: number;
   headers: Headers;
-  body: any; // a probe of arbitrary Graph JSON: the assertions are the schema
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a probe of arbitrary Graph JSON: the assertions are the schema
+  body: any;
 }
 
 let emulator: GraphEmulator;
@@ -271,7 +272,7 @@ describe('Graph emulator fault knobs', () => {
 
   it("reproduces Intune's 500 on setEnrollmentTimeDeviceMembershipTarget", async () => {
     await start({ faults: { membershipTargetInternalError: true } });
-    const policyId = emulator.admin.policies()[0]?.id as string;
+    const policyId = emulator.admin.policies()[0]?.id;
     const answer = await graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/setEnrollmentTimeDeviceMembershipTarget`, {
       enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: 'x' }],
     });

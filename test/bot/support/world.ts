@@ -60,15 +60,14 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
   const approverIds = (options.approvers ?? [approver, otherApprover]).map((a) => a.aadObjectId);
   const approvers = createApproverDirectory({ approverIds });
   // Same wiring as the composition root: the service notifies through the bot built from it.
-  let bot: Bot | undefined;
   const requests = createRequestsService({
     store,
     provisioning,
     approvers,
-    notifier: { notify: async (event) => bot?.notifier.notify(event) },
+    notifier: { notify: async (event) => bot.notifier.notify(event) },
     resumeAfterMs: 0,
   });
-  bot = createBot({
+  const bot: Bot = createBot({
     requests,
     provisioning,
     conversations: store,
@@ -81,13 +80,12 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
     audit: store,
     startTypingTimer: false,
   });
-  const built = bot;
   return {
     emulator,
     store,
     requests,
     provisioning,
-    bot: built,
+    bot,
     problems,
     async dispose() {
       await requests.idle();
