@@ -4,13 +4,18 @@
  * the local PostgreSQL (TEST_DATABASE_URL) with a role whose password is token-shaped, so the server checks
  * exactly what the callback returned; the connect timeout against a loopback server that never answers.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TLSSocket } from 'node:tls';
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { Client } from 'pg';
 import type { Logger } from '../../src/logger';
 import { type Store } from '../../src/store';
-import { POSTGRES_ENTRA_SCOPE, PostgresTimeoutError, entraTokenPassword, openPostgresStore } from '../../src/store/postgres';
+import { POSTGRES_ENTRA_SCOPE, PostgresTimeoutError, azurePostgresCaCertificates, entraTokenPassword, openPostgresStore } from '../../src/store/postgres';
 import { TEST_DATABASE_URL } from './support/harness';
 
 const HOUR = 60 * 60_000;
@@ -91,6 +96,63 @@ describe('connect timeout', () => {
     await expect(opening).rejects.toThrow(PostgresTimeoutError);
     await expect(opening).rejects.toThrow('PostgreSQL did not accept a connection within 300 ms (DATABASE_CONNECT_TIMEOUT_MS)');
     expect(logger.errors).toEqual([expect.objectContaining({ fields: expect.objectContaining({ timeout: 'connect', limitMs: 300 }) })]);
+  });
+});
+
+describe('verify-full: the server must chain to the given roots and match the host', () => {
+  let directory: string;
+  let server: Server;
+  let port = 0;
+  /** The certificate the fake server presents next (a self-signed one, made with openssl). */
+  let presented: { key: string; cert: string };
+
+  function selfSigned(subjectAltName: string): { key: string; cert: string } {
+    const key = join(directory, 'key.pem');
+    const cert = join(directory, 'cert.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=postgres', '-addext', `subjectAltName=${subjectAltName}`, '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    if (made.status !== 0) throw new Error(`openssl failed: ${made.stderr}`);
+    return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+  }
+
+  beforeAll(async () => {
+    directory = mkdtempSync(join(tmpdir(), 'pg-tls-'));
+    // PostgreSQL's TLS start: the client sends an 8-byte SSLRequest, the server answers 'S', then TLS. After the
+    // handshake this server hangs up, so a verified connection fails later and differently.
+    server = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('S');
+        const tls = new TLSSocket(socket, { isServer: true, ...presented });
+        tls.on('error', () => undefined);
+        tls.on('secure', () => tls.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    port = address.port;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  const openWith = (ca: readonly string[]) =>
+    openPostgresStore({ url: `postgres://bot@127.0.0.1:${port}/adgb?sslmode=verify-full`, connection: { ca, password: async () => 'token', connectTimeoutMs: 5000 } });
+
+  it('refuses a server whose certificate does not chain to the Azure roots', async () => {
+    presented = selfSigned('IP:127.0.0.1');
+    await expect(openWith(azurePostgresCaCertificates())).rejects.toThrow(/self[- ]signed certificate/);
+  });
+
+  it('refuses a trusted certificate issued for another host', async () => {
+    presented = selfSigned('DNS:db.example.org');
+    await expect(openWith([presented.cert])).rejects.toThrow(/does not match certificate's altnames/);
+  });
+
+  it('gets past TLS with a root it was given for this host', async () => {
+    presented = selfSigned('IP:127.0.0.1');
+    await expect(openWith([presented.cert])).rejects.toThrow(/Connection terminated unexpectedly/);
   });
 });
 
