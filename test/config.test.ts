@@ -265,7 +265,7 @@ describe('settings shared by both modes', () => {
       const store = loadConfig(azure).store;
       if (store.kind !== 'postgres') throw new Error('expected PostgreSQL');
       expect(store.connection).toEqual({ connectTimeoutMs: 5000, queryTimeoutMs: 15000, ca: expect.any(Array), password: expect.any(Function) });
-      expect(store.connection.ca).toHaveLength(4);
+      expect(store.connection.ca).toHaveLength(3);
     });
 
     it('refuses a password in the URL, a missing user and an unverified server, one line each', () => {

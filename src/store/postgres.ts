@@ -60,12 +60,12 @@ export function entraTokenPassword(credential: TokenCredential, now: () => numbe
 }
 
 /**
- * The roots Azure Database for PostgreSQL server certificates chain to (DigiCert Global Root CA and G2,
- * Microsoft RSA and ECC Root Certificate Authority 2017), taken from Node's own CA store by SHA-256
- * fingerprint so nothing is downloaded or committed, and no other public CA is trusted for the database.
+ * The roots Azure Database for PostgreSQL server certificates chain to (DigiCert Global Root G2, Microsoft RSA
+ * and ECC Root Certificate Authority 2017), taken from Node's own CA store by SHA-256 fingerprint so nothing is
+ * downloaded or committed, and no other public CA is trusted for the database. (The older DigiCert Global Root
+ * CA is left out: Azure moved off it and Node 22's store no longer has it.)
  */
 const AZURE_POSTGRES_ROOTS = new Set([
-  '43:48:A0:E9:44:4C:78:CB:26:5E:05:8D:5E:89:44:B4:D8:4F:96:62:BD:26:DB:25:7F:89:34:A4:43:C7:01:61',
   'CB:3C:CB:B7:60:31:E5:E0:13:8F:8D:D3:9A:23:F9:DE:47:FF:C3:5E:43:C1:14:4C:EA:27:D4:6A:5A:B1:CB:5F',
   'C7:41:F7:0F:4B:2A:8D:88:BF:2E:71:C1:41:22:EF:53:EF:10:EB:A0:CF:A5:E6:4C:FA:20:F4:18:85:30:73:E0',
   '35:8D:F3:9D:76:4A:F9:E1:B7:66:E9:C9:72:DF:35:2E:E1:5C:FA:C2:27:AF:6A:D1:D7:0E:8E:4A:6E:DC:BA:02',
