@@ -38,6 +38,10 @@ export async function startTelemetry(settings: Config['telemetry'], logger: Logg
   const { UndiciInstrumentation } = await import('@opentelemetry/instrumentation-undici');
   useAzureMonitor({
     azureMonitorExporterOptions: { connectionString: settings.connectionString },
+    // A helpdesk bot handles a few turns a minute: keep every trace. (The default rate-limited sampler, 5 per
+    // second, drops traces while it warms up, so a quiet bot's first turns and Graph calls went missing.)
+    samplingRatio: 1,
+    tracesPerSecond: 0,
     instrumentationOptions: { http: { enabled: true } },
   });
   registerInstrumentations({ instrumentations: [new UndiciInstrumentation({ headersToSpanAttributes: GRAPH_ID_HEADERS })] });
