@@ -97,8 +97,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const base = poolConfig(options.url, connection, timeouts);
   await ensureSchema(base, schema, timeouts, logger);
   const pool = new Pool({ ...base, max: options.poolSize ?? DEFAULT_POOL_SIZE, options: `-c search_path=${schema}` });
-  // An idle client losing its connection must not crash the process; the next query reports the problem.
-  pool.on('error', (error) => logger.error({ err: error }, 'PostgreSQL: an idle pooled connection failed'));
+  logIdleErrors(pool, logger);
   const executor = createPostgresExecutor(pool, timeouts, logger);
   try {
     await migrate(executor);
@@ -135,9 +134,14 @@ function poolConfig(url: string, connection: PostgresConnectionOptions, timeouts
   };
 }
 
+/** An idle client losing its connection must not crash the process; the next query reports the problem. */
+function logIdleErrors(pool: Pool, logger: Logger): void {
+  pool.on('error', (error) => logger.error({ err: error }, 'PostgreSQL: an idle pooled connection failed'));
+}
+
 async function ensureSchema(base: PoolConfig, schema: string, timeouts: Timeouts, logger: Logger): Promise<void> {
   const pool = new Pool({ ...base, max: 1 });
-  pool.on('error', (error) => logger.error({ err: error }, 'PostgreSQL: an idle pooled connection failed'));
+  logIdleErrors(pool, logger);
   try {
     await explainTimeout(() => pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`), timeouts, logger);
   } catch (error) {
@@ -198,16 +202,20 @@ function createPostgresExecutor(pool: Pool, timeouts: Timeouts, logger: Logger):
     ...sessionOf(pool),
     async transaction(work) {
       const client = await explainTimeout(() => pool.connect(), timeouts, logger);
+      const session = sessionOf(client);
+      let failure: unknown;
       try {
-        await client.query('BEGIN');
-        const result = await work(sessionOf(client));
-        await client.query('COMMIT');
+        await session.exec('BEGIN');
+        const result = await work(session);
+        await session.exec('COMMIT');
         return result;
       } catch (error) {
+        failure = error;
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        // A connection whose statement timed out may still be busy on the server: discard it, don't pool it.
+        client.release(failure instanceof PostgresTimeoutError ? failure : undefined);
       }
     },
     isUniqueViolation,

@@ -233,21 +233,27 @@ if (!url) console.warn('PostgreSQL connection suite SKIPPED: set TEST_DATABASE_U
     await expect(open({ url: roleUrl('adgb-token-c'), schema: `tok_c_${suffix}`, connection: { password: stale } })).rejects.toThrow(/password authentication failed/);
   });
 
-  it('stops a statement that waits too long, with a clear error and a log line', async () => {
+  it('stops a statement that waits too long, with a clear error and a log line, and recovers', async () => {
     const schema = `tok_d_${suffix}`;
     const logger = capturingLogger();
     const store = await open({ url: url ?? '', schema, connection: { queryTimeoutMs: 300, logger } });
+    const request = {
+      policyKey: 'p', policyName: 'P', scenario: 'userDriven' as const, requester: { aadObjectId: 'a', name: 'A' },
+      names: { displayName: 'd', mailNickname: 'm', uniqueName: 'u' }, createdAt: '2026-01-01T00:00:00.000Z',
+    };
     const locker = new Client({ connectionString: url });
     await locker.connect();
     try {
       await locker.query('BEGIN');
       await locker.query(`LOCK TABLE "${schema}".requests IN ACCESS EXCLUSIVE MODE`);
       await expect(store.getRequest('REQ-1')).rejects.toThrow('a PostgreSQL statement did not finish within 300 ms (DATABASE_QUERY_TIMEOUT_MS)');
+      await expect(store.createRequest(request)).rejects.toThrow(PostgresTimeoutError); // inside a transaction
       expect(logger.errors).toContainEqual(expect.objectContaining({ fields: expect.objectContaining({ timeout: 'query', limitMs: 300 }) }));
     } finally {
       await locker.query('ROLLBACK');
       await locker.end();
     }
+    expect((await store.createRequest(request)).request.id).toMatch(/^REQ-\d+$/);
   });
 
   it('logs an idle pooled connection that the server ended', async () => {
