@@ -167,10 +167,11 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
       passwordAuth: 'Disabled'
       tenantId: subscription().tenantId
     }
+    // Private access (VNet injection): the server gets an address in the delegated subnet and no public
+    // endpoint; public access cannot be switched on for such a server.
     network: {
       delegatedSubnetResourceId: '${vnet.id}/subnets/postgres'
       privateDnsZoneArmResourceId: postgresDns.id
-      publicNetworkAccess: 'Disabled'
     }
     storage: {
       storageSizeGB: 32
