@@ -242,7 +242,7 @@ async function main(): Promise<void> {
     const cappedRssMb = await residentMegabytesOf(pidOf(capped.bot));
 
     console.log(`\n${levelsTable(results)}\n`);
-    const head = results.find((level) => level.bot.concurrency === headline) ?? (results[results.length - 1] as Level);
+    const head = results.find((level) => level.bot.concurrency === headline) ?? (results[results.length - 1]);
     console.log(targetsReport({ head, startTimes, rssMb, echoRssMb, capped: { level: cappedLevel, rssMb: cappedRssMb, nodeOptions: cappedNodeOptions } }));
     writeChart(chartPath, results, count);
     console.log(`\nChart written to ${chartPath}`);

@@ -1,10 +1,14 @@
-// The bot in Azure: App Service (Linux, Node 20 LTS) running `node lib/index.js` in production mode, a
-// user-assigned managed identity that is both the bot's identity (Azure Bot, UserAssignedMSI) and its
-// Microsoft Graph credential, and optionally an Azure Database for PostgreSQL flexible server so several
-// instances can share state. Every setting of src/config.ts is an app setting here.
+// The bot in Azure: App Service (Linux, Node 22 LTS) running `node lib/index.js` in production mode; a
+// user-assigned managed identity that is the bot's identity (Azure Bot, UserAssignedMSI), its Microsoft Graph
+// credential and its PostgreSQL login; Azure Database for PostgreSQL flexible server (16) with Entra
+// authentication only, reachable only from the App Service through a virtual network; workspace-based
+// Application Insights. No password or secret anywhere. Every setting of src/config.ts is an app setting here.
 //
 // The managed identity still needs Graph application permissions (Group.ReadWrite.All, Application.Read.All,
-// DeviceManagementConfiguration.ReadWrite.All for `bind`, and optionally more): see README.md, "Graph permissions".
+// DeviceManagementConfiguration.ReadWrite.All for `bind`): see README.md, "Graph permissions".
+//
+// SQLite is not offered here: App Service's /home is a network share (SQLite's WAL and locking are unsafe
+// there) and App Service overlaps two instances on restart; the bot refuses SQLite on App Service.
 
 @minLength(4)
 @maxLength(20)
@@ -13,13 +17,13 @@ param resourceBaseName string
 
 param location string = resourceGroup().location
 
-@description('App Service plan SKU. B1 is the smallest with Always On.')
+@description('App Service plan SKU. B1 is the smallest with Always On and virtual network integration.')
 param webAppSku string = 'B1'
 
 @maxLength(42)
 param botDisplayName string = 'Autopilot groups'
 
-@description('Entra object ids of the approvers, comma-separated.')
+@description('Entra object ids of individual approvers, comma-separated (in addition to the group).')
 param approverIds string = ''
 
 @description('Object id of an Entra group whose (transitive) members are approvers.')
@@ -36,27 +40,106 @@ param blockedWords string = ''
 @allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
 param logLevel string = 'info'
 
-@description('true: PostgreSQL flexible server (required for more than one instance). false: SQLite on the App Service /home share, one instance only.')
-param deployPostgres bool = true
-
-param postgresAdminLogin string = 'botadmin'
-
-@secure()
-@description('Required when deployPostgres is true (set SECRET_POSTGRES_ADMIN_PASSWORD in env/.env.<env>.user).')
-param postgresAdminPassword string = ''
-
-@description('Number of App Service instances. More than one requires deployPostgres.')
+@description('Number of App Service instances; they share state in PostgreSQL.')
 @minValue(1)
 param instanceCount int = 1
 
+@allowed(['16', '17'])
+param postgresVersion string = '16'
+
+@description('Address space of the virtual network that joins the App Service and PostgreSQL.')
+param vnetAddressPrefix string = '10.42.0.0/24'
+
 var postgresDatabaseName = 'autopilot'
+var appSubnetPrefix = cidrSubnet(vnetAddressPrefix, 26, 0)
+var postgresSubnetPrefix = cidrSubnet(vnetAddressPrefix, 26, 1)
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: resourceBaseName
   location: location
 }
 
-resource plan 'Microsoft.Web/serverfarms@2022-09-01' = {
+resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: resourceBaseName
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+// Workspace-based (classic Application Insights is retired): telemetry lands in the Log Analytics workspace.
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: resourceBaseName
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: workspace.id
+  }
+}
+
+// The App Service reaches PostgreSQL only through this network: the server has no public endpoint at all.
+resource vnet 'Microsoft.Network/virtualNetworks@2023-09-01' = {
+  name: resourceBaseName
+  location: location
+  properties: {
+    addressSpace: {
+      addressPrefixes: [vnetAddressPrefix]
+    }
+    subnets: [
+      {
+        name: 'app'
+        properties: {
+          addressPrefix: appSubnetPrefix
+          delegations: [
+            {
+              name: 'app-service'
+              properties: {
+                serviceName: 'Microsoft.Web/serverFarms'
+              }
+            }
+          ]
+        }
+      }
+      {
+        name: 'postgres'
+        properties: {
+          addressPrefix: postgresSubnetPrefix
+          delegations: [
+            {
+              name: 'postgres-flexible-server'
+              properties: {
+                serviceName: 'Microsoft.DBforPostgreSQL/flexibleServers'
+              }
+            }
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource postgresDns 'Microsoft.Network/privateDnsZones@2020-06-01' = {
+  name: '${resourceBaseName}.private.postgres.database.azure.com'
+  location: 'global'
+}
+
+resource postgresDnsLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2020-06-01' = {
+  parent: postgresDns
+  name: resourceBaseName
+  location: 'global'
+  properties: {
+    registrationEnabled: false
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: resourceBaseName
   location: location
   kind: 'linux'
@@ -69,7 +152,8 @@ resource plan 'Microsoft.Web/serverfarms@2022-09-01' = {
   }
 }
 
-resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = if (deployPostgres) {
+// Entra authentication only: no administrator login or password exists on this server.
+resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: '${resourceBaseName}-pg'
   location: location
   sku: {
@@ -77,9 +161,18 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = if (d
     tier: 'Burstable'
   }
   properties: {
-    version: '15'
-    administratorLogin: postgresAdminLogin
-    administratorLoginPassword: postgresAdminPassword
+    version: postgresVersion
+    authConfig: {
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+      tenantId: subscription().tenantId
+    }
+    // Private access (VNet injection): the server gets an address in the delegated subnet and no public
+    // endpoint; public access cannot be switched on for such a server.
+    network: {
+      delegatedSubnetResourceId: '${vnet.id}/subnets/postgres'
+      privateDnsZoneArmResourceId: postgresDns.id
+    }
     storage: {
       storageSizeGB: 32
     }
@@ -91,40 +184,35 @@ resource postgres 'Microsoft.DBforPostgreSQL/flexibleServers@2022-12-01' = if (d
       mode: 'Disabled'
     }
   }
+  dependsOn: [
+    postgresDnsLink
+  ]
 }
 
-resource postgresDatabase 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2022-12-01' = if (deployPostgres) {
+// The bot's managed identity is the server's Entra administrator: it owns the schema its migrations create.
+// Its PostgreSQL user name is the identity's name.
+module postgresAdmin 'postgres-entra-admin.bicep' = {
+  name: 'postgres-entra-admin'
+  params: {
+    serverName: postgres.name
+    principalId: identity.properties.principalId
+    principalName: identity.name
+  }
+}
+
+resource postgresDatabase 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
   parent: postgres
   name: postgresDatabaseName
   properties: {
     charset: 'UTF8'
     collation: 'en_US.utf8'
   }
+  dependsOn: [
+    postgresAdmin
+  ]
 }
 
-// 0.0.0.0–0.0.0.0 is Azure's "allow Azure services" rule: the App Service reaches the server, the internet does not.
-resource postgresAllowAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2022-12-01' = if (deployPostgres) {
-  parent: postgres
-  name: 'AllowAzureServices'
-  properties: {
-    startIpAddress: '0.0.0.0'
-    endIpAddress: '0.0.0.0'
-  }
-}
-
-var storeSettings = deployPostgres ? [
-  {
-    name: 'DATABASE_URL'
-    value: 'postgres://${postgresAdminLogin}:${uriComponent(postgresAdminPassword)}@${deployPostgres ? postgres.properties.fullyQualifiedDomainName : ''}:5432/${postgresDatabaseName}?sslmode=require'
-  }
-] : [
-  {
-    name: 'SQLITE_PATH'
-    value: '/home/data/bot.sqlite'
-  }
-]
-
-resource webApp 'Microsoft.Web/sites@2022-09-01' = {
+resource webApp 'Microsoft.Web/sites@2023-12-01' = {
   name: resourceBaseName
   location: location
   kind: 'app,linux'
@@ -138,15 +226,18 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     serverFarmId: plan.id
     httpsOnly: true
     keyVaultReferenceIdentity: identity.id
+    virtualNetworkSubnetId: '${vnet.id}/subnets/app'
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
+      linuxFxVersion: 'NODE|22-lts'
       appCommandLine: 'node lib/index.js'
       alwaysOn: true
       http20Enabled: true
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       healthCheckPath: '/healthz'
-      appSettings: concat([
+      // Outbound traffic goes through the virtual network, so the private DNS zone resolves the server.
+      vnetRouteAllEnabled: true
+      appSettings: [
         { name: 'APP_MODE', value: 'production' }
         { name: 'HOST', value: '0.0.0.0' } // App Service sets PORT itself
         { name: 'BOT_TYPE', value: 'UserAssignedMsi' }
@@ -160,11 +251,24 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
         { name: 'GROUP_NAME_TEMPLATE', value: groupNameTemplate }
         { name: 'BLOCKED_WORDS', value: blockedWords }
         { name: 'LOG_LEVEL', value: logLevel }
+        // Passwordless PostgreSQL: the user is the identity, the password an Entra token it fetches and renews,
+        // and the server's certificate is checked against Azure's roots and its host name (verify-full).
+        {
+          name: 'DATABASE_URL'
+          value: 'postgres://${uriComponent(identity.name)}@${postgres.properties.fullyQualifiedDomainName}:5432/${postgresDatabaseName}?sslmode=verify-full'
+        }
+        { name: 'DATABASE_AUTH', value: 'entra' }
+        { name: 'DATABASE_ENTRA_CLIENT_ID', value: identity.properties.clientId }
+        { name: 'DATABASE_CA', value: 'azure' }
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
         // The zip has sources and the lockfile, no node_modules: install and build on the server's platform.
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'true' }
-      ], storeSettings)
+      ]
     }
   }
+  dependsOn: [
+    postgresDatabase
+  ]
 }
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {

@@ -2,7 +2,8 @@
 'use strict';
 /**
  * Builds the Teams app package: appPackage/build/appPackage.<env>.zip with manifest.json (every ${{NAME}}
- * filled in from env/.env.<env>, overridden by the process environment) and the two icons.
+ * filled in from env/.env.<env>, overridden by the process environment, with the Toolkit's rule: every value
+ * must be non-empty except APP_NAME_SUFFIX) and every file the manifest names (icons, localization files).
  * Usage: npm run package -- [environment]        (default: dev)
  */
 const fs = require('node:fs');
@@ -13,14 +14,16 @@ const ROOT = path.join(__dirname, '..');
 const APP_PACKAGE = path.join(ROOT, 'appPackage');
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 
-/** Reads a Toolkit .env file: KEY=VALUE lines, # comments, optional quotes. Empty values count as unset. */
+/** The one placeholder the Toolkit lets be empty (a production app without a name suffix). */
+const MAY_BE_EMPTY = new Set(['APP_NAME_SUFFIX']);
+
+/** Reads a Toolkit .env file: KEY=VALUE lines, # comments, optional quotes; empty values kept (KEY=). */
 function readEnvFile(file) {
   const values = {};
   for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
     if (!match || line.trimStart().startsWith('#')) continue;
-    const value = match[2].replace(/^(["'])(.*)\1$/, '$2');
-    if (value.length > 0) values[match[1]] = value;
+    values[match[1]] = match[2].replace(/^(["'])(.*)\1$/, '$2');
   }
   return values;
 }
@@ -30,7 +33,7 @@ function fillPlaceholders(template, values) {
   const missing = new Set();
   const text = template.replace(PLACEHOLDER, (placeholder, name) => {
     const value = values[name];
-    if (value === undefined || value === '') {
+    if (value === undefined || (value === '' && !MAY_BE_EMPTY.has(name))) {
       missing.add(name);
       return placeholder;
     }
@@ -39,20 +42,31 @@ function fillPlaceholders(template, values) {
   return { text, missing: [...missing] };
 }
 
-/** The manifest with `values` filled in, parsed; throws listing every unfilled placeholder. */
-function renderManifest(values) {
-  const { text, missing } = fillPlaceholders(fs.readFileSync(path.join(APP_PACKAGE, 'manifest.json'), 'utf8'), values);
+/** The manifest of `directory` with `values` filled in, parsed; throws listing every unfilled placeholder. */
+function renderManifest(values, directory = APP_PACKAGE) {
+  const { text, missing } = fillPlaceholders(fs.readFileSync(path.join(directory, 'manifest.json'), 'utf8'), values);
   if (missing.length > 0) throw new Error(`No value for ${missing.join(', ')}: set them in the environment file or the environment`);
   return JSON.parse(text);
 }
 
-function buildAppPackage(values) {
-  const manifest = renderManifest(values);
-  const icon = (name) => ({ name, data: fs.readFileSync(path.join(APP_PACKAGE, name)) });
+/** Every package file a manifest refers to: its two icons and its localization files. */
+function filesNamedBy(manifest) {
+  const localization = manifest.localizationInfo ?? {};
+  return [
+    manifest.icons.color,
+    manifest.icons.outline,
+    ...(localization.defaultLanguageFile ? [localization.defaultLanguageFile] : []),
+    ...(localization.additionalLanguages ?? []).map((language) => language.file),
+  ];
+}
+
+function buildAppPackage(values, directory = APP_PACKAGE) {
+  const manifest = renderManifest(values, directory);
+  const absent = filesNamedBy(manifest).filter((name) => !fs.existsSync(path.join(directory, name)));
+  if (absent.length > 0) throw new Error(`The manifest names ${absent.join(', ')}, missing from ${path.relative(ROOT, directory) || '.'}`);
   return createZip([
     { name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
-    icon(manifest.icons.color),
-    icon(manifest.icons.outline),
+    ...filesNamedBy(manifest).map((name) => ({ name, data: fs.readFileSync(path.join(directory, name)) })),
   ]);
 }
 

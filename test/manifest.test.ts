@@ -142,7 +142,7 @@ describe('appPackage/manifest.json', () => {
   });
 
   it.each(['dev', 'local', 'playground'])('has every placeholder declared in env/.env.%s', (environment) => {
-    const declared = Object.keys(readEnvFileWithEmpty(path.join(ROOT, 'env', `.env.${environment}`)));
+    const declared = Object.keys(readEnvFile(path.join(ROOT, 'env', `.env.${environment}`)));
     const placeholders = [...MANIFEST_TEMPLATE.matchAll(/\$\{\{(\w+)\}\}/g)].map((match) => match[1]);
     expect(placeholders.filter((name) => !declared.includes(name ?? ''))).toEqual([]);
   });
@@ -163,16 +163,6 @@ describe('appPackage/manifest.json', () => {
     }
   });
 });
-
-/** Keys with empty values too: a declared-but-unset key is filled by `teamsapp provision`. */
-function readEnvFileWithEmpty(file: string): Record<string, string> {
-  return Object.fromEntries(
-    fs.readFileSync(file, 'utf8').split(/\r?\n/)
-      .map((line) => /^([A-Za-z_]\w*)=(.*)$/.exec(line))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => [match[1] ?? '', match[2] ?? '']),
-  );
-}
 
 describe('icons', () => {
   it('commits a 192×192 opaque color icon', () => {
@@ -221,5 +211,48 @@ describe('npm run package', () => {
 
   it('gives the same bytes for the same inputs', () => {
     expect(buildAppPackage(PLAYGROUND_VALUES).equals(buildAppPackage(PLAYGROUND_VALUES))).toBe(true);
+  });
+
+  it('accepts an empty APP_NAME_SUFFIX, as the Toolkit does (a production app without a suffix)', () => {
+    const manifest = renderManifest({ ...PRODUCTION_LIKE_VALUES, APP_NAME_SUFFIX: '' }) as { name: { short: string } };
+    expect(manifest.name.short).not.toMatch(/\$\{\{|\s$/);
+    expect(() => renderManifest({ ...PRODUCTION_LIKE_VALUES, BOT_DOMAIN: '' })).toThrow('No value for BOT_DOMAIN');
+  });
+
+  describe('with a manifest that names more files', () => {
+    let directory: string;
+    beforeEach(() => {
+      directory = fs.mkdtempSync(path.join(os.tmpdir(), 'app-package-'));
+      for (const icon of ['color.png', 'outline.png']) fs.copyFileSync(path.join(ROOT, 'appPackage', icon), path.join(directory, icon));
+    });
+    afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+    function writeManifest(change: (manifest: Record<string, unknown>) => void): void {
+      const manifest = JSON.parse(MANIFEST_TEMPLATE) as Record<string, unknown>;
+      change(manifest);
+      fs.writeFileSync(path.join(directory, 'manifest.json'), JSON.stringify(manifest));
+    }
+
+    it('includes every localization file it names', () => {
+      fs.writeFileSync(path.join(directory, 'fr.json'), '{"name.short":"Groupes Autopilot"}');
+      writeManifest((manifest) => {
+        manifest.localizationInfo = { defaultLanguageTag: 'en-us', additionalLanguages: [{ languageTag: 'fr-fr', file: 'fr.json' }] };
+      });
+      expect([...readZip(buildAppPackage(PLAYGROUND_VALUES, directory)).keys()]).toEqual(['manifest.json', 'color.png', 'outline.png', 'fr.json']);
+    });
+
+    it('refuses a file it names that is not there', () => {
+      writeManifest((manifest) => {
+        manifest.localizationInfo = { defaultLanguageTag: 'en-us', additionalLanguages: [{ languageTag: 'de-de', file: 'de.json' }] };
+      });
+      expect(() => buildAppPackage(PLAYGROUND_VALUES, directory)).toThrow(/The manifest names de\.json, missing from/);
+    });
+
+    it('refuses two entries of one name', () => {
+      writeManifest((manifest) => {
+        manifest.icons = { color: 'color.png', outline: 'color.png' };
+      });
+      expect(() => buildAppPackage(PLAYGROUND_VALUES, directory)).toThrow('Duplicate zip entries: color.png');
+    });
   });
 });

@@ -15,6 +15,9 @@ const DOS_DATE_1980_01_01 = (0 << 9) | (1 << 5) | 1;
 
 /** `entries`: [{ name, data: Buffer }] → the bytes of a .zip file. */
 function createZip(entries) {
+  // Two entries of one name make a package Teams rejects (or reads whichever it finds first).
+  const duplicates = entries.map((entry) => entry.name).filter((name, index, names) => names.indexOf(name) !== index);
+  if (duplicates.length > 0) throw new Error(`Duplicate zip entries: ${[...new Set(duplicates)].join(', ')}`);
   const locals = [];
   const centrals = [];
   let offset = 0;

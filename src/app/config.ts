@@ -4,11 +4,19 @@
  * Every variable is checked and every problem is collected, so a misconfigured deployment fails with ONE
  * message that lists everything to fix instead of one error per restart.
  */
+import { ManagedIdentityCredential } from '@azure/identity';
 import { z } from 'zod';
 import { templateProblemOf } from '../domain/naming';
 import { GRAPH_CLOUDS, type GraphCredentialConfig } from '../provisioning/graphCredential';
 import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS, DEFAULT_REPLICATION_READ_BUDGET_MS, GRAPH_BASE_URL } from '../provisioning/graphDirectory';
 import { isLoopbackHost, isLoopbackUrl } from '../shared/loopback';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_QUERY_TIMEOUT_MS,
+  type PostgresConnectionOptions,
+  azurePostgresCaCertificates,
+  entraTokenPassword,
+} from '../store/postgres';
 
 export const APP_MODES = ['sandbox', 'production'] as const;
 export type AppMode = (typeof APP_MODES)[number];
@@ -37,9 +45,12 @@ export type BotAuth =
 /** The Graph adapter's own credential type: `static` is the sandbox emulator's fixed token. */
 export type GraphCredential = GraphCredentialConfig;
 
+export const DATABASE_AUTH_KINDS = ['password', 'entra'] as const;
+export const DATABASE_CA_KINDS = ['system', 'azure'] as const;
+
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+  | { readonly kind: 'postgres'; readonly url: string; readonly connection: PostgresConnectionOptions };
 
 export interface Config {
   readonly mode: AppMode;
@@ -66,6 +77,8 @@ export interface Config {
    */
   readonly teams: { readonly catalogAppId?: string; readonly serviceUrl: string };
   readonly logLevel: LogLevel;
+  /** Application Insights; absent when APPLICATIONINSIGHTS_CONNECTION_STRING is unset and always in sandbox mode. */
+  readonly telemetry?: { readonly connectionString: string };
 }
 
 /** Teams' global Bot Connector endpoint, for chats the bot starts itself (no incoming activity names one). */
@@ -122,6 +135,9 @@ function urlOf(protocol: RegExp, example: string) {
 const httpUrl = urlOf(/^https?:$/, GRAPH_BASE_URL);
 const httpsUrl = urlOf(/^https:$/, DEFAULT_BOT_SERVICE_URL);
 const postgresUrl = urlOf(/^postgres(ql)?:$/, 'postgres://user:password@host:5432/database');
+const appInsightsConnectionString = z
+  .string()
+  .regex(/(^|;)\s*InstrumentationKey=[0-9a-f-]{36}\s*(;|$)/i, 'must be an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)');
 const groupNameTemplate = z.string().superRefine((value, context) => {
   const problem = templateProblemOf(value);
   if (problem) context.addIssue({ code: z.ZodIssueCode.custom, message: problem });
@@ -140,7 +156,8 @@ class EnvironmentReader {
 
   optional<S extends z.ZodTypeAny>(name: string, schema: S): z.output<S> | undefined {
     if (!this.isSet(name)) return undefined;
-    const result = schema.safeParse((this.env[name] ?? '').trim());
+    // zod types a generic schema's result as any: it is this schema's output.
+    const result = schema.safeParse((this.env[name] ?? '').trim()) as z.SafeParseReturnType<z.input<S>, z.output<S>>;
     if (result.success) return result.data;
     this.problems.push(`${name}: ${uniqueMessages(result.error).join('; ')} (got ${describeValue(name, this.env[name])})`);
     return undefined;
@@ -190,9 +207,11 @@ export function loadConfig(env: Environment): Config {
   };
   const teams = readTeams(reader, mode);
   const logLevel = reader.optional('LOG_LEVEL', z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })) ?? 'info';
+  // The sandbox sends nothing anywhere, whatever the shell it was started from exports.
+  const connectionString = mode === 'production' ? reader.optional('APPLICATIONINSIGHTS_CONNECTION_STRING', appInsightsConnectionString) : undefined;
 
   if (reader.problems.length > 0 || !bot || !graph || !store) throw new ConfigError(reader.problems);
-  return { mode, server, bot, graph, store, approvers, naming, teams, logLevel };
+  return { mode, server, bot, graph, store, approvers, naming, teams, logLevel, ...(connectionString ? { telemetry: { connectionString } } : {}) };
 }
 
 /**
@@ -308,15 +327,57 @@ function readGraphCredential(reader: EnvironmentReader, kind: GraphCredentialKin
   }
 }
 
+const POSTGRES_ONLY_SETTINGS = ['DATABASE_AUTH', 'DATABASE_ENTRA_CLIENT_ID', 'DATABASE_CA', 'DATABASE_CONNECT_TIMEOUT_MS', 'DATABASE_QUERY_TIMEOUT_MS'] as const;
+
 function readStore(reader: EnvironmentReader): StoreConfig | undefined {
   if (reader.isSet('DATABASE_URL') && reader.isSet('SQLITE_PATH')) {
     reader.problem('DATABASE_URL and SQLITE_PATH are both set: choose PostgreSQL (DATABASE_URL) or SQLite (SQLITE_PATH), not both');
     return undefined;
   }
   const url = reader.optional('DATABASE_URL', postgresUrl);
-  if (url) return { kind: 'postgres', url };
+  const connection = readPostgresConnection(reader, url);
+  if (url && connection) return { kind: 'postgres', url, connection };
   if (reader.isSet('DATABASE_URL')) return undefined;
+  for (const name of POSTGRES_ONLY_SETTINGS) reader.forbidden(name, 'without DATABASE_URL (they configure PostgreSQL)');
+  // App Service's /home is an SMB share: SQLite's locking is unreliable there, its WAL mode unsupported, and
+  // App Service overlaps the old and new instance on every restart, so two processes would share the file.
+  if (reader.isSet('WEBSITE_SITE_NAME')) {
+    reader.problem('SQLite is not supported on Azure App Service (WEBSITE_SITE_NAME is set): its /home share is a network filesystem and restarts overlap two instances; set DATABASE_URL to a PostgreSQL database');
+    return undefined;
+  }
   return { kind: 'sqlite', path: reader.optional('SQLITE_PATH', text) ?? DEFAULT_SQLITE_PATH };
+}
+
+/**
+ * DATABASE_AUTH=entra: the password is an Entra access token of a managed identity (DATABASE_ENTRA_CLIENT_ID
+ * for a user-assigned one), renewed before it expires; the URL then names the PostgreSQL principal and
+ * carries no password, and the server's certificate and host name must be verified (sslmode=verify-full).
+ * DATABASE_CA=azure trusts only the roots Azure Database for PostgreSQL chains to.
+ */
+function readPostgresConnection(reader: EnvironmentReader, url: string | undefined): PostgresConnectionOptions | undefined {
+  // undefined when DATABASE_AUTH is invalid: reported once, with no further complaint that follows from it.
+  const auth = reader.optional('DATABASE_AUTH', z.enum(DATABASE_AUTH_KINDS, { message: `must be ${DATABASE_AUTH_KINDS.join(' or ')}` })) ??
+    (reader.isSet('DATABASE_AUTH') ? undefined : 'password');
+  const ca = reader.optional('DATABASE_CA', z.enum(DATABASE_CA_KINDS, { message: `must be ${DATABASE_CA_KINDS.join(' or ')}` })) ?? 'system';
+  const connectTimeoutMs = reader.optional('DATABASE_CONNECT_TIMEOUT_MS', timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const queryTimeoutMs = reader.optional('DATABASE_QUERY_TIMEOUT_MS', timeoutMs) ?? DEFAULT_QUERY_TIMEOUT_MS;
+  const clientId = reader.optional('DATABASE_ENTRA_CLIENT_ID', guid);
+  if (auth === 'password' && clientId) reader.problem('DATABASE_ENTRA_CLIENT_ID is only used with DATABASE_AUTH=entra');
+  if (!url) return undefined;
+  const parsed = new URL(url);
+  if (auth === 'entra') {
+    const why = 'with DATABASE_AUTH=entra';
+    if (parsed.password !== '') reader.problem(`DATABASE_URL must not contain a password ${why} (the password is an Entra access token)`);
+    if (parsed.username === '') reader.problem(`DATABASE_URL must name the PostgreSQL principal of the managed identity as its user ${why}`);
+    if (parsed.searchParams.get('sslmode') !== 'verify-full') reader.problem(`DATABASE_URL must say sslmode=verify-full ${why}: a token must only be sent to a verified server`);
+  }
+  if (ca === 'azure' && parsed.searchParams.get('sslmode') !== 'verify-full') reader.problem('DATABASE_URL must say sslmode=verify-full with DATABASE_CA=azure');
+  return {
+    connectTimeoutMs,
+    queryTimeoutMs,
+    ...(ca === 'azure' ? { ca: azurePostgresCaCertificates() } : {}),
+    ...(auth === 'entra' ? { password: entraTokenPassword(new ManagedIdentityCredential(clientId ? { clientId } : {})) } : {}),
+  };
 }
 
 function readApprovers(reader: EnvironmentReader): Config['approvers'] {

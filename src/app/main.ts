@@ -18,6 +18,7 @@ import { createLogger } from './log';
 import type { HeldProcessWarnings } from './processWarnings';
 import { type GraphAccess, createGraphAccess, createServices } from './services';
 import { openStoreAtStartup, startupFailureText } from './startupFailure';
+import { noTelemetry, startTelemetry, type Telemetry } from './telemetry';
 
 /** The bot's name in conversations it starts (Teams shows the app's own name). */
 const BOT_DISPLAY_NAME = 'Autopilot device groups';
@@ -83,11 +84,16 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   // Every line logged while a turn runs — Graph calls and background provisioning it starts included —
   // carries that turn's correlation id, without threading it through every service.
   const turnScope = new AsyncLocalStorage<TurnScope>();
-  const logger = createLogger({ level: config.logLevel, destination: options.logDestination, context: () => turnScope.getStore() ?? {} });
+  // Log lines also carry the trace and span ids when Application Insights is on (read at write time).
+  let telemetry: Telemetry = noTelemetry;
+  const logger = createLogger({ level: config.logLevel, destination: options.logDestination, context: () => ({ ...turnScope.getStore(), ...telemetry.logFields() }) });
   options.processWarnings?.logTo(logger);
-  logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl }, 'starting');
+  logger.info({ mode: config.mode, host: config.server.host, port: config.server.port, store: config.store.kind, botAuth: config.bot.kind, graph: config.graph.baseUrl, telemetry: config.telemetry !== undefined }, 'starting');
+  telemetry = await startTelemetry(config.telemetry, logger.child({ component: 'telemetry' }));
 
-  const store = await openStoreAtStartup(config.store);
+  const store = await openStoreAtStartup(config.store.kind === 'postgres'
+    ? { ...config.store, connection: { ...config.store.connection, logger: logger.child({ component: 'store' }) } }
+    : config.store);
   const adapter = createAdapter(config.bot);
   const botAppId = config.bot.kind === 'none' ? '' : config.bot.appId;
   const botLogger = logger.child({ component: 'bot' });
@@ -111,8 +117,10 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
     run: (context) =>
       turnScope.run({ correlationId: randomUUID() }, async () => {
         const { type, name, id } = context.activity;
-        turnLogger.info({ activityType: type, activityName: name, activityId: id, conversationType: context.activity.conversation?.conversationType }, 'turn');
-        return bot.run(context);
+        return telemetry.turn(`turn ${type}`, { 'bot.activity.type': type, 'bot.activity.name': name ?? '' }, () => {
+          turnLogger.info({ activityType: type, activityName: name, activityId: id, conversationType: context.activity.conversation?.conversationType }, 'turn');
+          return bot.run(context);
+        });
       }),
   };
   const server = createServer({
@@ -146,6 +154,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
       await sweeper.stop();
       await requests.idle();
       await store.close();
+      await telemetry.shutdown();
       logger.info({}, 'stopped');
     })();
     return stopping;

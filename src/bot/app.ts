@@ -39,6 +39,8 @@ export interface Bot {
 }
 
 const ANY_OTHER_VERB = /^/;
+/** An activity's type is a plain string; botbuilder names the values as an enum. */
+const INVOKE: string = ActivityTypes.Invoke;
 
 const TURN_FAILED_MESSAGE = 'Something went wrong on my side. Please try again in a moment.';
 
@@ -75,7 +77,7 @@ export function createBot(deps: BotDeps): Bot {
 
   deps.adapter.onTurnError = async (context, error) => {
     logger.error({ err: error, activityType: context.activity.type }, 'turn failed');
-    if (context.activity.type === ActivityTypes.Invoke) await sendInvokeReply(context, { message: TURN_FAILED_MESSAGE });
+    if (context.activity.type === INVOKE) await sendInvokeReply(context, { message: TURN_FAILED_MESSAGE });
     else await context.sendActivity(TURN_FAILED_MESSAGE);
   };
 

@@ -117,7 +117,7 @@ function parseCheck(argv: readonly string[]): CliCommand {
 function parseFlags(command: string, argv: readonly string[], spec: FlagSpec): ParsedFlags {
   const flags = new Map<string, string | true>();
   for (let index = 0; index < argv.length; index += 1) {
-    const argument = argv[index] as string;
+    const argument = argv[index];
     const [name, inlineValue] = splitInline(argument);
     const kind = spec[name];
     if (kind === undefined) {

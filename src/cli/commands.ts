@@ -55,8 +55,8 @@ const GROUP_COLUMNS: readonly [string, (group: PolicyGroupRecord) => string][] =
 export function groupsTable(groups: readonly PolicyGroupRecord[]): string {
   if (groups.length === 0) return 'No groups recorded yet.\n';
   const rows = [GROUP_COLUMNS.map(([title]) => title), ...groups.map((group) => GROUP_COLUMNS.map(([, value]) => value(group)))];
-  const widths = GROUP_COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column] as string).length)));
-  return rows.map((row) => `${row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  ').trimEnd()}\n`).join('');
+  const widths = GROUP_COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column]).length)));
+  return rows.map((row) => `${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`).join('');
 }
 
 export function cliActor(as: string | undefined, osUser: string | undefined): Actor {

@@ -189,24 +189,24 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     return { status: response.status, body, requestId, clientRequestId };
   }
 
-  async function callParsed<T extends z.ZodTypeAny>(
-    schema: T,
+  async function callParsed<T>(
+    schema: z.ZodType<T, z.ZodTypeDef, unknown>,
     method: Method,
     path: string,
     init?: CallOptions,
-  ): Promise<{ value: z.infer<T>; requestId: string }> {
+  ): Promise<{ value: T; requestId: string }> {
     const response = await call(method, path, init);
     return { value: parse(schema, response, path), requestId: response.requestId };
   }
 
   /** Follows `@odata.nextLink` (only back to our own origin: the token must not leave it). */
-  async function listAll<T extends z.ZodTypeAny>(item: T, path: string, version: Version = 'v1.0'): Promise<Traced<z.infer<T>[]>> {
+  async function listAll<T>(item: z.ZodType<T, z.ZodTypeDef, unknown>, path: string, version: Version = 'v1.0'): Promise<Traced<T[]>> {
     const schema = collectionSchema(item);
-    const items: z.infer<T>[] = [];
+    const items: T[] = [];
     const requestIds: string[] = [];
     let next: { path: string; version: Version } | undefined = { path, version };
     while (next) {
-      const page: { value: z.infer<typeof schema>; requestId: string } = await callParsed(schema, 'GET', next.path, { version: next.version });
+      const page: { value: { value: T[]; '@odata.nextLink'?: string }; requestId: string } = await callParsed(schema, 'GET', next.path, { version: next.version });
       items.push(...page.value.value);
       requestIds.push(page.requestId);
       const link: string | undefined = page.value['@odata.nextLink'];
@@ -519,7 +519,7 @@ function errorFrom(status: number, body: unknown, requestId: string, clientReque
   return new GraphError({ status, code, message, requestId: requestId || innerError?.['request-id'] || undefined, clientRequestId });
 }
 
-function parse<T extends z.ZodTypeAny>(schema: T, response: GraphResponse, what: string): z.infer<T> {
+function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, response: GraphResponse, what: string): T {
   const parsed = schema.safeParse(response.body);
   if (parsed.success) return parsed.data;
   throw new GraphError({

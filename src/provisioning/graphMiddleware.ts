@@ -119,7 +119,9 @@ export function isTimeout(error: unknown): boolean {
 }
 
 function urlOf(context: Context): string {
-  return typeof context.request === 'string' ? context.request : context.request.url;
+  // A Request object otherwise (graph-client's RequestInfo); its `url` is all that is read here.
+  const request: unknown = context.request;
+  return typeof request === 'string' ? request : String((request as { readonly url?: unknown }).url);
 }
 
 /** GraphRequest always passes its headers as a plain object; keep it one. */

@@ -34,7 +34,8 @@ export const servicePrincipalSchema = z.object({
   displayName: z.string().nullable().optional(),
 });
 
-export function collectionSchema<T extends z.ZodTypeAny>(item: T) {
+/** A page of a Graph collection: its items and, when there are more, the link to the next page. */
+export function collectionSchema<T>(item: z.ZodType<T, z.ZodTypeDef, unknown>): z.ZodType<{ value: T[]; '@odata.nextLink'?: string }, z.ZodTypeDef, unknown> {
   return z.object({ value: z.array(item), '@odata.nextLink': z.string().optional() });
 }
 

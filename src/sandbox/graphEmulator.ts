@@ -101,7 +101,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const versioned = VERSION_PREFIX.exec(url.pathname);
     if (!versioned) return graphError(400, 'BadRequest', 'Invalid version: the path must start with /v1.0 or /beta.');
     const method = request.method ?? 'GET';
-    const path = versioned[2] as string;
+    const path = versioned[2];
 
     if (throttle && isWrite(method, path)) {
       const decision = throttle.take();

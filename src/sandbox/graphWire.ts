@@ -91,7 +91,7 @@ export function idFromReference(reference: string, origin: string): string | und
     return undefined;
   }
   const match = REFERENCE_PATH.exec(url.pathname);
-  return url.origin === origin && match ? decodeURIComponent(match[1] as string) : undefined;
+  return url.origin === origin && match ? decodeURIComponent(match[1]) : undefined;
 }
 
 export function invalidReference(property: string): GraphErrorReply {

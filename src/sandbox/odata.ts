@@ -18,14 +18,14 @@ const STARTS_WITH = new RegExp(String.raw`^\s*startsWith\(\s*([A-Za-z][A-Za-z0-9
 /** `'O''Brien'` → `O'Brien`; undefined when the text is not exactly one well-formed literal. */
 export function parseStringLiteral(text: string): string | undefined {
   const match = LITERAL_ONLY.exec(text);
-  return match ? unescape(match[1] as string) : undefined;
+  return match ? unescape(match[1]) : undefined;
 }
 
 export function parseSimpleFilter(text: string): SimpleFilter | undefined {
   const match = FILTER.exec(text);
-  if (match) return { property: match[1] as string, operator: match[2] as 'eq' | 'has', value: unescape(match[3] as string) };
+  if (match) return { property: match[1], operator: match[2] as 'eq' | 'has', value: unescape(match[3]) };
   const startsWith = STARTS_WITH.exec(text);
-  return startsWith ? { property: startsWith[1] as string, operator: 'startsWith', value: unescape(startsWith[2] as string) } : undefined;
+  return startsWith ? { property: startsWith[1], operator: 'startsWith', value: unescape(startsWith[2]) } : undefined;
 }
 
 function unescape(body: string): string {

@@ -105,7 +105,7 @@ const auditRow = z.object({
   detail: nullableText,
 });
 
-function parseRow<T extends z.ZodTypeAny>(schema: T, row: unknown, where: string): z.output<T> {
+function parseRow<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, row: unknown, where: string): T {
   const parsed = schema.safeParse(row);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'row'}: ${issue.message}`);
@@ -184,7 +184,7 @@ export function toAuditEntry(row: unknown): AuditEntry {
 export function parseConversationReference(raw: unknown, table: string, key: string): ConversationAddress {
   // Written by us from botbuilder's own object; we check it is a JSON object and trust its fields' shape
   // (fields beyond ConversationAddress's, which the Bot Connector may want back, are kept).
-  return parseRow(jsonObject, raw, `${table}.reference of ${key}`) as ConversationAddress;
+  return parseRow(jsonObject, raw, `${table}.reference of ${key}`);
 }
 
 export function parseCardView(raw: unknown, requestId: string): 'approval' | 'request' {

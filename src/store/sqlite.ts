@@ -1,10 +1,12 @@
 /**
- * SQLite adapter (the default): one better-sqlite3 connection in WAL mode. better-sqlite3 is synchronous,
+ * SQLite adapter (the default): one better-sqlite3 connection in WAL mode, on a local disk only (a network
+ * filesystem is refused: WAL needs shared memory between processes, which SMB/NFS cannot provide, and their
+ * locks are unreliable; use PostgreSQL there, as App Service requires). better-sqlite3 is synchronous,
  * but the store's transactions await between statements, so operations are queued: a transaction never
  * interleaves with another caller's statements. `BEGIN IMMEDIATE` takes the write lock up front so two
  * processes sharing the file serialise instead of failing on lock upgrade.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations';
@@ -14,9 +16,34 @@ import { createSqlStore, verifyReadable } from './sqlStore';
 
 const BUSY_TIMEOUT_MS = 5000;
 
-export async function openSqliteStore(path: string): Promise<Store> {
+/** Linux statfs f_type magic numbers of network and remote filesystems (linux/magic.h, fs/*). */
+const NETWORK_FILESYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0xff534d42, 'CIFS/SMB'],
+  [0xfe534d42, 'SMB2/3'],
+  [0x517b, 'SMB'],
+  [0x6969, 'NFS'],
+  [0x01021997, '9P'],
+  [0x00c36400, 'Ceph'],
+  [0x5346414f, 'AFS'],
+  [0x65735546, 'FUSE (e.g. blobfuse, sshfs)'],
+]);
+
+export interface SqliteStoreOptions {
+  /** The statfs type of a directory; Linux's by default (tests pass another). */
+  readonly filesystemType?: (directory: string) => number;
+}
+
+function linuxFilesystemType(directory: string): number {
+  return process.platform === 'linux' ? statfsSync(directory).type : 0;
+}
+
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const file = resolve(path);
   mkdirSync(dirname(file), { recursive: true });
+  const network = NETWORK_FILESYSTEMS.get((options.filesystemType ?? linuxFilesystemType)(dirname(file)));
+  if (network) {
+    throw new Error(`${file} is on a network filesystem (${network}), where SQLite's WAL mode is unsupported and its locking unreliable: put SQLITE_PATH on a local disk, or use PostgreSQL (DATABASE_URL)`);
+  }
   const db = new Database(file);
   try {
     configure(db, file);

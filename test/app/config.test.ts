@@ -279,8 +279,73 @@ describe('settings shared by both modes', () => {
     expectOneProblem({ ...sandbox, ALLOW_SELF_APPROVAL: 'sometimes' }, /^ALLOW_SELF_APPROVAL: must be true or false/);
   });
 
-  it('reads PostgreSQL', () => {
-    expect(loadConfig({ ...sandbox, DATABASE_URL: 'postgres://ci:ci@127.0.0.1:5432/adgb' }).store).toEqual({ kind: 'postgres', url: 'postgres://ci:ci@127.0.0.1:5432/adgb' });
+  it('reads PostgreSQL, with a password and the default timeouts', () => {
+    expect(loadConfig({ ...sandbox, DATABASE_URL: 'postgres://ci:ci@127.0.0.1:5432/adgb' }).store).toEqual({
+      kind: 'postgres',
+      url: 'postgres://ci:ci@127.0.0.1:5432/adgb',
+      connection: { connectTimeoutMs: 10_000, queryTimeoutMs: 30_000 },
+    });
+  });
+
+  describe('PostgreSQL in Azure (Entra token, verified TLS)', () => {
+    const azure = {
+      ...sandbox,
+      DATABASE_URL: 'postgres://adgb-bot@adgb-pg.postgres.database.azure.com:5432/autopilot?sslmode=verify-full',
+      DATABASE_AUTH: 'entra',
+      DATABASE_ENTRA_CLIENT_ID: GROUP,
+      DATABASE_CA: 'azure',
+      DATABASE_CONNECT_TIMEOUT_MS: '5000',
+      DATABASE_QUERY_TIMEOUT_MS: '15000',
+    };
+
+    it('takes the password from a token callback and trusts only the Azure roots', () => {
+      const store = loadConfig(azure).store;
+      if (store.kind !== 'postgres') throw new Error('expected PostgreSQL');
+      expect(store.connection).toEqual({ connectTimeoutMs: 5000, queryTimeoutMs: 15000, ca: expect.any(Array), password: expect.any(Function) });
+      expect(store.connection.ca).toHaveLength(3);
+    });
+
+    it('refuses a password in the URL, a missing user and an unverified server, one line each', () => {
+      expect(problemsOf({ ...azure, DATABASE_URL: 'postgres://:hunter2@adgb-pg.postgres.database.azure.com/autopilot?sslmode=require' })).toEqual([
+        expect.stringMatching(/^DATABASE_URL must not contain a password with DATABASE_AUTH=entra/),
+        expect.stringMatching(/^DATABASE_URL must name the PostgreSQL principal/),
+        expect.stringMatching(/^DATABASE_URL must say sslmode=verify-full with DATABASE_AUTH=entra/),
+        expect.stringMatching(/^DATABASE_URL must say sslmode=verify-full with DATABASE_CA=azure/),
+      ]);
+    });
+
+    it('rejects bad values with one message each', () => {
+      expect(problemsOf({ ...azure, DATABASE_AUTH: 'kerberos', DATABASE_CA: 'mine', DATABASE_QUERY_TIMEOUT_MS: '5s' })).toEqual([
+        'DATABASE_AUTH: must be password or entra (got "kerberos")',
+        'DATABASE_CA: must be system or azure (got "mine")',
+        'DATABASE_QUERY_TIMEOUT_MS: must be a number of milliseconds (got "5s")',
+      ]);
+    });
+
+    it('refuses PostgreSQL settings without DATABASE_URL', () => {
+      expectOneProblem({ ...sandbox, DATABASE_AUTH: 'entra' }, /^DATABASE_AUTH must not be set without DATABASE_URL/);
+    });
+  });
+
+  it('refuses SQLite on Azure App Service, whose /home is a network share', () => {
+    expectOneProblem({ ...sandbox, WEBSITE_SITE_NAME: 'adgb-bot' }, /^SQLite is not supported on Azure App Service .* set DATABASE_URL/);
+  });
+
+  describe('Application Insights', () => {
+    const connectionString = 'InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/';
+
+    it('is on in production when its connection string is set', () => {
+      expect(loadConfig({ ...production, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }).telemetry).toEqual({ connectionString });
+      expect(loadConfig(production).telemetry).toBeUndefined();
+    });
+
+    it('is always off in sandbox mode', () => {
+      expect(loadConfig({ ...sandbox, APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString }).telemetry).toBeUndefined();
+    });
+
+    it('rejects something that is not a connection string', () => {
+      expectOneProblem({ ...production, APPLICATIONINSIGHTS_CONNECTION_STRING: 'https://example.com' }, /^APPLICATIONINSIGHTS_CONNECTION_STRING: must be an Application Insights connection string/);
+    });
   });
 
   it('reads a SQLite path', () => {

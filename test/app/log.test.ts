@@ -4,7 +4,7 @@ import { memoryLog } from '../support/memoryLog';
 /** A logger writing into memory, and the parsed lines it wrote. */
 function capture(level: 'info' | 'warn' = 'info') {
   const log = memoryLog();
-  return { logger: createLogger({ level, destination: log.destination }), entries: log.entries };
+  return { logger: createLogger({ level, destination: log.destination }), entries: () => log.entries() };
 }
 
 describe('createLogger', () => {

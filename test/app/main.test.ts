@@ -6,6 +6,15 @@ import { ConfigError, type Environment } from '../../src/app/config';
 import { botFrameworkSettings, createAdapter, type RunningApp, startApp } from '../../src/app/main';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
 import { memoryLog } from '../support/memoryLog';
+import { trace } from '@opentelemetry/api';
+import { createServer, type Server } from 'node:http';
+import { startTelemetry } from '../../src/app/telemetry';
+
+// Nothing in this file runs in production mode with a connection string, so Application Insights' SDK must
+// never even be loaded: if it were, this factory would throw and the test that loaded it would fail.
+jest.mock('@azure/monitor-opentelemetry', () => {
+  throw new Error('@azure/monitor-opentelemetry was loaded');
+});
 
 const APPROVER = '00000000-0000-4000-8000-0000000000a2';
 const REQUESTER = '00000000-0000-4000-8000-0000000000a1';
@@ -102,6 +111,62 @@ describe('the composition root in sandbox mode', () => {
     const ids = turns.map((entry) => entry.correlationId);
     expect(ids).toEqual([expect.stringMatching(/^[0-9a-f-]{36}$/), expect.stringMatching(/^[0-9a-f-]{36}$/)]);
     expect(ids[0]).not.toBe(ids[1]);
+  });
+});
+
+describe('Application Insights', () => {
+  it('is not started when APPLICATIONINSIGHTS_CONNECTION_STRING is unset', async () => {
+    const telemetry = await startTelemetry(undefined, { info: () => undefined, warn: () => undefined, error: () => undefined });
+    expect(telemetry.enabled).toBe(false);
+    expect(await telemetry.turn('turn message', {}, async () => 'ran')).toBe('ran');
+    expect(telemetry.logFields()).toEqual({});
+    expect(trace.getTracerProvider().getTracer('probe').startSpan('probe').isRecording()).toBe(false);
+  });
+
+  describe('in sandbox mode, even with a connection string set', () => {
+    let ingestion: Server;
+    let received = 0;
+    let emulator: GraphEmulator | undefined;
+    let directory: string;
+    let app: RunningApp | undefined;
+    const log = memoryLog();
+
+    beforeAll(async () => {
+      // Where the telemetry would go if it were wrongly on: a loopback "ingestion endpoint" that counts.
+      ingestion = createServer((_request, response) => {
+        received += 1;
+        response.end();
+      });
+      await new Promise<void>((resolve) => ingestion.listen(0, '127.0.0.1', resolve));
+      const address = ingestion.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      emulator = await startGraphEmulator({ port: 0, host: '127.0.0.1' });
+      directory = fs.mkdtempSync(path.join(os.tmpdir(), 'index-telemetry-'));
+      app = await startApp({
+        APP_MODE: 'sandbox', HOST: '127.0.0.1', PORT: '0', GRAPH_BASE_URL: emulator.url, SQLITE_PATH: path.join(directory, 'bot.sqlite'), APPROVER_IDS: APPROVER,
+        APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=http://127.0.0.1:${address.port}/`,
+        LOG_LEVEL: 'info',
+      }, { logDestination: log.destination });
+    });
+
+    afterAll(async () => {
+      // Each part on its own: a start that failed must not leave the others listening.
+      await app?.stop();
+      await emulator?.close();
+      await new Promise((resolve) => ingestion.close(resolve));
+      fs.rmSync(directory, { recursive: true, force: true });
+    });
+
+    it('sends nothing and records no span for a turn', async () => {
+      if (!app) throw new Error('the bot did not start');
+      expect(app.config.telemetry).toBeUndefined();
+      expect((await postMessage(app.url, 'help')).status).toBe(200);
+      await app.stop(); // would flush anything buffered
+      expect(received).toBe(0);
+      expect(log.entries().find((entry) => entry.msg === 'starting')).toMatchObject({ telemetry: false });
+      expect(log.entries().filter((entry) => 'trace_id' in entry)).toEqual([]);
+      expect(trace.getActiveSpan()).toBeUndefined();
+    });
   });
 });
 

@@ -57,7 +57,7 @@ describe('requesting, approving and creating a device group in the Agents Playgr
     );
     const browser = await run.browser();
     const open = (index: number, person: string): Promise<PlaygroundPage> =>
-      PlaygroundPage.open(browser, run.browserGuard, { url: playgrounds[index]!.url, botName: BOT_NAME, person, screenshotDir: RESULTS_DIR });
+      PlaygroundPage.open(browser, run.browserGuard, { url: playgrounds[index].url, botName: BOT_NAME, person, screenshotDir: RESULTS_DIR });
     [agent, approver, bystander] = [await open(0, 'agent'), await open(1, 'approver'), await open(2, 'bystander')];
     groupsBefore = await listGroups(graphUrl);
   });
@@ -123,7 +123,7 @@ describe('requesting, approving and creating a device group in the Agents Playgr
     const groups = await listGroups(graphUrl);
     const created = groups.filter((group) => !groupsBefore.some((before) => before.id === group.id));
     expect(created.map((group) => group.id)).toEqual([groupId]);
-    const group = created[0]!;
+    const group = created[0];
     expect(statusText).toContain(group.displayName);
     const samePolicy = groups.filter((other) => other.displayName === group.displayName || other.mailNickname === group.mailNickname);
     expect(samePolicy).toHaveLength(1);

@@ -60,7 +60,7 @@ describe('the Playground harness, against an echo bot', () => {
         startPlayground(supervisor, {
           name: `playground-${i}`,
           botEndpoint: bot!.endpoint,
-          configPath: writePlaygroundConfig(workDir, `person-${i}`, configFor(me!, `p${i}`)),
+          configPath: writePlaygroundConfig(workDir, `person-${i}`, configFor(me, `p${i}`)),
           violationsFile,
           cwd: workDir,
         }),
@@ -69,8 +69,8 @@ describe('the Playground harness, against an echo bot', () => {
     const browser = await run.browser();
     const page = (url: string, person: string): Promise<PlaygroundPage> =>
       PlaygroundPage.open(browser, run.browserGuard, { url, botName: BOT.name, person, screenshotDir: RESULTS_DIR });
-    hana = await page(hanaPlayground!.url, 'hana');
-    arno = await page(arnoPlayground!.url, 'arno');
+    hana = await page(hanaPlayground.url, 'hana');
+    arno = await page(arnoPlayground.url, 'arno');
   });
 
   afterAll(async () => {
@@ -125,7 +125,7 @@ describe('the Playground harness, against an echo bot', () => {
 
     await arno.screenshot('custom-invoke');
     expect(answer).toMatchObject({ statusCode: 200, value: echoResultCard('mocked', 'blue', ECHO_UNNAMED_USER) });
-    expect(bot!.invokesFrom().slice(invokesBefore)).toEqual([ROSTER[1]!.aadObjectId]);
+    expect(bot!.invokesFrom().slice(invokesBefore)).toEqual([ROSTER[1].aadObjectId]);
   });
 
   it('made no attempt to reach beyond loopback', () => {

@@ -232,7 +232,7 @@ describe('HTTP server', () => {
     // Every copy of the approval card was updated, the last time with the provisioning result.
     const updates = connector.calls.filter((call) => call.method === 'PUT' && call.activityId === posted[0]?.assignedId);
     expect(updates.length).toBeGreaterThanOrEqual(2);
-    expect(textOf(updates[updates.length - 1] as ConnectorCall)).toContain(`Group created: ${group?.displayName} (object id ${group?.id})`);
+    expect(textOf(updates[updates.length - 1])).toContain(`Group created: ${group?.displayName} (object id ${group?.id})`);
 
     const toRequester = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
     expect(toRequester).toEqual([

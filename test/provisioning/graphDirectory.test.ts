@@ -283,7 +283,7 @@ describe('per-attempt timeout (emulator latency far above the timeout)', () => {
     const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [sandbox.emulator.admin.ownerServicePrincipalId as string] });
     const [policy] = (await sandbox.directory.listDevicePreparationPolicies()).value;
     sandbox.emulator.setFaults(HUNG);
-    const error = await caught(sandbox.directory.setEnrollmentTimeDeviceMembershipTarget(policy?.id as string, group.id));
+    const error = await caught(sandbox.directory.setEnrollmentTimeDeviceMembershipTarget(policy?.id, group.id));
     expect(error).toMatchObject({ code: 'Timeout', attempts: 1 });
     await answered(2);
     expect(sandbox.emulator.requestLog.filter((entry) => entry.method === 'POST')).toHaveLength(1);

@@ -114,7 +114,7 @@ describe('2. the membership-target result shape', () => {
   it('reads the documented wrapped result, treating the code "unknown" as no error', async () => {
     await setUp({}, DELEGATED_TOKEN);
     const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [ownerSpId()] });
-    const policyId = sandbox.emulator.admin.policies()[0]?.id as string;
+    const policyId = sandbox.emulator.admin.policies()[0]?.id;
     const result = await sandbox.directory.setEnrollmentTimeDeviceMembershipTarget(policyId, group.id);
     expect(result.value).toEqual({ validationSucceeded: true, statuses: [{ targetId: group.id, validationSucceeded: true }] });
   });

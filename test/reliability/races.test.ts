@@ -64,7 +64,7 @@ describeWithPostgres('two bot processes on one PostgreSQL database', () => {
 
   /** Sends each person's activity to the two bots in turn, all at once. */
   const allAtOnce = (activities: readonly Record<string, unknown>[]): Promise<string[]> =>
-    Promise.all(activities.map(async (activity, index) => answerText(await post((bots[index % 2] as BotProcess).endpoint, activity))));
+    Promise.all(activities.map(async (activity, index) => answerText(await post((bots[index % 2]).endpoint, activity))));
 
   const submitAll = (): Promise<string[]> =>
     allAtOnce(requesters.map((person, index) => click(person, VERBS.submitRequest, { policyName: SPELLINGS[index % SPELLINGS.length], scenario: 'userDriven' }, connector.url)));
@@ -86,7 +86,7 @@ describeWithPostgres('two bot processes on one PostgreSQL database', () => {
       const current = await store.getRequest(requestId);
       return current?.state === 'provisioned' ? current : undefined;
     });
-    const winner = approvers.findIndex((_person, index) => !/already approved/.test(decided[index] as string));
+    const winner = approvers.findIndex((_person, index) => !/already approved/.test(decided[index]));
     expect(request.decision?.by.aadObjectId).toBe(approvers[winner]?.aadObjectId);
     expect(emulator.admin.groups().map((group) => group.id)).toEqual([request.groupId]);
     const audit = await store.listAudit({ requestId });

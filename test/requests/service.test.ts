@@ -288,7 +288,7 @@ describe('requests service', () => {
         provisioning: world.provisioning,
         approvers: approverIds(approver),
         resumeAfterMs: 0,
-        notifier: { notify: async (event) => (event.kind === 'provisioned' ? (await announceProvisioned(), {}) : {}) },
+        notifier: { notify: async (event) => (event.kind === 'provisioned' ? (announceProvisioned(), {}) : {}) },
       });
       const sweeper = startSweeper(service, { intervalMs: 5 });
       await provisioned;

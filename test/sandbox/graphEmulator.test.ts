@@ -12,7 +12,8 @@ const SP_URL = (id: string): string => `${emulator.url}/v1.0/servicePrincipals/$
 interface Answer {
   status: number;
   headers: Headers;
-  body: any; // a probe of arbitrary Graph JSON: the assertions are the schema
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a probe of arbitrary Graph JSON: the assertions are the schema
+  body: any;
 }
 
 let emulator: GraphEmulator;
@@ -280,7 +281,7 @@ describe('Graph emulator fault knobs', () => {
 
   it("reproduces Intune's 500 on setEnrollmentTimeDeviceMembershipTarget", async () => {
     await start({ faults: { membershipTargetInternalError: true } });
-    const policyId = emulator.admin.policies()[0]?.id as string;
+    const policyId = emulator.admin.policies()[0]?.id;
     const answer = await graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/setEnrollmentTimeDeviceMembershipTarget`, {
       enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: 'x' }],
     });
@@ -315,7 +316,7 @@ describe('Graph emulator: where the real Graph is stricter (issue 11)', () => {
 
   it('answers set and retrieve with the result wrapped in value', async () => {
     await start({}, DELEGATED_TOKEN);
-    const policyId = emulator.admin.policies()[0]?.id as string;
+    const policyId = emulator.admin.policies()[0]?.id;
     const answer = await setTarget(policyId, 'missing');
     expect(answer.status).toBe(200);
     expect(Object.keys(answer.body).sort()).toEqual(['@odata.context', 'value']);
@@ -328,27 +329,27 @@ describe('Graph emulator: where the real Graph is stricter (issue 11)', () => {
     await start();
     const policy = emulator.admin.policies()[0];
     const group = emulator.admin.addGroup({ displayName: 'G', ownerIds: [emulator.admin.ownerServicePrincipalId as string] });
-    const refused = await setTarget(policy?.id as string, group.id);
+    const refused = await setTarget(policy?.id, group.id);
     expect(refused.status).toBe(500);
     expect(refused.body.error.code).toBe('InternalServerError');
-    expect((await clearTarget(policy?.id as string)).status).toBe(500);
+    expect((await clearTarget(policy?.id)).status).toBe(500);
     expect(policy?.membershipTargetIds).toEqual([]);
     // An unsigned JWT without `scp` (only `roles`) is still app-only.
     bearer = unsignedJwt({ roles: ['DeviceManagementConfiguration.ReadWrite.All'] });
     await emulator.close();
     emulator = await startGraphEmulator({ requiredToken: bearer });
-    expect((await setTarget(emulator.admin.policies()[0]?.id as string, 'x')).status).toBe(500);
+    expect((await setTarget(emulator.admin.policies()[0]?.id, 'x')).status).toBe(500);
     emulator.setVariations({ appOnlyMembershipTarget: 'allow' });
-    expect((await setTarget(emulator.admin.policies()[0]?.id as string, 'x')).status).toBe(200);
+    expect((await setTarget(emulator.admin.policies()[0]?.id, 'x')).status).toBe(200);
   });
 
   it('lets a delegated caller (a JWT whose claims carry scp) set and clear', async () => {
     await start({}, DELEGATED_TOKEN);
     const policy = emulator.admin.policies()[0];
     const group = emulator.admin.addGroup({ displayName: 'G', ownerIds: [emulator.admin.ownerServicePrincipalId as string] });
-    expect((await setTarget(policy?.id as string, group.id)).body.value.validationSucceeded).toBe(true);
+    expect((await setTarget(policy?.id, group.id)).body.value.validationSucceeded).toBe(true);
     expect(policy?.membershipTargetIds).toEqual([group.id]);
-    const cleared = await clearTarget(policy?.id as string);
+    const cleared = await clearTarget(policy?.id);
     expect(cleared.status).toBe(200);
     expect(cleared.body.value).toBe(true);
     expect(policy?.membershipTargetIds).toEqual([]);

@@ -13,7 +13,7 @@ function startMain(env: Record<string, string>): { child: ChildProcessWithoutNul
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Graph emulator listening on (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1] as string);
+      if (match) resolve(match[1]);
     });
     child.on('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
   });

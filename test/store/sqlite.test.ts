@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, StoreIntegrityError } from '../../src/store';
+import { openSqliteStore } from '../../src/store/sqlite';
 import { describeStoreContract, expectForeignDatabaseRefused } from './support/contract';
 import { sqliteHarness } from './support/harness';
 
@@ -44,5 +45,25 @@ describe('SQLite store', () => {
     });
 
     it('refuses a SQLite database that belongs to something else', () => expectForeignDatabaseRefused(sqliteHarness()));
+
+    it('refuses a directory on a network filesystem (App Service /home is SMB) before creating anything', async () => {
+      const path = join(dir, 'share', 'bot.sqlite');
+      const asked: string[] = [];
+      const smb = (directory: string) => {
+        asked.push(directory);
+        return 0xfe534d42;
+      };
+      await expect(openSqliteStore(path, { filesystemType: smb })).rejects.toThrow(
+        `${path} is on a network filesystem (SMB2/3), where SQLite's WAL mode is unsupported and its locking unreliable: put SQLITE_PATH on a local disk, or use PostgreSQL (DATABASE_URL)`,
+      );
+      expect(asked).toEqual([join(dir, 'share')]);
+      expect(existsSync(path)).toBe(false);
+    });
+
+    it('reads the real filesystem type by default: a local disk opens', async () => {
+      const store = await openSqliteStore(join(dir, 'local.sqlite'));
+      await store.ping();
+      await store.close();
+    });
   });
 });

@@ -9,7 +9,7 @@ export function lintCard(card: unknown): string[] {
   const problems: string[] = [];
   const context = new AC.SerializationContext();
   const parsed = new AC.AdaptiveCard();
-  parsed.parse(card as object, context);
+  parsed.parse(card, context);
   for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
   const roundTrip = parsed.toJSON();
   diff(card, roundTrip, '$', problems);

@@ -1,5 +1,4 @@
 import * as restify from 'restify';
-import type { AddressInfo } from 'node:net';
 import {
   ActivityHandler,
   ActivityTypes,
@@ -105,7 +104,7 @@ export async function startEchoBot(): Promise<RunningEchoBot> {
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
   adapter.onTurnError = async (context, error) => {
     process.stderr.write(`echo bot turn error: ${String(error)}\n`);
-    if (context.activity.type === ActivityTypes.Message) await context.sendActivity('echo bot failed');
+    if (context.activity.type === (ActivityTypes.Message as string)) await context.sendActivity('echo bot failed');
   };
   const bot = new EchoBot();
   const server = restify.createServer();
@@ -114,7 +113,7 @@ export async function startEchoBot(): Promise<RunningEchoBot> {
     await adapter.process(req, res, (context) => bot.run(context));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = server.address();
   return {
     endpoint: `http://127.0.0.1:${port}/api/messages`,
     invokesFrom: () => [...bot.invokers],

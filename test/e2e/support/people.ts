@@ -43,7 +43,7 @@ export function loadSandboxPeople(): SandboxPeople {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain-JS script shared with `npm start`
   const script = sandboxPeople.parse(require(join(ROOT, 'scripts', 'playground-config.js')));
   const { helpdeskAgent, approver, others } = script.PEOPLE;
-  const bystander = others[0]!;
+  const bystander = others[0];
   return {
     helpdeskAgent,
     approver,

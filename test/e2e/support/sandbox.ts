@@ -25,7 +25,7 @@ function startCompiled(supervisor: ProcessSupervisor, name: string, relativePath
 export async function startGraphEmulator(supervisor: ProcessSupervisor, violationsFile: string): Promise<string> {
   const emulator = startCompiled(supervisor, 'graph-emulator', 'sandbox/main.js', violationsFile, { GRAPH_EMULATOR_PORT: '0' });
   const [, url] = await emulator.waitForOutput(/Graph emulator listening on (http:\/\/127\.0\.0\.1:\d+)/, START_TIMEOUT_MS);
-  return url!;
+  return url;
 }
 
 export interface BotStartOptions {

@@ -59,7 +59,7 @@ export class BotProcesses {
   async start(env: NodeJS.ProcessEnv): Promise<BotProcess> {
     const managed = this.spawn(env);
     const [, url] = await managed.waitForOutput(LISTENING, START_TIMEOUT_MS);
-    return { managed, url: url as string, endpoint: `${url}/api/messages` };
+    return { managed, url: url, endpoint: `${url}/api/messages` };
   }
 
   /** Every refused non-loopback connection any bot process attempted. */

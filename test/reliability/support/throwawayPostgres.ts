@@ -45,7 +45,7 @@ export async function createThrowawayPostgres(binDir: string): Promise<Throwaway
   // As root, PostgreSQL refuses to run: use the postgres account.
   const run = (command: string, args: readonly string[]): void => {
     const [file, argv] = owner ? ['runuser', ['-u', 'postgres', '--', join(binDir, command), ...args]] : [join(binDir, command), [...args]];
-    execFileSync(file as string, argv as string[], { stdio: 'pipe', timeout: COMMAND_TIMEOUT_MS });
+    execFileSync(file, argv, { stdio: 'pipe', timeout: COMMAND_TIMEOUT_MS });
   };
   const port = await freeLoopbackPort();
   run('initdb', ['-D', data, '-U', 'ci', '--auth=trust', '--no-sync', '-E', 'UTF8']);

@@ -46,7 +46,7 @@ export function sqliteHarness(): StoreHarness {
         db.exec(sql);
       } catch (error) {
         // The native module's SqliteError can belong to another jest realm: rethrow as this realm's Error.
-        throw new Error(typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error));
+        throw new Error(typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error), { cause: error });
       } finally {
         db.close();
       }
