@@ -7,7 +7,7 @@
  *
  * Usage: npm run bench:provision [-- N]   (or BENCH_N=…; BENCH_RATE, BENCH_BURST, BENCH_CONCURRENCY tune it)
  */
-import { createGraphDirectory } from '../src/provisioning/graphDirectory';
+import { createGraphDirectory } from '../src/graph/graphDirectory';
 import { createProvisioningService } from '../src/provisioning/service';
 import { startGraphEmulator, type GraphEmulator } from '../src/sandbox/graphEmulator';
 import type { GraphEmulatorFaults } from '../src/sandbox/faults';

@@ -4,7 +4,8 @@
  * service over the store's policy→group registry and the requests service over the store's ports.
  */
 import type { Logger as RootLogger } from 'pino';
-import { createGraphDirectory, createProvisioningService, type ProvisioningService } from '../provisioning';
+import { createGraphDirectory } from '../graph';
+import { createProvisioningService, type ProvisioningService } from '../provisioning';
 import { createApproverDirectory } from '../requests/approvers';
 import type { ApproverDirectory, RequestNotifier } from '../requests/ports';
 import { createRequestsService } from '../requests/service';

@@ -3,7 +3,9 @@
  * Implemented by the Graph adapter (graphDirectory.ts); the sandbox emulator speaks the same wire format.
  */
 import type { GroupNames } from '../domain/naming';
-import type { CallerKind } from './graphCredential';
+
+/** Who a Graph token acts for: a user (delegated; its claims carry `scp`) or the application itself. */
+export type CallerKind = 'delegated' | 'appOnly';
 
 /** The first-party "Intune Provisioning Client" app that must own every device group (match by appId only). */
 export const OWNER_APP_ID = 'f1346770-5b25-470b-88bd-d5744ab7952c';

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, type ServerErrorFault } from './faults';
 import { graphError, isErrorReply, type GraphReply } from './graphWire';
-import { callerKindOf } from '../provisioning/graphCredential';
+import { callerKindOf } from '../graph/graphCredential';
 import { isWrite, routeGraphRequest, STRICT_VARIATIONS, type GraphVariations, type GraphVersion } from './routes';
 import { SandboxTenant, type SandboxGroup, type TenantSeed } from './tenant';
 

@@ -21,7 +21,7 @@ import {
   type GroupUpdateBody,
 } from './graphWire';
 import { DISPLAY_NAME_FILTER_LIMIT, DYNAMIC_MEMBERSHIP } from '../provisioning/directory';
-import type { CallerKind } from '../provisioning/graphCredential';
+import type { CallerKind } from '../provisioning/directory';
 import type { DeletedSandboxGroup, SandboxGroup, SandboxPolicy, SandboxTenant } from './tenant';
 
 /**

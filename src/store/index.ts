@@ -1,10 +1,22 @@
 /** Opens the configured store: migrations applied and every row checked readable before it is returned. */
-import { openPostgresStore } from './postgres';
+import { type PostgresConnectionOptions, openPostgresStore } from './postgres';
 import { openSqliteStore } from './sqlite';
-import type { Store, StoreOptions } from './store';
+import type { Store } from './store';
 
-export type { Store, StoreOptions } from './store';
-export { StoreIntegrityError } from './store';
+export type { Store } from './store';
+export { StoreIntegrityError } from './errors';
+
+export type StoreOptions =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly poolSize?: number;
+      /** PostgreSQL schema holding the tables (created when missing); default `public`. */
+      readonly schema?: string;
+      /** Token password, CA, timeouts and logger (src/store/postgres.ts). */
+      readonly connection?: PostgresConnectionOptions;
+    };
 
 export function openStore(options: StoreOptions): Promise<Store> {
   return options.kind === 'sqlite' ? openSqliteStore(options.path) : openPostgresStore(options);

@@ -4,7 +4,7 @@
  * the append-only triggers differ.
  */
 import type { SqlExecutor, SqlSession } from './sql';
-import { StoreIntegrityError } from './store';
+import { StoreIntegrityError } from './errors';
 
 export interface Migration {
   readonly version: number;

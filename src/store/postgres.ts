@@ -10,7 +10,8 @@ import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { silentLogger, type Logger } from '../shared/logger';
 import { migrate } from './migrations';
-import { StoreIntegrityError, type Store } from './store';
+import { StoreIntegrityError } from './errors';
+import type { Store } from './store';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 import { createSqlStore, verifyReadable } from './sqlStore';
 

@@ -9,7 +9,7 @@ import { formatRequestId } from '../domain/request';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { REQUEST_STATES, type ConversationAddress, type GroupRequest } from '../domain/request';
 import { AUDIT_KINDS, type AuditEntry } from '../requests/ports';
-import { StoreIntegrityError } from './store';
+import { StoreIntegrityError } from './errors';
 
 // PostgreSQL returns BIGINT as a string; SQLite as a number.
 const sequence = z.coerce.number().int().positive();

@@ -10,7 +10,8 @@ import { mkdirSync, statfsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations';
-import { StoreIntegrityError, type Store } from './store';
+import { StoreIntegrityError } from './errors';
+import type { Store } from './store';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 import { createSqlStore, verifyReadable } from './sqlStore';
 

@@ -8,30 +8,9 @@
 import type { ConversationStore } from '../bot/ports';
 import type { PolicyGroupRegistry } from '../provisioning/types';
 import type { RequestsStore } from '../requests/ports';
-import type { PostgresConnectionOptions } from './postgres';
 
 export interface Store extends RequestsStore, PolicyGroupRegistry, ConversationStore {
   /** Readiness: throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
-}
-
-export type StoreOptions =
-  | { readonly kind: 'sqlite'; readonly path: string }
-  | {
-      readonly kind: 'postgres';
-      readonly url: string;
-      readonly poolSize?: number;
-      /** PostgreSQL schema holding the tables (created when missing); default `public`. */
-      readonly schema?: string;
-      /** Token password, CA, timeouts and logger (src/store/postgres.ts). */
-      readonly connection?: PostgresConnectionOptions;
-    };
-
-/** The database holds data this version cannot read, or is not one of ours: refuse to start. */
-export class StoreIntegrityError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StoreIntegrityError';
-  }
 }

@@ -2,7 +2,7 @@
  * Child process for the crash-safety test: provisions a policy's group against the emulator, then stops
  * inside recordGroup (after the Graph create, before the result is recorded) and waits to be killed.
  */
-import { createGraphDirectory } from '../../../src/provisioning/graphDirectory';
+import { createGraphDirectory } from '../../../src/graph/graphDirectory';
 import { createProvisioningService } from '../../../src/provisioning/service';
 
 const AT_RECORD = 'created-in-graph-now-recording';

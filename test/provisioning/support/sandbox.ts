@@ -1,8 +1,8 @@
 /** The real Graph adapter against a real emulator on loopback, tuned so tests never sleep for long. */
-import { createGraphDirectory, type GraphDirectoryOptions } from '../../../src/provisioning/graphDirectory';
+import { createGraphDirectory, type GraphDirectoryOptions } from '../../../src/graph/graphDirectory';
 import type { Directory } from '../../../src/provisioning/directory';
 import type { GroupMembershipChecker } from '../../../src/requests/ports';
-import type { GraphAttempt } from '../../../src/provisioning/graphMiddleware';
+import type { GraphAttempt } from '../../../src/graph/graphMiddleware';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/sandbox/graphEmulator';
 
 /** Not a JWT: the emulator takes its bearer for an app-only caller, as the production credentials are. */

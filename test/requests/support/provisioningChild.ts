@@ -3,7 +3,8 @@
  * against the parent's Graph emulator and store (SQLite file or PostgreSQL schema). It resumes interrupted requests; with `killAt` it
  * announces that step on stdout and then waits there for the parent's SIGKILL.
  */
-import { createGraphDirectory, createProvisioningService, type Directory } from '../../../src/provisioning';
+import { createGraphDirectory } from '../../../src/graph';
+import { createProvisioningService, type Directory } from '../../../src/provisioning';
 import { createRequestsService } from '../../../src/requests/service';
 import { openStore, type Store, type StoreOptions } from '../../../src/store';
 import type { CrashStep } from './crashSteps';

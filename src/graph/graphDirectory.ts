@@ -22,7 +22,7 @@ import type { TeamsAppInstaller } from '../bot/ports';
 import type { GroupMembershipChecker } from '../requests/ports';
 import { isLoopbackUrl } from '../shared/loopback';
 import { callerKindOf, graphScopeFor, tokenSourceFor, type GraphCredentialConfig } from './graphCredential';
-import { GraphError, GraphTimeoutError } from './graphError';
+import { GraphError, GraphTimeoutError } from '../provisioning/graphError';
 import { AttemptObserver, AttemptTimeout, ErrorBodyDrain, ScopedBearerTokenHandler, isTimeout, type GraphAttempt } from './graphMiddleware';
 import {
   chatSchema,
@@ -49,7 +49,7 @@ import {
   type MembershipTargetResult,
   type Traced,
   type UpsertOutcome,
-} from './directory';
+} from '../provisioning/directory';
 
 export const GRAPH_BASE_URL = 'https://graph.microsoft.com';
 

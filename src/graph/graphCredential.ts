@@ -1,4 +1,5 @@
 /** Chooses the Entra credential the Graph adapter gets its tokens from, for the Graph cloud it talks to. */
+import type { CallerKind } from '../provisioning/directory';
 import {
   AzureAuthorityHosts,
   ClientCertificateCredential,
@@ -33,7 +34,6 @@ export function graphScopeFor(origin: string): string {
 }
 
 /** Who a Graph call acts as: a signed-in user (delegated) or the application itself (app-only). */
-export type CallerKind = 'delegated' | 'appOnly';
 
 /**
  * Delegated tokens carry the `scp` claim (the user's consented scopes); app-only tokens carry `roles` instead.

@@ -2,10 +2,10 @@
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OWNER_APP_ID, type Directory, type NewDeviceGroup } from '../../src/provisioning/directory';
-import { createGraphDirectory, odataStringLiteral } from '../../src/provisioning/graphDirectory';
+import { createGraphDirectory, odataStringLiteral } from '../../src/graph/graphDirectory';
 import { GraphError, GraphTimeoutError } from '../../src/provisioning/graphError';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
-import { DELEGATED_TOKEN, FAST_RETRY, SANDBOX_TOKEN, startSandbox, type Sandbox } from './support/sandbox';
+import { DELEGATED_TOKEN, FAST_RETRY, SANDBOX_TOKEN, startSandbox, type Sandbox } from '../provisioning/support/sandbox';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
