@@ -3,11 +3,12 @@
  * policy, and where approval cards go. Anyone may check; everything that changes something is approvers'.
  */
 import type { BindResult } from '../provisioning/types';
+import type { Actor } from '../domain/actor';
 import { parsePolicyName, type PolicyName } from '../domain/policy';
 import { SCENARIO_INFO } from '../domain/scenario';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
-import type { GroupProvisioning } from './ports';
+import type { AuditKind, GroupProvisioning } from './ports';
 import { graphRequestIdOf } from './runner';
 import type { NoGroup, RequestsService } from './types';
 
@@ -19,6 +20,18 @@ export function createPolicyAdministration(
   provisioning: Pick<GroupProvisioning, 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>,
 ): PolicyAdministration {
   const { store, logger } = context;
+
+  /** One audit entry about a policy, with the Graph request ids of the calls it made (space-separated). */
+  async function auditPolicy(kind: AuditKind, policyKey: string, actor: Actor, detail: string, graphRequestIds: readonly string[] = []): Promise<void> {
+    await store.appendAudit({
+      kind,
+      at: context.now(),
+      actor,
+      policyKey,
+      detail,
+      ...(graphRequestIds.length > 0 && { graphRequestId: graphRequestIds.join(' ') }),
+    });
+  }
 
   async function noGroup(policy: PolicyName): Promise<NoGroup> {
     const request = await store.latestRequestForPolicy(policy.key);
@@ -40,14 +53,8 @@ export function createPolicyAdministration(
       }
       const report = await provisioning.checkGroup(policy.value.name, { repairOwner: options.repairOwner === true && !repairRefused });
       if (!report.healthy) {
-        await store.appendAudit({
-          kind: 'driftFound',
-          at: context.now(),
-          actor,
-          policyKey: policy.value.key,
-          detail: report.findings.map((finding) => `${finding.code}: ${finding.message}`).join('; '),
-          ...(report.graphRequestIds[0] !== undefined && { graphRequestId: report.graphRequestIds.join(' ') }),
-        });
+        const detail = report.findings.map((finding) => `${finding.code}: ${finding.message}`).join('; ');
+        await auditPolicy('driftFound', policy.value.key, actor, detail, report.graphRequestIds);
       }
       return { kind: 'checked', report, ...(repairRefused !== undefined && { repairRefused }) };
     },
@@ -62,24 +69,11 @@ export function createPolicyAdministration(
       }
       const group = await store.findGroup(policy.value.key);
       if (!group) return noGroup(policy.value);
-      await store.appendAudit({
-        kind: 'bindRequested',
-        at: context.now(),
-        actor,
-        policyKey: group.policyKey,
-        detail: `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${group.policyName}"`,
-      });
+      await auditPolicy('bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${group.policyName}"`);
       // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
       const bind = await provisioning.bindToPolicy(group.policyName, group.scenario);
       const graphRequestIds = bind.graphRequestIds ?? [];
-      await store.appendAudit({
-        kind: bind.outcome === 'bound' ? 'bound' : 'bindFailed',
-        at: context.now(),
-        actor,
-        policyKey: group.policyKey,
-        detail: bindAuditDetail(bind),
-        ...(graphRequestIds.length > 0 && { graphRequestId: graphRequestIds.join(' ') }),
-      });
+      await auditPolicy(bind.outcome === 'bound' ? 'bound' : 'bindFailed', group.policyKey, actor, bindAuditDetail(bind), graphRequestIds);
       if (bind.outcome !== 'bound') {
         logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
         return { kind: 'attempted', group, bind };
@@ -105,14 +99,7 @@ export function createPolicyAdministration(
       const scenario = group?.scenario ?? request?.scenario;
       if (!scenario) return noGroup(policy.value);
       const audit = (kind: 'groupRestored' | 'restoreFailed', detail: string, graphRequestIds: readonly string[]) =>
-        store.appendAudit({
-          kind,
-          at: context.now(),
-          actor,
-          policyKey: policy.value.key,
-          detail,
-          ...(graphRequestIds.length > 0 && { graphRequestId: graphRequestIds.join(' ') }),
-        });
+        auditPolicy(kind, policy.value.key, actor, detail, graphRequestIds);
       try {
         const result = await provisioning.restoreGroup(group?.policyName ?? policy.value.name, scenario, actor);
         if (result.outcome !== 'restored') {

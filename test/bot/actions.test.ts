@@ -1,7 +1,7 @@
 /** Each card verb through botbuilder's TestAdapter (invokes with deliveryMode expectReplies). */
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider, submitted, previewedNames } from './support/world';
-import { type CardJson, Teams, cardText, cardVerbs } from './support/turns';
+import { type BotWorld, type Person, approver, createBotWorldWithTeams, helpdesk, otherApprover, outsider, submitted, previewedNames } from './support/world';
+import { type CardJson, type Teams, cardText, cardVerbs } from './support/turns';
 
 const CARD = 'application/vnd.microsoft.card.adaptive';
 const MESSAGE = 'application/vnd.microsoft.activity.message';
@@ -19,8 +19,7 @@ describe('bot card actions', () => {
   let teams: Teams;
 
   beforeEach(async () => {
-    teams = new Teams(() => world.bot);
-    world = await createBotWorld({ adapter: teams.adapter });
+    ({ world, teams } = await createBotWorldWithTeams());
     // Approvers have talked to the bot: their Teams ids are known for refresh.userIds.
     for (const person of [approver, otherApprover]) await teams.say(person, 'help');
   });

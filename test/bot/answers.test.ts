@@ -3,16 +3,15 @@
  * botbuilder's TestAdapter, as in commands.test.ts.
  */
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, approver, createBotWorld, helpdesk, outsider, provisioned, submitted } from './support/world';
-import { Teams, cardOf, cardText, cardVerbs, visibleText } from './support/turns';
+import { type BotWorld, approver, createBotWorldWithTeams, helpdesk, outsider, provisioned, submitted } from './support/world';
+import { type Teams, cardOf, cardText, cardVerbs, visibleText } from './support/turns';
 
 describe('answers with context', () => {
   let world: BotWorld;
   let teams: Teams;
 
   beforeEach(async () => {
-    teams = new Teams(() => world.bot);
-    world = await createBotWorld({ adapter: teams.adapter });
+    ({ world, teams } = await createBotWorldWithTeams());
   });
   afterEach(() => world.dispose());
 

@@ -1,8 +1,8 @@
 /** `bind <policy>` through botbuilder's TestAdapter, over the real stack and the sandbox Graph emulator. */
 import { policyKeyOf } from '../../src/domain/policy';
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, approver, createBotWorld, helpdesk, provisioned, submitted } from './support/world';
-import { Teams, cardOf, cardText, cardVerbs, visibleText } from './support/turns';
+import { type BotWorld, approver, createBotWorldWithTeams, helpdesk, provisioned, submitted } from './support/world';
+import { type Teams, cardOf, cardText, cardVerbs, visibleText } from './support/turns';
 
 /** Seeded in the sandbox tenant as a user-driven device-preparation policy. */
 const SEEDED_POLICY = 'Contoso User-driven';
@@ -12,8 +12,7 @@ describe('bot: bind <policy>', () => {
   let teams: Teams;
 
   beforeEach(async () => {
-    teams = new Teams(() => world.bot);
-    world = await createBotWorld({ adapter: teams.adapter });
+    ({ world, teams } = await createBotWorldWithTeams());
     // The bot's sandbox token is app-only, which Intune refuses today: these tests are about what Intune
     // answers once it takes the call (the refusal itself has its own test below).
     world.emulator.setVariations({ appOnlyMembershipTarget: 'allow' });

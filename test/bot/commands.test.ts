@@ -1,15 +1,14 @@
 /** Each message route through botbuilder's TestAdapter driving the real Application over the real stack. */
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, approver, createBotWorld, helpdesk, outsider, provisioned, previewedNames } from './support/world';
-import { Teams, cardOf, cardText, cardVerbs, visibleText } from './support/turns';
+import { type BotWorld, approver, createBotWorldWithTeams, helpdesk, outsider, provisioned, previewedNames } from './support/world';
+import { type Teams, cardOf, cardText, cardVerbs, visibleText } from './support/turns';
 
 describe('bot commands', () => {
   let world: BotWorld;
   let teams: Teams;
 
   beforeEach(async () => {
-    teams = new Teams(() => world.bot);
-    world = await createBotWorld({ adapter: teams.adapter });
+    ({ world, teams } = await createBotWorldWithTeams());
   });
   afterEach(() => world.dispose());
 

@@ -5,16 +5,15 @@
  */
 import { policyKeyOf } from '../../src/domain/policy';
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, approver, createBotWorld, helpdesk, outsider, provisioned } from './support/world';
-import { Teams, cardOf, cardText, cardVerbs } from './support/turns';
+import { type BotWorld, approver, createBotWorldWithTeams, helpdesk, outsider, provisioned } from './support/world';
+import { type Teams, cardOf, cardText, cardVerbs } from './support/turns';
 
 describe('bot: a deleted group', () => {
   let world: BotWorld;
   let teams: Teams;
 
   beforeEach(async () => {
-    teams = new Teams(() => world.bot);
-    world = await createBotWorld({ adapter: teams.adapter });
+    ({ world, teams } = await createBotWorldWithTeams());
   });
   afterEach(() => world.dispose());
 

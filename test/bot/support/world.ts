@@ -4,6 +4,7 @@
  */
 import type { BotAdapter } from 'botbuilder';
 import type { Actor } from '../../../src/domain/actor';
+import { Teams } from './turns';
 import type { GroupNames } from '../../../src/domain/naming';
 import type { Scenario } from '../../../src/domain/scenario';
 import { type Bot, createBot } from '../../../src/bot/app';
@@ -119,4 +120,11 @@ export function previewedNames(world: BotWorld, policyName: string, scenario: Sc
   const preview = world.requests.previewNames(policyName, scenario);
   if (!preview.ok) throw new Error(preview.message);
   return preview.names;
+}
+
+/** A bot world and the Teams client that drives it (botbuilder's TestAdapter), as most bot tests start. */
+export async function createBotWorldWithTeams(options: Omit<BotWorldOptions, 'adapter'> = {}): Promise<{ world: BotWorld; teams: Teams }> {
+  const teams = new Teams(() => world.bot);
+  const world = await createBotWorld({ ...options, adapter: teams.adapter });
+  return { world, teams };
 }
