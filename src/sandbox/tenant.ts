@@ -43,9 +43,14 @@ export interface SandboxObject {
 
 export interface SandboxPolicy {
   readonly id: string;
-  readonly name: string;
+  /** Renamable in Intune: the id is what identifies a policy. */
+  name: string;
+  description: string;
   readonly templateId: string;
   membershipTargetIds: string[];
+  /** Epoch ms. */
+  readonly createdAt: number;
+  lastModifiedAt: number;
 }
 
 export interface TenantSeed {
@@ -240,9 +245,28 @@ export class SandboxTenant {
 
   // ── Intune device-preparation policies ──────────────────────────────────────────────────────────────
 
-  addPolicy(init: { name: string; templateId: string; id?: string }): SandboxPolicy {
-    const policy: SandboxPolicy = { id: init.id ?? randomUUID(), name: init.name, templateId: init.templateId, membershipTargetIds: [] };
+  addPolicy(init: { name: string; templateId: string; id?: string; description?: string; membershipTargetIds?: readonly string[] }): SandboxPolicy {
+    const at = this.now();
+    const policy: SandboxPolicy = {
+      id: init.id ?? randomUUID(),
+      name: init.name,
+      description: init.description ?? '',
+      templateId: init.templateId,
+      membershipTargetIds: [...(init.membershipTargetIds ?? [])],
+      createdAt: at,
+      lastModifiedAt: at,
+    };
     this.policiesById.set(policy.id, policy);
+    return policy;
+  }
+
+  /** A rename (or new description) in the Intune admin center: same id. */
+  updatePolicy(id: string, changes: { readonly name?: string; readonly description?: string }): SandboxPolicy {
+    const policy = this.policiesById.get(id);
+    if (!policy) throw new Error(`No sandbox policy ${id}.`);
+    if (changes.name !== undefined) policy.name = changes.name;
+    if (changes.description !== undefined) policy.description = changes.description;
+    policy.lastModifiedAt = this.now();
     return policy;
   }
 
