@@ -30,6 +30,14 @@ export const AUDIT_KINDS = [
   /** An approver brought a policy's deleted group back from the recycle bin (same object id), or tried to. */
   'groupRestored',
   'restoreFailed',
+  /** An approver adopted a hand-made group as its policy's one group, or was refused (what to fix first). */
+  'groupAdopted',
+  'adoptRefused',
+  /** The inventory saw a known Intune policy under a new name (same id, same record). */
+  'policyRenamed',
+  /** A health-watch pass: what it found, reported and saw cleared; or why it ended early. */
+  'healthCheckRun',
+  'healthCheckFailed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -128,13 +136,44 @@ export interface PolicyGroupCatalogue {
   listGroups(offset: number, limit: number): Promise<Page<PolicyGroupRecord>>;
 }
 
+export type AdoptGroupResult =
+  | { readonly kind: 'adopted'; readonly record: PolicyGroupRecord }
+  /** The policy already has its one group (another approver adopted first, or the bot made one). */
+  | { readonly kind: 'policyHasGroup'; readonly record: PolicyGroupRecord }
+  /** The group is already another policy's one group. */
+  | { readonly kind: 'groupTaken'; readonly record: PolicyGroupRecord };
+
+/** Recording an adopted group: one conditional insert, its audit entry in the same transaction. */
+export interface GroupAdoption {
+  adoptGroup(record: PolicyGroupRecord, audit: AuditEntryInput): Promise<AdoptGroupResult>;
+}
+
+/** A finding the health watch has posted, until it clears. `subject` is the policy id (or `group:<id>` for an orphan). */
+export interface ReportedFinding {
+  readonly subject: string;
+  readonly code: string;
+  readonly detail: string;
+  readonly reportedAt: string;
+}
+
+export interface HealthWatchRecords {
+  /**
+   * The conditional write that makes one instance run a pass: succeeds (true) only when no pass is due later
+   * than `at`, and then sets the next one to `nextDueAt`. Nothing is held across Graph calls.
+   */
+  claimHealthCheck(holder: string, at: string, nextDueAt: string): Promise<boolean>;
+  listReportedFindings(): Promise<readonly ReportedFinding[]>;
+  /** In one transaction: the newly reported findings recorded, the cleared ones forgotten, the audit appended. */
+  settleFindings(reported: readonly ReportedFinding[], cleared: readonly Pick<ReportedFinding, 'subject' | 'code'>[], audit: AuditEntryInput): Promise<void>;
+}
+
 /** Where approval cards go when an approver registered a team channel (one per installation; last wins). */
 export interface ApprovalsChannelRegistry {
   setApprovalsChannel(channel: ConversationAddress, registeredBy: string): Promise<void>;
 }
 
 /** Everything the requests service keeps durably. */
-export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue & ApprovalsChannelRegistry;
+export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue & ApprovalsChannelRegistry & GroupAdoption & HealthWatchRecords;
 
 /** The provisioning service as the requests service uses it. */
 export type GroupProvisioning = Pick<ProvisioningService, 'previewNames' | 'ensureGroup' | 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>;
