@@ -10,7 +10,7 @@ import { SCENARIOS, SCENARIO_INFO, type Scenario } from '../domain/scenario';
 import { OWNER_APP_ID, type DevicePreparationPolicy, type Directory, type Traced } from '../provisioning/directory';
 import { isGraphError } from '../provisioning/graphError';
 import { assessGroup, recycleBinEntry, withAllOwners } from '../provisioning/groupAssessment';
-import type { InventoryFinding, InventoryRecords, InventoryReport, InventoryService, KnownPolicy, PolicyInventoryEntry } from './types';
+import type { InventoryFinding, InventoryGroup, InventoryRecords, InventoryReport, InventoryService, KnownPolicy, PolicyInventoryEntry } from './types';
 
 /** The inventory's reads of Graph, a subset of the provisioning Directory port. */
 export type InventoryDirectory = Pick<
@@ -38,6 +38,7 @@ const SCENARIO_BY_TEMPLATE: ReadonlyMap<string, Scenario> = new Map(SCENARIOS.ma
 
 interface GroupVerdict {
   readonly findings: readonly InventoryFinding[];
+  readonly group: InventoryGroup | null;
   readonly restorableUntil?: string;
 }
 
@@ -97,18 +98,21 @@ export function createInventory(deps: InventoryDeps): InventoryService {
           return entry
             ? {
                 findings: [{ code: 'securityGroupNotFound', detail: `The group ${groupId} was deleted on ${entry.deletedAt}; it can be restored, with the same object id, until ${entry.restorableUntil}.` }],
+                group: null,
                 restorableUntil: entry.restorableUntil,
               }
-            : { findings: [{ code: 'securityGroupNotFound', detail: `The group ${groupId} no longer exists, not even in the recycle bin: it cannot be restored.` }] };
+            : { findings: [{ code: 'securityGroupNotFound', detail: `The group ${groupId} no longer exists, not even in the recycle bin: it cannot be restored.` }], group: null };
         }
         const group = owner ? await withAllOwners(directory, found, owner.id, requestIds) : found;
         const findings: InventoryFinding[] = assessGroup(group, owner?.id).map((finding) => ({ code: finding.code as InventoryFinding['code'], detail: finding.message }));
         if (!owner) {
           findings.push({ code: 'firstPartyAppNotAnOwner', detail: `The tenant has no Intune Provisioning Client service principal (appId ${OWNER_APP_ID}) to own the group.` });
         }
-        return { findings };
+        return { findings, group: { displayName: group.displayName, mailNickname: group.mailNickname, uniqueName: group.uniqueName } };
       } catch (error) {
-        if (isGraphError(error) && error.code === INVALID_RESPONSE) return { findings: [{ code: 'unreadable', detail: `Graph returned the group ${groupId} in an unexpected shape: ${error.graphMessage}` }] };
+        if (isGraphError(error) && error.code === INVALID_RESPONSE) {
+          return { findings: [{ code: 'unreadable', detail: `Graph returned the group ${groupId} in an unexpected shape: ${error.graphMessage}` }], group: null };
+        }
         throw error;
       }
     }
@@ -134,7 +138,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
     }
 
     const groupUsers = new Map<string, string[]>();
-    const rows: { policy: (typeof policies)[number]; record: PolicyGroupRecord | undefined; groupId: string | null; source: PolicyInventoryEntry['groupSource']; findings: InventoryFinding[] }[] = [];
+    const rows: { policy: (typeof policies)[number]; key: string; record: PolicyGroupRecord | undefined; groupId: string | null; source: PolicyInventoryEntry['groupSource']; findings: InventoryFinding[] }[] = [];
     for (const policy of policies) {
       await pace();
       const identity: KnownPolicy | undefined = knownById.get(policy.id);
@@ -167,12 +171,13 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         }
       }
       if (groupId) groupUsers.set(groupId, [...(groupUsers.get(groupId) ?? []), policy.id]);
-      rows.push({ policy, record, groupId, source, findings });
+      rows.push({ policy, key, record, groupId, source, findings });
     }
 
     const nameOf = new Map(policies.map((policy) => [policy.id, policy.name]));
     for (const row of rows) {
       let restorableUntil: string | undefined;
+      let group: InventoryGroup | null = null;
       if (row.groupId) {
         const others = (groupUsers.get(row.groupId) ?? []).filter((id) => id !== row.policy.id);
         if (others.length > 0) {
@@ -182,6 +187,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         const verdict = await verdictOf(row.groupId);
         row.findings.push(...verdict.findings);
         restorableUntil = verdict.restorableUntil;
+        group = verdict.group;
       }
       entries.push({
         policyId: row.policy.id,
@@ -190,7 +196,9 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         groupId: row.groupId,
         groupSource: row.source,
         findings: row.findings,
-        recordedPolicyKey: row.record?.policyKey ?? null,
+        policyKey: row.record?.policyKey ?? row.key,
+        recorded: row.record !== undefined,
+        group,
         ...(restorableUntil ? { restorableUntil } : {}),
       });
     }
@@ -205,7 +213,9 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         groupId: record.groupId,
         groupSource: 'record',
         findings: [{ code: 'orphanGroup', detail: `The bot made the group ${record.groupId} on ${record.createdAt.slice(0, 10)}, but no ${SCENARIO_INFO[record.scenario].label} policy named "${record.policyName}" has appeared in Intune since.` }],
-        recordedPolicyKey: record.policyKey,
+        policyKey: record.policyKey,
+        recorded: true,
+        group: null,
       });
     }
 
@@ -223,7 +233,9 @@ function unreadablePolicy(id: string | null, name: string | null, reason: string
     groupId: null,
     groupSource: 'none',
     findings: [{ code: 'unreadable', detail: `Graph returned this policy in an unexpected shape: ${reason}` }],
-    recordedPolicyKey: null,
+    policyKey: null,
+    recorded: false,
+    group: null,
   };
 }
 

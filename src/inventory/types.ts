@@ -32,6 +32,12 @@ export interface InventoryFinding {
  */
 export type GroupSource = 'intune' | 'record' | 'none';
 
+export interface InventoryGroup {
+  readonly displayName: string;
+  readonly mailNickname: string | null;
+  readonly uniqueName: string | null;
+}
+
 export interface PolicyInventoryEntry {
   /** Intune's id; null for a group the bot made whose policy never appeared in Intune (`orphanGroup`). */
   readonly policyId: string | null;
@@ -40,8 +46,12 @@ export interface PolicyInventoryEntry {
   readonly groupId: string | null;
   readonly groupSource: GroupSource;
   readonly findings: readonly InventoryFinding[];
-  /** The bot's record for this policy, when it has one (what Restore and Repair owner act on). */
-  readonly recordedPolicyKey: string | null;
+  /** The key the bot knows this policy by (its key when first seen in Intune, across renames); null when unreadable. */
+  readonly policyKey: string | null;
+  /** Whether the bot has a record of this policy's group (what Restore and Repair owner act on). */
+  readonly recorded: boolean;
+  /** The live group's names, when it could be read. */
+  readonly group: InventoryGroup | null;
   /** Set when the group is deleted but still in the recycle bin (ISO-8601 end of its 30 days). */
   readonly restorableUntil?: string;
 }

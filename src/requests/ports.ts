@@ -8,6 +8,7 @@ import type { PolicyBinding, PolicyGroupRecord } from '../domain/policyGroup';
 import type { Page } from '../domain/page';
 import type { ConversationAddress, Decision, GroupRequest, RequestState } from '../domain/request';
 import type { ProvisioningService } from '../provisioning/types';
+import type { InventoryService } from '../inventory/types';
 
 export const AUDIT_KINDS = [
   'requested',
@@ -174,6 +175,9 @@ export interface ApprovalsChannelRegistry {
 
 /** Everything the requests service keeps durably. */
 export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue & ApprovalsChannelRegistry & GroupAdoption & HealthWatchRecords;
+
+/** The inventory of the tenant's device-preparation policies, as the requests service uses it. */
+export type PolicyInventory = InventoryService;
 
 /** The provisioning service as the requests service uses it. */
 export type GroupProvisioning = Pick<ProvisioningService, 'previewNames' | 'ensureGroup' | 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>;

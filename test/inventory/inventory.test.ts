@@ -91,7 +91,8 @@ describe('inventory of a messy tenant', () => {
       groupId: ours.group.groupId,
       groupSource: 'intune',
       findings: [],
-      recordedPolicyKey: 'contoso healthy',
+      policyKey: 'contoso healthy',
+      recorded: true,
     });
     const sharedA = entryNamed(report, 'Shared A');
     expect(codes(sharedA)).toEqual(['notRecorded', 'sharedGroup']);
@@ -137,7 +138,7 @@ describe('inventory of a messy tenant', () => {
     tenant().updatePolicy(policy.id, { name: 'Contoso Field Sales' });
 
     const report = await inventory().take();
-    expect(report.entries).toEqual([expect.objectContaining({ policyName: 'Contoso Field Sales', findings: [], recordedPolicyKey: 'contoso sales' })]);
+    expect(report.entries).toEqual([expect.objectContaining({ policyName: 'Contoso Field Sales', findings: [], policyKey: 'contoso sales', recorded: true })]);
     expect((await store.findGroup('contoso field sales'))?.groupId).toBe(made.group.groupId);
     const again = await provisioning.ensureGroup('Contoso Field Sales', 'userDriven', ADA);
     expect(again).toMatchObject({ created: false, group: { groupId: made.group.groupId } });
