@@ -60,6 +60,13 @@ export interface Config {
     readonly allowSelfApproval: boolean;
   };
   readonly naming: { readonly groupNameTemplate?: string; readonly blockedWords: readonly string[] };
+  /** The tenant's device-preparation policies and the health watch (issue 14). */
+  readonly inventory: {
+    /** Seconds between health-watch passes (HEALTH_CHECK_INTERVAL_SECONDS); 0 turns the watch off. */
+    readonly healthCheckIntervalSeconds: number;
+    /** Days after which a group the bot made, whose policy never appeared in Intune, is an orphan (ORPHAN_GROUP_DAYS). */
+    readonly orphanGroupDays: number;
+  };
   readonly logLevel: LogLevel;
 }
 
@@ -93,6 +100,18 @@ const replicationWaitMs = z.coerce
   .int('must be a whole number of milliseconds')
   .min(0, 'must be between 0 and 300000 (milliseconds)')
   .max(300_000, 'must be between 0 and 300000 (milliseconds)');
+export const DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS = 21_600;
+export const DEFAULT_ORPHAN_GROUP_DAYS = 14;
+const healthCheckIntervalSeconds = z.coerce
+  .number({ invalid_type_error: 'must be a number of seconds (0 turns the health watch off)' })
+  .int('must be a whole number of seconds (0 turns the health watch off)')
+  .min(0, 'must be between 0 (off) and 604800 seconds (a week)')
+  .max(604_800, 'must be between 0 (off) and 604800 seconds (a week)');
+const orphanGroupDays = z.coerce
+  .number({ invalid_type_error: 'must be a number of days' })
+  .int('must be a whole number of days')
+  .min(1, 'must be between 1 and 365 days')
+  .max(365, 'must be between 1 and 365 days');
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -179,10 +198,14 @@ export function loadConfig(env: Environment): Config {
     groupNameTemplate: reader.optional('GROUP_NAME_TEMPLATE', groupNameTemplate),
     blockedWords: reader.optional('BLOCKED_WORDS', commaList) ?? [],
   };
+  const inventory = {
+    healthCheckIntervalSeconds: reader.optional('HEALTH_CHECK_INTERVAL_SECONDS', healthCheckIntervalSeconds) ?? DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS,
+    orphanGroupDays: reader.optional('ORPHAN_GROUP_DAYS', orphanGroupDays) ?? DEFAULT_ORPHAN_GROUP_DAYS,
+  };
   const logLevel = reader.optional('LOG_LEVEL', z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })) ?? 'info';
 
   if (reader.problems.length > 0 || !bot || !graph || !store) throw new ConfigError(reader.problems);
-  return { mode, server, bot, graph, store, approvers, naming, logLevel };
+  return { mode, server, bot, graph, store, approvers, naming, inventory, logLevel };
 }
 
 /**

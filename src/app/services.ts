@@ -5,6 +5,8 @@
  */
 import type { Logger as RootLogger } from 'pino';
 import { createGraphDirectory, createProvisioningService, type ProvisioningService } from '../provisioning';
+import { createInventory } from '../inventory/inventory';
+import type { InventoryService } from '../inventory/types';
 import { createApproverDirectory } from '../requests/approvers';
 import type { RequestNotifier } from '../requests/ports';
 import { createRequestsService } from '../requests/service';
@@ -15,6 +17,7 @@ import type { Config } from './config';
 export interface Services {
   readonly provisioning: ProvisioningService;
   readonly requests: RequestsService;
+  readonly inventory: InventoryService;
 }
 
 export interface ServicesOptions {
@@ -38,6 +41,7 @@ export function createServices(config: Config, store: Store, logger: RootLogger,
     naming: { template: config.naming.groupNameTemplate, blockedWords: config.naming.blockedWords },
     logger: logger.child({ component: 'provisioning' }),
   });
+  const inventory = createInventory({ directory, records: store, orphanAfterDays: config.inventory.orphanGroupDays, ...(options.clock && { now: options.clock }) });
   const approvers = createApproverDirectory({
     approverIds: config.approvers.ids,
     approverGroupId: config.approvers.groupId,
@@ -46,6 +50,7 @@ export function createServices(config: Config, store: Store, logger: RootLogger,
   const requests = createRequestsService({
     store,
     provisioning,
+    inventory,
     approvers,
     ...(options.notifier && { notifier: options.notifier }),
     ...(options.clock && { clock: options.clock }),
@@ -55,5 +60,5 @@ export function createServices(config: Config, store: Store, logger: RootLogger,
     ...(config.store.kind === 'sqlite' ? { resumeAfterMs: 0 } : {}),
     logger: logger.child({ component: 'requests' }),
   });
-  return { provisioning, requests };
+  return { provisioning, requests, inventory };
 }

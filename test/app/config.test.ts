@@ -47,6 +47,7 @@ describe('sandbox mode', () => {
       store: { kind: 'sqlite', path: 'data/bot.sqlite' },
       approvers: { ids: [APPROVER], allowSelfApproval: false },
       naming: { groupNameTemplate: undefined, blockedWords: [] },
+      inventory: { healthCheckIntervalSeconds: 21_600, orphanGroupDays: 14 },
       logLevel: 'info',
     });
   });
