@@ -12,6 +12,7 @@ import type { Logger } from '../../../src/shared/logger';
 import { createGraphDirectory, createProvisioningService } from '../../../src/provisioning';
 import type { ProvisioningService } from '../../../src/provisioning/types';
 import { createApproverDirectory } from '../../../src/requests/approvers';
+import { createInventory } from '../../../src/inventory/inventory';
 import { createRequestsService } from '../../../src/requests/service';
 import type { RequestsService } from '../../../src/requests/types';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/sandbox/graphEmulator';
@@ -65,7 +66,8 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
   // Built as the composition root builds them: the notifier first, then the services, then the bot.
   const botAppId = options.botAppId ?? '';
   const notifier = createRequestNotifier({ adapter: options.adapter, botAppId, conversations: store, approverIds, logger });
-  const requests = createRequestsService({ store, provisioning, approvers, notifier, resumeAfterMs: 0 });
+  const inventory = createInventory({ directory, records: store });
+  const requests = createRequestsService({ store, provisioning, inventory, approvers, notifier, resumeAfterMs: 0 });
   const bot = createBot({ requests, conversations: store, approverIds, adapter: options.adapter, botAppId, logger, startTypingTimer: false });
   return {
     emulator,
