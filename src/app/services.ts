@@ -18,7 +18,12 @@ export interface Services {
   readonly provisioning: ProvisioningService;
   readonly requests: RequestsService;
   readonly inventory: InventoryService;
+  /** The same inventory, its Graph reads spread out (the health watch's: it must not crowd interactive calls). */
+  readonly pacedInventory: InventoryService;
 }
+
+/** Pause between policies in a health-watch pass: at most ~10 policies (≈ 20–30 reads) a second. */
+const WATCH_PACE_MS = 100;
 
 export interface ServicesOptions {
   /** The bot's proactive side; the admin CLI has none. */
@@ -41,7 +46,9 @@ export function createServices(config: Config, store: Store, logger: RootLogger,
     naming: { template: config.naming.groupNameTemplate, blockedWords: config.naming.blockedWords },
     logger: logger.child({ component: 'provisioning' }),
   });
-  const inventory = createInventory({ directory, records: store, orphanAfterDays: config.inventory.orphanGroupDays, ...(options.clock && { now: options.clock }) });
+  const inventoryDeps = { directory, records: store, orphanAfterDays: config.inventory.orphanGroupDays, ...(options.clock && { now: options.clock }) };
+  const inventory = createInventory(inventoryDeps);
+  const pacedInventory = createInventory({ ...inventoryDeps, pace: () => new Promise<void>((resolve) => setTimeout(resolve, WATCH_PACE_MS)) });
   const approvers = createApproverDirectory({
     approverIds: config.approvers.ids,
     approverGroupId: config.approvers.groupId,
@@ -60,5 +67,5 @@ export function createServices(config: Config, store: Store, logger: RootLogger,
     ...(config.store.kind === 'sqlite' ? { resumeAfterMs: 0 } : {}),
     logger: logger.child({ component: 'requests' }),
   });
-  return { provisioning, requests, inventory };
+  return { provisioning, requests, inventory, pacedInventory };
 }

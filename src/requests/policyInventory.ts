@@ -91,7 +91,7 @@ export function createPolicyInventoryPart(context: ServiceContext, permissions: 
 }
 
 /** The actions that fit an entry: adopt a correct hand-made group; repair or restore the bot's recorded one. */
-function actionsFor(entry: PolicyInventoryEntry): readonly PolicyAction[] {
+export function actionsFor(entry: PolicyInventoryEntry): readonly PolicyAction[] {
   const codes = new Set(entry.findings.map((finding) => finding.code));
   const actions: PolicyAction[] = [];
   if (!entry.recorded && entry.groupSource === 'intune' && [...codes].every((code) => ADOPTABLE.has(code)) && codes.size > 0) actions.push('adopt');

@@ -9,6 +9,7 @@ import type { Page } from '../domain/page';
 import type { ConversationAddress, Decision, GroupRequest, RequestState } from '../domain/request';
 import type { ProvisioningService } from '../provisioning/types';
 import type { InventoryService } from '../inventory/types';
+import type { ListedPolicy } from './types';
 
 export const AUDIT_KINDS = [
   'requested',
@@ -175,6 +176,21 @@ export interface ApprovalsChannelRegistry {
 
 /** Everything the requests service keeps durably. */
 export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue & ApprovalsChannelRegistry & GroupAdoption & HealthWatchRecords;
+
+/** One health-watch digest: what broke since the last one (with the actions that fit), and what cleared. */
+export interface HealthDigest {
+  readonly newFindings: readonly ListedPolicy[];
+  readonly cleared: readonly { readonly policyName: string; readonly code: string; readonly detail: string }[];
+  readonly at: string;
+}
+
+/**
+ * Posts a digest to the registered approvals channel, or else the approvers' personal chats (implemented by
+ * the bot). Resolves true when it reached at least one conversation.
+ */
+export interface DigestPoster {
+  postDigest(digest: HealthDigest): Promise<boolean>;
+}
 
 /** The inventory of the tenant's device-preparation policies, as the requests service uses it. */
 export type PolicyInventory = InventoryService;
