@@ -58,6 +58,11 @@ export interface TenantSeed {
   readonly ownerServicePrincipal?: boolean;
   /** Device-preparation policies (default: one per scenario). */
   readonly policies?: readonly { readonly name: string; readonly templateId: string }[];
+  /**
+   * Add policies with the hand-made groups Microsoft lists as known breakages (shared, dynamic, no Intune owner,
+   * deleted), so `policies` finds something in a new sandbox (default false: tests set their own scene).
+   */
+  readonly brokenCases?: boolean;
 }
 
 export const DEFAULT_SEED_POLICIES = [
@@ -83,6 +88,31 @@ export class SandboxTenant {
       this.addServicePrincipal({ appId: OWNER_APP_ID, displayName: 'Intune Provisioning Client' });
     }
     for (const policy of seed.policies ?? DEFAULT_SEED_POLICIES) this.addPolicy(policy);
+    if (seed.brokenCases === true) this.addBrokenCases();
+  }
+
+  /** Hand-made groups as real tenants have them, each bound to its policy in Intune. */
+  private addBrokenCases(): void {
+    const { userDriven, automatic } = SCENARIO_INFO;
+    const owner = this.ownerServicePrincipalId;
+    const owners = owner ? [owner] : [];
+    const shared = this.addGroup({ displayName: 'Fabrikam Autopilot devices', ownerIds: owners });
+    this.addPolicy({ name: 'Fabrikam Laptops', templateId: userDriven.templateId, membershipTargetIds: [shared.id] });
+    this.addPolicy({ name: 'Fabrikam Cloud PCs', templateId: automatic.templateId, membershipTargetIds: [shared.id] });
+    const dynamic = this.addGroup({
+      displayName: 'Northwind all Windows devices',
+      ownerIds: owners,
+      groupTypes: [DYNAMIC_MEMBERSHIP],
+      membershipRule: '(device.deviceOSType -eq "Windows")',
+    });
+    this.addPolicy({ name: 'Northwind Tablets', templateId: userDriven.templateId, membershipTargetIds: [dynamic.id] });
+    const ownerless = this.addGroup({ displayName: 'Tailspin kiosk devices' });
+    this.addPolicy({ name: 'Tailspin Kiosks', templateId: userDriven.templateId, membershipTargetIds: [ownerless.id] });
+    const deleted = this.addGroup({ displayName: 'Woodgrove lab devices', ownerIds: owners });
+    this.addPolicy({ name: 'Woodgrove Lab', templateId: userDriven.templateId, membershipTargetIds: [deleted.id] });
+    this.deleteGroup(deleted.id);
+    const correct = this.addGroup({ displayName: 'Adatum reception devices', ownerIds: owners });
+    this.addPolicy({ name: 'Adatum Reception', templateId: userDriven.templateId, membershipTargetIds: [correct.id] });
   }
 
   // ── directory objects ────────────────────────────────────────────────────────────────────────────────

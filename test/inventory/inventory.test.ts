@@ -221,3 +221,22 @@ describe('bad input and faults', () => {
     expect(sandbox.emulator.requestLog.filter((call) => call.status === 503)).toHaveLength(2);
   });
 });
+
+describe("the sandbox's seeded tenant (npm start)", () => {
+  it('has the broken cases a new user should see, and keeps the two Contoso policies unbound', async () => {
+    await sandbox.emulator.close();
+    sandbox = await startSandbox({ now: () => clockMs, seed: { brokenCases: true } });
+    const report = await inventory().take();
+    const byName = Object.fromEntries(report.entries.map((entry) => [entry.policyName, codes(entry)]));
+    expect(byName).toEqual({
+      'Contoso User-driven': ['noGroup'],
+      'Contoso Windows 365': ['noGroup'],
+      'Fabrikam Laptops': ['notRecorded', 'sharedGroup'],
+      'Fabrikam Cloud PCs': ['notRecorded', 'sharedGroup'],
+      'Northwind Tablets': ['notRecorded', 'notStaticSecurityGroup'],
+      'Tailspin Kiosks': ['firstPartyAppNotAnOwner', 'notRecorded'],
+      'Woodgrove Lab': ['notRecorded', 'securityGroupNotFound'],
+      'Adatum Reception': ['notRecorded'],
+    });
+  });
+});
