@@ -23,7 +23,9 @@ export async function startRewritingProxy(target: string, rewrite: Rewrite): Pro
           const body = json ? JSON.stringify(rewrite(request.url ?? '', JSON.parse(text) as unknown)) : text;
           const { 'transfer-encoding': _chunked, ...kept } = answer.headers;
           const headers = { ...kept, 'content-length': String(Buffer.byteLength(body)) };
-          response.writeHead(answer.statusCode ?? 502, headers).end(body);
+          // Not chained: with restify loaded in the same jest worker, writeHead may not return the response.
+          response.writeHead(answer.statusCode ?? 502, headers);
+          response.end(body);
         });
       },
     );
