@@ -82,7 +82,6 @@ export interface PolicySighting {
 /** What the inventory reads and writes in the store. */
 export interface InventoryRecords {
   listAllGroups(): Promise<readonly PolicyGroupRecord[]>;
-  listKnownPolicies(): Promise<readonly KnownPolicy[]>;
   /**
    * Records every sighting in one transaction: a policy seen for the first time keeps its current key as its
    * identity; one seen before only gets its current name. Returns the policies as known afterwards.

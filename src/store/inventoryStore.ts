@@ -19,8 +19,6 @@ export function createInventoryStore(executor: SqlExecutor, insertAudit: AppendA
       return (await executor.query('SELECT * FROM policy_groups ORDER BY policy_name, policy_key')).map(toPolicyGroupRecord);
     },
 
-    listKnownPolicies: () => knownPolicies(executor),
-
     async recordPolicySightings(sightings, at) {
       return executor.transaction(async (session) => {
         const known = new Map((await knownPolicies(session)).map((policy) => [policy.policyId, policy]));
