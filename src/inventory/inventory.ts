@@ -165,7 +165,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
               : 'The policy has no device group in Intune: devices enrolling with it join no group.',
           });
         } else if (groupId && !record) {
-          findings.push({ code: 'notRecorded', detail: `The group ${groupId} was not made by this bot; an approver can adopt it as the policy's one group.` });
+          findings.push({ code: 'notRecorded', detail: `The group ${groupId} was not made by this bot and is not recorded as the policy's one group; once correct, an approver can adopt it.` });
         } else if (groupId && record && record.groupId !== groupId) {
           findings.push({ code: 'recordedGroupDiffers', detail: `Intune uses the group ${groupId}, but the bot's record for this policy is the group ${record.groupId}.` });
         }
