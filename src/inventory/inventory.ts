@@ -69,13 +69,22 @@ export function createInventory(deps: InventoryDeps): InventoryService {
       if (scenario) policies.push({ ...entry.policy, scenario });
     }
 
+    const recorded = await records.listAllGroups();
+    const recordByKey = new Map(recorded.map((record) => [record.policyKey, record]));
+    // A group bound with `bind` names its Intune policy: that policy's identity is the record's key, even when
+    // it was renamed in Intune before the inventory first saw it.
+    const boundKey = new Map(recorded.flatMap((record) => (record.binding ? [[record.binding.intunePolicyId, record.policyKey] as const] : [])));
     const known = await records.recordPolicySightings(
-      policies.map((policy) => ({ policyId: policy.id, name: policy.name, key: policyKeyOf(policy.name), scenario: policy.scenario })),
+      policies.map((policy) => ({
+        policyId: policy.id,
+        name: policy.name,
+        key: policyKeyOf(policy.name),
+        identityKey: boundKey.get(policy.id) ?? policyKeyOf(policy.name),
+        scenario: policy.scenario,
+      })),
       now().toISOString(),
     );
     const knownById = new Map(known.map((policy) => [policy.policyId, policy]));
-    const recorded = await records.listAllGroups();
-    const recordByKey = new Map(recorded.map((record) => [record.policyKey, record]));
     const matchedKeys = new Set<string>();
     const appOnly = (await directory.callerKind()) === 'appOnly';
 

@@ -75,7 +75,10 @@ export interface KnownPolicy {
 export interface PolicySighting {
   readonly policyId: string;
   readonly name: string;
+  /** The key of its current name. */
   readonly key: string;
+  /** The key it is known by from now on if this is its first sighting: its record's (when bound), else `key`. */
+  readonly identityKey: string;
   readonly scenario: Scenario;
 }
 
@@ -83,8 +86,8 @@ export interface PolicySighting {
 export interface InventoryRecords {
   listAllGroups(): Promise<readonly PolicyGroupRecord[]>;
   /**
-   * Records every sighting in one transaction: a policy seen for the first time keeps its current key as its
-   * identity; one seen before only gets its current name. Returns the policies as known afterwards.
+   * Records every sighting in one transaction: a policy seen for the first time keeps its `identityKey`; one
+   * seen before only gets its current name and key. Returns the policies as known afterwards.
    */
   recordPolicySightings(sightings: readonly PolicySighting[], at: string): Promise<readonly KnownPolicy[]>;
 }

@@ -25,11 +25,11 @@ export function createInventoryStore(executor: SqlExecutor, insertAudit: AppendA
         for (const sighting of sightings) {
           const before = known.get(sighting.policyId);
           if (!before) {
-            // First sighting: its key now is its identity. A racing instance inserting the same id wins alike.
+            // First sighting: its identity key from now on. A racing instance inserting the same id wins alike.
             await session.query(
               `INSERT INTO intune_policies (policy_id, policy_key, current_name, current_key, scenario, first_seen_at)
-               VALUES ($1, $2, $3, $2, $4, $5) ON CONFLICT (policy_id) DO NOTHING`,
-              [sighting.policyId, sighting.key, sighting.name, sighting.scenario, at],
+               VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (policy_id) DO NOTHING`,
+              [sighting.policyId, sighting.identityKey, sighting.name, sighting.key, sighting.scenario, at],
             );
           } else if (before.currentName !== sighting.name) {
             await session.query('UPDATE intune_policies SET current_name = $2, current_key = $3 WHERE policy_id = $1', [sighting.policyId, sighting.name, sighting.key]);

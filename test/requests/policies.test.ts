@@ -111,4 +111,22 @@ describe.each(adapterHarnesses())('policies and adoption on %s', (_name, factory
     expect(await service.submit({ policyName: 'Contoso Lobby Kiosks', scenario: 'userDriven', requester: helpdesk })).toMatchObject({ kind: 'groupExists', group: { groupId: group.id } });
     expect((await store.listAudit()).filter((entry) => entry.kind === 'policyRenamed')).toHaveLength(1);
   });
+
+  run('knows a bound policy renamed in Intune before any inventory saw it, by the id bind recorded', async () => {
+    emulator.setVariations({ appOnlyMembershipTarget: 'allow' });
+    emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: USER_DRIVEN });
+    const submitted = await service.submit({ policyName: 'Contoso Kiosks', scenario: 'userDriven', requester: helpdesk });
+    if (submitted.kind !== 'created') throw new Error(submitted.kind);
+    await service.approve(submitted.request.id, approver);
+    await service.idle();
+    const bound = await service.bindPolicy('Contoso Kiosks', approver);
+    expect(bound).toMatchObject({ kind: 'attempted', bind: { outcome: 'bound' } });
+    const policy = emulator.admin.policies()[0];
+    if (!policy) throw new Error('no policy');
+    emulator.admin.updatePolicy(policy.id, { name: 'Contoso Lobby Kiosks' });
+
+    const listed = await service.listPolicies(approver);
+    expect(listed).toMatchObject({ kind: 'listed', policies: [{ policyName: 'Contoso Lobby Kiosks', recorded: true, findings: [] }] });
+    expect(await service.statusOfPolicy('Contoso Lobby Kiosks')).toMatchObject({ kind: 'found', group: { policyKey: 'contoso kiosks' } });
+  });
 });

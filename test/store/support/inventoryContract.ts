@@ -45,8 +45,8 @@ export function describeInventoryContract(makeHarness: () => StoreHarness): void
 
     it('keeps a policy identity across a rename: the record is found under the new name, and the rename is audited', async () => {
       await store.recordGroup({ ...adopted('contoso sales', 'g-1', carol, 'apdp-sales'), adopted: false, createdBy: carol });
-      await store.recordPolicySightings([{ policyId: 'p-1', name: 'Contoso Sales', key: 'contoso sales', scenario: 'userDriven' }], AT);
-      const known = await store.recordPolicySightings([{ policyId: 'p-1', name: 'Contoso Field Sales', key: 'contoso field sales', scenario: 'userDriven' }], AT);
+      await store.recordPolicySightings([{ policyId: 'p-1', name: 'Contoso Sales', key: 'contoso sales', identityKey: 'contoso sales', scenario: 'userDriven' }], AT);
+      const known = await store.recordPolicySightings([{ policyId: 'p-1', name: 'Contoso Field Sales', key: 'contoso field sales', identityKey: 'contoso field sales', scenario: 'userDriven' }], AT);
       expect(known).toEqual([{ policyId: 'p-1', policyKey: 'contoso sales', currentName: 'Contoso Field Sales', scenario: 'userDriven' }]);
       expect((await store.findGroup('contoso field sales'))?.groupId).toBe('g-1');
       expect((await store.findGroup('contoso sales'))?.groupId).toBe('g-1');
@@ -57,8 +57,8 @@ export function describeInventoryContract(makeHarness: () => StoreHarness): void
     });
 
     it('prefers a record under the exact key over one reached through a renamed policy', async () => {
-      await store.recordPolicySightings([{ policyId: 'p-1', name: 'Old', key: 'old', scenario: 'userDriven' }], AT);
-      await store.recordPolicySightings([{ policyId: 'p-1', name: 'New', key: 'new', scenario: 'userDriven' }], AT);
+      await store.recordPolicySightings([{ policyId: 'p-1', name: 'Old', key: 'old', identityKey: 'old', scenario: 'userDriven' }], AT);
+      await store.recordPolicySightings([{ policyId: 'p-1', name: 'New', key: 'new', identityKey: 'new', scenario: 'userDriven' }], AT);
       await store.adoptGroup(adopted('old', 'g-old', carol), adoptAudit('old', carol));
       await store.adoptGroup(adopted('new', 'g-new', carol), adoptAudit('new', carol));
       expect((await store.findGroup('new'))?.groupId).toBe('g-new');
