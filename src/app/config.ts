@@ -76,6 +76,13 @@ export interface Config {
    * catalog (TEAMS_APP_CATALOG_ID; unset = not reached), and the Bot Connector to address their chats at.
    */
   readonly teams: { readonly catalogAppId?: string; readonly serviceUrl: string };
+  /** The tenant's device-preparation policies and the health watch (issue 14). */
+  readonly inventory: {
+    /** Seconds between health-watch passes (HEALTH_CHECK_INTERVAL_SECONDS); 0 turns the watch off. */
+    readonly healthCheckIntervalSeconds: number;
+    /** Days after which a group the bot made, whose policy never appeared in Intune, is an orphan (ORPHAN_GROUP_DAYS). */
+    readonly orphanGroupDays: number;
+  };
   readonly logLevel: LogLevel;
   /** Application Insights; absent when APPLICATIONINSIGHTS_CONNECTION_STRING is unset and always in sandbox mode. */
   readonly telemetry?: { readonly connectionString: string };
@@ -114,6 +121,18 @@ const replicationWaitMs = z.coerce
   .int('must be a whole number of milliseconds')
   .min(0, 'must be between 0 and 300000 (milliseconds)')
   .max(300_000, 'must be between 0 and 300000 (milliseconds)');
+export const DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS = 21_600;
+export const DEFAULT_ORPHAN_GROUP_DAYS = 14;
+const healthCheckIntervalSeconds = z.coerce
+  .number({ invalid_type_error: 'must be a number of seconds (0 turns the health watch off)' })
+  .int('must be a whole number of seconds (0 turns the health watch off)')
+  .min(0, 'must be between 0 (off) and 604800 seconds (a week)')
+  .max(604_800, 'must be between 0 (off) and 604800 seconds (a week)');
+const orphanGroupDays = z.coerce
+  .number({ invalid_type_error: 'must be a number of days' })
+  .int('must be a whole number of days')
+  .min(1, 'must be between 1 and 365 days')
+  .max(365, 'must be between 1 and 365 days');
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -206,12 +225,16 @@ export function loadConfig(env: Environment): Config {
     blockedWords: reader.optional('BLOCKED_WORDS', commaList) ?? [],
   };
   const teams = readTeams(reader, mode);
+  const inventory = {
+    healthCheckIntervalSeconds: reader.optional('HEALTH_CHECK_INTERVAL_SECONDS', healthCheckIntervalSeconds) ?? DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS,
+    orphanGroupDays: reader.optional('ORPHAN_GROUP_DAYS', orphanGroupDays) ?? DEFAULT_ORPHAN_GROUP_DAYS,
+  };
   const logLevel = reader.optional('LOG_LEVEL', z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })) ?? 'info';
   // The sandbox sends nothing anywhere, whatever the shell it was started from exports.
   const connectionString = mode === 'production' ? reader.optional('APPLICATIONINSIGHTS_CONNECTION_STRING', appInsightsConnectionString) : undefined;
 
   if (reader.problems.length > 0 || !bot || !graph || !store) throw new ConfigError(reader.problems);
-  return { mode, server, bot, graph, store, approvers, naming, teams, logLevel, ...(connectionString ? { telemetry: { connectionString } } : {}) };
+  return { mode, server, bot, graph, store, approvers, naming, teams, inventory, logLevel, ...(connectionString ? { telemetry: { connectionString } } : {}) };
 }
 
 /**

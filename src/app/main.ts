@@ -10,6 +10,8 @@ import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions } fro
 import type { DestinationStream } from 'pino';
 import { createBot } from '../bot/app';
 import { type PersonalChatOpening, createRequestNotifier } from '../bot/features/approval/notifier';
+import { createDigestPoster } from '../bot/features/policies/digest';
+import { createHealthWatch, startHealthWatch } from '../requests/healthWatch';
 import { ReusingBotFrameworkAuthentication } from '../http/botAuthentication';
 import { createServer, type TurnRunner } from '../http/server';
 import { startSweeper } from '../requests/runner';
@@ -108,7 +110,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
     ...personalChatOpening(config, graph),
     logger: botLogger,
   });
-  const { provisioning, requests } = createServices(config, store, graph, logger, { notifier });
+  const { provisioning, requests, pacedInventory } = createServices(config, store, graph, logger, { notifier });
   const bot = createBot({ requests, conversations: store, approverIds: config.approvers.ids, adapter, botAppId, logger: botLogger });
   // The per-turn line carries only the fields named below, none of them a secret key, so it skips redaction:
   // with the wildcard paths of log.ts, pino's redaction costs ~25 µs a line (≈ 3 % of a status turn).
@@ -144,6 +146,13 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   }
   const resumed = await requests.resumeInterrupted();
   const sweeper = startSweeper(requests, { intervalMs: SWEEP_INTERVAL_MS, logger: logger.child({ component: 'requests' }) });
+  const watchIntervalMs = config.inventory.healthCheckIntervalSeconds * 1000;
+  const watchLogger = logger.child({ component: 'healthWatch' });
+  const digest = createDigestPoster({ adapter, botAppId, conversations: store, approverIds: config.approvers.ids, logger: botLogger });
+  const healthWatch = startHealthWatch(createHealthWatch({ store, inventory: pacedInventory, digest, intervalMs: watchIntervalMs, logger: watchLogger }), {
+    intervalMs: watchIntervalMs,
+    logger: watchLogger,
+  });
   logger.info({ url, resumed }, 'listening');
 
   let stopping: Promise<void> | undefined;
@@ -152,6 +161,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
       logger.info({}, 'stopping: finishing in-flight turns and provisioning');
       await server.close();
       await sweeper.stop();
+      await healthWatch.stop();
       await requests.idle();
       await store.close();
       await telemetry.shutdown();

@@ -1,10 +1,13 @@
 /**
  * The services, built from the configuration the same way by the bot (main.ts) and the admin CLI: the Graph
  * directory adapter and who may approve (first, so the bot's notifier can use them), then the provisioning
- * service over the store's policy→group registry and the requests service over the store's ports.
+ * service over the store's policy→group registry, the inventory of the tenant's device-preparation policies,
+ * and the requests service over the store's ports.
  */
 import type { Logger as RootLogger } from 'pino';
 import { createGraphDirectory } from '../graph';
+import { createInventory } from '../inventory/inventory';
+import type { InventoryService } from '../inventory/types';
 import { createProvisioningService, type ProvisioningService } from '../provisioning';
 import { createApproverDirectory } from '../requests/approvers';
 import type { ApproverDirectory, RequestNotifier } from '../requests/ports';
@@ -16,7 +19,13 @@ import type { Config } from './config';
 export interface Services {
   readonly provisioning: ProvisioningService;
   readonly requests: RequestsService;
+  readonly inventory: InventoryService;
+  /** The same inventory, its Graph reads spread out (the health watch's: it must not crowd interactive calls). */
+  readonly pacedInventory: InventoryService;
 }
+
+/** Pause between policies in a health-watch pass: at most ~10 policies (≈ 20–30 reads) a second. */
+const WATCH_PACE_MS = 100;
 
 /** The tenant's directory over Microsoft Graph, and who may approve (configured ids and/or an Entra group). */
 export interface GraphAccess {
@@ -55,9 +64,13 @@ export function createServices(config: Config, store: Store, graph: GraphAccess,
     naming: { template: config.naming.groupNameTemplate, blockedWords: config.naming.blockedWords },
     logger: logger.child({ component: 'provisioning' }),
   });
+  const inventoryDeps = { directory, records: store, orphanAfterDays: config.inventory.orphanGroupDays, ...(options.clock && { now: options.clock }) };
+  const inventory = createInventory(inventoryDeps);
+  const pacedInventory = createInventory({ ...inventoryDeps, pace: () => new Promise<void>((resolve) => setTimeout(resolve, WATCH_PACE_MS)) });
   const requests = createRequestsService({
     store,
     provisioning,
+    inventory,
     approvers,
     ...(options.notifier && { notifier: options.notifier }),
     ...(options.clock && { clock: options.clock }),
@@ -67,5 +80,5 @@ export function createServices(config: Config, store: Store, graph: GraphAccess,
     ...(config.store.kind === 'sqlite' ? { resumeAfterMs: 0 } : {}),
     logger: logger.child({ component: 'requests' }),
   });
-  return { provisioning, requests };
+  return { provisioning, requests, inventory, pacedInventory };
 }

@@ -15,4 +15,6 @@ export const VERBS = {
   groupsPage: 'groups.page',
   repairOwner: 'check.repairOwner',
   restoreGroup: 'check.restoreGroup',
+  policiesPage: 'policies.page',
+  adoptGroup: 'policies.adopt',
 } as const;

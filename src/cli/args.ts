@@ -18,7 +18,9 @@ export type CliCommand =
       readonly out?: string;
     }
   | { readonly kind: 'groups'; readonly json: boolean }
-  | { readonly kind: 'check'; readonly repairOwner: boolean; readonly as?: string };
+  | { readonly kind: 'check'; readonly repairOwner: boolean; readonly as?: string }
+  | { readonly kind: 'policies'; readonly json: boolean }
+  | { readonly kind: 'adopt'; readonly policyId: string; readonly as: string };
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -38,6 +40,13 @@ Commands:
       as driftFound by "admin CLI". --repair-owner re-adds the Intune Provisioning Client as owner where
       it is missing; it needs --as, the Entra object id of an approver, so the repair is attributable.
       Exit code 0: every group healthy; 2: drift found; 1: error.
+  policies [--json]
+      Every device-preparation policy in the tenant (both templates), the group it uses and what is wrong
+      with it, problems first. --json prints an array of { policyId, policyName, scenario, groupId,
+      groupSource, findings: [{ code, detail }] }. Exit code 0: all healthy; 2: findings; 1: error.
+  policies adopt <policyId> --as <aadObjectId>
+      Record the policy's correct hand-made group as its one group, as the approver --as (audited); a
+      broken group is refused with what to fix first. Exit code 0: adopted; 2: refused; 1: error.
   help
       This text.
 
@@ -66,8 +75,10 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
     }
     case 'check':
       return parseCheck(rest);
+    case 'policies':
+      return parsePolicies(rest);
     default:
-      throw new UsageError(`unknown command "${command}"; the commands are audit export, groups, check, help`);
+      throw new UsageError(`unknown command "${command}"; the commands are audit export, groups, check, policies, help`);
   }
 }
 
@@ -102,15 +113,30 @@ function parseCheck(argv: readonly string[]): CliCommand {
   if (!flags.has('--all')) {
     throw new UsageError('check needs --all (every recorded group); to check one policy, use the bot: check <policy>');
   }
-  const as = optionalValue(flags, '--as', (raw) => {
-    if (!GUID.test(raw)) throw new UsageError(`--as must be an Entra object id (a GUID such as 00000000-0000-0000-0000-000000000000), got ${JSON.stringify(raw)}`);
-    return raw.toLowerCase();
-  });
+  const as = optionalValue(flags, '--as', approverObjectId);
   const repairOwner = flags.has('--repair-owner');
   if (repairOwner && as === undefined) {
     throw new UsageError('--repair-owner changes groups, so it needs --as <aadObjectId> (your Entra object id, an approver) to be attributable');
   }
   return { kind: 'check', repairOwner, ...(as !== undefined && { as }) };
+}
+
+function parsePolicies(argv: readonly string[]): CliCommand {
+  const [subcommand, ...rest] = argv;
+  if (subcommand !== 'adopt') {
+    const flags = parseFlags('policies', argv, { '--json': 'switch' });
+    return { kind: 'policies', json: flags.has('--json') };
+  }
+  const [policyId, ...options] = rest;
+  if (policyId === undefined || policyId.startsWith('--')) throw new UsageError('policies adopt needs the Intune policy id: policies adopt <policyId> --as <aadObjectId>');
+  const as = optionalValue(parseFlags('policies adopt', options, { '--as': 'value' }), '--as', approverObjectId);
+  if (as === undefined) throw new UsageError('policies adopt records a group in your name, so it needs --as <aadObjectId> (your Entra object id, an approver)');
+  return { kind: 'adopt', policyId, as };
+}
+
+function approverObjectId(raw: string): string {
+  if (!GUID.test(raw)) throw new UsageError(`--as must be an Entra object id (a GUID such as 00000000-0000-0000-0000-000000000000), got ${JSON.stringify(raw)}`);
+  return raw.toLowerCase();
 }
 
 /** `--flag value`, `--flag=value` and `--switch`; each flag at most once; no positional arguments. */

@@ -6,6 +6,7 @@ import type { Actor } from '../domain/actor';
 import type { DriftReport } from '../provisioning/types';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { RequestsService } from '../requests/types';
+import type { PolicyInventoryEntry } from '../inventory/types';
 import { auditCsvEntryCount } from '../store/csv';
 import type { AuditLog, PolicyGroupCatalogue } from '../requests/ports';
 import type { CliCommand } from './args';
@@ -113,4 +114,51 @@ function reportLine(group: PolicyGroupRecord, report: DriftReport): string {
 
 function columns(status: string, group: PolicyGroupRecord): string {
   return `${status.padEnd(5)}  ${group.policyName}  ${group.groupId}`;
+}
+
+/** The `policies --json` shape the issue fixes: nothing more, so scripts can rely on it. */
+export function policiesJson(entries: readonly PolicyInventoryEntry[]): string {
+  const shaped = entries.map(({ policyId, policyName, scenario, groupId, groupSource, findings }) => ({
+    policyId,
+    policyName,
+    scenario,
+    groupId,
+    groupSource,
+    findings: findings.map(({ code, detail }) => ({ code, detail })),
+  }));
+  return `${JSON.stringify(shaped, null, 2)}\n`;
+}
+
+/** One block per policy: a line with its state and group, then one indented line per finding. */
+export function policiesText(entries: readonly PolicyInventoryEntry[]): string {
+  if (entries.length === 0) return 'Intune has no device-preparation policies, and the bot has made no groups.\n';
+  const lines = entries.flatMap((entry) => [
+    `${(entry.findings.length > 0 ? 'issue' : 'ok').padEnd(5)}  ${entry.policyName}  ${entry.policyId ?? '(not in Intune)'}  ${entry.scenario ?? '?'}  ` +
+      `group ${entry.groupId ?? 'none'} (${entry.groupSource})`,
+    ...entry.findings.map((finding) => `       ${finding.code}: ${finding.detail}`),
+  ]);
+  const withFindings = entries.filter((entry) => entry.findings.length > 0).length;
+  return `${lines.join('\n')}\n${entries.length} polic${entries.length === 1 ? 'y' : 'ies'}: ${entries.length - withFindings} healthy, ${withFindings} with findings.\n`;
+}
+
+export function policiesExitCode(entries: readonly PolicyInventoryEntry[]): number {
+  return entries.some((entry) => entry.findings.length > 0) ? EXIT_DRIFT : EXIT_OK;
+}
+
+export async function adopt(requests: Pick<RequestsService, 'adoptGroup'>, policyId: string, actor: Actor, output: CliOutput): Promise<number> {
+  const result = await requests.adoptGroup(policyId, actor);
+  switch (result.kind) {
+    case 'adopted':
+      output.out(`Adopted: the group ${result.group.groupId} ("${result.group.displayName}") is now the one group of "${result.group.policyName}".\n`);
+      return EXIT_OK;
+    case 'refused':
+      output.err(`Not adopted: ${result.reason}\n`);
+      return EXIT_DRIFT;
+    case 'notFound':
+      output.err(`Intune has no device-preparation policy with the id ${policyId}.\n`);
+      return EXIT_ERROR;
+    case 'forbidden':
+      output.err(`${actor.aadObjectId} is not an approver (APPROVER_IDS / APPROVER_GROUP_ID); the refusal is audited.\n`);
+      return EXIT_ERROR;
+  }
 }

@@ -7,11 +7,24 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { type Environment, ConfigError, type StoreConfig, loadConfig, loadStoreConfig } from '../app/config';
 import { createLogger } from '../app/log';
-import { createGraphAccess, createServices } from '../app/services';
+import { createGraphAccess, createServices, type Services } from '../app/services';
 import { StartupError, openStoreAtStartup } from '../app/startupFailure';
 import type { Store } from '../store';
 import { type CliCommand, USAGE, UsageError, parseCommandLine } from './args';
-import { type CliOutput, EXIT_ERROR, EXIT_OK, allGroups, auditCsv, checkAll, cliActor, groupsTable } from './commands';
+import {
+  type CliOutput,
+  EXIT_ERROR,
+  EXIT_OK,
+  adopt,
+  allGroups,
+  auditCsv,
+  checkAll,
+  cliActor,
+  groupsTable,
+  policiesExitCode,
+  policiesJson,
+  policiesText,
+} from './commands';
 
 export type { CliOutput } from './commands';
 export { EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from './commands';
@@ -50,17 +63,27 @@ async function run(command: CliCommand, env: Environment, output: CliOutput): Pr
         output.out(command.json ? `${JSON.stringify(groups, null, 2)}\n` : groupsTable(groups));
         return EXIT_OK;
       });
-    case 'check': {
-      const config = loadConfig(env);
-      // Log lines (Graph calls at LOG_LEVEL=debug) go to stderr, so stdout is only the report.
-      const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => output.err(line) } });
-      return withStore(await openExistingStore(config.store), async (store) => {
-        const { requests } = createServices(config, store, createGraphAccess(config, logger), logger);
-        const actor = cliActor(command.as, env['USER'] ?? env['USERNAME']);
-        return checkAll({ catalogue: store, requests }, actor, command.repairOwner, output);
+    case 'check':
+      return withServices(env, output, ({ requests }, store) => checkAll({ catalogue: store, requests }, cliActor(command.as, osUser(env)), command.repairOwner, output));
+    case 'policies':
+      // A read with the operator's own Graph and database credentials, like `groups`: no approver to check.
+      return withServices(env, output, async ({ inventory }) => {
+        const { entries } = await inventory.take();
+        output.out(command.json ? policiesJson(entries) : policiesText(entries));
+        return policiesExitCode(entries);
       });
-    }
+    case 'adopt':
+      return withServices(env, output, ({ requests }) => adopt(requests, command.policyId, cliActor(command.as, osUser(env)), output));
   }
+}
+
+const osUser = (env: Environment): string | undefined => env['USER'] ?? env['USERNAME'];
+
+/** The bot's services over its existing database; log lines (Graph calls at debug) go to stderr, so stdout is only the report. */
+async function withServices(env: Environment, output: CliOutput, use: (services: Services, store: Store) => Promise<number>): Promise<number> {
+  const config = loadConfig(env);
+  const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => output.err(line) } });
+  return withStore(await openExistingStore(config.store), (store) => use(createServices(config, store, createGraphAccess(config, logger), logger), store));
 }
 
 /**

@@ -10,7 +10,9 @@ export interface PolicyBinding {
   readonly by: Actor;
 }
 
-export interface PolicyGroupRecord extends GroupNames {
+export interface PolicyGroupRecord extends Omit<GroupNames, 'uniqueName'> {
+  /** The bot's alternate key; null for an adopted hand-made group that has none. */
+  readonly uniqueName: string | null;
   readonly policyKey: string;
   readonly policyName: string;
   readonly scenario: Scenario;
@@ -18,4 +20,6 @@ export interface PolicyGroupRecord extends GroupNames {
   readonly createdAt: string; // ISO-8601
   readonly createdBy: Actor;
   readonly binding?: PolicyBinding;
+  /** True when an approver adopted a group the bot did not make (then createdAt/createdBy are the adoption's). */
+  readonly adopted?: boolean;
 }

@@ -17,7 +17,7 @@ import {
   RetryHandlerOptions,
   type GraphRequest,
 } from '@microsoft/microsoft-graph-client';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { TeamsAppInstaller } from '../bot/ports';
 import type { GroupMembershipChecker } from '../requests/ports';
 import { isLoopbackUrl } from '../shared/loopback';
@@ -35,6 +35,7 @@ import {
   directoryObjectSchema,
   graphErrorBodySchema,
   groupSchema,
+  looseIdentitySchema,
   membershipTargetResultSchema,
   servicePrincipalSchema,
   shortODataType,
@@ -47,6 +48,7 @@ import {
   type DirectoryGroup,
   type DirectoryObjectRef,
   type MembershipTargetResult,
+  type PolicyListEntry,
   type Traced,
   type UpsertOutcome,
 } from '../provisioning/directory';
@@ -365,24 +367,25 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
     },
 
     async setEnrollmentTimeDeviceMembershipTarget(policyId, groupId) {
-      const { value, requestId } = await callParsed(
-        membershipTargetResultSchema,
-        'POST',
-        `/deviceManagement/configurationPolicies(${encodeURIComponent(odataStringLiteral(policyId))})/setEnrollmentTimeDeviceMembershipTarget`,
-        {
-          version: 'beta',
-          body: { enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: groupId }] },
-        },
-      );
-      const result: MembershipTargetResult = {
-        validationSucceeded: value.validationSucceeded,
-        statuses: value.enrollmentTimeDeviceMembershipTargetValidationStatuses.map((status) => ({
-          targetId: status.targetId,
-          validationSucceeded: status.validationSucceeded,
-          ...(status.targetValidationErrorCode !== undefined ? { errorCode: status.targetValidationErrorCode } : {}),
-        })),
-      };
-      return { value: result, requestIds: [requestId] };
+      const { value, requestId } = await callParsed(membershipTargetResultSchema, 'POST', `${policyPath(policyId)}/setEnrollmentTimeDeviceMembershipTarget`, {
+        version: 'beta',
+        body: { enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: groupId }] },
+      });
+      return { value: membershipTargetResultFrom(value), requestIds: [requestId] };
+    },
+
+    async listPolicyEntries() {
+      const filter = encodeURIComponent(`technologies has ${odataStringLiteral('enrollment')}`);
+      const page = await listAll(z.unknown(), `/deviceManagement/configurationPolicies?$filter=${filter}`, 'beta');
+      return { value: page.value.map(policyEntryFrom), requestIds: page.requestIds };
+    },
+
+    async retrieveEnrollmentTimeDeviceMembershipTarget(policyId) {
+      const { value, requestId } = await callParsed(membershipTargetResultSchema, 'POST', `${policyPath(policyId)}/retrieveEnrollmentTimeDeviceMembershipTarget`, {
+        version: 'beta',
+        idempotent: true, // a read, though a POST
+      });
+      return { value: membershipTargetResultFrom(value), requestIds: [requestId] };
     },
 
     async listTransitiveUserMembers(groupId) {
@@ -453,6 +456,35 @@ function displayNamePrefix(displayName: string): string {
   if (displayName.length <= DISPLAY_NAME_FILTER_LIMIT) return displayName;
   const cut = displayName.slice(0, DISPLAY_NAME_FILTER_LIMIT);
   return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
+function policyPath(policyId: string): string {
+  return `/deviceManagement/configurationPolicies(${encodeURIComponent(odataStringLiteral(policyId))})`;
+}
+
+function membershipTargetResultFrom(value: z.infer<typeof membershipTargetResultSchema>): MembershipTargetResult {
+  return {
+    validationSucceeded: value.validationSucceeded,
+    statuses: value.enrollmentTimeDeviceMembershipTargetValidationStatuses.map((status) => ({
+      targetId: status.targetId,
+      validationSucceeded: status.validationSucceeded,
+      ...(status.targetValidationErrorCode !== undefined ? { errorCode: status.targetValidationErrorCode } : {}),
+    })),
+  };
+}
+
+/** One list item on its own: a readable policy, or what can be said about an item in an unexpected shape. */
+function policyEntryFrom(item: unknown): PolicyListEntry {
+  const parsed = configurationPolicySchema.safeParse(item);
+  if (parsed.success) {
+    const templateId = parsed.data.templateReference?.templateId;
+    if (templateId) return { kind: 'policy', policy: { id: parsed.data.id, name: parsed.data.name, templateId } };
+  }
+  const loose = looseIdentitySchema.safeParse(item);
+  const reason = parsed.success
+    ? 'it has no templateReference.templateId'
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'item'} ${issue.message}`).join('; ');
+  return { kind: 'unreadable', id: loose.success ? (loose.data.id ?? null) : null, name: loose.success ? (loose.data.name ?? null) : null, reason };
 }
 
 function groupByUniqueNamePath(uniqueName: string): string {

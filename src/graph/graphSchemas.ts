@@ -56,6 +56,9 @@ export const configurationPolicySchema = z.object({
   templateReference: z.object({ templateId: z.string().nullable().optional() }).nullable().optional(),
 });
 
+/** Whatever id and name can be read from a policy in an unexpected shape, to name it in a finding. */
+export const looseIdentitySchema = z.object({ id: z.string().optional().catch(undefined), name: z.string().optional().catch(undefined) });
+
 /** What Intune answers for a status it has no error code for: no error (the enum's default member). */
 const NO_VALIDATION_ERROR = 'unknown';
 

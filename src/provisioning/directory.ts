@@ -97,6 +97,11 @@ export interface MembershipTargetResult {
   readonly statuses: readonly MembershipTargetStatus[];
 }
 
+/** One item of the configuration-policy list: a device-preparation policy, or an item Graph sent in a shape we cannot read. */
+export type PolicyListEntry =
+  | { readonly kind: 'policy'; readonly policy: DevicePreparationPolicy }
+  | { readonly kind: 'unreadable'; readonly id: string | null; readonly name: string | null; readonly reason: string };
+
 export interface Directory {
   /** `GET /servicePrincipals(appId='…')`; undefined when the tenant has no such service principal. */
   findServicePrincipalByAppId(appId: string): Promise<Traced<ServicePrincipalRef | undefined>>;
@@ -121,6 +126,13 @@ export interface Directory {
   addServicePrincipalOwner(groupId: string, servicePrincipalId: string): Promise<Traced<void>>;
   listDevicePreparationPolicies(): Promise<Traced<readonly DevicePreparationPolicy[]>>;
   setEnrollmentTimeDeviceMembershipTarget(policyId: string, groupId: string): Promise<Traced<MembershipTargetResult>>;
+  /**
+   * Every enrollment configuration policy, all pages, each item parsed on its own so that one odd item does not
+   * hide the others (the inventory reports it). Template filtering is the caller's.
+   */
+  listPolicyEntries(): Promise<Traced<readonly PolicyListEntry[]>>;
+  /** `POST …/retrieveEnrollmentTimeDeviceMembershipTarget`: the policy's device group(s) as Intune validates them now. */
+  retrieveEnrollmentTimeDeviceMembershipTarget(policyId: string): Promise<Traced<MembershipTargetResult>>;
   /** Whether this directory's token acts for a user (delegated) or as the application (app-only). */
   callerKind(): Promise<CallerKind>;
 }

@@ -1,6 +1,30 @@
 /** What is wrong with a group as an Autopilot device-preparation group (codes mirror Intune's validation). */
-import { DYNAMIC_MEMBERSHIP, type DirectoryGroup, type DirectoryObjectRef } from './directory';
-import type { DriftFinding } from './types';
+import { DYNAMIC_MEMBERSHIP, EXPAND_LIMIT, type DeletedGroup, type Directory, type DirectoryGroup, type DirectoryObjectRef } from './directory';
+import type { DriftFinding, RecycleBinEntry } from './types';
+
+/** Graph purges a deleted group this long after its deletion (group: delete, v1.0). */
+const RECYCLE_BIN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+
+export function recycleBinEntry(deleted: DeletedGroup): RecycleBinEntry {
+  const deletedAt = new Date(deleted.deletedDateTime);
+  return {
+    groupId: deleted.id,
+    deletedAt: deletedAt.toISOString(),
+    restorableUntil: new Date(deletedAt.getTime() + RECYCLE_BIN_RETENTION_MS).toISOString(),
+  };
+}
+
+/**
+ * `$expand=owners` stops at EXPAND_LIMIT objects without a next link: when the owner is not among that many,
+ * ask for the full, paged list before calling it missing. Request ids are appended to `requestIds`.
+ */
+export async function withAllOwners(directory: Pick<Directory, 'listOwners'>, group: DirectoryGroup, ownerId: string, requestIds: string[]): Promise<DirectoryGroup> {
+  const owners = group.owners;
+  if (!owners || owners.length < EXPAND_LIMIT || owners.some((owner) => owner.id === ownerId)) return group;
+  const all = await directory.listOwners(group.id);
+  requestIds.push(...all.requestIds);
+  return { ...group, owners: all.value };
+}
 
 /** `ownerServicePrincipalId` undefined: the tenant lacks it, so the owner check is left to the caller. */
 export function assessGroup(group: DirectoryGroup, ownerServicePrincipalId: string | undefined): DriftFinding[] {

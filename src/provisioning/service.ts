@@ -12,9 +12,7 @@ import { parsePolicyName, policyKeyOf, type PolicyName } from '../domain/policy'
 import { SCENARIO_INFO, type Scenario } from '../domain/scenario';
 import {
   DYNAMIC_MEMBERSHIP,
-  EXPAND_LIMIT,
   OWNER_APP_ID,
-  type DeletedGroup,
   type Directory,
   type DirectoryGroup,
   type MembershipTargetResult,
@@ -22,20 +20,16 @@ import {
 } from './directory';
 import { ForeignGroupConflictError, GroupInRecycleBinError, GroupVerificationError, OwnerServicePrincipalMissingError } from './errors';
 import { isGraphError, type GraphError } from './graphError';
-import { assessGroup, unexpectedMembersFinding } from './groupAssessment';
+import { assessGroup, recycleBinEntry, unexpectedMembersFinding, withAllOwners as withAllOwnersOf } from './groupAssessment';
 import type {
   BindResult,
   DriftFinding,
   DriftReport,
   EnsureGroupResult,
   PolicyGroupRegistry,
-  RecycleBinEntry,
   RestoreGroupResult,
   ProvisioningService,
 } from './types';
-
-/** Graph purges a deleted group this long after its deletion (group: delete, v1.0). */
-const RECYCLE_BIN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * Where an admin binds the group by hand. The way to the policies is Microsoft's device-preparation tutorial
@@ -98,15 +92,8 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     return result.value;
   }
 
-  /**
-   * `$expand=owners` stops at EXPAND_LIMIT objects without a next link: when the owner is not among that many,
-   * ask for the full, paged list before calling it missing.
-   */
-  async function withAllOwners(group: DirectoryGroup, ownerId: string, requestIds: string[]): Promise<DirectoryGroup> {
-    const owners = group.owners;
-    if (!owners || owners.length < EXPAND_LIMIT || owners.some((owner) => owner.id === ownerId)) return group;
-    return { ...group, owners: collect(await directory.listOwners(group.id), requestIds) };
-  }
+  const withAllOwners = (group: DirectoryGroup, ownerId: string, requestIds: string[]): Promise<DirectoryGroup> =>
+    withAllOwnersOf(directory, group, ownerId, requestIds);
 
   /** Adds the Intune owner when the (complete) owner list lacks it; true when it did. */
   async function ensureOwner(group: DirectoryGroup, ownerId: string, requestIds: string[]): Promise<boolean> {
@@ -351,15 +338,6 @@ function descriptionFor(policy: PolicyName, scenario: Scenario): string {
     `Device group of the Windows Autopilot device-preparation policy "${policy.name}" (${SCENARIO_INFO[scenario].label}). ` +
     'Created by the Autopilot device-group bot; Intune adds devices during enrollment.'
   );
-}
-
-function recycleBinEntry(deleted: DeletedGroup): RecycleBinEntry {
-  const deletedAt = new Date(deleted.deletedDateTime);
-  return {
-    groupId: deleted.id,
-    deletedAt: deletedAt.toISOString(),
-    restorableUntil: new Date(deletedAt.getTime() + RECYCLE_BIN_RETENTION_MS).toISOString(),
-  };
 }
 
 /** Intune's 500 to an app-only caller: say so plainly and give the manual path; the group stays as it is. */

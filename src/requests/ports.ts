@@ -8,6 +8,8 @@ import type { PolicyBinding, PolicyGroupRecord } from '../domain/policyGroup';
 import type { Page } from '../domain/page';
 import type { ConversationAddress, Decision, GroupRequest, RequestState } from '../domain/request';
 import type { ProvisioningService } from '../provisioning/types';
+import type { InventoryService } from '../inventory/types';
+import type { ListedPolicy } from './types';
 
 export const AUDIT_KINDS = [
   'requested',
@@ -32,6 +34,14 @@ export const AUDIT_KINDS = [
   'restoreFailed',
   /** A new request reached no approver (no approvals channel, no chat the bot could open): the requester was told. */
   'approversUnreachable',
+  /** An approver adopted a hand-made group as its policy's one group, or was refused (what to fix first). */
+  'groupAdopted',
+  'adoptRefused',
+  /** The inventory saw a known Intune policy under a new name (same id, same record). */
+  'policyRenamed',
+  /** A health-watch pass: what it found, reported and saw cleared; or why it ended early. */
+  'healthCheckRun',
+  'healthCheckFailed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -130,13 +140,62 @@ export interface PolicyGroupCatalogue {
   listGroups(offset: number, limit: number): Promise<Page<PolicyGroupRecord>>;
 }
 
+export type AdoptGroupResult =
+  | { readonly kind: 'adopted'; readonly record: PolicyGroupRecord }
+  /** The policy already has its one group (another approver adopted first, or the bot made one). */
+  | { readonly kind: 'policyHasGroup'; readonly record: PolicyGroupRecord }
+  /** The group is already another policy's one group. */
+  | { readonly kind: 'groupTaken'; readonly record: PolicyGroupRecord };
+
+/** Recording an adopted group: one conditional insert, its audit entry in the same transaction. */
+export interface GroupAdoption {
+  adoptGroup(record: PolicyGroupRecord, audit: AuditEntryInput): Promise<AdoptGroupResult>;
+}
+
+/** A finding the health watch has posted, until it clears. `subject` is the policy id (or `group:<id>` for an orphan). */
+export interface ReportedFinding {
+  readonly subject: string;
+  readonly code: string;
+  readonly detail: string;
+  readonly reportedAt: string;
+}
+
+export interface HealthWatchRecords {
+  /**
+   * The conditional write that makes one instance run a pass: succeeds (true) only when no pass is due later
+   * than `at`, and then sets the next one to `nextDueAt`. Nothing is held across Graph calls.
+   */
+  claimHealthCheck(holder: string, at: string, nextDueAt: string): Promise<boolean>;
+  listReportedFindings(): Promise<readonly ReportedFinding[]>;
+  /** In one transaction: the newly reported findings recorded, the cleared ones forgotten, the audit appended. */
+  settleFindings(reported: readonly ReportedFinding[], cleared: readonly Pick<ReportedFinding, 'subject' | 'code'>[], audit: AuditEntryInput): Promise<void>;
+}
+
 /** Where approval cards go when an approver registered a team channel (one per installation; last wins). */
 export interface ApprovalsChannelRegistry {
   setApprovalsChannel(channel: ConversationAddress, registeredBy: string): Promise<void>;
 }
 
 /** Everything the requests service keeps durably. */
-export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue & ApprovalsChannelRegistry;
+export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue & ApprovalsChannelRegistry & GroupAdoption & HealthWatchRecords;
+
+/** One health-watch digest: what broke since the last one (with the actions that fit), and what cleared. */
+export interface HealthDigest {
+  readonly newFindings: readonly ListedPolicy[];
+  readonly cleared: readonly { readonly policyName: string; readonly code: string; readonly detail: string }[];
+  readonly at: string;
+}
+
+/**
+ * Posts a digest to the registered approvals channel, or else the approvers' personal chats (implemented by
+ * the bot). Resolves true when it reached at least one conversation.
+ */
+export interface DigestPoster {
+  postDigest(digest: HealthDigest): Promise<boolean>;
+}
+
+/** The inventory of the tenant's device-preparation policies, as the requests service uses it. */
+export type PolicyInventory = InventoryService;
 
 /** The provisioning service as the requests service uses it. */
 export type GroupProvisioning = Pick<ProvisioningService, 'previewNames' | 'ensureGroup' | 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>;

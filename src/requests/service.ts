@@ -8,7 +8,8 @@ import { createServiceContext } from './context';
 import { createLifecycle } from './lifecycle';
 import { createPermissions } from './permissions';
 import { createPolicyAdministration } from './policyAdmin';
-import type { ApproverDirectory, GroupProvisioning, RequestNotifier, RequestsStore } from './ports';
+import type { ApproverDirectory, GroupProvisioning, PolicyInventory, RequestNotifier, RequestsStore } from './ports';
+import { createPolicyInventoryPart } from './policyInventory';
 import { createQueries } from './queries';
 import { createProvisioningRunner } from './runner';
 import type { RequestsService } from './types';
@@ -17,6 +18,8 @@ export interface RequestsServiceDeps {
   readonly store: RequestsStore;
   readonly provisioning: GroupProvisioning;
   readonly approvers: ApproverDirectory;
+  /** The tenant's policies (listing, adoption); without it those two answer that no inventory is configured. */
+  readonly inventory?: PolicyInventory;
   readonly notifier?: RequestNotifier;
   readonly clock?: () => Date;
   /** Let an approver approve their own request (small teams); off by default. */
@@ -31,6 +34,11 @@ export interface RequestsServiceDeps {
 
 const DEFAULT_RESUME_AFTER_MS = 60_000;
 
+/** A composition without Graph access to Intune (some tests): asking for the inventory is a wiring bug. */
+const NO_INVENTORY: PolicyInventory = {
+  take: () => Promise.reject(new Error('No policy inventory was composed into this requests service.')),
+};
+
 export function createRequestsService(deps: RequestsServiceDeps): RequestsService {
   const context = createServiceContext(deps);
   const permissions = createPermissions(deps.approvers, { allowSelfApproval: deps.allowSelfApproval });
@@ -39,6 +47,7 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
     ...createLifecycle(context, permissions, deps.provisioning, runner),
     ...createQueries(context, permissions),
     ...createPolicyAdministration(context, permissions, deps.provisioning),
+    ...createPolicyInventoryPart(context, permissions, deps.inventory ?? NO_INVENTORY),
     resumeInterrupted: () => runner.resumeInterrupted(),
     idle: () => runner.idle(),
   };

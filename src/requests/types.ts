@@ -10,6 +10,7 @@ import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { ConversationAddress, GroupRequest } from '../domain/request';
 import type { Scenario } from '../domain/scenario';
 import type { BindResult, DriftFinding, DriftReport, RecycleBinEntry } from '../provisioning/types';
+import type { PolicyInventoryEntry } from '../inventory/types';
 
 export interface NewRequestInput {
   readonly policyName: string;
@@ -111,6 +112,24 @@ export type RestorePolicyResult =
   | Forbidden
   | { readonly kind: 'invalid'; readonly message: string };
 
+export type PolicyAction = 'adopt' | 'repairOwner' | 'restore';
+
+/** A policy as approvers see it in `policies`: the inventory's entry and the actions that fit it. */
+export interface ListedPolicy extends PolicyInventoryEntry {
+  readonly actions: readonly PolicyAction[];
+}
+
+/** Problems first, then by policy name. */
+export type PolicyListResult = { readonly kind: 'listed'; readonly policies: readonly ListedPolicy[] } | Forbidden;
+
+export type AdoptResult =
+  /** The policy's one group is now this hand-made group (also when another approver's identical adoption won). */
+  | { readonly kind: 'adopted'; readonly group: PolicyGroupRecord }
+  /** The group cannot be adopted as it is: what to fix first. */
+  | { readonly kind: 'refused'; readonly entry: PolicyInventoryEntry; readonly reason: string }
+  | { readonly kind: 'notFound'; readonly policyId: string }
+  | Forbidden;
+
 export interface RequestsService {
   // The request lifecycle.
   submit(input: NewRequestInput): Promise<SubmitResult>;
@@ -142,6 +161,10 @@ export interface RequestsService {
   bindPolicy(policyName: string, actor: Actor): Promise<BindPolicyResult>;
   /** Bring the policy's deleted group back from the recycle bin, same object id and owner (approvers only). */
   restoreGroup(policyName: string, actor: Actor): Promise<RestorePolicyResult>;
+  /** Every device-preparation policy in the tenant, its group and findings, problems first (approvers only). */
+  listPolicies(actor: Actor): Promise<PolicyListResult>;
+  /** Record the policy's correct hand-made group as its one group (approvers only); refused with what to fix. */
+  adoptGroup(intunePolicyId: string, actor: Actor): Promise<AdoptResult>;
   /** Make a team channel the place approval cards go (approvers only). */
   registerApprovalsChannel(channel: ConversationAddress, actor: Actor): Promise<RegisterChannelResult>;
   /**

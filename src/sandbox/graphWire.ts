@@ -1,7 +1,7 @@
 /** Graph's wire format for the emulator: request bodies it accepts and the JSON it answers with. */
 import { z } from 'zod';
 import { EXPAND_LIMIT } from '../provisioning/directory';
-import type { DeletedSandboxGroup, SandboxGroup, SandboxObject, SandboxTenant } from './tenant';
+import type { DeletedSandboxGroup, SandboxGroup, SandboxObject, SandboxPolicy, SandboxTenant } from './tenant';
 
 export interface GraphErrorReply {
   readonly status: number;
@@ -140,4 +140,37 @@ export function referencedObjects(ids: readonly string[], tenant: SandboxTenant)
     const group = tenant.group(id);
     return group ? [{ '@odata.type': '#microsoft.graph.group', id: group.id, displayName: group.displayName }] : [];
   });
+}
+
+// ── Intune configuration policies (beta) ───────────────────────────────────────────────────────────────
+
+/** The two device-preparation templates the emulator models; Graph creates other policy types it does not. */
+export const policyCreateSchema = z.object({
+  name: z.string().min(1).max(1024),
+  description: z.string().max(1024).nullable().optional(),
+  platforms: z.literal('windows10'),
+  technologies: z.string().refine((value) => value.split(',').map((each) => each.trim()).includes('enrollment')),
+  templateReference: z.object({ templateId: z.string().min(1) }).passthrough(),
+  roleScopeTagIds: z.array(z.string()).optional(),
+  settings: z.array(z.unknown()).optional(),
+});
+export type PolicyCreateBody = z.infer<typeof policyCreateSchema>;
+
+/** Rename (or describe): the properties an admin edits on a policy's Basics page. */
+export const policyUpdateSchema = z.object({ name: z.string().min(1).max(1024).optional(), description: z.string().max(1024).nullable().optional() });
+
+export function policyJson(policy: SandboxPolicy): Record<string, unknown> {
+  return {
+    '@odata.type': '#microsoft.graph.deviceManagementConfigurationPolicy',
+    id: policy.id,
+    name: policy.name,
+    description: policy.description,
+    platforms: 'windows10',
+    technologies: 'enrollment',
+    createdDateTime: new Date(policy.createdAt).toISOString(),
+    lastModifiedDateTime: new Date(policy.lastModifiedAt).toISOString(),
+    settingCount: 0,
+    roleScopeTagIds: ['0'],
+    templateReference: { templateId: policy.templateId, templateFamily: 'enrollmentConfiguration' },
+  };
 }

@@ -29,10 +29,13 @@ async function main(): Promise<void> {
   const emulator = await startGraphEmulator({
     port: portFromEnv(process.env.GRAPH_EMULATOR_PORT),
     host: '127.0.0.1',
+    // A new sandbox already has the hand-made groups real tenants have, so `policies` finds something.
+    seed: { brokenCases: true },
     ...(token ? { requiredToken: token } : {}),
     ...(allowAppOnlyBind ? { variations: { appOnlyMembershipTarget: 'allow' } } : {}),
   });
   process.stdout.write(`Graph emulator listening on ${emulator.url}\n`);
+  process.stdout.write('Seeded: "Contoso User-driven" and "Contoso Windows 365" (no group yet), and six policies with hand-made groups, five of them broken (try `policies` as an approver).\n');
   if (!allowAppOnlyBind) {
     process.stdout.write('App-only calls to set an Intune membership target are refused with 500, as Intune does today (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true allows them).\n');
   }

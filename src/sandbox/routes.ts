@@ -13,6 +13,9 @@ import {
   invalidReference,
   membershipTargetBodySchema,
   notFound,
+  policyCreateSchema,
+  policyJson,
+  policyUpdateSchema,
   objectJson,
   referencedObjects,
   referenceSchema,
@@ -21,6 +24,7 @@ import {
   type GroupUpdateBody,
 } from './graphWire';
 import { DISPLAY_NAME_FILTER_LIMIT, DYNAMIC_MEMBERSHIP } from '../provisioning/directory';
+import { SCENARIO_INFO } from '../domain/scenario';
 import type { CallerKind } from '../provisioning/directory';
 import type { DeletedSandboxGroup, SandboxGroup, SandboxPolicy, SandboxTenant } from './tenant';
 
@@ -44,12 +48,19 @@ export interface GraphVariations {
    * answers today (deploymenttheory/terraform-provider-microsoft365, known bug); `allow`: as for delegated calls.
    */
   readonly appOnlyMembershipTarget?: 'refuse' | 'allow';
+  /**
+   * retrieveEnrollmentTimeDeviceMembershipTarget with an app-only token. `allow` (default): no source reports
+   * the read failing for app-only callers; `refuse`: 500 like set/clear, for the inventory's fallback to the
+   * bot's own record.
+   */
+  readonly appOnlyMembershipTargetRead?: 'allow' | 'refuse';
 }
 
 export const STRICT_VARIATIONS: Required<GraphVariations> = {
   ownerRebindOnUpsert: 'reject',
   concurrentUpsert: 'conflict',
   appOnlyMembershipTarget: 'refuse',
+  appOnlyMembershipTargetRead: 'allow',
 };
 
 export type GraphVersion = 'v1.0' | 'beta';
@@ -110,6 +121,9 @@ const ROUTES: readonly Route[] = [
   { method: 'POST', pattern: /^\/directory\/deletedItems\/([^/]+)\/restore$/, handle: withDeletedGroup(restoreDeletedGroup) },
   { method: 'DELETE', pattern: /^\/directory\/deletedItems\/([^/]+)$/, handle: withDeletedGroup(purgeDeletedGroup) },
   { method: 'GET', pattern: /^\/deviceManagement\/configurationPolicies$/, betaOnly: true, handle: listPolicies },
+  { method: 'POST', pattern: /^\/deviceManagement\/configurationPolicies$/, betaOnly: true, handle: createPolicy },
+  { method: 'GET', pattern: /^\/deviceManagement\/configurationPolicies\/([^/()]+)$/, betaOnly: true, handle: withPolicyById(getPolicy) },
+  { method: 'PATCH', pattern: /^\/deviceManagement\/configurationPolicies\/([^/()]+)$/, betaOnly: true, handle: withPolicyById(updatePolicy) },
   {
     method: 'POST',
     pattern: /^\/deviceManagement\/configurationPolicies\((.+)\)\/setEnrollmentTimeDeviceMembershipTarget$/,
@@ -434,15 +448,42 @@ function listPolicies(_: readonly string[], request: RouteRequest, context: Rout
     // Every sandbox policy is a device-preparation (enrollment) policy.
     if (filter.value !== 'enrollment') return page([], request, context, '/deviceManagement/configurationPolicies');
   }
-  const policies = context.tenant.policies().map((policy) => ({
-    id: policy.id,
-    name: policy.name,
-    description: '',
-    platforms: 'windows10',
-    technologies: 'enrollment',
-    templateReference: { templateId: policy.templateId, templateFamily: 'enrollmentConfiguration' },
-  }));
+  const policies = context.tenant.policies().map(policyJson);
   return page(policies, request, context, '/deviceManagement/configurationPolicies');
+}
+
+const DEVICE_PREPARATION_TEMPLATE_IDS: ReadonlySet<string> = new Set(Object.values(SCENARIO_INFO).map((info) => info.templateId));
+
+/** 201 with the policy. Only device-preparation templates: the emulator models no other policy type. */
+function createPolicy(_: readonly string[], request: RouteRequest, context: RouteContext): GraphReply {
+  const parsed = policyCreateSchema.safeParse(request.body);
+  if (!parsed.success) return invalidBody(parsed.error, 'deviceManagementConfigurationPolicy');
+  const { name, description, templateReference } = parsed.data;
+  if (!DEVICE_PREPARATION_TEMPLATE_IDS.has(templateReference.templateId)) {
+    return graphError(400, 'BadRequest', `The sandbox models device-preparation templates only, not '${templateReference.templateId}'.`);
+  }
+  const policy = context.tenant.addPolicy({ name, templateId: templateReference.templateId, description: description ?? '' });
+  return { status: 201, body: { '@odata.context': `${context.baseUrl}/beta/$metadata#deviceManagement/configurationPolicies/$entity`, ...policyJson(policy) } };
+}
+
+function withPolicyById(handler: PolicyHandler): Route['handle'] {
+  return ([id], request, context) => {
+    const policy = context.tenant.policy(id ?? '');
+    return policy ? handler(policy, request, context) : graphError(404, 'NotFound', `No configuration policy with id '${id ?? ''}'.`);
+  };
+}
+
+function getPolicy(policy: SandboxPolicy): GraphReply {
+  return { status: 200, body: policyJson(policy) };
+}
+
+/** A rename keeps the id; 200 with the updated policy (Graph beta: Update deviceManagementConfigurationPolicy). */
+function updatePolicy(policy: SandboxPolicy, request: RouteRequest, context: RouteContext): GraphReply {
+  const parsed = policyUpdateSchema.safeParse(request.body);
+  if (!parsed.success) return invalidBody(parsed.error, 'deviceManagementConfigurationPolicy');
+  const { name, description } = parsed.data;
+  const updated = context.tenant.updatePolicy(policy.id, { ...(name !== undefined ? { name } : {}), ...(description != null ? { description } : {}) });
+  return { status: 200, body: policyJson(updated) };
 }
 
 /** Intune's answer to set/clear: the fault knob, or today's refusal of app-only callers, both a 500. */
@@ -472,6 +513,9 @@ function clearMembershipTarget(policy: SandboxPolicy, _: RouteRequest, context: 
 }
 
 function retrieveMembershipTarget(policy: SandboxPolicy, _: RouteRequest, context: RouteContext): GraphReply {
+  if (context.caller === 'appOnly' && context.variations.appOnlyMembershipTargetRead === 'refuse') {
+    return graphError(500, 'InternalServerError', 'An internal server error has occurred.');
+  }
   return membershipTargetReply(validationResult(policy.membershipTargetIds, context), context);
 }
 

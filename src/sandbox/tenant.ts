@@ -50,9 +50,14 @@ export interface SandboxInstallation {
 
 export interface SandboxPolicy {
   readonly id: string;
-  readonly name: string;
+  /** Renamable in Intune: the id is what identifies a policy. */
+  name: string;
+  description: string;
   readonly templateId: string;
   membershipTargetIds: string[];
+  /** Epoch ms. */
+  readonly createdAt: number;
+  lastModifiedAt: number;
 }
 
 export interface TenantSeed {
@@ -60,6 +65,11 @@ export interface TenantSeed {
   readonly ownerServicePrincipal?: boolean;
   /** Device-preparation policies (default: one per scenario). */
   readonly policies?: readonly { readonly name: string; readonly templateId: string }[];
+  /**
+   * Add policies with the hand-made groups Microsoft lists as known breakages (shared, dynamic, no Intune owner,
+   * deleted), so `policies` finds something in a new sandbox (default false: tests set their own scene).
+   */
+  readonly brokenCases?: boolean;
 }
 
 export const DEFAULT_SEED_POLICIES = [
@@ -87,6 +97,31 @@ export class SandboxTenant {
       this.addServicePrincipal({ appId: OWNER_APP_ID, displayName: 'Intune Provisioning Client' });
     }
     for (const policy of seed.policies ?? DEFAULT_SEED_POLICIES) this.addPolicy(policy);
+    if (seed.brokenCases === true) this.addBrokenCases();
+  }
+
+  /** Hand-made groups as real tenants have them, each bound to its policy in Intune. */
+  private addBrokenCases(): void {
+    const { userDriven, automatic } = SCENARIO_INFO;
+    const owner = this.ownerServicePrincipalId;
+    const owners = owner ? [owner] : [];
+    const shared = this.addGroup({ displayName: 'Fabrikam Autopilot devices', ownerIds: owners });
+    this.addPolicy({ name: 'Fabrikam Laptops', templateId: userDriven.templateId, membershipTargetIds: [shared.id] });
+    this.addPolicy({ name: 'Fabrikam Cloud PCs', templateId: automatic.templateId, membershipTargetIds: [shared.id] });
+    const dynamic = this.addGroup({
+      displayName: 'Northwind all Windows devices',
+      ownerIds: owners,
+      groupTypes: [DYNAMIC_MEMBERSHIP],
+      membershipRule: '(device.deviceOSType -eq "Windows")',
+    });
+    this.addPolicy({ name: 'Northwind Tablets', templateId: userDriven.templateId, membershipTargetIds: [dynamic.id] });
+    const ownerless = this.addGroup({ displayName: 'Tailspin kiosk devices' });
+    this.addPolicy({ name: 'Tailspin Kiosks', templateId: userDriven.templateId, membershipTargetIds: [ownerless.id] });
+    const deleted = this.addGroup({ displayName: 'Woodgrove lab devices', ownerIds: owners });
+    this.addPolicy({ name: 'Woodgrove Lab', templateId: userDriven.templateId, membershipTargetIds: [deleted.id] });
+    this.deleteGroup(deleted.id);
+    const correct = this.addGroup({ displayName: 'Adatum reception devices', ownerIds: owners });
+    this.addPolicy({ name: 'Adatum Reception', templateId: userDriven.templateId, membershipTargetIds: [correct.id] });
   }
 
   // ── directory objects ────────────────────────────────────────────────────────────────────────────────
@@ -291,9 +326,28 @@ export class SandboxTenant {
 
   // ── Intune device-preparation policies ──────────────────────────────────────────────────────────────
 
-  addPolicy(init: { name: string; templateId: string; id?: string }): SandboxPolicy {
-    const policy: SandboxPolicy = { id: init.id ?? randomUUID(), name: init.name, templateId: init.templateId, membershipTargetIds: [] };
+  addPolicy(init: { name: string; templateId: string; id?: string; description?: string; membershipTargetIds?: readonly string[] }): SandboxPolicy {
+    const at = this.now();
+    const policy: SandboxPolicy = {
+      id: init.id ?? randomUUID(),
+      name: init.name,
+      description: init.description ?? '',
+      templateId: init.templateId,
+      membershipTargetIds: [...(init.membershipTargetIds ?? [])],
+      createdAt: at,
+      lastModifiedAt: at,
+    };
     this.policiesById.set(policy.id, policy);
+    return policy;
+  }
+
+  /** A rename (or new description) in the Intune admin center: same id. */
+  updatePolicy(id: string, changes: { readonly name?: string; readonly description?: string }): SandboxPolicy {
+    const policy = this.policiesById.get(id);
+    if (!policy) throw new Error(`No sandbox policy ${id}.`);
+    if (changes.name !== undefined) policy.name = changes.name;
+    if (changes.description !== undefined) policy.description = changes.description;
+    policy.lastModifiedAt = this.now();
     return policy;
   }
 

@@ -187,6 +187,65 @@ INSERT INTO card_copies (request_id, conversation_id, activity_id, reference, ca
   SELECT request_id, COALESCE(${conversationIdOfReference}, ''), activity_id, reference, 'approval', recorded_at FROM approval_cards;
 DROP TABLE approval_cards;`;
 
+// Version 6 (issue 14): every device-preparation policy in the tenant and its one group.
+// - intune_policies: a policy's Intune id once seen, and the key it had then (the key of the bot's record), so a
+//   rename in Intune does not split it; current_key is what its name is now.
+// - policy_groups.adopted: a hand-made group an approver adopted as its policy's one group; such a group may
+//   have no uniqueName, so the column becomes nullable (SQLite rebuilds the table to drop NOT NULL).
+// - reported_findings: which findings the health watch has already posted (until they clear).
+// - health_watch: one row, the conditional write that gives exactly one instance each pass.
+const AUDIT_KINDS_V6 = `${AUDIT_KINDS_V5}, 'groupAdopted', 'adoptRefused', 'policyRenamed', 'healthCheckRun', 'healthCheckFailed'`;
+const POLICY_GROUP_COLUMNS = `policy_key, policy_name, scenario, display_name, mail_nickname, unique_name, group_id, created_at,
+  created_by_id, created_by_name, intune_policy_id, bound_at, bound_by_id, bound_by_name`;
+const ADOPTED_SQLITE = `
+CREATE TABLE policy_groups_v6 (
+  policy_key TEXT PRIMARY KEY,
+  policy_name TEXT NOT NULL,
+  scenario TEXT NOT NULL CHECK (scenario IN ('userDriven', 'automatic')),
+  display_name TEXT NOT NULL,
+  mail_nickname TEXT NOT NULL,
+  unique_name TEXT UNIQUE,
+  group_id TEXT NOT NULL UNIQUE,
+  created_at TEXT NOT NULL,
+  created_by_id TEXT NOT NULL,
+  created_by_name TEXT NOT NULL,
+  intune_policy_id TEXT,
+  bound_at TEXT,
+  bound_by_id TEXT,
+  bound_by_name TEXT,
+  adopted INTEGER NOT NULL DEFAULT 0 CHECK (adopted IN (0, 1))
+);
+INSERT INTO policy_groups_v6 (${POLICY_GROUP_COLUMNS}) SELECT ${POLICY_GROUP_COLUMNS} FROM policy_groups;
+DROP TABLE policy_groups;
+ALTER TABLE policy_groups_v6 RENAME TO policy_groups;
+CREATE INDEX policy_groups_by_name ON policy_groups (policy_name, policy_key);`;
+const ADOPTED_POSTGRES = `
+ALTER TABLE policy_groups ALTER COLUMN unique_name DROP NOT NULL;
+ALTER TABLE policy_groups ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0 CHECK (adopted IN (0, 1));`;
+const INVENTORY_TABLES = `
+CREATE TABLE intune_policies (
+  policy_id TEXT PRIMARY KEY,
+  policy_key TEXT NOT NULL,
+  current_name TEXT NOT NULL,
+  current_key TEXT NOT NULL,
+  scenario TEXT NOT NULL CHECK (scenario IN ('userDriven', 'automatic')),
+  first_seen_at TEXT NOT NULL
+);
+CREATE INDEX intune_policies_by_current_key ON intune_policies (current_key);
+CREATE TABLE reported_findings (
+  subject TEXT NOT NULL,
+  code TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  reported_at TEXT NOT NULL,
+  PRIMARY KEY (subject, code)
+);
+CREATE TABLE health_watch (
+  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+  holder TEXT NOT NULL,
+  claimed_at TEXT NOT NULL,
+  next_due_at TEXT NOT NULL
+);`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
   { version: 2, name: 'audit binding to Intune policies', sql: { sqlite: auditKindsSqlite(AUDIT_KINDS_V2), postgres: auditKindsPostgres(AUDIT_KINDS_V2) } },
@@ -205,6 +264,14 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: {
       sqlite: `${POLICY_BINDING}\n${cardCopies("json_extract(reference, '$.conversation.id')")}\n${auditKindsSqlite(AUDIT_KINDS_V5)}`,
       postgres: `${POLICY_BINDING}\n${cardCopies("(reference::json)->'conversation'->>'id'")}\n${auditKindsPostgres(AUDIT_KINDS_V5)}`,
+    },
+  },
+  {
+    version: 6,
+    name: 'policy identity, adoption, health watch',
+    sql: {
+      sqlite: `${ADOPTED_SQLITE}\n${INVENTORY_TABLES}\n${auditKindsSqlite(AUDIT_KINDS_V6)}`,
+      postgres: `${ADOPTED_POSTGRES}\n${INVENTORY_TABLES}\n${auditKindsPostgres(AUDIT_KINDS_V6)}`,
     },
   },
 ];

@@ -8,7 +8,8 @@ import { SCENARIOS } from '../domain/scenario';
 import { formatRequestId } from '../domain/request';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { REQUEST_STATES, type ConversationAddress, type GroupRequest } from '../domain/request';
-import { AUDIT_KINDS, type AuditEntry } from '../requests/ports';
+import { AUDIT_KINDS, type AuditEntry, type ReportedFinding } from '../requests/ports';
+import type { KnownPolicy } from '../inventory/types';
 import { StoreIntegrityError } from './errors';
 
 // PostgreSQL returns BIGINT as a string; SQLite as a number.
@@ -83,6 +84,8 @@ const requestRow = z.object({
 
 const policyGroupRow = z.object({
   ...policyColumns,
+  unique_name: nullableText,
+  adopted: z.coerce.number().int().min(0).max(1),
   group_id: text,
   created_at: text,
   created_by_id: text,
@@ -160,6 +163,7 @@ export function toPolicyGroupRecord(row: unknown): PolicyGroupRecord {
     groupId: r.group_id,
     createdAt: r.created_at,
     createdBy: { aadObjectId: r.created_by_id, name: r.created_by_name },
+    ...(r.adopted === 1 && { adopted: true }),
     ...(r.intune_policy_id !== null &&
       r.bound_at !== null && {
         binding: { intunePolicyId: r.intune_policy_id, at: r.bound_at, by: { aadObjectId: r.bound_by_id ?? '', name: r.bound_by_name ?? '' } },
@@ -189,4 +193,18 @@ export function parseConversationReference(raw: unknown, table: string, key: str
 
 export function parseCardView(raw: unknown, requestId: string): 'approval' | 'request' {
   return parseRow(z.enum(['approval', 'request']), raw, `card_copies.card_view of ${requestId}`);
+}
+
+const knownPolicyRow = z.object({ policy_id: text, policy_key: text, current_name: text, scenario: z.enum(SCENARIOS) });
+
+export function toKnownPolicy(row: unknown): KnownPolicy {
+  const r = parseRow(knownPolicyRow, row, describeRow('intune_policies', row, 'policy_id'));
+  return { policyId: r.policy_id, policyKey: r.policy_key, currentName: r.current_name, scenario: r.scenario };
+}
+
+const reportedFindingRow = z.object({ subject: text, code: text, detail: text, reported_at: text });
+
+export function toReportedFinding(row: unknown): ReportedFinding {
+  const r = parseRow(reportedFindingRow, row, describeRow('reported_findings', row, 'subject'));
+  return { subject: r.subject, code: r.code, detail: r.detail, reportedAt: r.reported_at };
 }

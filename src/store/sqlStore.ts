@@ -8,6 +8,7 @@ import type { Page } from '../domain/page';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { GroupRequest, RequestState } from '../domain/request';
 import { auditToCsv } from './csv';
+import { createInventoryStore } from './inventoryStore';
 import type {
   AuditEntry,
   AuditEntryInput,
@@ -19,7 +20,7 @@ import type {
   TransitionResult,
 } from '../requests/ports';
 import type { Store } from './store';
-import { parseCardView, parseConversationReference, toAuditEntry, toGroupRequest, toPolicyGroupRecord } from './rows';
+import { parseCardView, parseConversationReference, toAuditEntry, toGroupRequest, toKnownPolicy, toPolicyGroupRecord, toReportedFinding } from './rows';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 
 const ACTIVE_IN = `(${ACTIVE_STATES.map((state) => `'${state}'`).join(', ')})`;
@@ -164,7 +165,13 @@ export function createSqlStore(executor: SqlExecutor): Store {
     },
 
     async findGroup(policyKey) {
-      const [row] = await executor.query('SELECT * FROM policy_groups WHERE policy_key = $1', [policyKey]);
+      // The policy's own key, else the key its Intune policy had when first seen (a rename keeps the record).
+      const [row] = await executor.query(
+        `SELECT * FROM policy_groups WHERE policy_key = $1
+           OR policy_key IN (SELECT policy_key FROM intune_policies WHERE current_key = $1)
+         ORDER BY CASE WHEN policy_key = $1 THEN 0 ELSE 1 END, policy_key LIMIT 1`,
+        [policyKey],
+      );
       return row && toPolicyGroupRecord(row);
     },
 
@@ -273,6 +280,8 @@ export function createSqlStore(executor: SqlExecutor): Store {
       }));
     },
 
+    ...createInventoryStore(executor, insertAudit),
+
     async ping() {
       await executor.query('SELECT 1 AS ok');
     },
@@ -355,6 +364,8 @@ function canonicalInstant(bound: 'since' | 'until', value: string | undefined): 
 export async function verifyReadable(executor: SqlExecutor): Promise<void> {
   (await executor.query('SELECT * FROM requests')).forEach(toGroupRequest);
   (await executor.query('SELECT * FROM policy_groups')).forEach(toPolicyGroupRecord);
+  (await executor.query('SELECT * FROM intune_policies')).forEach(toKnownPolicy);
+  (await executor.query('SELECT * FROM reported_findings')).forEach(toReportedFinding);
   for (const row of await executor.query('SELECT aad_object_id, reference FROM personal_conversations')) {
     parseConversationReference(row['reference'], 'personal_conversations', String(row['aad_object_id']));
   }

@@ -6,10 +6,11 @@
  * indexes, conditional updates, triggers), never in read-then-write application code.
  */
 import type { ConversationStore } from '../bot/ports';
+import type { InventoryRecords } from '../inventory/types';
 import type { PolicyGroupRegistry } from '../provisioning/types';
 import type { RequestsStore } from '../requests/ports';
 
-export interface Store extends RequestsStore, PolicyGroupRegistry, ConversationStore {
+export interface Store extends RequestsStore, PolicyGroupRegistry, ConversationStore, InventoryRecords {
   /** Readiness: throws when the database cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;

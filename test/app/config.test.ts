@@ -48,6 +48,7 @@ describe('sandbox mode', () => {
       approvers: { ids: [APPROVER], allowSelfApproval: false },
       naming: { groupNameTemplate: undefined, blockedWords: [] },
       teams: { serviceUrl: 'https://smba.trafficmanager.net/teams/' },
+      inventory: { healthCheckIntervalSeconds: 21_600, orphanGroupDays: 14 },
       logLevel: 'info',
     });
   });

@@ -101,4 +101,34 @@ describe.each(adapterHarnesses())('%s schema upgrade', (_name, factory) => {
       }
     });
   });
+
+  describe('from version 5 to 6', () => {
+    run('keeps groups and their bindings as bot-made, the audit log append-only, and lets adopted groups have no uniqueName', async () => {
+      if (!factory) return;
+      harness = factory();
+      await harness.raw(
+        `${schemaAtVersion(5, harness.dialect)};
+         INSERT INTO policy_groups (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name, group_id, created_at,
+           created_by_id, created_by_name, intune_policy_id, bound_at, bound_by_id, bound_by_name)
+         VALUES ('sales', 'Sales', 'userDriven', 'APDP-Sales', 'apdp-sales', 'apdp-sales', 'g-1', '2026-01-01T10:00:00.000Z', 'a', 'Alice',
+           'p-1', '2026-01-02T10:00:00.000Z', 'b', 'Bob');
+         INSERT INTO audit_log (at, kind, detail) VALUES ('2026-01-01T10:00:00.000Z', 'groupRestored', 'old row');`,
+      );
+      const store = await harness.open();
+      try {
+        const kept = await store.findGroup('sales');
+        expect(kept).toMatchObject({ groupId: 'g-1', uniqueName: 'apdp-sales', binding: { intunePolicyId: 'p-1' } });
+        expect(kept).not.toHaveProperty('adopted');
+        const adopted = await store.adoptGroup(
+          { policyKey: 'kiosks', policyName: 'Kiosks', scenario: 'userDriven', displayName: 'Kiosks', mailNickname: 'kiosks', uniqueName: null, groupId: 'g-2', createdAt: '2026-01-03T10:00:00.000Z', createdBy: { aadObjectId: 'b', name: 'Bob' }, adopted: true },
+          { kind: 'groupAdopted', at: '2026-01-03T10:00:00.000Z', policyKey: 'kiosks' },
+        );
+        expect(adopted).toMatchObject({ kind: 'adopted', record: { uniqueName: null, adopted: true } });
+        expect((await store.listAudit()).map((entry) => entry.kind)).toEqual(['groupRestored', 'groupAdopted']);
+        await expect(harness.raw('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+      } finally {
+        await store.close();
+      }
+    });
+  });
 });

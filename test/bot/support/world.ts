@@ -15,6 +15,7 @@ import { createGraphDirectory } from '../../../src/graph';
 import { createProvisioningService } from '../../../src/provisioning';
 import type { ProvisioningService } from '../../../src/provisioning/types';
 import { createApproverDirectory } from '../../../src/requests/approvers';
+import { createInventory } from '../../../src/inventory/inventory';
 import { createRequestsService } from '../../../src/requests/service';
 import type { RequestsService } from '../../../src/requests/types';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/sandbox/graphEmulator';
@@ -82,7 +83,8 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
     ...(options.personalChats && { personalChats: options.personalChats(directory) }),
     logger,
   });
-  const requests = createRequestsService({ store, provisioning, approvers, notifier, resumeAfterMs: 0 });
+  const inventory = createInventory({ directory, records: store });
+  const requests = createRequestsService({ store, provisioning, inventory, approvers, notifier, resumeAfterMs: 0 });
   const bot = createBot({ requests, conversations: store, approverIds, adapter: options.adapter, botAppId, logger, startTypingTimer: false });
   return {
     emulator,

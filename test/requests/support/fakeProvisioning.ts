@@ -93,7 +93,7 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
     },
     async checkGroup(policyName: string, options?: { readonly repairOwner?: boolean }): Promise<DriftReport> {
       const group = await registry.findGroup(policyKeyOf(policyName));
-      const inBin = group && deleted.get(group.uniqueName);
+      const inBin = group?.uniqueName ? deleted.get(group.uniqueName) : undefined;
       if (group && inBin) {
         const restorableUntil = new Date(Date.parse(inBin.deletedAt) + 30 * 86_400_000).toISOString();
         return {

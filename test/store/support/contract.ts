@@ -7,6 +7,7 @@ import { StoreIntegrityError, type Store } from '../../../src/store';
 import { auditCsvEntryCount } from '../../../src/store/csv';
 import type { AuditFilter, NewRequestRecord } from '../../../src/requests/ports';
 import { trackStores, type StoreHarness } from './harness';
+import { describeInventoryContract } from './inventoryContract';
 
 export const alice: Actor = { aadObjectId: '00000000-0000-0000-0000-00000000a11c', name: 'Alice Helpdesk' };
 export const bob: Actor = { aadObjectId: '00000000-0000-0000-0000-000000000b0b', name: 'Bob Approver' };
@@ -41,6 +42,7 @@ const approval = (by: Actor, at: string) => ({ to: 'approved' as const, at, deci
 
 export function describeStoreContract(makeHarness: () => StoreHarness): void {
   describe('store contract', () => contract(makeHarness));
+  describeInventoryContract(makeHarness);
 }
 
 function contract(makeHarness: () => StoreHarness): void {

@@ -1,8 +1,9 @@
-/** Policy administration: the drift check (owner repair, restore), binding to the Intune policy, the approvals channel. */
+/** Policy administration: the drift check (owner repair, restore), binding to the Intune policy, the approvals channel, every policy in the tenant (adopt). */
 import type { Feature } from '../../routes';
 import { VERBS } from '../../verbs';
 import { BIND_COMMAND, handleBind } from './bind';
 import { CHECK_COMMAND, handleCheck } from './check';
+import { POLICIES_COMMAND, adoptGroup, handlePolicies, showPoliciesPage } from './listPolicies';
 import { REGISTER_APPROVALS_COMMAND, handleRegisterApprovals } from './registerApprovals';
 import { repairOwner } from './repairOwner';
 import { RESTORE_COMMAND, handleRestore, restoreGroup } from './restore';
@@ -14,7 +15,10 @@ export const policiesFeature: Feature = {
     routes.command(BIND_COMMAND, handleBind);
     routes.command(REGISTER_APPROVALS_COMMAND, handleRegisterApprovals);
     routes.command(RESTORE_COMMAND, handleRestore);
+    routes.command(POLICIES_COMMAND, handlePolicies);
     routes.verb(VERBS.repairOwner, repairOwner);
     routes.verb(VERBS.restoreGroup, restoreGroup);
+    routes.verb(VERBS.policiesPage, showPoliciesPage);
+    routes.verb(VERBS.adoptGroup, adoptGroup);
   },
 };
