@@ -9,8 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import type { DestinationStream } from 'pino';
 import { createBot } from '../bot/app';
-import { type PersonalChatOpening, createRequestNotifier } from '../bot/features/approval/notifier';
+import { createRequestNotifier } from '../bot/features/approval/notifier';
 import { createDigestPoster } from '../bot/features/policies/digest';
+import { type PersonalChatOpening, createApproverReach, createProactiveSender } from '../bot/proactive';
 import { createHealthWatch, startHealthWatch } from '../requests/healthWatch';
 import { ReusingBotFrameworkAuthentication } from '../http/botAuthentication';
 import { createServer, type TurnRunner } from '../http/server';
@@ -100,16 +101,11 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   const botAppId = config.bot.kind === 'none' ? '' : config.bot.appId;
   const botLogger = logger.child({ component: 'bot' });
   const graph = createGraphAccess(config, logger);
-  // The notifier needs only the adapter, the store and the directory, so it exists before the services that call it.
-  const notifier = createRequestNotifier({
-    adapter,
-    botAppId,
-    conversations: store,
-    approverIds: config.approvers.ids,
-    approvers: graph.approvers,
-    ...personalChatOpening(config, graph),
-    logger: botLogger,
-  });
+  // The bot's proactive side needs only the adapter, the store and the directory, so it exists before the
+  // services that call it.
+  const sender = createProactiveSender({ adapter, botAppId, logger: botLogger });
+  const reach = createApproverReach({ conversations: store, approvers: graph.approvers, ...personalChatOpening(config, graph), logger: botLogger });
+  const notifier = createRequestNotifier({ sender, reach, conversations: store, approverIds: config.approvers.ids, logger: botLogger });
   const { provisioning, requests, pacedInventory } = createServices(config, store, graph, logger, { notifier });
   const bot = createBot({ requests, conversations: store, approverIds: config.approvers.ids, adapter, botAppId, logger: botLogger });
   // The per-turn line carries only the fields named below, none of them a secret key, so it skips redaction:
@@ -148,7 +144,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   const sweeper = startSweeper(requests, { intervalMs: SWEEP_INTERVAL_MS, logger: logger.child({ component: 'requests' }) });
   const watchIntervalMs = config.inventory.healthCheckIntervalSeconds * 1000;
   const watchLogger = logger.child({ component: 'healthWatch' });
-  const digest = createDigestPoster({ adapter, botAppId, conversations: store, approverIds: config.approvers.ids, logger: botLogger });
+  const digest = createDigestPoster({ sender, reach });
   const healthWatch = startHealthWatch(createHealthWatch({ store, inventory: pacedInventory, digest, intervalMs: watchIntervalMs, logger: watchLogger }), {
     intervalMs: watchIntervalMs,
     logger: watchLogger,

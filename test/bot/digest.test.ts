@@ -6,6 +6,7 @@ jest.mock('swiper', () => ({}));
  * loopback: the approvals channel when one is registered, else the approvers' personal chats.
  */
 import { TeamsAdapter } from '@microsoft/teams-ai';
+import { createApproverReach, createProactiveSender } from '../../src/bot/proactive';
 import { createDigestPoster, digestCard } from '../../src/bot/features/policies/digest';
 import type { HealthDigest } from '../../src/requests/ports';
 import type { ListedPolicy } from '../../src/requests/types';
@@ -48,7 +49,11 @@ describe('bot: health digest', () => {
   });
 
   const chatOf = (id: string) => ({ channelId: 'msteams', serviceUrl: connector.url, conversation: { id, name: '', conversationType: 'personal', isGroup: false }, bot: { id: 'bot', name: 'bot' } });
-  const poster = () => createDigestPoster({ adapter: new TeamsAdapter({}), botAppId: '', conversations: store, approverIds: [approver.aadObjectId, otherApprover.aadObjectId], logger });
+  const poster = () =>
+    createDigestPoster({
+      sender: createProactiveSender({ adapter: new TeamsAdapter({}), botAppId: '', logger }),
+      reach: createApproverReach({ conversations: store, approvers: { listApprovers: async () => [approver.aadObjectId, otherApprover.aadObjectId] }, logger }),
+    });
 
   it('is one valid card, user text escaped, with Adopt and the cleared findings', () => {
     const card = digestCard(DIGEST);

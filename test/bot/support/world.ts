@@ -8,7 +8,8 @@ import { Teams } from './turns';
 import type { GroupNames } from '../../../src/domain/naming';
 import type { Scenario } from '../../../src/domain/scenario';
 import { type Bot, createBot } from '../../../src/bot/app';
-import { type PersonalChatOpening, createRequestNotifier } from '../../../src/bot/features/approval/notifier';
+import { createRequestNotifier } from '../../../src/bot/features/approval/notifier';
+import { type PersonalChatOpening, createApproverReach, createProactiveSender } from '../../../src/bot/proactive';
 import type { TeamsAppInstaller } from '../../../src/bot/ports';
 import type { Logger } from '../../../src/shared/logger';
 import { createGraphDirectory } from '../../../src/graph';
@@ -74,15 +75,9 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
   const approvers = createApproverDirectory({ approverIds, ...(approverGroupId !== undefined && { approverGroupId, membership: directory }) });
   // Built as the composition root builds them: the notifier first, then the services, then the bot.
   const botAppId = options.botAppId ?? '';
-  const notifier = createRequestNotifier({
-    adapter: options.adapter,
-    botAppId,
-    conversations: store,
-    approverIds,
-    approvers,
-    ...(options.personalChats && { personalChats: options.personalChats(directory) }),
-    logger,
-  });
+  const sender = createProactiveSender({ adapter: options.adapter, botAppId, logger });
+  const reach = createApproverReach({ conversations: store, approvers, ...(options.personalChats && { personalChats: options.personalChats(directory) }), logger });
+  const notifier = createRequestNotifier({ sender, reach, conversations: store, approverIds, logger });
   const inventory = createInventory({ directory, records: store });
   const requests = createRequestsService({ store, provisioning, inventory, approvers, notifier, resumeAfterMs: 0 });
   const bot = createBot({ requests, conversations: store, approverIds, adapter: options.adapter, botAppId, logger, startTypingTimer: false });

@@ -2,41 +2,25 @@
  * Proactive side of the bot: posts approval cards when a request arrives, updates every posted copy after
  * each transition, and tells the requester what happened. Implements the requests service's outbound port.
  */
-import { type Activity, type BotAdapter, CardFactory, type ConversationReference, type TurnContext } from 'botbuilder';
-import type { ConversationAddress, GroupRequest } from '../../../domain/request';
-import type { ApproverDirectory, Delivery, RequestEvent, RequestEventKind, RequestNotifier } from '../../../requests/ports';
+import { type Activity, CardFactory } from 'botbuilder';
+import type { GroupRequest } from '../../../domain/request';
+import type { Delivery, RequestEvent, RequestEventKind, RequestNotifier } from '../../../requests/ports';
 import { knownApproverTeamsIds } from './approverTeamsIds';
 import { requesterCard } from '../../cards/request';
 import { approvalCard } from './approvalCard';
 import { formatTime, plain } from '../../cards/elements';
 import type { Logger } from '../../../shared/logger';
-import type { ConversationStore, TeamsAppInstaller } from '../../ports';
+import type { ConversationStore } from '../../ports';
+import type { ApproverReach, ProactiveSender } from '../../proactive';
 
 export interface RequestNotifierDeps {
-  /** CloudAdapter / TeamsAdapter in production; anything implementing `continueConversationAsync`. */
-  readonly adapter: BotAdapter;
-  readonly botAppId: string;
+  readonly sender: ProactiveSender;
+  /** Where approval cards go. */
+  readonly reach: ApproverReach;
   readonly conversations: ConversationStore;
   /** Configured approvers (object ids): whose Teams ids a card's `refresh.userIds` lists. */
   readonly approverIds: readonly string[];
-  /** Every approver to reach when no approvals channel is registered (the configured ones and the group's). */
-  readonly approvers: Pick<ApproverDirectory, 'listApprovers'>;
-  /**
-   * Reaching approvers who never talked to the bot: the app is installed for them and their personal chat
-   * opened (Graph), then the chat is addressed through the Bot Connector at `serviceUrl` in `tenantId`.
-   * Absent where the app is not in the organisation's catalog (the sandbox): those approvers are not reached.
-   */
-  readonly personalChats?: PersonalChatOpening;
   readonly logger: Logger;
-}
-
-export interface PersonalChatOpening {
-  readonly installer: TeamsAppInstaller;
-  /** The app's id in the organisation's app catalog (not the manifest id). */
-  readonly teamsAppId: string;
-  readonly serviceUrl: string;
-  readonly tenantId: string;
-  readonly bot: { readonly id: string; readonly name: string };
 }
 
 /**
@@ -81,69 +65,14 @@ export function addressedToRequester(request: GroupRequest, text: string): Parti
 }
 
 export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifier {
-  const { adapter, botAppId, conversations, logger } = deps;
+  const { conversations, logger, sender } = deps;
+  const inConversation: ProactiveSender['inConversation'] = (reference, what, logic) => sender.inConversation(reference, what, logic);
   // Events of one request are delivered in order, so an older card can never overwrite a newer one.
   const queues = new Map<string, Promise<Delivery>>();
 
-  /** Runs `logic` in a conversation; failures are logged and reported, never thrown at the service. */
-  async function inConversation(
-    reference: Partial<ConversationReference>,
-    what: string,
-    logic: (context: TurnContext) => Promise<void>,
-  ): Promise<boolean> {
-    let delivered = false;
-    try {
-      // Errors inside the callback would go to onTurnError instead of here: catch them inside.
-      await adapter.continueConversationAsync(botAppId, reference, async (context) => {
-        try {
-          await logic(context);
-          delivered = true;
-        } catch (error) {
-          logger.error({ err: error, what, conversation: reference.conversation?.id }, 'proactive send failed');
-        }
-      });
-    } catch (error) {
-      logger.error({ err: error, what, conversation: reference.conversation?.id }, 'proactive send failed');
-    }
-    return delivered;
-  }
-
-  /** An approver's personal chat: the one they opened, or one the bot opens for them (and remembers). */
-  async function personalChatOf(aadObjectId: string): Promise<ConversationAddress | undefined> {
-    const known = await conversations.getPersonalConversation(aadObjectId);
-    const opening = deps.personalChats;
-    if (known || !opening) return known;
-    try {
-      const chatId = await opening.installer.openPersonalChat(aadObjectId, opening.teamsAppId);
-      if (!chatId) return undefined;
-      const address: ConversationAddress = {
-        channelId: 'msteams',
-        serviceUrl: opening.serviceUrl,
-        conversation: { id: chatId, name: '', conversationType: 'personal', isGroup: false, tenantId: opening.tenantId },
-        user: { id: '', name: '', aadObjectId },
-        bot: opening.bot,
-      };
-      await conversations.savePersonalConversation(aadObjectId, address);
-      logger.info({ approver: aadObjectId }, 'opened a personal chat with an approver the bot had not talked to');
-      return address;
-    } catch (error) {
-      logger.warn({ err: error, approver: aadObjectId }, 'could not open a personal chat with an approver');
-      return undefined;
-    }
-  }
-
-  /** The registered approvals channel, else every approver's personal chat that can be had. */
-  async function approvalTargets(): Promise<ConversationAddress[]> {
-    const channel = await conversations.getApprovalsChannel();
-    if (channel) return [channel];
-    const approverIds = await deps.approvers.listApprovers();
-    const chats = await Promise.all(approverIds.map((id) => personalChatOf(id)));
-    return chats.filter((chat): chat is ConversationAddress => chat !== undefined);
-  }
-
   /** Posts the approval card wherever approvers are; how many places took it. */
   async function postApprovalCards(request: GroupRequest): Promise<number> {
-    const targets = await approvalTargets();
+    const targets = await deps.reach.approvalTargets();
     const card = approvalCard({ request, viewer: 'observer', approverTeamsIds: await knownApproverTeamsIds(deps) });
     let reached = 0;
     for (const conversation of targets) {
