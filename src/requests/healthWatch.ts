@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InventoryFinding, PolicyInventoryEntry } from '../inventory/types';
 import { type Logger, silentLogger } from '../shared/logger';
+import { type Repeating, repeatEvery } from '../shared/repeat';
 import type { DigestPoster, HealthWatchRecords, AuditLog, PolicyInventory, ReportedFinding } from './ports';
 import { actionsFor } from './policyInventory';
 import type { ListedPolicy } from './types';
@@ -105,26 +106,8 @@ function clearedLine(entries: readonly PolicyInventoryEntry[]) {
 }
 
 /** Runs a pass every `intervalMs` (never overlapping) until stopped; 0 means no watch at all. */
-export function startHealthWatch(watch: HealthWatch, options: { readonly intervalMs: number; readonly logger?: Logger }): { stop(): Promise<void> } {
+export function startHealthWatch(watch: HealthWatch, options: { readonly intervalMs: number; readonly logger?: Logger }): Repeating {
   const logger = options.logger ?? silentLogger;
   if (options.intervalMs <= 0) return { stop: async () => undefined };
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    running = watch
-      .runPass()
-      .catch((error: unknown) => logger.error({ err: error }, 'health watch: pass failed'))
-      .finally(() => {
-        busy = false;
-      });
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(options.intervalMs, () => watch.runPass(), (error) => logger.error({ err: error }, 'health watch: pass failed'));
 }

@@ -6,6 +6,7 @@
 import type { Actor } from '../domain/actor';
 import { INTERRUPTIBLE_STATES, type GroupRequest } from '../domain/request';
 import { type Logger, silentLogger } from '../shared/logger';
+import { type Repeating, repeatEvery } from '../shared/repeat';
 import type { ServiceContext } from './context';
 import type { AuditEntryInput, GroupProvisioning, RequestChange } from './ports';
 
@@ -121,25 +122,7 @@ export function graphRequestIdOf(error: unknown): string | undefined {
 export function startSweeper(
   runner: Pick<ProvisioningRunner, 'resumeInterrupted'>,
   options: { readonly intervalMs: number; readonly logger?: Logger },
-): { stop(): Promise<void> } {
+): Repeating {
   const logger = options.logger ?? silentLogger;
-  let running: Promise<unknown> = Promise.resolve();
-  let sweeping = false;
-  const timer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = true;
-    running = runner
-      .resumeInterrupted()
-      .catch((error: unknown) => logger.error({ err: error }, 'sweeper: resuming interrupted requests failed'))
-      .finally(() => {
-        sweeping = false;
-      });
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return repeatEvery(options.intervalMs, () => runner.resumeInterrupted(), (error) => logger.error({ err: error }, 'sweeper: resuming interrupted requests failed'));
 }

@@ -4,7 +4,7 @@
  */
 import type { InventoryRecords, KnownPolicy } from '../inventory/types';
 import type { AdoptGroupResult, AuditEntryInput, GroupAdoption, HealthWatchRecords } from '../requests/ports';
-import { toKnownPolicy, toPolicyGroupRecord, toReportedFinding } from './rows';
+import { policyGroupValues, toKnownPolicy, toPolicyGroupRecord, toReportedFinding } from './rows';
 import type { SqlExecutor, SqlSession } from './sql';
 import { StoreIntegrityError } from './errors';
 
@@ -52,18 +52,7 @@ export function createInventoryStore(executor: SqlExecutor, insertAudit: AppendA
              group_id, created_at, created_by_id, created_by_name, adopted)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1)
            ON CONFLICT DO NOTHING RETURNING *`,
-          [
-            record.policyKey,
-            record.policyName,
-            record.scenario,
-            record.displayName,
-            record.mailNickname,
-            record.uniqueName,
-            record.groupId,
-            record.createdAt,
-            record.createdBy.aadObjectId,
-            record.createdBy.name,
-          ],
+          policyGroupValues(record),
         );
         if (inserted) {
           await insertAudit(session, audit);

@@ -11,6 +11,7 @@ import { REQUEST_STATES, type ConversationAddress, type GroupRequest } from '../
 import { AUDIT_KINDS, type AuditEntry, type ReportedFinding } from '../requests/ports';
 import type { KnownPolicy } from '../inventory/types';
 import { StoreIntegrityError } from './errors';
+import type { SqlValue } from './sql';
 
 // PostgreSQL returns BIGINT as a string; SQLite as a number.
 const sequence = z.coerce.number().int().positive();
@@ -207,4 +208,20 @@ const reportedFindingRow = z.object({ subject: text, code: text, detail: text, r
 export function toReportedFinding(row: unknown): ReportedFinding {
   const r = parseRow(reportedFindingRow, row, describeRow('reported_findings', row, 'subject'));
   return { subject: r.subject, code: r.code, detail: r.detail, reportedAt: r.reported_at };
+}
+
+/** A policy→group record as the values of `policy_groups`' first ten columns, in their order (for INSERT). */
+export function policyGroupValues(record: PolicyGroupRecord): SqlValue[] {
+  return [
+    record.policyKey,
+    record.policyName,
+    record.scenario,
+    record.displayName,
+    record.mailNickname,
+    record.uniqueName,
+    record.groupId,
+    record.createdAt,
+    record.createdBy.aadObjectId,
+    record.createdBy.name,
+  ];
 }

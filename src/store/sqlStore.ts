@@ -20,7 +20,7 @@ import type {
   TransitionResult,
 } from '../requests/ports';
 import type { Store } from './store';
-import { parseCardView, parseConversationReference, toAuditEntry, toGroupRequest, toKnownPolicy, toPolicyGroupRecord, toReportedFinding } from './rows';
+import { parseCardView, parseConversationReference, policyGroupValues, toAuditEntry, toGroupRequest, toKnownPolicy, toPolicyGroupRecord, toReportedFinding } from './rows';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 
 const ACTIVE_IN = `(${ACTIVE_STATES.map((state) => `'${state}'`).join(', ')})`;
@@ -182,18 +182,7 @@ export function createSqlStore(executor: SqlExecutor): Store {
              group_id, created_at, created_by_id, created_by_name)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
            ON CONFLICT (policy_key) DO NOTHING RETURNING *`,
-          [
-            record.policyKey,
-            record.policyName,
-            record.scenario,
-            record.displayName,
-            record.mailNickname,
-            record.uniqueName,
-            record.groupId,
-            record.createdAt,
-            record.createdBy.aadObjectId,
-            record.createdBy.name,
-          ],
+          policyGroupValues(record),
         );
         const [row] = inserted ? [inserted] : await session.query('SELECT * FROM policy_groups WHERE policy_key = $1', [record.policyKey]);
         return toPolicyGroupRecord(row);
