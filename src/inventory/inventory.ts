@@ -212,19 +212,27 @@ export function createInventory(deps: InventoryDeps): InventoryService {
       });
     }
 
+    // Every recorded group is checked, also where its policy is not (yet) in Intune: the group is made before
+    // the policy. Past the configured number of days such a group is an orphan as well.
     const cutoff = now().getTime() - orphanAfterMs;
     for (const record of recorded) {
-      if (matchedKeys.has(record.policyKey) || Date.parse(record.createdAt) > cutoff) continue;
+      if (matchedKeys.has(record.policyKey)) continue;
+      const verdict = await verdictOf(record.groupId);
+      const orphan: InventoryFinding[] =
+        Date.parse(record.createdAt) > cutoff
+          ? []
+          : [{ code: 'orphanGroup', detail: `The bot made the group ${record.groupId} on ${record.createdAt.slice(0, 10)}, but no ${SCENARIO_INFO[record.scenario].label} policy named "${record.policyName}" has appeared in Intune since.` }];
       entries.push({
         policyId: null,
         policyName: record.policyName,
         scenario: record.scenario,
         groupId: record.groupId,
         groupSource: 'record',
-        findings: [{ code: 'orphanGroup', detail: `The bot made the group ${record.groupId} on ${record.createdAt.slice(0, 10)}, but no ${SCENARIO_INFO[record.scenario].label} policy named "${record.policyName}" has appeared in Intune since.` }],
+        findings: [...verdict.findings, ...orphan],
         policyKey: record.policyKey,
         recorded: true,
-        group: null,
+        group: verdict.group,
+        ...(verdict.restorableUntil ? { restorableUntil: verdict.restorableUntil } : {}),
       });
     }
 

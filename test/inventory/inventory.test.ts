@@ -119,15 +119,19 @@ describe('inventory of a messy tenant', () => {
     expect(inventoryCalls.every((call) => call.method === 'GET' || call.path.endsWith('/retrieveEnrollmentTimeDeviceMembershipTarget'))).toBe(true);
   });
 
-  it('does not call a group an orphan before the configured number of days', async () => {
+  it('checks a group whose policy is not in Intune yet, and calls it an orphan only after the configured number of days', async () => {
     const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, now });
-    await provisioning.ensureGroup('Coming Soon', 'userDriven', ADA);
+    const made = await provisioning.ensureGroup('Coming Soon', 'userDriven', ADA);
     clockMs += 13 * DAY_MS;
-    expect((await inventory().take()).entries).toEqual([]);
+    expect((await inventory().take()).entries).toEqual([expect.objectContaining({ policyId: null, groupId: made.group.groupId, groupSource: 'record', findings: [] })]);
+    // The group is made before the policy: it is checked meanwhile all the same.
+    tenant().updateGroup(made.group.groupId, { groupTypes: ['DynamicMembership'] });
+    expect((await inventory().take()).entries.map((entry) => entry.findings.map((finding) => finding.code))).toEqual([['notStaticSecurityGroup']]);
+    tenant().updateGroup(made.group.groupId, { groupTypes: [] });
     clockMs += 2 * DAY_MS;
-    expect((await inventory().take()).entries.map((entry) => entry.findings[0]?.code)).toEqual(['orphanGroup']);
+    expect((await inventory().take()).entries.map((entry) => entry.findings.map((finding) => finding.code))).toEqual([['orphanGroup']]);
     const sooner = createInventory({ directory: sandbox.directory, records: store, now, orphanAfterDays: 30 });
-    expect((await sooner.take()).entries).toEqual([]);
+    expect((await sooner.take()).entries.map((entry) => entry.findings)).toEqual([[]]);
   });
 
   it('keeps one record across a rename in Intune: the same group, found under the new name', async () => {
