@@ -113,7 +113,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
             : { findings: [{ code: 'securityGroupNotFound', detail: `The group ${groupId} no longer exists, not even in the recycle bin: it cannot be restored.` }], group: null };
         }
         const group = owner ? await withAllOwners(directory, found, owner.id, requestIds) : found;
-        const findings: InventoryFinding[] = assessGroup(group, owner?.id).map((finding) => ({ code: finding.code as InventoryFinding['code'], detail: finding.message }));
+        const findings: InventoryFinding[] = assessGroup(group, owner?.id).map((finding) => ({ code: finding.code, detail: finding.message }));
         if (!owner) {
           findings.push({ code: 'firstPartyAppNotAnOwner', detail: `The tenant has no Intune Provisioning Client service principal (appId ${OWNER_APP_ID}) to own the group.` });
         }

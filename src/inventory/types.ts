@@ -5,16 +5,13 @@
  */
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { Scenario } from '../domain/scenario';
+import type { GroupAssessmentCode } from '../provisioning/types';
 
+/** A group's own problems (the provisioning layer's assessment), and what only the whole tenant shows. */
 export type FindingCode =
+  | GroupAssessmentCode
   | 'noGroup'
   | 'sharedGroup'
-  | 'securityGroupNotFound'
-  | 'notSecurityGroup'
-  | 'notStaticSecurityGroup'
-  | 'firstPartyAppNotAnOwner'
-  | 'mailEnabled'
-  | 'roleAssignable'
   | 'notRecorded'
   | 'recordedGroupDiffers'
   | 'orphanGroup'

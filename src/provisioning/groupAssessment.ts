@@ -1,6 +1,6 @@
 /** What is wrong with a group as an Autopilot device-preparation group (codes mirror Intune's validation). */
 import { DYNAMIC_MEMBERSHIP, EXPAND_LIMIT, type DeletedGroup, type Directory, type DirectoryGroup, type DirectoryObjectRef } from './directory';
-import type { DriftFinding, RecycleBinEntry } from './types';
+import type { DriftFinding, GroupAssessmentCode, RecycleBinEntry } from './types';
 
 /** Graph purges a deleted group this long after its deletion (group: delete, v1.0). */
 const RECYCLE_BIN_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -27,8 +27,8 @@ export async function withAllOwners(directory: Pick<Directory, 'listOwners'>, gr
 }
 
 /** `ownerServicePrincipalId` undefined: the tenant lacks it, so the owner check is left to the caller. */
-export function assessGroup(group: DirectoryGroup, ownerServicePrincipalId: string | undefined): DriftFinding[] {
-  const findings: DriftFinding[] = [];
+export function assessGroup(group: DirectoryGroup, ownerServicePrincipalId: string | undefined): DriftFinding<GroupAssessmentCode>[] {
+  const findings: DriftFinding<GroupAssessmentCode>[] = [];
   if (!group.securityEnabled) {
     findings.push({ code: 'notSecurityGroup', message: 'It is not a security group (securityEnabled is false).' });
   }

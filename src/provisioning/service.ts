@@ -189,7 +189,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
       return { ...report(policy.key, record, [{ code: 'securityGroupNotFound', message }], false, requestIds), ...(entry ? { deletedGroup: entry } : {}) };
     }
     const group = typeof ownerId === 'string' ? await withAllOwners(found, ownerId, requestIds) : found;
-    const findings =
+    const findings: DriftFinding[] =
       ownerId instanceof OwnerServicePrincipalMissingError
         ? [...assessGroup(group, undefined), { code: 'firstPartyAppNotAnOwner' as const, message: ownerId.message }]
         : assessGroup(group, ownerId);

@@ -26,18 +26,19 @@ export interface EnsureGroupResult {
   readonly graphRequestIds: readonly string[];
 }
 
-export type DriftCode =
+/** What is wrong with a group itself, as Intune's validation codes (and ours beside them) name it. */
+export type GroupAssessmentCode =
   | 'securityGroupNotFound'
   | 'notSecurityGroup'
   | 'notStaticSecurityGroup'
   | 'firstPartyAppNotAnOwner'
   | 'mailEnabled'
-  | 'roleAssignable'
-  | 'unexpectedMembers'
-  | 'noGroupRecorded';
+  | 'roleAssignable';
 
-export interface DriftFinding {
-  readonly code: DriftCode;
+export type DriftCode = GroupAssessmentCode | 'unexpectedMembers' | 'noGroupRecorded';
+
+export interface DriftFinding<Code extends DriftCode = DriftCode> {
+  readonly code: Code;
   readonly message: string;
 }
 

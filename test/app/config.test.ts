@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig, type Environment } from '../../src/app/config';
+import { loadConfig, type Environment } from '../../src/app/config';
+import { problemsOf } from './support/configProblems';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const BOT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -19,16 +20,6 @@ const production: Environment = {
   APPROVER_IDS: APPROVER,
 };
 
-/** The problems a bad environment is rejected with (fails the test when it is accepted). */
-function problemsOf(env: Environment): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 function expectOneProblem(env: Environment, pattern: RegExp): void {
   const problems = problemsOf(env);

@@ -1,17 +1,9 @@
 /** HEALTH_CHECK_INTERVAL_SECONDS and ORPHAN_GROUP_DAYS (issue 14): defaults, 0 = off, one clear message per bad value. */
-import { ConfigError, loadConfig, type Environment } from '../../src/app/config';
+import { loadConfig, type Environment } from '../../src/app/config';
+import { problemsOf } from './support/configProblems';
 
 const sandbox: Environment = { APP_MODE: 'sandbox', GRAPH_BASE_URL: 'http://127.0.0.1:5980', APPROVER_IDS: '99999999-8888-7777-6666-555555555555' };
 
-function problemsOf(env: Environment): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 describe('inventory settings', () => {
   it('defaults to a pass every 6 hours and orphans after 14 days; 0 turns the watch off; small values are allowed', () => {

@@ -7,6 +7,7 @@ import { createProvisioningService, type ProvisioningServiceDeps } from '../../s
 import type { ProvisioningService } from '../../src/provisioning/types';
 import type { SandboxGroup } from '../../src/sandbox/tenant';
 import { previewedNames } from './support/names';
+import { rejection } from './support/rejection';
 import { createMemoryRegistry, type MemoryRegistry } from './support/memoryRegistry';
 import { DELEGATED_TOKEN, startSandbox, type Sandbox } from './support/sandbox';
 
@@ -36,15 +37,6 @@ afterEach(async () => {
 const ownerSpId = (): string => sandbox.emulator.admin.ownerServicePrincipalId as string;
 const tenantGroups = (): readonly SandboxGroup[] => sandbox.emulator.admin.groups();
 const writes = (): number => sandbox.emulator.requestLog.filter((entry) => entry.method !== 'GET').length;
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('ensureGroup', () => {
   it('creates exactly the group Autopilot device preparation needs and records it', async () => {

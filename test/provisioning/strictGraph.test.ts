@@ -3,6 +3,7 @@
  * the real Graph is stricter than a naive copy (issue 11), each with the product's answer to it.
  */
 import { previewedNames } from './support/names';
+import { rejection } from './support/rejection';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Actor } from '../../src/domain/actor';
@@ -39,15 +40,6 @@ afterEach(async () => {
 
 const ownerSpId = (): string => sandbox.emulator.admin.ownerServicePrincipalId as string;
 const calls = (): string[] => sandbox.emulator.requestLog.map((entry) => `${entry.method} ${entry.status}`);
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('1. long display names', () => {
   // 91 characters of policy name: with the default template, a display name of 124 characters.
