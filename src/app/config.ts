@@ -8,7 +8,7 @@ import { ManagedIdentityCredential } from '@azure/identity';
 import { z } from 'zod';
 import { templateProblemOf } from '../domain/naming';
 import { GRAPH_CLOUDS, type GraphCredentialConfig } from '../graph/graphCredential';
-import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS, DEFAULT_REPLICATION_READ_BUDGET_MS, GRAPH_BASE_URL } from '../graph/graphDirectory';
+import { DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS, DEFAULT_REPLICATION_READ_BUDGET_MS, GRAPH_BASE_URL } from '../graph';
 import { isLoopbackHost, isLoopbackUrl } from '../shared/loopback';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,

@@ -8,7 +8,7 @@ import { policyKeyOf } from '../domain/policy';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { SCENARIOS, SCENARIO_INFO, type Scenario } from '../domain/scenario';
 import { OWNER_APP_ID, type DevicePreparationPolicy, type Directory, type Traced } from '../provisioning/directory';
-import { isGraphError } from '../provisioning/graphError';
+import { GRAPH_ADAPTER_ERROR_CODE, isGraphError } from '../provisioning/graphError';
 import { assessGroup, recycleBinEntry, withAllOwners } from '../provisioning/groupAssessment';
 import type { InventoryFinding, InventoryGroup, InventoryRecords, InventoryReport, InventoryService, KnownPolicy, PolicyInventoryEntry } from './types';
 
@@ -31,8 +31,6 @@ export interface InventoryDeps {
 export const DEFAULT_ORPHAN_AFTER_DAYS = 14;
 const DAY_MS = 24 * 3600 * 1000;
 const INTERNAL_SERVER_ERROR = 500;
-/** The adapter's code for a 2xx body that failed its schema. */
-const INVALID_RESPONSE = 'InvalidResponse';
 
 const SCENARIO_BY_TEMPLATE: ReadonlyMap<string, Scenario> = new Map(SCENARIOS.map((scenario) => [SCENARIO_INFO[scenario].templateId, scenario]));
 
@@ -119,7 +117,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         }
         return { findings, group: { displayName: group.displayName, mailNickname: group.mailNickname, uniqueName: group.uniqueName } };
       } catch (error) {
-        if (isGraphError(error) && error.code === INVALID_RESPONSE) {
+        if (isGraphError(error) && error.code === GRAPH_ADAPTER_ERROR_CODE.invalidResponse) {
           return { findings: [{ code: 'unreadable', detail: `Graph returned the group ${groupId} in an unexpected shape: ${error.graphMessage}` }], group: null };
         }
         throw error;
@@ -137,7 +135,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         return { groupId: first?.targetId ?? null };
       } catch (error) {
         if (!isGraphError(error)) throw error;
-        if (error.code === INVALID_RESPONSE) {
+        if (error.code === GRAPH_ADAPTER_ERROR_CODE.invalidResponse) {
           return { groupId: null, problem: { code: 'unreadable', detail: `Intune returned the policy's device group in an unexpected shape: ${error.graphMessage}` } };
         }
         // Intune answers app-only callers of the membership-target actions with 500 in some tenants.
