@@ -2,7 +2,7 @@
 import { SCENARIO_INFO } from '../../domain/scenario';
 import type { PolicyGroupRecord } from '../../domain/policyGroup';
 import type { RecycleBinEntry } from '../../provisioning/types';
-import { VERBS } from '../verbs';
+import { CARD_VERBS } from '../verbs';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, facts, formatTime, heading, plain, text } from './elements';
 
 export function groupFacts(group: PolicyGroupRecord): CardElement {
@@ -42,7 +42,7 @@ export function deletedGroupText(deleted: RecycleBinEntry): CardElement {
 }
 
 export function restoreAction(policyName: string): ExecuteAction {
-  return execute('Restore the group (approvers)', VERBS.restoreGroup, { policyName });
+  return execute('Restore the group (approvers)', CARD_VERBS.restoreGroup, { policyName });
 }
 
 /** Shown instead of the form or the group when the policy's group is in the recycle bin. */

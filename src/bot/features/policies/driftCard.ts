@@ -1,5 +1,5 @@
 import type { DriftReport } from '../../../provisioning/types';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { deletedGroupText, groupFacts, restoreAction } from '../../cards/group';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, heading, plain, text } from '../../cards/elements';
 
@@ -22,7 +22,7 @@ export function driftCard(view: DriftCardView): AdaptiveCard {
   if (report.ownerRepaired) body.push(text('The Intune provisioning client was added back as owner.', { color: 'Good' }));
   if (report.deletedGroup) body.push(deletedGroupText(report.deletedGroup));
   const actions: ExecuteAction[] = [
-    ...(report.findings.some((f) => f.code === 'firstPartyAppNotAnOwner') ? [execute('Add the missing owner', VERBS.repairOwner, { policyName: view.policyName })] : []),
+    ...(report.findings.some((f) => f.code === 'firstPartyAppNotAnOwner') ? [execute('Add the missing owner', CARD_VERBS.repairOwner, { policyName: view.policyName })] : []),
     ...(report.deletedGroup ? [restoreAction(view.policyName)] : []),
   ];
   return adaptiveCard(body, { actions });
