@@ -1,7 +1,7 @@
 /** Cards about a policy's device group, shown by several features. */
 import { SCENARIO_INFO } from '../../domain/scenario';
 import type { PolicyGroupRecord } from '../../domain/policyGroup';
-import type { RecycleBinEntry } from '../../provisioning/types';
+import type { SubmitResult } from '../../requests/types';
 import { CARD_VERBS } from '../verbs';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, facts, formatTime, heading, plain, text } from './elements';
 
@@ -31,6 +31,9 @@ export function groupExistsCard(group: PolicyGroupRecord): AdaptiveCard {
     groupFacts(group),
   ]);
 }
+
+/** A deleted group's place in the Entra recycle bin, as the requests service reports it. */
+type RecycleBinEntry = Extract<SubmitResult, { kind: 'groupDeleted' }>['deleted'];
 
 /** Where a deleted group stands, and what an approver can do: the same group back, never a second one. */
 export function deletedGroupText(deleted: RecycleBinEntry): CardElement {
