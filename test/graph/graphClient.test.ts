@@ -200,7 +200,7 @@ describe('replication lag', () => {
   it('retries 404s of a read right after a write until the group has replicated', async () => {
     clockMs = 0;
     // Each HTTP attempt advances the emulator's clock: deterministic, and no test sleeps for the lag.
-    sandbox = await start({ now: () => clockMs, faults: { replicationLagMs: 300 } }, { onRequest: () => (clockMs += 100) });
+    sandbox = await start({ clock: { now: () => new Date(clockMs) }, faults: { replicationLagMs: 300 } }, { onRequest: () => (clockMs += 100) });
     await sandbox.directory.upsertGroup(deviceGroup(sandbox, 'lag'));
     expect((await sandbox.directory.getGroupByUniqueName('lag')).value).toBeUndefined();
     const read = await sandbox.directory.getGroupByUniqueName('lag', { afterWrite: true });
