@@ -6,7 +6,7 @@
 // modules we use are imported from their own files, which keeps that out of the process.
 import { Application } from '@microsoft/teams-ai/lib/Application';
 import { TurnState } from '@microsoft/teams-ai/lib/TurnState';
-import { ActivityTypes, type BotAdapter, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type BotAdapter, INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
 import type { RequestsService } from '../requests/types';
 import { type Logger, silentLogger } from '../shared/logger';
 import { approvalFeature } from './features/approval';
@@ -16,7 +16,7 @@ import { requestFeature } from './features/request';
 import { statusFeature } from './features/status';
 import type { ConversationStore } from './ports';
 import type { BotContext, BotRoutes, Feature } from './routes';
-import { INVALID_CARD_MESSAGE, type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, conversationKindOf, referenceOf, sendInvokeReply } from './turn';
+import { ACTION_FAILED_MESSAGE, INVALID_CARD_MESSAGE, type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, conversationKindOf, referenceOf, sendActionError, sendInvokeReply } from './turn';
 import type { AnyVerb, VerbInput } from './verb';
 
 /** In matching order: help last, because it answers every message no other feature took. */
@@ -43,7 +43,6 @@ const ANY_OTHER_VERB = /^/;
 /** An activity's type is a plain string; botbuilder names the values as an enum. */
 const INVOKE: string = ActivityTypes.Invoke;
 
-const TURN_FAILED_MESSAGE = 'Something went wrong on my side. Please try again in a moment.';
 
 export function createBot(deps: BotDeps): Bot {
   const logger = deps.logger ?? silentLogger;
@@ -61,8 +60,14 @@ export function createBot(deps: BotDeps): Bot {
     command: (pattern, handler) => app.message(pattern, (context) => handler(context, bot)),
     verb: (verb, handler) =>
       app.adaptiveCards.actionExecute<unknown>(verb.name, async (context, _state, data) => {
-        const input = await verbInput(verb, context, bot, data);
-        await sendInvokeReply(context, 'refused' in input ? input.refused : await handler(context, bot, input));
+        try {
+          const input = await verbInput(verb, context, bot, data);
+          await sendInvokeReply(context, 'refused' in input ? input.refused : await handler(context, bot, input));
+        } catch (error) {
+          // An outage or a bug, not an expected outcome: logged with the verb, answered as Universal Actions say.
+          logger.error({ err: error, verb: verb.name }, 'card action failed');
+          await answerFailedAction(context);
+        }
         return ''; // ignored: the invoke response is already sent
       }),
     membersAdded: (handler) => app.conversationUpdate('membersAdded', (context) => handler(context, bot)),
@@ -82,8 +87,8 @@ export function createBot(deps: BotDeps): Bot {
 
   deps.adapter.onTurnError = async (context, error) => {
     logger.error({ err: error, activityType: context.activity.type }, 'turn failed');
-    if (context.activity.type === INVOKE) await sendInvokeReply(context, { message: TURN_FAILED_MESSAGE });
-    else await context.sendActivity(TURN_FAILED_MESSAGE);
+    if (context.activity.type === INVOKE) await answerFailedAction(context);
+    else await context.sendActivity(ACTION_FAILED_MESSAGE);
   };
 
   return { run: (context) => app.run(context) };
@@ -108,6 +113,11 @@ async function verbInput<V extends AnyVerb>(verb: V, context: TurnContext, bot: 
   }
   // The route checked the identity the verb needs: an actor is there whenever the verb requires one.
   return { data: parsed.data as VerbInput<V>['data'], actor: actor as VerbInput<V>['actor'] };
+}
+
+/** The error answer, unless the invoke was answered already (a failure after the answer only goes to the log). */
+async function answerFailedAction(context: TurnContext): Promise<void> {
+  if (context.turnState.get(INVOKE_RESPONSE_KEY) === undefined) await sendActionError(context);
 }
 
 /** The personal chat of everyone who talks to the bot, so notifications and approval cards can reach them. */

@@ -82,3 +82,16 @@ export async function sendInvokeReply(context: TurnContext, reply: InvokeReply):
       : { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply.message };
   await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
 }
+
+/** What a person reads when a click failed on our side: short, and nothing internal. */
+export const ACTION_FAILED_MESSAGE = 'Something went wrong on my side. Please try again in a moment.';
+
+/**
+ * The Universal Actions answer to a click that failed unexpectedly: `application/vnd.microsoft.error` with
+ * status 500 and a short, safe `{ code, message }`, which Teams shows on the card (not a silent 200, and not
+ * an HTTP error, which Teams reports as the app being unreachable).
+ */
+export async function sendActionError(context: TurnContext): Promise<void> {
+  const body = { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalServerError', message: ACTION_FAILED_MESSAGE } };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+}

@@ -429,6 +429,22 @@ describe('HTTP server', () => {
     expect(cardText(cardIn(reply))).toContain('Healthy');
     await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
   });
+
+  it('answers a card action that fails unexpectedly with a Universal Actions error, short and safe, and logs it', async () => {
+    const { world } = running;
+    // Graph keeps failing past the adapter's retries: an outage, which no handler expects.
+    world.emulator.setFaults({ failNext: { status: 500, count: 100 } });
+    const answer = await click(running, approver, VERBS.policiesPage, { offset: 0 });
+    expect(answer).toEqual({
+      statusCode: 500,
+      type: 'application/vnd.microsoft.error',
+      value: { code: 'InternalServerError', message: 'Something went wrong on my side. Please try again in a moment.' },
+    });
+    expect(world.problems).toEqual([expect.objectContaining({ level: 'error', message: 'card action failed', fields: expect.objectContaining({ verb: VERBS.policiesPage }) })]);
+    world.emulator.setFaults({});
+    // The next click works again.
+    expect((await click(running, approver, VERBS.policiesPage, { offset: 0 })).statusCode).toBe(200);
+  });
 });
 
 describe('HTTP server with a bot identity', () => {

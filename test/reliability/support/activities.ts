@@ -96,7 +96,11 @@ export function answerText(answer: HttpAnswer): string {
       .join('\n');
   }
   if ('value' in record && 'statusCode' in record) {
-    return typeof record['value'] === 'string' ? record['value'] : cardText(record['value']);
+    const value = record['value'];
+    if (typeof value === 'string') return value;
+    // A Universal Actions error answer: `{ code, message }`.
+    if (record['type'] === 'application/vnd.microsoft.error' && typeof value === 'object' && value !== null && 'message' in value) return String(value.message);
+    return cardText(value);
   }
   return typeof record['message'] === 'string' ? record['message'] : answer.body;
 }
