@@ -7,6 +7,7 @@
 import type { Logger as RootLogger } from 'pino';
 import { createGraphDirectory } from '../graph';
 import { createInventory } from '../inventory/inventory';
+import { createIntunePolicyList } from '../inventory/policyList';
 import type { InventoryService } from '../inventory/types';
 import { createProvisioningService, type ProvisioningService } from '../provisioning';
 import { createApproverDirectory } from '../requests/approvers';
@@ -75,6 +76,7 @@ export function createServices(config: Config, store: Store, graph: GraphAccess,
     store,
     provisioning,
     inventory,
+    policyList: createIntunePolicyList(directory),
     approvers,
     ...(options.notifier && { notifier: options.notifier }),
     clock,

@@ -15,9 +15,10 @@ import { policiesFeature } from './features/policies';
 import { requestFeature } from './features/request';
 import { statusFeature } from './features/status';
 import type { ConversationStore } from './ports';
-import type { BotContext, BotRoutes, Feature } from './routes';
-import { ACTION_FAILED_MESSAGE, INVALID_CARD_MESSAGE, type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, conversationKindOf, referenceOf, sendActionError, sendInvokeReply } from './turn';
+import type { BotContext, BotRoutes, Feature, SearchQuery } from './routes';
+import { ACTION_FAILED_MESSAGE, INVALID_CARD_MESSAGE, type InvokeReply, MAX_SEARCH_CHOICES, NO_IDENTITY_MESSAGE, actorOf, conversationKindOf, referenceOf, sendActionError, sendInvokeReply, sendSearchResults } from './turn';
 import type { AnyVerb, VerbInput } from './verb';
+import { z } from 'zod';
 
 /** In matching order: help last, because it answers every message no other feature took. */
 export const FEATURES: readonly Feature[] = [requestFeature, approvalFeature, statusFeature, policiesFeature, helpFeature];
@@ -39,6 +40,7 @@ export interface Bot {
   run(context: TurnContext): Promise<boolean>;
 }
 
+/** Matches every verb or dataset: the routes registered last answer what no feature took. */
 const ANY_OTHER_VERB = /^/;
 /** An activity's type is a plain string; botbuilder names the values as an enum. */
 const INVOKE: string = ActivityTypes.Invoke;
@@ -70,6 +72,17 @@ export function createBot(deps: BotDeps): Bot {
         }
         return ''; // ignored: the invoke response is already sent
       }),
+    search: (dataset, handler) =>
+      app.adaptiveCards.search(dataset, async (context) => {
+        try {
+          const results = await handler(context, bot, searchQueryOf(context));
+          await sendSearchResults(context, results.slice(0, MAX_SEARCH_CHOICES));
+        } catch (error) {
+          logger.error({ err: error, dataset }, 'typeahead search failed');
+          await answerFailedAction(context);
+        }
+        return []; // ignored: the invoke response is already sent
+      }),
     membersAdded: (handler) => app.conversationUpdate('membersAdded', (context) => handler(context, bot)),
     anyOtherMessage: (handler) => app.activity(ActivityTypes.Message, (context) => handler(context, bot)),
   };
@@ -83,6 +96,12 @@ export function createBot(deps: BotDeps): Bot {
   app.adaptiveCards.actionExecute(ANY_OTHER_VERB, async (context) => {
     await sendInvokeReply(context, { message: 'This button is no longer available. Type `help` to see what I can do.' });
     return '';
+  });
+
+  // A typeahead of a dataset no card of this version has: no choices, rather than a 501.
+  app.adaptiveCards.search(ANY_OTHER_VERB, async (context) => {
+    await sendSearchResults(context, []);
+    return [];
   });
 
   deps.adapter.onTurnError = async (context, error) => {
@@ -113,6 +132,17 @@ async function verbInput<V extends AnyVerb>(verb: V, context: TurnContext, bot: 
   }
   // The route checked the identity the verb needs: an actor is there whenever the verb requires one.
   return { data: parsed.data as VerbInput<V>['data'], actor: actor as VerbInput<V>['actor'] };
+}
+
+/** What Teams sends as someone types: `{ queryText, queryOptions: { skip, top }, dataset }`, read defensively. */
+const SearchInvokeValue = z.object({
+  queryText: z.string().max(1000).catch(''),
+  queryOptions: z.object({ skip: z.number().int().min(0).catch(0), top: z.number().int().min(1).catch(MAX_SEARCH_CHOICES) }).catch({ skip: 0, top: MAX_SEARCH_CHOICES }),
+});
+
+function searchQueryOf(context: TurnContext): SearchQuery {
+  const value = SearchInvokeValue.catch({ queryText: '', queryOptions: { skip: 0, top: MAX_SEARCH_CHOICES } }).parse(context.activity.value);
+  return { text: value.queryText, skip: value.queryOptions.skip, top: Math.min(value.queryOptions.top, MAX_SEARCH_CHOICES) };
 }
 
 /** The error answer, unless the invoke was answered already (a failure after the answer only goes to the log). */

@@ -22,11 +22,28 @@ export type CommandHandler = (context: TurnContext, bot: BotContext) => Promise<
 /** A click's handler: the route has parsed the data with the verb's schema and resolved the actor already. */
 export type VerbHandler<V extends AnyVerb> = (context: TurnContext, bot: BotContext, input: VerbInput<V>) => Promise<InvokeReply>;
 
+/** A typeahead choice: what the list shows, and what the input's value becomes when it is picked. */
+export interface SearchChoice {
+  readonly title: string;
+  readonly value: string;
+}
+
+/** What Teams asks for as someone types into a filtered Input.ChoiceSet (`application/search`). */
+export interface SearchQuery {
+  readonly text: string;
+  readonly skip: number;
+  readonly top: number;
+}
+
+export type SearchHandler = (context: TurnContext, bot: BotContext, query: SearchQuery) => Promise<readonly SearchChoice[]>;
+
 export interface BotRoutes {
   /** A typed command; patterns are anchored (`/^\s*status\b/i`), and the first registered match wins. */
   command(pattern: RegExp, handler: CommandHandler): void;
   /** A card verb (`src/bot/verbs.ts`); a click whose data does not parse, or without the identity it needs, is refused and audited. */
   verb<V extends AnyVerb>(verb: V, handler: VerbHandler<V>): void;
+  /** The typeahead of a filtered Input.ChoiceSet whose `choices.data` names this dataset. */
+  search(dataset: string, handler: SearchHandler): void;
   /** Members joined a conversation (the bot itself among them when it is installed). */
   membersAdded(handler: CommandHandler): void;
   /** Any message that no command matched. */

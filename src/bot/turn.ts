@@ -95,3 +95,12 @@ export async function sendActionError(context: TurnContext): Promise<void> {
   const body = { statusCode: 500, type: 'application/vnd.microsoft.error', value: { code: 'InternalServerError', message: ACTION_FAILED_MESSAGE } };
   await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
 }
+
+/** Teams shows at most 15 choices in a typeahead (Microsoft Learn, Typeahead search in Adaptive Cards). */
+export const MAX_SEARCH_CHOICES = 15;
+
+/** The answer to an `application/search` invoke: the choices, as Teams' search response. */
+export async function sendSearchResults(context: TurnContext, results: readonly { readonly title: string; readonly value: string }[]): Promise<void> {
+  const body = { statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results } };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+}

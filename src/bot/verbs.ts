@@ -28,14 +28,17 @@ const Offset = z.object({ offset: z.coerce.number().int().min(0).max(1_000_000).
 
 const NoData = z.object({});
 
-/** A policy as the buttons of today's cards name it (issue 17 gives the requests service a resolver by id or key). */
-const PolicyName = z.object({ policyName: z.string().max(1000).refine((name) => name.trim() !== '') });
+/**
+ * A policy as the buttons of today's cards name it (issue 17 gives the requests service a resolver by id or key);
+ * `returnTo: 'policies'` on a row of the policies list or the digest: the answer is that list again, current.
+ */
+const PolicyName = z.object({ policyName: z.string().max(1000).refine((name) => name.trim() !== ''), returnTo: z.literal('policies').optional() });
 
 const NO_POLICY = { problem: 'the card names no policy', message: 'This card does not name a policy.' };
 
-/** The request form's inputs as sent: parseRequestForm checks presence and type, and keeps what was typed. */
-export const RequestFormInputs = z.object({ policyName: z.unknown(), scenario: z.unknown(), ticket: z.unknown(), justification: z.unknown() });
-const FORM_INPUTS = ['policyName', 'scenario', 'ticket', 'justification'] as const;
+/** The request form's inputs as sent (the policy picked in the typeahead, or typed): parseRequestForm checks presence and type, and keeps what was typed. */
+export const RequestFormInputs = z.object({ intunePolicy: z.unknown(), policyName: z.unknown(), scenario: z.unknown(), ticket: z.unknown(), justification: z.unknown() });
+const FORM_INPUTS = ['intunePolicy', 'policyName', 'scenario', 'ticket', 'justification'] as const;
 
 export const CARD_VERBS = {
   openRequestForm: defineVerb({

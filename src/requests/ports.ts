@@ -7,6 +7,7 @@ import type { Actor } from '../domain/actor';
 import type { PolicyBinding, PolicyGroupRecord } from '../domain/policyGroup';
 import type { Page } from '../domain/page';
 import type { ConversationAddress, Decision, GroupRequest, RequestState } from '../domain/request';
+import type { Scenario } from '../domain/scenario';
 import type { ProvisioningService } from '../provisioning/types';
 import type { InventoryService } from '../inventory/types';
 import type { ListedPolicy } from './types';
@@ -196,6 +197,21 @@ export interface DigestPoster {
 
 /** The inventory of the tenant's device-preparation policies, as the requests service uses it. */
 export type PolicyInventory = InventoryService;
+
+/** A device-preparation policy as Intune lists it: what the intake form's typeahead offers. */
+export interface IntunePolicyListing {
+  readonly policyId: string;
+  readonly name: string;
+  readonly scenario: Scenario;
+}
+
+/**
+ * Intune's device-preparation policies, names only (no group reads): the typeahead's source. Swappable: the
+ * tenant-truth resolver's cached listing can stand behind it.
+ */
+export interface IntunePolicyList {
+  listPolicies(): Promise<readonly IntunePolicyListing[]>;
+}
 
 /** The provisioning service as the requests service uses it. */
 export type GroupProvisioning = Pick<ProvisioningService, 'previewNames' | 'ensureGroup' | 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>;

@@ -9,7 +9,8 @@ import { createServiceContext } from './context';
 import { createLifecycle } from './lifecycle';
 import { createPermissions } from './permissions';
 import { createPolicyAdministration } from './policyAdmin';
-import type { ApproverDirectory, GroupProvisioning, PolicyInventory, RequestNotifier, RequestsStore } from './ports';
+import type { ApproverDirectory, GroupProvisioning, IntunePolicyList, PolicyInventory, RequestNotifier, RequestsStore } from './ports';
+import { createPolicySearch } from './policySearch';
 import { createPolicyInventoryPart } from './policyInventory';
 import { createQueries } from './queries';
 import { createProvisioningRunner } from './runner';
@@ -21,6 +22,8 @@ export interface RequestsServiceDeps {
   readonly approvers: ApproverDirectory;
   /** The tenant's policies (listing, adoption); without it those two answer that no inventory is configured. */
   readonly inventory?: PolicyInventory;
+  /** Intune's policy names for the intake form's typeahead; without it the search says to type the name. */
+  readonly policyList?: IntunePolicyList;
   readonly notifier?: RequestNotifier;
   readonly clock?: Clock;
   /** Let an approver approve their own request (small teams); off by default. */
@@ -49,6 +52,7 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
     ...createQueries(context, permissions),
     ...createPolicyAdministration(context, permissions, deps.provisioning),
     ...createPolicyInventoryPart(context, permissions, deps.inventory ?? NO_INVENTORY),
+    ...createPolicySearch(context, deps.policyList),
     resumeInterrupted: () => runner.resumeInterrupted(),
     idle: () => runner.idle(),
   };

@@ -130,6 +130,20 @@ export type AdoptResult =
   | { readonly kind: 'notFound'; readonly policyId: string }
   | Forbidden;
 
+/** A policy the typeahead offers: Intune's name, and whether the bot already records its one group. */
+export interface SearchedPolicy {
+  readonly policyId: string;
+  readonly policyName: string;
+  readonly scenario: Scenario;
+  readonly hasGroup: boolean;
+}
+
+export type PolicySearchResult =
+  /** `total`: how many policies match in all, for paging. */
+  | { readonly kind: 'found'; readonly policies: readonly SearchedPolicy[]; readonly total: number }
+  /** No Intune listing is composed in: the person types the name. */
+  | { readonly kind: 'unavailable'; readonly message: string };
+
 export interface RequestsService {
   // The request lifecycle.
   submit(input: NewRequestInput): Promise<SubmitResult>;
@@ -151,6 +165,8 @@ export interface RequestsService {
   listPending(actor: Actor): Promise<PendingListResult>;
   /** Every policy's group, ordered by policy name; a page that is out of range is a caller's bug (RangeError). */
   listGroups(offset: number, limit: number): Promise<Page<PolicyGroupRecord>>;
+  /** Intune's device-preparation policies whose name contains `text` (the intake form's typeahead; anyone). */
+  searchPolicies(text: string, page: { readonly skip: number; readonly top: number }): Promise<PolicySearchResult>;
   /** `automatic`: Teams refreshed the card on its own, rather than the actor clicking "Approver actions". */
   approvalView(requestId: string, actor: Actor | undefined, options: { readonly automatic: boolean }): Promise<ApprovalViewResult>;
 

@@ -55,7 +55,7 @@ describe('bot card actions', () => {
     });
 
     it.each([
-      ['no policy name', { scenario: 'userDriven', ticket: 'INC-1' }, 'policyName', /Enter the name/],
+      ['no policy name', { scenario: 'userDriven', ticket: 'INC-1' }, 'policyName', /Pick the Intune policy, or type its name/],
       ['invisible characters', { policyName: 'Contoso\u200bSales', scenario: 'userDriven', ticket: 'INC-1' }, 'policyName', /invisible or control/],
       ['an unknown scenario', { policyName: 'Contoso', scenario: 'hybrid', ticket: 'INC-1' }, 'scenario', /Choose the scenario/],
       ['a ticket too long', { policyName: 'Contoso', scenario: 'userDriven', ticket: 'T'.repeat(65) }, 'ticket', /at most 64/],
@@ -100,7 +100,7 @@ describe('bot card actions', () => {
       const id = await submitted(world);
       const reply = await teams.click(approver, VERBS.approve, { requestId: id });
       expect(reply.type).toBe(CARD);
-      expect(cardText(reply.value)).toMatch(/Approved by Aki Approver at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+      expect(cardText(reply.value)).toMatch(/Approved by Aki Approver at \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC/);
       expect(cardVerbs(reply.value)).toEqual([]);
       await world.requests.idle();
       expect(await world.requests.get(id)).toMatchObject({ state: 'provisioned', decision: { kind: 'approved', by: { aadObjectId: approver.aadObjectId } } });

@@ -33,7 +33,7 @@ describe('bot: bind <policy>', () => {
     const [reply] = await teams.say(approver, 'bind contoso user-driven');
     const shown = cardText(cardOf(reply));
     expect(shown).toContain('"Contoso User-driven" now uses its device group');
-    expect(shown).toContain(`Object id: ${groupId}`);
+    expect(shown).toContain(`Group object id: ${groupId}`);
     expect(seededPolicy()?.membershipTargetIds).toEqual([groupId]);
   });
 
@@ -44,9 +44,10 @@ describe('bot: bind <policy>', () => {
     await teams.say(approver, `bind ${SEEDED_POLICY}`);
     const policyId = seededPolicy()?.id;
     const [status] = await teams.say(helpdesk, `status ${SEEDED_POLICY}`);
-    expect(cardText(cardOf(status))).toMatch(new RegExp(`Intune policy: uses this group \\(policy id ${policyId}\\), bound .* UTC by Aki Approver`));
+    expect(cardText(cardOf(status))).toMatch(/Intune policy: uses this group, bound \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC by Aki Approver/);
+    expect(cardText(cardOf(status))).toContain(`Intune policy id: ${policyId}`);
     const [groups] = await teams.say(helpdesk, 'groups');
-    expect(cardText(cardOf(groups))).toContain(`Intune policy: uses this group (policy id ${policyId})`);
+    expect(cardText(cardOf(groups))).toContain('Intune policy: uses this group, bound');
     expect(await world.store.findGroup(policyKeyOf(SEEDED_POLICY))).toMatchObject({ binding: { intunePolicyId: policyId, by: { aadObjectId: approver.aadObjectId } } });
   });
 
@@ -79,15 +80,16 @@ describe('bot: bind <policy>', () => {
     await provisionedGroupId('Contoso Kiosks');
     const shown = cardText(cardOf((await teams.say(approver, 'bind Contoso Kiosks'))[0]));
     expect(shown).toContain('Intune has no policy "Contoso Kiosks" yet');
-    expect(shown).toContain('device-preparation policy "Contoso Kiosks" in the Intune admin center first');
+    expect(shown).toContain('Create the User-driven · Microsoft Entra join policy "Contoso Kiosks", and choose the group');
+    expect(JSON.stringify(cardOf((await teams.say(approver, 'bind Contoso Kiosks'))[0]))).toContain('"type":"Action.OpenUrl","title":"Open the Intune admin center","url":"https://intune.microsoft.com/"');
   });
 
   it("shows Intune's validation status with what it means, and offers the owner repair", async () => {
     const groupId = await provisionedGroupId(SEEDED_POLICY);
     world.emulator.admin.removeOwner(groupId, world.emulator.admin.ownerServicePrincipalId ?? 'missing');
     const card = cardOf((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]);
-    expect(cardText(card)).toContain(`Group ${groupId}: The Intune Provisioning Client is not an owner of the group`);
-    expect(cardText(card)).toContain('(firstPartyAppNotAnOwner)');
+    expect(cardText(card)).toContain('• The Intune Provisioning Client is not an owner of the group');
+    expect(cardText(card)).toContain(`Group ${groupId}: firstPartyAppNotAnOwner`);
     expect(cardVerbs(card)).toEqual([VERBS.repairOwner]);
     expect(seededPolicy()?.membershipTargetIds).toEqual([]);
 
@@ -113,6 +115,12 @@ describe('bot: bind <policy>', () => {
     expect(shown).toContain('Devices › Windows › Windows enrollment › Device preparation policies');
     expect(shown).toContain(`Graph request id: ${world.emulator.requestLog.at(-1)?.requestId ?? 'missing'}`);
     expect(shown).not.toContain('some tenants answer 500');
+    // A calm how-to: numbered steps in the default colour, and a way to the admin center.
+    expect(shown).toContain('1. Open the Intune admin center (the button below)');
+    expect(shown).toContain('2. Open the policy "Contoso User-driven", then Properties › Device group › Edit.');
+    expect(shown).toMatch(/3\. Select the group \*\*.+\*\*, then Review \+ save\./);
+    expect(JSON.stringify(card)).not.toContain('"color"');
+    expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open the Intune admin center', url: 'https://intune.microsoft.com/' }]);
     expect(cardVerbs(card)).toEqual([]);
     expect(seededPolicy()?.membershipTargetIds).toEqual([]);
     expect(await world.requests.statusOfPolicy(SEEDED_POLICY)).toMatchObject({ group: { groupId } });

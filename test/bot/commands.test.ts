@@ -77,7 +77,7 @@ describe('bot commands', () => {
     expect(cardText(cardOf(byId))).toContain(`${id}: Done: the group exists`);
     const [byPolicy] = await teams.say(outsider, 'STATUS contoso  kiosks');
     const group = world.emulator.admin.groups()[0];
-    expect(cardText(cardOf(byPolicy))).toContain(`Object id: ${group?.id}`);
+    expect(cardText(cardOf(byPolicy))).toContain(`Group object id: ${group?.id}`);
     const [unknown] = await teams.say(outsider, 'status Nobody Asked');
     expect(cardText(cardOf(unknown))).toContain('No group or request for "Nobody Asked" yet');
     expect(cardVerbs(cardOf(unknown))).toEqual([VERBS.openRequestForm]);

@@ -65,7 +65,7 @@ describe('parsing what people type and what cards send', () => {
       requester: { aadObjectId: 'h', name: 'Hana' }, state: 'rejected', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
       decision: { kind: 'rejected', by: aki, at: '2026-01-01T09:30:00Z', reason: 'duplicate' }, version: 2,
     };
-    expect(requesterMessage('rejected', request)).toBe('Your request REQ-1 for the policy "P" was rejected by Aki at 2026-01-01 09:30 UTC: duplicate');
+    expect(requesterMessage('rejected', request)).toBe('Your request REQ-1 for the policy "P" was rejected by Aki at 1 Jan 2026, 09:30 UTC: duplicate');
     expect(requesterMessage('provisioned', { ...request, state: 'provisioned', groupId: 'g-1' })).toContain('"APDP - P" exists (object id g-1)');
     for (const kind of ['requested', 'provisioning', 'cancelled'] as const) expect(requesterMessage(kind, request)).toBeUndefined();
   });

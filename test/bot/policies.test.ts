@@ -29,11 +29,23 @@ describe('bot: policies', () => {
     const card = cardOf(reply);
     expect(lintCard(card)).toEqual([]);
     const shown = cardText(card);
-    // The seeded policies have no group yet; the hand-made one is not recorded: three with findings.
-    expect(shown).toContain('3 policies: 3 with findings, 0 healthy.');
+    // The seeded policies have no group yet; the hand-made one is not recorded: a summary by problem.
+    expect(shown).toContain('3 policies: 2 without a device group, 1 made by hand; 0 healthy.');
     expect(shown).toContain('Contoso \\*Kiosks\\*');
-    expect(shown).toContain('notRecorded');
-    expect(shown).toContain('noGroup');
+    // Plain-language headings; the codes and ids are in each row's hidden details section.
+    expect(shown).toContain('• Made by hand, not by this bot');
+    expect(shown).toContain('• No device group yet');
+    expect(shown).toContain('Group: **Kiosk devices**');
+    const rows = card.body.filter((element) => element['type'] === 'Container') as unknown as { items: Record<string, unknown>[] }[];
+    const details = rows.map((row) => row.items.find((item) => item['isVisible'] === false));
+    expect(details.map((section) => cardText(section))).toEqual([
+      expect.stringContaining(`Group object id: ${handMade.id}`),
+      expect.stringContaining('noGroup: '),
+      expect.stringContaining('noGroup: '),
+    ]);
+    expect(cardText(details[0])).toContain('notRecorded: ');
+    // The adoptable sentence only where adoption is possible: once, on the hand-made group's row.
+    expect(shown.match(/adopt it as the policy's one group/g)).toHaveLength(1);
     expect(cardVerbs(card)).toEqual([VERBS.adoptGroup]);
     expect(JSON.stringify(card)).toContain(`"policyId":"${policy.id}"`);
   });
@@ -47,8 +59,12 @@ describe('bot: policies', () => {
       teams.click(approver, VERBS.adoptGroup, { policyId: policy.id }),
       teams.click(otherApprover, VERBS.adoptGroup, { policyId: policy.id }),
     ]);
-    expect(first.value).toMatch(/^Adopted: "Kiosk devices"/);
-    expect(second.value).toMatch(/^Adopted: "Kiosk devices"/);
+    // The card the click came from becomes the list as it is now: the policy adopted, no Adopt button left.
+    for (const answer of [first, second]) {
+      expect(cardText(answer.value)).toContain('Adopted: Kiosk devices is now the one group of "Contoso Kiosks".');
+      expect(cardText(answer.value)).toContain('3 policies: 2 without a device group; 1 healthy.');
+      expect(cardVerbs(answer.value)).toEqual([]);
+    }
     expect(await world.store.listAllGroups()).toEqual([expect.objectContaining({ groupId: handMade.id, adopted: true })]);
     const [status] = await teams.say(helpdesk, 'status Contoso Kiosks');
     expect(cardText(cardOf(status))).toContain(handMade.id);
@@ -65,14 +81,20 @@ describe('bot: policies', () => {
     world.emulator.admin.removeOwner(made.group.groupId, world.emulator.admin.ownerServicePrincipalId as string);
     const [broken] = await teams.say(approver, 'policies');
     expect(cardVerbs(cardOf(broken))).toEqual([VERBS.repairOwner]);
-    await teams.click(approver, VERBS.repairOwner, { policyName: 'Contoso User-driven' });
+    expect(cardText(cardOf(broken))).toContain('• Not owned by the Intune Provisioning Client');
+    const repaired = await teams.click(approver, VERBS.repairOwner, { policyName: 'Contoso User-driven', returnTo: 'policies' });
     expect(world.emulator.admin.group(made.group.groupId)?.ownerIds).toContain(world.emulator.admin.ownerServicePrincipalId);
+    expect(cardText(repaired.value)).toContain('Repaired: the Intune Provisioning Client owns the group of "Contoso User-driven" again.');
+    expect(cardVerbs(repaired.value)).toEqual([]);
 
     world.emulator.admin.deleteGroup(made.group.groupId);
     const [deleted] = await teams.say(approver, 'policies');
     expect(cardVerbs(cardOf(deleted))).toEqual([VERBS.restoreGroup]);
-    await teams.click(approver, VERBS.restoreGroup, { policyName: 'Contoso User-driven' });
+    expect(cardText(cardOf(deleted))).toMatch(/• Deleted — restorable until \d{1,2} [A-Z][a-z]{2} \d{4}\n/);
+    const restored = await teams.click(approver, VERBS.restoreGroup, { policyName: 'Contoso User-driven', returnTo: 'policies' });
     expect(world.emulator.admin.group(made.group.groupId)).toBeDefined();
+    expect(cardText(restored.value)).toContain('Restored: the group of "Contoso User-driven" is back');
+    expect(cardVerbs(restored.value)).toEqual([]);
   });
 
   it('pages ten at a time, and refuses helpdesk staff', async () => {

@@ -54,7 +54,7 @@ describe('bot: a deleted group', () => {
 
     const restored = await teams.click(approver, VERBS.restoreGroup, { policyName: 'Contoso Sales' });
     expect(cardText(restored.value)).toContain('The device group of "Contoso Sales" is back');
-    expect(cardText(restored.value)).toContain(`Object id: ${groupId}`);
+    expect(cardText(restored.value)).toContain(`Group object id: ${groupId}`);
     expect(world.emulator.admin.groups().map((group) => group.id)).toEqual([groupId]);
     expect(world.emulator.admin.groups()[0]?.ownerIds).toEqual([world.emulator.admin.ownerServicePrincipalId]);
     expect(await audited('groupRestored')).toEqual([`group ${groupId}`]);

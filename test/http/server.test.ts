@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import { type BotServer, createServer } from '../../src/http/server';
 import { VERBS } from '../../src/bot/verbs';
+import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { type ConnectorCall, type FakeConnector, startFakeConnector } from '../bot/support/fakeConnector';
 import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider } from '../bot/support/world';
 import { type InvokeBody, type Where, cardText, cardVerbs, conversationOf, renderedHtml, visibleText } from '../bot/support/turns';
@@ -444,6 +445,48 @@ describe('HTTP server', () => {
     world.emulator.setFaults({});
     // The next click works again.
     expect((await click(running, approver, VERBS.policiesPage, { offset: 0 })).statusCode).toBe(200);
+  });
+
+  /** What Teams sends as someone types into the form's policy picker (Microsoft Learn, Typeahead search in Adaptive Cards). */
+  async function typeahead(queryText: string, queryOptions: Record<string, unknown>, dataset = 'intunePolicies'): Promise<InvokeBody> {
+    const activity = activityFrom(running, helpdesk, undefined, { type: 'invoke', name: 'application/search', value: { queryText, queryOptions, dataset } });
+    const response = await post(running, JSON.stringify(activity));
+    expect(response.status).toBe(200);
+    return (await response.json()) as InvokeBody;
+  }
+
+  it("searches Intune's device-preparation policies as the intake form's picker is typed into, 15 at most, paged by skip/top, marking those with a group", async () => {
+    const { world } = running;
+    for (let index = 0; index < 20; index += 1) {
+      world.emulator.admin.addPolicy({ name: `Contoso Site ${String(index).padStart(2, '0')}`, templateId: SCENARIO_INFO.automatic.templateId });
+    }
+    await world.provisioning.ensureGroup('Contoso User-driven', 'userDriven', approver);
+
+    const first = await typeahead('contoso', { skip: 0, top: 50 });
+    expect(first.statusCode).toBe(200);
+    expect(first.type).toBe('application/vnd.microsoft.search.searchResponse');
+    const results = (first.value as { results: { title: string; value: string }[] }).results;
+    expect(results).toHaveLength(15);
+    expect(results[0]).toEqual({ title: 'Contoso Site 00 (Automatic · Windows 365)', value: 'Contoso Site 00' });
+    const rest = ((await typeahead('contoso', { skip: 15, top: 15 })).value as { results: { title: string; value: string }[] }).results;
+    expect(rest.map((result) => result.value)).toEqual(['Contoso Site 15', 'Contoso Site 16', 'Contoso Site 17', 'Contoso Site 18', 'Contoso Site 19', 'Contoso User-driven', 'Contoso Windows 365']);
+    expect(rest.find((result) => result.value === 'Contoso User-driven')?.title).toBe('Contoso User-driven (User-driven · Microsoft Entra join) — has its group already');
+
+    // What is picked is submitted as the policy name; a typed name is still taken when nothing is picked.
+    const picked = await click(running, helpdesk, VERBS.submitRequest, { intunePolicy: 'Contoso Site 03', policyName: '', scenario: 'automatic' });
+    expect(cardText(picked.value)).toContain('Contoso Site 03');
+    const typed = await click(running, helpdesk, VERBS.submitRequest, { intunePolicy: '', policyName: 'Not In Intune Yet', scenario: 'userDriven' });
+    expect(cardText(typed.value)).toContain('Not In Intune Yet');
+    const both = await click(running, helpdesk, VERBS.previewRequest, { intunePolicy: 'Contoso Site 04', policyName: 'Something Else', scenario: 'userDriven' });
+    expect(cardText(both.value)).toContain('You picked "Contoso Site 04" and typed another name: keep one of them.');
+    expect(running.world.problems.filter((problem) => problem.level === 'error')).toEqual([]);
+  });
+
+  it('answers a typeahead for a dataset the bot does not have, and junk options, without failing', async () => {
+    expect((await typeahead('x', 'junk' as unknown as Record<string, unknown>)).statusCode).toBe(200);
+    const unknown = await post(running, JSON.stringify(activityFrom(running, helpdesk, undefined, { type: 'invoke', name: 'application/search', value: { queryText: 'x', dataset: 'other' } })));
+    expect(unknown.status).toBe(200);
+    expect(await unknown.json()).toEqual({ statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results: [] } });
   });
 });
 

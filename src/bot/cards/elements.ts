@@ -9,6 +9,7 @@ export type TextColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
 
 export interface TextBlock {
   readonly type: 'TextBlock';
+  readonly id?: string;
   readonly text: string;
   readonly wrap?: boolean;
   readonly weight?: 'Bolder' | 'Lighter';
@@ -46,13 +47,23 @@ export interface Choice {
   readonly value: string;
 }
 
+/** Dynamic typeahead (Teams): the client asks the bot for choices with an `application/search` invoke. */
+export interface DataQuery {
+  readonly type: 'Data.Query';
+  /** Names what is searched; the bot's search route for it answers. */
+  readonly dataset: string;
+}
+
 export interface InputChoiceSet {
   readonly type: 'Input.ChoiceSet';
   readonly id: string;
   readonly label: string;
   readonly choices: readonly Choice[];
+  /** With `style: 'filtered'`, Teams fetches further choices from the bot as the person types. */
+  readonly 'choices.data'?: DataQuery;
   readonly value?: string;
-  readonly style?: 'expanded' | 'compact';
+  readonly placeholder?: string;
+  readonly style?: 'expanded' | 'compact' | 'filtered';
   readonly isRequired?: boolean;
   readonly errorMessage?: string;
 }
@@ -68,13 +79,31 @@ export interface ExecuteAction {
   readonly associatedInputs?: 'auto' | 'none';
 }
 
+/** Shows or hides elements of the card in the client, without a call to the bot (a details section). */
+export interface ToggleVisibilityAction {
+  readonly type: 'Action.ToggleVisibility';
+  readonly title: string;
+  readonly targetElements: readonly string[];
+}
+
+export interface OpenUrlAction {
+  readonly type: 'Action.OpenUrl';
+  readonly title: string;
+  readonly url: string;
+}
+
+export type CardAction = ExecuteAction | ToggleVisibilityAction | OpenUrlAction;
+
 export interface ActionSet {
   readonly type: 'ActionSet';
-  readonly actions: readonly ExecuteAction[];
+  readonly actions: readonly CardAction[];
 }
 
 export interface Container {
   readonly type: 'Container';
+  readonly id?: string;
+  /** false: hidden until a ToggleVisibility action shows it. */
+  readonly isVisible?: boolean;
   readonly items: readonly CardElement[];
   readonly style?: 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
   readonly separator?: boolean;
@@ -94,7 +123,7 @@ export type AdaptiveCard = {
   readonly $schema: string;
   readonly version: '1.5';
   readonly body: readonly CardElement[];
-  readonly actions?: readonly ExecuteAction[];
+  readonly actions?: readonly CardAction[];
   readonly refresh?: Refresh;
 };
 
@@ -102,7 +131,7 @@ export const MAX_REFRESH_USER_IDS = 60;
 
 export function adaptiveCard(
   body: readonly CardElement[],
-  options: { readonly actions?: readonly ExecuteAction[]; readonly refresh?: Refresh } = {},
+  options: { readonly actions?: readonly CardAction[]; readonly refresh?: Refresh } = {},
 ): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
@@ -147,10 +176,45 @@ export function plain(value: string): string {
   return value.replace(/[\\`*_[\]<>~#|]/g, (c) => `\\${c}`);
 }
 
-/** `2026-11-25T11:05:20.123Z` → `2026-11-25 11:05 UTC`: readable and unambiguous across time zones. */
-export function formatTime(iso: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return match ? `${match[1]} ${match[2]} UTC` : iso;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const ISO_TIME = /(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]00:?00)?/g;
+
+/**
+ * The one way every card and message shows a time: `2026-11-25T11:05:20.123Z` → `25 Nov 2026, 11:05 UTC`, or
+ * `25 Nov 2026` for a day (a recycle-bin deadline). Unambiguous across locales and time zones.
+ */
+export function formatTime(iso: string, precision: 'minute' | 'day' = 'minute'): string {
+  ISO_TIME.lastIndex = 0;
+  const match = ISO_TIME.exec(iso);
+  if (!match) return iso;
+  const [, year, month, day, hours, minutes] = match;
+  const date = `${Number(day)} ${MONTHS[Number(month) - 1] ?? month} ${year}`;
+  return precision === 'day' ? date : `${date}, ${hours}:${minutes} UTC`;
+}
+
+/** A sentence from a service or Graph (a finding's detail) with every ISO time in it shown the one way. */
+export function readableTimes(sentence: string): string {
+  return sentence.replace(ISO_TIME, (iso) => formatTime(iso));
+}
+
+/** `1 policy`, `3 policies`: the count and the noun that fits it. */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+/** A button that shows or hides the elements with these ids (a details section), in the client alone. */
+export function toggle(title: string, targetIds: readonly string[]): ToggleVisibilityAction {
+  return { type: 'Action.ToggleVisibility', title, targetElements: targetIds };
+}
+
+/** Hidden elements a `toggle` shows: codes and object ids, for whoever needs them. */
+export function detailsSection(id: string, items: readonly CardElement[]): Container {
+  return { type: 'Container', id, isVisible: false, items };
+}
+
+/** A Details button and the hidden section it opens (`id` unique in the card). */
+export function withDetails(id: string, items: readonly CardElement[]): CardElement[] {
+  return [{ type: 'ActionSet', actions: [toggle('Details', [id])] }, detailsSection(id, items)];
 }
 
 /** A titled message, e.g. that something was not found. */

@@ -2,7 +2,7 @@
 import { SCENARIO_INFO } from '../../domain/scenario';
 import type { GroupRequest, RequestState } from '../../domain/request';
 import { CARD_VERBS } from '../verbs';
-import { type AdaptiveCard, type CardElement, type Refresh, type TextColor, adaptiveCard, execute, facts, formatTime, heading, plain, text } from './elements';
+import { type AdaptiveCard, type CardElement, type Refresh, adaptiveCard, execute, facts, formatTime, heading, plain, readableTimes, text } from './elements';
 
 const STATE_LABEL: Readonly<Record<RequestState, string>> = {
   pending: 'Waiting for approval',
@@ -14,23 +14,13 @@ const STATE_LABEL: Readonly<Record<RequestState, string>> = {
   cancelled: 'Cancelled by the requester',
 };
 
-const STATE_COLOR: Readonly<Record<RequestState, TextColor>> = {
-  pending: 'Accent',
-  approved: 'Accent',
-  provisioning: 'Accent',
-  provisioned: 'Good',
-  failed: 'Attention',
-  rejected: 'Warning',
-  cancelled: 'Warning',
-};
-
 export function stateLabel(state: RequestState): string {
   return STATE_LABEL[state];
 }
 
 /** One request, e.g. after `status REQ-n`, after submitting, or when a policy already has an active request. */
 export function requestCard(request: GroupRequest, title: string, options: { readonly refresh?: Refresh; readonly notice?: string } = {}): AdaptiveCard {
-  const notice = options.notice === undefined ? [] : [text(options.notice, { color: 'Attention' })];
+  const notice = options.notice === undefined ? [] : [text(options.notice, { weight: 'Bolder' })];
   return adaptiveCard([heading(title), ...notice, ...requestDetails(request)], options.refresh ? { refresh: options.refresh } : {});
 }
 
@@ -51,7 +41,7 @@ export function requesterCard(request: GroupRequest, requesterTeamsId: string | 
 /** What every card about one request shows: who asked for what, and where it stands. */
 export function requestDetails(request: GroupRequest): CardElement[] {
   return [
-    text(`${request.id}: ${STATE_LABEL[request.state]}`, { weight: 'Bolder', color: STATE_COLOR[request.state] }),
+    text(`${request.id}: ${STATE_LABEL[request.state]}`, { weight: 'Bolder' }),
     facts([
       ['Requested by', plain(request.requester.name)],
       ['Policy', plain(request.policyName)],
@@ -75,10 +65,10 @@ function outcome(request: GroupRequest): CardElement[] {
     lines.push(text(`${verb} by ${plain(decision.by.name)} at ${formatTime(decision.at)}${reason}`));
   }
   if (request.state === 'provisioned' && request.groupId) {
-    lines.push(text(`Group created: ${plain(request.names.displayName)} (object id ${request.groupId})`, { color: 'Good' }));
+    lines.push(text(`Group created: ${plain(request.names.displayName)} (object id ${request.groupId})`));
   }
   if (request.state === 'failed') {
-    lines.push(text(`Creating the group failed: ${plain(request.failureReason ?? 'unknown reason')}`, { color: 'Attention' }));
+    lines.push(text(`Creating the group failed: ${plain(readableTimes(request.failureReason ?? 'unknown reason'))}`));
   }
   return lines;
 }

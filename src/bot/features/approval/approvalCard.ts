@@ -22,7 +22,7 @@ function isActionable(request: GroupRequest): boolean {
 export function approvalCard(view: ApprovalCardView): AdaptiveCard {
   const { request } = view;
   const body: CardElement[] = [heading('Device group request'), ...requestDetails(request)];
-  if (view.notice) body.push(text(view.notice, { color: 'Warning' }));
+  if (view.notice) body.push(text(view.notice, { weight: 'Bolder' }));
   const actions = view.viewer === 'approver' ? approverActions(request, body) : observerActions(request);
   const userIds = view.approverTeamsIds.slice(0, MAX_REFRESH_USER_IDS);
   const refresh =

@@ -14,7 +14,7 @@ export interface HelpCardView {
 
 export function helpCard(view: HelpCardView): AdaptiveCard {
   const intro = view.unknown
-    ? [text(`I don't know "${plain(view.unknown.typed)}". Did you mean **${view.unknown.closest}**?`, { color: 'Warning' })]
+    ? [text(`I don't know "${plain(view.unknown.typed)}". Did you mean **${view.unknown.closest}**?`)]
     : [];
   return adaptiveCard([
     heading('What I can do'),

@@ -2,13 +2,11 @@ import { SCENARIO_INFO } from '../../../domain/scenario';
 import type { BindPolicyResult } from '../../../requests/types';
 import type { PolicyGroupRecord } from '../../../domain/policyGroup';
 import { CARD_VERBS } from '../../verbs';
-import { groupFacts } from '../../cards/group';
-import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
+import { groupDetails, groupFacts } from '../../cards/group';
+import { type AdaptiveCard, type CardAction, type CardElement, type OpenUrlAction, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
 
 /** Intune's answer as the requests service reports a bind it attempted. */
 type BindResult = Extract<BindPolicyResult, { kind: 'attempted' }>['bind'];
-/** Intune's verdict on one membership target. */
-type BindStatus = Extract<BindResult, { outcome: 'validationFailed' }>['statuses'][number];
 
 export interface BindCardView {
   readonly group: PolicyGroupRecord;
@@ -26,7 +24,7 @@ export function explainValidationCode(code: string | undefined, policyName: stri
     case 'notStaticSecurityGroup':
       return `The group has dynamic membership. Device preparation needs an assigned (static) group, because Intune adds the devices itself; type ${check}.`;
     case 'firstPartyAppNotAnOwner':
-      return 'The Intune Provisioning Client is not an owner of the group, so Intune could not add devices to it. An approver can add it back with "Add the missing owner", then bind again.';
+      return 'The Intune Provisioning Client is not an owner of the group, so Intune could not add devices to it. An approver can add it back with Repair owner, then bind again.';
     case 'securityGroupNotInCallerScope':
       return "The group is outside the Intune scope of the identity that binds it (scope tags or a role limited to some groups). An Intune administrator must widen the bot's role scope to include this group, or pick the group in the policy by hand.";
     default:
@@ -34,47 +32,82 @@ export function explainValidationCode(code: string | undefined, policyName: stri
   }
 }
 
-/** `bind <policy>`: what Intune answered when asked to use the policy's group, one line per target. */
+/**
+ * The Intune admin center. Microsoft documents no link straight to one device-preparation policy (nor to its
+ * blade), so the button opens the admin center and the steps say where the policy is.
+ */
+export const INTUNE_ADMIN_CENTER_URL = 'https://intune.microsoft.com/';
+const POLICIES_PATH = 'Devices › Windows › Windows enrollment › Device preparation policies';
+
+/** `bind <policy>`: what Intune answered when asked to use the policy's group; a refusal is a calm how-to, not an error. */
 export function bindCard(view: BindCardView): AdaptiveCard {
   const { group, bind } = view;
   const policy = plain(group.policyName);
   const body: CardElement[] = [heading(titleOf(bind, policy)), groupFacts(group)];
+  const details: CardElement[] = [];
+  const actions: CardAction[] = [];
   switch (bind.outcome) {
     case 'bound':
-      body.push(text('Intune accepted the group: devices that enroll with this policy are added to it.', { color: 'Good' }));
+      body.push(text('✅ Bound', { weight: 'Bolder' }), text('Intune accepted the group: devices that enroll with this policy are added to it.', { spacing: 'None' }));
       break;
-    case 'validationFailed':
-      body.push(text('Intune checked the group and refused it. Nothing was changed:', { color: 'Attention', weight: 'Bolder' }));
-      body.push(...bind.statuses.filter((status) => !status.validationSucceeded).map((status) => statusLine(status, group.policyName)));
+    case 'validationFailed': {
+      const refused = bind.statuses.filter((status) => !status.validationSucceeded);
+      body.push(text('Intune checked the group and did not take it. Nothing was changed.', { weight: 'Bolder' }));
+      body.push(...refused.map((status) => text(`• ${explainValidationCode(status.errorCode, group.policyName)}`)));
+      details.push(...refused.map((status) => text(`Group ${status.targetId}: ${plain(status.errorCode ?? 'no code')}`, { isSubtle: true, spacing: 'Small' })));
+      if (refused.some((status) => status.errorCode === 'firstPartyAppNotAnOwner')) {
+        actions.push(execute('Repair owner', CARD_VERBS.repairOwner, { policyName: group.policyName }, { style: 'positive' }));
+      }
       break;
+    }
     case 'policyNotFound':
-      // The title already says Intune has no such policy; the advice says what to do, once.
+      // The title already says Intune has no such policy; the steps say what to do, once.
       body.push(
-        text(
-          `Create the ${SCENARIO_INFO[group.scenario].label} device-preparation policy "${policy}" in the Intune admin center first ` +
-            `(Devices › Enrollment › Device preparation policies), then type \`bind ${policy}\` again.`,
-        ),
+        steps([
+          `Open the Intune admin center (the button below) and go to ${POLICIES_PATH}.`,
+          `Create the ${SCENARIO_INFO[group.scenario].label} policy "${policy}", and choose the group **${plain(group.displayName)}** as its device group.`,
+          `Type \`bind ${policy}\` here, or \`check ${policy}\` to see that it is in place.`,
+        ]),
       );
+      actions.push(openIntune());
       break;
     case 'failed':
       if (bind.reason === 'appOnlyNotSupported') {
-        // The message says plainly what Intune refuses and gives the manual path; no hedging after it.
-        body.push(text(plain(bind.message), { color: 'Attention' }));
-        if (bind.graphRequestId) body.push(facts([['Graph request id', bind.graphRequestId]]));
-        break;
+        body.push(text('Intune does not accept app-only binding today, so this takes a minute by hand. The group itself is ready and unchanged.'));
+        body.push(
+          steps([
+            `Open the Intune admin center (the button below) and go to ${POLICIES_PATH}.`,
+            `Open the policy "${policy}", then Properties › Device group › Edit.`,
+            `Select the group **${plain(group.displayName)}**, then Review + save.`,
+            `Type \`check ${policy}\` here to see that the policy uses it.`,
+          ]),
+        );
+        actions.push(openIntune());
+      } else {
+        body.push(text('Intune did not take the request. The group is unchanged.', { weight: 'Bolder' }));
+        body.push(
+          text(
+            'Binding is optional: some tenants answer 500 to an app-only token here, so you can also pick the group in the policy in the Intune admin center.',
+            { isSubtle: true },
+          ),
+        );
+        actions.push(openIntune());
       }
-      body.push(text(`Intune did not take the request: ${plain(bind.message)}`, { color: 'Attention' }));
-      if (bind.graphRequestId) body.push(facts([['Graph request id', bind.graphRequestId]]));
-      body.push(
-        text(
-          'The group is unchanged. Binding is optional: some tenants answer 500 to an app-only token here, so you can also ' +
-            'pick the group in the policy in the Intune admin center.',
-          { isSubtle: true },
-        ),
-      );
+      details.push(text(plain(bind.message), { isSubtle: true }));
+      if (bind.graphRequestId) details.push(facts([['Graph request id', bind.graphRequestId]]));
       break;
   }
-  return adaptiveCard(body, { actions: repairActions(bind, group.policyName) });
+  body.push(...groupDetails(group, 'bind-details', details));
+  return adaptiveCard(body, { actions });
+}
+
+/** Numbered steps, one line each. */
+function steps(lines: readonly string[]): CardElement {
+  return text(lines.map((line, index) => `${index + 1}. ${line}`).join('\n'));
+}
+
+function openIntune(): OpenUrlAction {
+  return { type: 'Action.OpenUrl', title: 'Open the Intune admin center', url: INTUNE_ADMIN_CENTER_URL };
 }
 
 function titleOf(bind: BindResult, policy: string): string {
@@ -82,20 +115,10 @@ function titleOf(bind: BindResult, policy: string): string {
     case 'bound':
       return `"${policy}" now uses its device group`;
     case 'validationFailed':
-      return `Intune refused the device group of "${policy}"`;
+      return `Intune did not take the device group of "${policy}"`;
     case 'policyNotFound':
       return `Intune has no policy "${policy}" yet`;
     case 'failed':
       return bind.reason === 'appOnlyNotSupported' ? `Bind the device group of "${policy}" by hand in Intune` : `Could not bind the device group of "${policy}"`;
   }
-}
-
-function statusLine(status: BindStatus, policyName: string): CardElement {
-  return text(`• Group ${status.targetId}: ${explainValidationCode(status.errorCode, policyName)} (${plain(status.errorCode ?? 'no code')})`);
-}
-
-/** The missing owner is the one refusal the bot can repair itself (approvers only, via the drift check). */
-function repairActions(bind: BindResult, policyName: string): ExecuteAction[] {
-  const ownerMissing = bind.outcome === 'validationFailed' && bind.statuses.some((status) => status.errorCode === 'firstPartyAppNotAnOwner');
-  return ownerMissing ? [execute('Add the missing owner', CARD_VERBS.repairOwner, { policyName })] : [];
 }

@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Actor } from '../../../domain/actor';
+import type { CheckPolicyResult } from '../../../requests/types';
 import { policyCommandInput } from '../../commandArgs';
 import { noGroupMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
@@ -19,7 +20,11 @@ export async function handleCheck(context: TurnContext, bot: BotContext): Promis
 
 /** The drift card, or why the policy name cannot be checked. Only approvers' repairs change anything. */
 export async function runCheck(bot: BotContext, policyName: string, actor: Actor, repairOwner: boolean): Promise<InvokeReply> {
-  const result = await bot.requests.checkPolicy(policyName, actor, { repairOwner });
+  return checkReply(policyName, await bot.requests.checkPolicy(policyName, actor, { repairOwner }));
+}
+
+/** The answer to a check the requests service ran. */
+export function checkReply(policyName: string, result: CheckPolicyResult): InvokeReply {
   switch (result.kind) {
     case 'invalid':
       return { message: result.message };

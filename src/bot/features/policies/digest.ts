@@ -18,7 +18,7 @@ export function digestCard(digest: HealthDigest): AdaptiveCard {
   const body: CardElement[] = [
     heading('Device-group health'),
     text(`Checked ${formatTime(digest.at)}: ${digest.newFindings.reduce((sum, policy) => sum + policy.findings.length, 0)} new finding(s), ${digest.cleared.length} cleared.`, { isSubtle: true }),
-    ...digest.newFindings.map(policyEntry),
+    ...digest.newFindings.map((policy, index) => policyEntry(policy, index)),
   ];
   if (digest.cleared.length > 0) {
     body.push(heading('Cleared since the last digest'));

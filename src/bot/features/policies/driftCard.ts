@@ -1,7 +1,8 @@
 import type { CheckPolicyResult } from '../../../requests/types';
 import { CARD_VERBS } from '../../verbs';
-import { deletedGroupText, groupFacts, restoreAction } from '../../cards/group';
-import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, heading, plain, text } from '../../cards/elements';
+import { deletedGroupText, groupDetails, groupFacts, restoreAction } from '../../cards/group';
+import { problemCodes, problemLines } from '../../cards/findings';
+import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, counted, execute, heading, plain, text, withDetails } from '../../cards/elements';
 
 /** What the card shows of the requests service's check: not the Graph request ids provisioning keeps with it. */
 export type CheckReport = Pick<Extract<CheckPolicyResult, { kind: 'checked' }>['report'], 'group' | 'deletedGroup' | 'healthy' | 'findings' | 'ownerRepaired'>;
@@ -11,22 +12,30 @@ export interface DriftCardView {
   readonly report: CheckReport;
 }
 
-/** `check <policy>`: the drift check, with the owner repair offered when the first-party owner is missing. */
+/**
+ * `check <policy>`: the drift check, a heading per problem in plain words, and the one action that fixes the
+ * group (Restore when it is deleted, else Repair owner when the first-party owner is missing).
+ */
 export function driftCard(view: DriftCardView): AdaptiveCard {
   const { report } = view;
   const body: CardElement[] = [heading(`Check of the device group for "${plain(view.policyName)}"`)];
   if (report.group) body.push(groupFacts(report.group));
   if (report.healthy) {
-    body.push(text('Healthy: the group matches what the device-preparation policy needs.', { color: 'Good' }));
+    body.push(text('✅ Healthy', { weight: 'Bolder' }), text('The group matches what the device-preparation policy needs.', { spacing: 'None' }));
   } else {
-    body.push(text('Problems found:', { color: 'Attention', weight: 'Bolder' }));
-    body.push(...report.findings.map((f) => text(`• ${plain(f.message)} (${f.code})`)));
+    body.push(text(`⚠️ ${counted(report.findings.length, 'problem')} found`, { weight: 'Bolder' }));
+    body.push(...problemLines(report.findings, report.deletedGroup ? { restorableUntil: report.deletedGroup.restorableUntil } : {}));
   }
-  if (report.ownerRepaired) body.push(text('The Intune provisioning client was added back as owner.', { color: 'Good' }));
+  if (report.ownerRepaired) body.push(text('The Intune Provisioning Client was added back as owner.'));
   if (report.deletedGroup) body.push(deletedGroupText(report.deletedGroup));
-  const actions: ExecuteAction[] = [
-    ...(report.findings.some((f) => f.code === 'firstPartyAppNotAnOwner') ? [execute('Add the missing owner', CARD_VERBS.repairOwner, { policyName: view.policyName })] : []),
-    ...(report.deletedGroup ? [restoreAction(view.policyName)] : []),
-  ];
-  return adaptiveCard(body, { actions });
+  // Codes and object ids, behind Details.
+  if (report.group) body.push(...groupDetails(report.group, 'group-details', problemCodes(report.findings)));
+  else if (report.findings.length > 0) body.push(...withDetails('group-details', problemCodes(report.findings)));
+  return adaptiveCard(body, { actions: primaryAction(view) });
+}
+
+function primaryAction(view: DriftCardView): ExecuteAction[] {
+  if (view.report.deletedGroup) return [restoreAction(view.policyName)];
+  const ownerMissing = view.report.findings.some((finding) => finding.code === 'firstPartyAppNotAnOwner');
+  return ownerMissing ? [execute('Repair owner', CARD_VERBS.repairOwner, { policyName: view.policyName }, { style: 'positive' })] : [];
 }

@@ -4,6 +4,7 @@ import type { BotContext } from '../../routes';
 import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, replyWithCard } from '../../turn';
 import type { VerbInput } from '../../verb';
 import type { CARD_VERBS } from '../../verbs';
+import { plain } from '../../cards/elements';
 import { policiesCard } from './policiesCard';
 
 export const POLICIES_COMMAND = /^\s*policies\b/i;
@@ -30,12 +31,23 @@ async function policiesPage(bot: BotContext, actor: Actor, offset: number): Prom
   return result.kind === 'forbidden' ? { message: result.reason } : { card: policiesCard(result.policies, offset) };
 }
 
-/** "Adopt this group" on the policies card or the digest. */
+/**
+ * After an action on a row of the list (adopt, repair, restore): the list again, taken anew, with what the action
+ * did on top, so the card shows the policy as it is now rather than the old finding and its button.
+ */
+export async function policiesAfter(bot: BotContext, actor: Actor, notice: string): Promise<InvokeReply> {
+  const result = await bot.requests.listPolicies(actor);
+  return result.kind === 'forbidden' ? { message: result.reason } : { card: policiesCard(result.policies, 0, { notice }) };
+}
+
+/** "Adopt" on the policies card or the digest: the list comes back with the policy adopted. */
 export async function adoptGroup(_context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.adoptGroup>): Promise<InvokeReply> {
   const result = await bot.requests.adoptGroup(data.policyId, actor);
   switch (result.kind) {
-    case 'adopted':
-      return { message: `Adopted: "${result.group.displayName}" (${result.group.groupId}) is now the one group of "${result.group.policyName}". Requests for the policy will answer with it.` };
+    case 'adopted': {
+      const { group } = result;
+      return policiesAfter(bot, actor, `Adopted: ${plain(group.displayName)} is now the one group of "${plain(group.policyName)}". Requests for the policy answer with it.`);
+    }
     case 'refused':
       return { message: `Not adopted. ${result.reason}` };
     case 'notFound':

@@ -1,11 +1,24 @@
 import type { TurnContext } from 'botbuilder';
-import { runCheck } from './check';
+import { checkReply } from './check';
+import { policiesAfter } from './listPolicies';
+import { plain } from '../../cards/elements';
 import type { BotContext } from '../../routes';
 import type { InvokeReply } from '../../turn';
 import type { VerbInput } from '../../verb';
 import type { CARD_VERBS } from '../../verbs';
 
-/** "Add the missing owner" on the drift card: the requests service lets only approvers repair. */
+/**
+ * "Repair owner" on the drift card (which it updates), or on a row of the policies list or the digest (the list
+ * comes back, current). The requests service lets only approvers repair.
+ */
 export async function repairOwner(_context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.repairOwner>): Promise<InvokeReply> {
-  return runCheck(bot, data.policyName, actor, true);
+  const result = await bot.requests.checkPolicy(data.policyName, actor, { repairOwner: true });
+  if (data.returnTo !== 'policies' || result.kind !== 'checked') return checkReply(data.policyName, result);
+  if (result.repairRefused) return { message: result.repairRefused };
+  const policy = `"${plain(data.policyName)}"`;
+  return policiesAfter(
+    bot,
+    actor,
+    result.report.ownerRepaired ? `Repaired: the Intune Provisioning Client owns the group of ${policy} again.` : `The group of ${policy} needed no owner repair.`,
+  );
 }

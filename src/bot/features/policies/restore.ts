@@ -7,6 +7,8 @@ import { type InvokeReply, replyWithCard } from '../../turn';
 import type { VerbInput } from '../../verb';
 import type { CARD_VERBS } from '../../verbs';
 import { restoreCard } from './restoreCard';
+import { policiesAfter } from './listPolicies';
+import { plain } from '../../cards/elements';
 
 export const RESTORE_COMMAND = /^\s*restore\b/i;
 
@@ -19,9 +21,11 @@ export async function handleRestore(context: TurnContext, bot: BotContext): Prom
   else await context.sendActivity(reply.message);
 }
 
-/** "Restore the group" on a check, request or status card. */
+/** "Restore" on a check, request or status card; on a row of the policies list or the digest, the list comes back, current. */
 export async function restoreGroup(_context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.restoreGroup>): Promise<InvokeReply> {
-  return runRestore(bot, data.policyName, actor);
+  const reply = await runRestore(bot, data.policyName, actor);
+  if (data.returnTo !== 'policies' || !('card' in reply)) return reply;
+  return policiesAfter(bot, actor, `Restored: the group of "${plain(data.policyName)}" is back from the recycle bin, with the same object id.`);
 }
 
 async function runRestore(bot: BotContext, policyName: string, actor: Actor): Promise<InvokeReply> {

@@ -1,5 +1,6 @@
 /** The request form: its inputs (as the verbs' schema passes them) checked, and its view with the group-name preview. */
 import type { z } from 'zod';
+import { policyKeyOf } from '../../../domain/policy';
 import { isActiveState } from '../../../domain/request';
 import { isScenario, type Scenario } from '../../../domain/scenario';
 import type { RequestField } from '../../../requests/types';
@@ -28,12 +29,18 @@ export type RequestFormParse =
  * rules, lengths, invisible characters). On error the view keeps what the user typed, messages at fields.
  */
 export function parseRequestForm(fields: z.output<typeof RequestFormInputs>): RequestFormParse {
-  const policyName = typeof fields.policyName === 'string' ? fields.policyName : undefined;
+  const typed = typeof fields.policyName === 'string' ? fields.policyName : undefined;
+  const picked = optionalText(fields.intunePolicy);
+  // Typed wins over nothing picked; a pick fills in an empty name field (the policy usually comes later, so typing stays allowed).
+  const policyName = optionalText(typed) ?? picked ?? typed;
   const scenario = isScenario(fields.scenario) ? fields.scenario : undefined;
   const ticket = optionalText(fields.ticket);
   const justification = optionalText(fields.justification);
   const errors: Partial<Record<RequestField, string>> = {};
-  if (policyName === undefined || policyName.trim() === '') errors.policyName = 'Enter the name of the device-preparation policy.';
+  if (policyName === undefined || policyName.trim() === '') errors.policyName = 'Pick the Intune policy, or type its name if it is not in Intune yet.';
+  else if (picked !== undefined && optionalText(typed) !== undefined && policyKeyOf(picked) !== policyKeyOf(policyName)) {
+    errors.policyName = `You picked "${plain(picked)}" and typed another name: keep one of them.`;
+  }
   if (!scenario) errors.scenario = 'Choose the scenario of the policy.';
   const view: RequestFormView = { policyName, scenario, ticket, justification };
   if (Object.keys(errors).length > 0 || policyName === undefined || scenario === undefined) {

@@ -3,6 +3,7 @@ import { SCENARIOS, SCENARIO_INFO, type Scenario } from '../../../domain/scenari
 import type { RequestField } from '../../../requests/types';
 import { JUSTIFICATION_MAX_LENGTH, TICKET_MAX_LENGTH } from '../../../requests/validation';
 import { CARD_VERBS } from '../../verbs';
+import { INTUNE_POLICIES_DATASET } from './searchPolicies';
 import { type AdaptiveCard, type CardElement, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
 
 
@@ -21,7 +22,8 @@ export interface RequestFormView {
 
 function fieldError(view: RequestFormView, field: RequestField): CardElement[] {
   const message = view.errors?.[field];
-  return message ? [text(message, { color: 'Attention', spacing: 'None' })] : [];
+  // Default colour (contrast); the warning sign marks it as the field's error.
+  return message ? [text(`⚠️ ${message}`, { weight: 'Bolder', spacing: 'None' })] : [];
 }
 
 function previewElements(view: RequestFormView): CardElement[] {
@@ -40,13 +42,22 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
   const body: CardElement[] = [
     heading('Request a device group for an Autopilot device-preparation policy'),
     text('One Entra security group per policy, owned by the Intune provisioning client. An approver decides.', { isSubtle: true }),
-    ...(view.notice ? [text(view.notice, { color: 'Warning' })] : []),
+    ...(view.notice ? [text(view.notice, { weight: 'Bolder' })] : []),
+    {
+      // Teams asks the bot for Intune's policies as the person types (the Playground shows no typeahead).
+      type: 'Input.ChoiceSet',
+      id: 'intunePolicy',
+      label: 'Device-preparation policy in Intune',
+      placeholder: 'Type to search Intune',
+      style: 'filtered',
+      choices: [],
+      'choices.data': { type: 'Data.Query', dataset: INTUNE_POLICIES_DATASET },
+    },
     {
       type: 'Input.Text',
       id: 'policyName',
-      label: 'Device-preparation policy name',
+      label: 'Or its name, if the policy is not in Intune yet',
       placeholder: 'e.g. Contoso Sales',
-      isRequired: true,
       maxLength: POLICY_NAME_MAX_LENGTH,
       errorMessage: `Enter the policy name (at most ${POLICY_NAME_MAX_LENGTH} characters).`,
       ...(view.policyName ? { value: view.policyName } : {}),

@@ -1,7 +1,7 @@
 import type { PolicyGroupRecord } from '../../../domain/policyGroup';
 import type { GroupRequest } from '../../../domain/request';
 import { type AdaptiveCard, adaptiveCard, execute, heading, plain } from '../../cards/elements';
-import { groupFacts } from '../../cards/group';
+import { groupDetails, groupFacts } from '../../cards/group';
 import { requestCard } from '../../cards/request';
 import { CARD_VERBS } from '../../verbs';
 
@@ -14,7 +14,7 @@ export interface PolicyStatusView {
 /** `status <policy>`: the group if it exists, else the newest request, else an offer to request one. */
 export function policyStatusCard(view: PolicyStatusView): AdaptiveCard {
   if (view.group) {
-    return adaptiveCard([heading(`${plain(view.group.policyName)} has its device group`), groupFacts(view.group)]);
+    return adaptiveCard([heading(`${plain(view.group.policyName)} has its device group`), groupFacts(view.group), ...groupDetails(view.group, 'group-details')]);
   }
   if (view.request) return requestCard(view.request, `Status of ${plain(view.request.policyName)}`);
   return adaptiveCard(
