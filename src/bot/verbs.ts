@@ -54,7 +54,9 @@ export const CARD_VERBS = {
   showRequest: defineVerb({ name: 'request.show', data: RequestId, identity: 'optional', attempt: 'request details' }),
   cancelRequest: defineVerb({ name: 'request.cancel', data: RequestId, identity: 'required', attempt: 'cancel' }),
   showHelp: defineVerb({ name: 'help.show', data: NoData, identity: 'optional', attempt: 'help' }),
-  refreshApproval: defineVerb({ name: 'approval.refresh', data: RequestId, identity: 'optional', attempt: 'approver actions' }),
+  // `from: 'pending'`: Review in the pending list, whose approval card gets a way back to the list.
+  refreshApproval: defineVerb({ name: 'approval.refresh', data: RequestId.extend({ from: z.literal('pending').optional() }), identity: 'optional', attempt: 'approver actions' }),
+  showPending: defineVerb({ name: 'pending.show', data: NoData, identity: 'required', attempt: 'pending' }),
   approve: defineVerb({ name: 'approval.approve', data: RequestId, identity: 'required', attempt: 'approve' }),
   reject: defineVerb({
     name: 'approval.reject',

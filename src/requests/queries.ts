@@ -5,7 +5,7 @@ import type { Permissions } from './permissions';
 import type { RequestsService } from './types';
 import { validateGroupPage } from './validation';
 
-type Queries = Pick<RequestsService, 'get' | 'statusOfPolicy' | 'listMine' | 'listPending' | 'listGroups' | 'approvalView'>;
+type Queries = Pick<RequestsService, 'get' | 'statusOfPolicy' | 'listMine' | 'listPending' | 'listGroups' | 'approvalView' | 'roleOf'>;
 
 export function createQueries(context: ServiceContext, permissions: Permissions): Queries {
   const { store } = context;
@@ -20,6 +20,8 @@ export function createQueries(context: ServiceContext, permissions: Permissions)
     },
 
     listMine: (actor) => store.listRequestsByRequester(actor.aadObjectId),
+
+    roleOf: async (actor) => ((await permissions.isApprover(actor)) ? 'approver' : 'requester'),
 
     async listPending(actor) {
       const refusal = await permissions.review(actor);
@@ -43,7 +45,11 @@ export function createQueries(context: ServiceContext, permissions: Permissions)
         return { kind: 'notFound', requestId };
       }
       const refusal = actor ? await permissions.review(actor) : 'no Entra identity';
-      if (refusal === undefined) return { kind: 'approver', request };
+      if (refusal === undefined) {
+        // The same rule Approve and Reject apply: the buttons are not shown where the click would be refused.
+        const cannotDecide = actor && request.state === 'pending' ? await permissions.decide(request, actor) : undefined;
+        return { kind: 'approver', request, ...(cannotDecide !== undefined && { cannotDecide }) };
+      }
       // Teams refreshes a card on its own for whoever views it: they see it read-only, and nothing is refused.
       if (automatic) return { kind: 'observer', request };
       await context.recordDenial({ attempt: 'approver actions', reason: 'not an approver', ...(actor && { actor }), requestId: request.id, policyKey: request.policyKey });

@@ -59,8 +59,11 @@ export type PendingListResult = { readonly kind: 'listed'; readonly requests: re
 
 /** Which view of an approval card someone may see. */
 export type ApprovalViewResult =
-  /** The buttons: the actor may decide (or retry) this request. */
-  | { readonly kind: 'approver'; readonly request: GroupRequest }
+  /**
+   * The buttons: the actor may decide (or retry) this request. `cannotDecide`: why Approve and Reject are not
+   * theirs to click on this one (their own request while self-approval is off).
+   */
+  | { readonly kind: 'approver'; readonly request: GroupRequest; readonly cannotDecide?: string }
   /** The read-only view, for a card Teams refreshes on its own for someone who is not an approver. */
   | { readonly kind: 'observer'; readonly request: GroupRequest }
   | { readonly kind: 'notFound'; readonly requestId: string }
@@ -165,6 +168,8 @@ export interface RequestsService {
   listPending(actor: Actor): Promise<PendingListResult>;
   /** Every policy's group, ordered by policy name; a page that is out of range is a caller's bug (RangeError). */
   listGroups(offset: number, limit: number): Promise<Page<PolicyGroupRecord>>;
+  /** What the actor is here: an approver (who also reviews and administers) or someone who requests groups. */
+  roleOf(actor: Actor): Promise<'approver' | 'requester'>;
   /** Intune's device-preparation policies whose name contains `text` (the intake form's typeahead; anyone). */
   searchPolicies(text: string, page: { readonly skip: number; readonly top: number }): Promise<PolicySearchResult>;
   /** `automatic`: Teams refreshed the card on its own, rather than the actor clicking "Approver actions". */

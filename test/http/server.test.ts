@@ -317,7 +317,8 @@ describe('HTTP server', () => {
     const [bound] = await say(running, approver, 'bind Contoso User-driven');
     expect(cardText(cardIn(bound))).toContain('"Contoso User-driven" now uses its device group');
     const [after] = await say(running, helpdesk, 'status Contoso User-driven');
-    expect(cardText(cardIn(after))).toMatch(/Intune policy: uses this group \(policy id [^)]+\)/);
+    expect(cardText(cardIn(after))).toMatch(/Intune policy: uses this group, bound .+ by Aki Approver\n/);
+    expect(cardText(cardIn(after))).toMatch(/Intune policy id: \S+/);
     expect(world.problems.filter((problem) => problem.level === 'error')).toEqual([]);
   });
 

@@ -12,6 +12,10 @@ export interface ApprovalCardView {
   readonly approverTeamsIds: readonly string[];
   /** A line for this viewer only, e.g. why a click changed nothing. */
   readonly notice?: string;
+  /** Why this approver gets no Approve and Reject here (their own request while self-approval is off). */
+  readonly cannotDecide?: string;
+  /** Opened from the pending list (Review): a button goes back to it. */
+  readonly backToPending?: boolean;
 }
 
 function isActionable(request: GroupRequest): boolean {
@@ -23,7 +27,9 @@ export function approvalCard(view: ApprovalCardView): AdaptiveCard {
   const { request } = view;
   const body: CardElement[] = [heading('Device group request'), ...requestDetails(request)];
   if (view.notice) body.push(text(view.notice, { weight: 'Bolder' }));
-  const actions = view.viewer === 'approver' ? approverActions(request, body) : observerActions(request);
+  if (view.cannotDecide !== undefined && request.state === 'pending') body.push(text(view.cannotDecide, { weight: 'Bolder' }));
+  const decisions = view.viewer === 'approver' ? approverActions(request, body, view.cannotDecide === undefined) : observerActions(request);
+  const actions = view.backToPending ? [...decisions, execute('Back to the list', CARD_VERBS.showPending, {}, { associatedInputs: 'none' })] : decisions;
   const userIds = view.approverTeamsIds.slice(0, MAX_REFRESH_USER_IDS);
   const refresh =
     isActionable(request) && userIds.length > 0
@@ -32,9 +38,10 @@ export function approvalCard(view: ApprovalCardView): AdaptiveCard {
   return adaptiveCard(body, { actions, ...(refresh ? { refresh } : {}) });
 }
 
-function approverActions(request: GroupRequest, body: CardElement[]): ExecuteAction[] {
+function approverActions(request: GroupRequest, body: CardElement[], mayDecide: boolean): ExecuteAction[] {
   const data = { requestId: request.id };
   if (request.state === 'pending') {
+    if (!mayDecide) return [];
     body.push({
       type: 'Input.Text',
       id: 'reason',

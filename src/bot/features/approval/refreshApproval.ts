@@ -28,7 +28,15 @@ export async function refreshApproval(context: TurnContext, bot: BotContext, { d
     case 'observer':
       // A click (e.g. Review in `pending`) puts the approval card in place of another: keep that copy current too.
       if (!isAutomaticRefresh(context)) await rememberApprovalCard(context, bot, view.request.id);
-      return { card: approvalCard({ request: view.request, viewer: view.kind, approverTeamsIds: await knownApproverTeamsIds(bot) }) };
+      return {
+        card: approvalCard({
+          request: view.request,
+          viewer: view.kind,
+          approverTeamsIds: await knownApproverTeamsIds(bot),
+          ...(view.kind === 'approver' && view.cannotDecide !== undefined && { cannotDecide: view.cannotDecide }),
+          ...(data.from === 'pending' && { backToPending: true }),
+        }),
+      };
   }
 }
 

@@ -23,16 +23,25 @@ export function helpCard(view: HelpCardView): AdaptiveCard {
   ]);
 }
 
-/** Sent when the bot is installed in a personal chat or a team. */
-export function welcomeCard(): AdaptiveCard {
+/** What an approver does beyond requesting: listed on their welcome card. */
+const APPROVER_COMMANDS: readonly CommandHelp[] = [
+  { usage: 'pending', description: 'Requests waiting for your decision.' },
+  { usage: 'policies', description: 'Every device-preparation policy in the tenant, its group and what to fix.' },
+];
+
+/** Sent when the bot is installed in a personal chat or a team; an approver's lists their commands too. */
+export function welcomeCard(view: { readonly approver: boolean } = { approver: false }): AdaptiveCard {
   return adaptiveCard(
     [
       heading('Autopilot device groups'),
       text(
         'I create the Microsoft Entra device group a Windows Autopilot device-preparation policy needs: ' +
-          'one static security group per policy, owned by the Intune provisioning client. ' +
+          'one static security group per policy, owned by the Intune Provisioning Client. ' +
           'Ask for one here, an approver decides, and I tell you when it exists.',
       ),
+      ...(view.approver
+        ? [text('As an approver, you can also type:', { weight: 'Bolder' }), facts(APPROVER_COMMANDS.map((c) => [c.usage, c.description] as const))]
+        : []),
     ],
     {
       actions: [

@@ -4,7 +4,8 @@
  */
 import { CardFactory } from 'botbuilder';
 import type { DigestPoster, HealthDigest } from '../../../requests/ports';
-import { type AdaptiveCard, type CardElement, adaptiveCard, formatTime, heading, plain, text } from '../../cards/elements';
+import { type AdaptiveCard, type CardElement, adaptiveCard, counted, formatTime, heading, plain, text } from '../../cards/elements';
+import { problemHeading } from '../../cards/findings';
 import type { ApproverReach, ProactiveSender } from '../../proactive';
 import { policyEntry } from './policiesCard';
 
@@ -17,12 +18,12 @@ export interface DigestPosterDeps {
 export function digestCard(digest: HealthDigest): AdaptiveCard {
   const body: CardElement[] = [
     heading('Device-group health'),
-    text(`Checked ${formatTime(digest.at)}: ${digest.newFindings.reduce((sum, policy) => sum + policy.findings.length, 0)} new finding(s), ${digest.cleared.length} cleared.`, { isSubtle: true }),
+    text(`Checked ${formatTime(digest.at)}: ${counted(digest.newFindings.reduce((sum, policy) => sum + policy.findings.length, 0), 'new problem')}, ${digest.cleared.length} cleared.`, { isSubtle: true }),
     ...digest.newFindings.map((policy, index) => policyEntry(policy, index)),
   ];
   if (digest.cleared.length > 0) {
     body.push(heading('Cleared since the last digest'));
-    body.push(...digest.cleared.map((line) => text(`✅ ${plain(line.policyName)}: ${line.code}`, { spacing: 'None' })));
+    body.push(...digest.cleared.map((line) => text(`✅ ${plain(line.policyName)}: ${problemHeading(line.code)}`, { spacing: 'None' })));
   }
   return adaptiveCard(body);
 }

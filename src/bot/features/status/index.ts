@@ -3,7 +3,7 @@ import type { Feature } from '../../routes';
 import { CARD_VERBS } from '../../verbs';
 import { CANCEL_COMMAND, handleCancel } from './cancel';
 import { groupsPage } from './groupsPage';
-import { GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, handleGroups, handleMine, handlePending } from './lists';
+import { GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, handleGroups, handleMine, handlePending, showPending } from './lists';
 import { cancelRequest, showRequest } from './requestButtons';
 import { showMine } from './showMine';
 import { ABOUT_MY_REQUESTS, BARE_REQUEST_ID, STATUS_COMMAND, handleBareRequestId, handleStatus } from './status';
@@ -22,5 +22,6 @@ export const statusFeature: Feature = {
     routes.verb(CARD_VERBS.groupsPage, groupsPage);
     routes.verb(CARD_VERBS.showRequest, showRequest);
     routes.verb(CARD_VERBS.cancelRequest, cancelRequest);
+    routes.verb(CARD_VERBS.showPending, showPending);
   },
 };

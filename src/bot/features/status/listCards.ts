@@ -31,7 +31,7 @@ function requestEntry(request: GroupRequest, kind: RequestListView['kind']): Car
 
 function entryActions(request: GroupRequest, kind: RequestListView['kind']): ExecuteAction[] {
   const data = { requestId: request.id };
-  if (kind === 'review') return request.state === 'pending' ? [execute('Review', CARD_VERBS.refreshApproval, data)] : [];
+  if (kind === 'review') return request.state === 'pending' ? [execute('Review', CARD_VERBS.refreshApproval, { ...data, from: 'pending' })] : [];
   return [
     execute('Details', CARD_VERBS.showRequest, data),
     ...(request.state === 'pending' ? [execute('Cancel', CARD_VERBS.cancelRequest, data, { style: 'destructive' })] : []),

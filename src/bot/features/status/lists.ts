@@ -3,7 +3,9 @@ import type { Actor } from '../../../domain/actor';
 import type { AdaptiveCard } from '../../cards/elements';
 import { argumentsAfter } from '../../commandArgs';
 import type { BotContext } from '../../routes';
-import { NO_IDENTITY_MESSAGE, actorOf, replyWithCard } from '../../turn';
+import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, replyWithCard } from '../../turn';
+import type { VerbInput } from '../../verb';
+import type { CARD_VERBS } from '../../verbs';
 import { GROUPS_PAGE_SIZE, groupsCard, requestListCard } from './listCards';
 
 export const MINE_COMMAND = /^\s*mine\b/i;
@@ -31,15 +33,20 @@ export async function handlePending(context: TurnContext, bot: BotContext): Prom
     await context.sendActivity(NO_IDENTITY_MESSAGE);
     return;
   }
+  const reply = await pendingReply(bot, actor);
+  if ('card' in reply) await replyWithCard(context, reply.card);
+  else await context.sendActivity(reply.message);
+}
+
+/** "Back to the list" on an approval card opened with Review: the pending list again, current. */
+export async function showPending(_context: TurnContext, bot: BotContext, { actor }: VerbInput<typeof CARD_VERBS.showPending>): Promise<InvokeReply> {
+  return pendingReply(bot, actor);
+}
+
+async function pendingReply(bot: BotContext, actor: Actor): Promise<InvokeReply> {
   const result = await bot.requests.listPending(actor);
-  if (result.kind === 'forbidden') {
-    await context.sendActivity(result.reason);
-    return;
-  }
-  await replyWithCard(
-    context,
-    requestListCard({ title: 'Waiting for a decision', requests: result.requests, empty: 'Nothing is waiting for a decision.', kind: 'review' }),
-  );
+  if (result.kind === 'forbidden') return { message: result.reason };
+  return { card: requestListCard({ title: 'Waiting for a decision', requests: result.requests, empty: 'Nothing is waiting for a decision.', kind: 'review' }) };
 }
 
 export async function groupsPageCard(bot: BotContext, offset: number): Promise<AdaptiveCard> {
