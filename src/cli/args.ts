@@ -189,7 +189,7 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9
  * An ISO-8601 date or zoned date-time as the UTC instant the audit log compares against. A date-time
  * without a zone is refused: whose 08:00 it means would be a guess.
  */
-export function instantOf(flag: string, raw: string): string {
+function instantOf(flag: string, raw: string): string {
   const match = ISO_INSTANT.exec(raw);
   const time = match ? Date.parse(raw) : Number.NaN;
   // Date.parse rolls 2026-02-30 over to March: check the calendar date exists.

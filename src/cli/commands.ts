@@ -7,9 +7,9 @@ import type { DriftReport } from '../provisioning/types';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { RequestsService } from '../requests/types';
 import type { PolicyInventoryEntry } from '../inventory/types';
-import { auditCsvEntryCount } from '../store/csv';
 import type { AuditLog, PolicyGroupCatalogue } from '../requests/ports';
 import type { CliCommand } from './args';
+import { auditToCsv } from './csv';
 
 export interface CliOutput {
   out(text: string): void;
@@ -28,10 +28,10 @@ const GROUP_PAGE_SIZE = 100;
 type AuditExport = Extract<CliCommand, { kind: 'auditExport' }>;
 
 /** The audit CSV for the command's filters, all applied by the store. */
-export async function auditCsv(audit: AuditLog, command: AuditExport): Promise<{ readonly csv: string; readonly entries: number }> {
+export async function auditCsv(audit: Pick<AuditLog, 'listAudit'>, command: AuditExport): Promise<{ readonly csv: string; readonly entries: number }> {
   const { requestId, since, until } = command;
-  const csv = await audit.exportAuditCsv({ requestId, since, until });
-  return { csv, entries: auditCsvEntryCount(csv) };
+  const entries = await audit.listAudit({ requestId, since, until });
+  return { csv: auditToCsv(entries), entries: entries.length };
 }
 
 /** Every recorded policy→group record, page by page, ordered by policy name. */

@@ -6,12 +6,12 @@ import { createHash } from 'node:crypto';
 import { policyKeyOf, type PolicyName } from './policy';
 import type { Scenario } from './scenario';
 
-export const DISPLAY_NAME_MAX_LENGTH = 256;
-export const MAIL_NICKNAME_MAX_LENGTH = 64;
+const DISPLAY_NAME_MAX_LENGTH = 256;
+const MAIL_NICKNAME_MAX_LENGTH = 64;
 export const DEFAULT_DISPLAY_NAME_TEMPLATE = 'Autopilot DP · {policy} · {scenario}';
 /** Fixed text of a template; keeps room for the policy name inside Entra's 256-character limit. */
-export const TEMPLATE_MAX_FIXED_LENGTH = 100;
-export const UNIQUE_NAME_PREFIX = 'autopilot-dp-';
+const TEMPLATE_MAX_FIXED_LENGTH = 100;
+const UNIQUE_NAME_PREFIX = 'autopilot-dp-';
 
 const SCENARIO_SHORT_LABEL: Readonly<Record<Scenario, string>> = {
   userDriven: 'User-driven',
