@@ -27,10 +27,11 @@ interface Run {
   readonly err: string;
 }
 
-async function cli(argv: readonly string[], env: Environment): Promise<Run> {
+/** `terminal`: what runCliProcess passes when stdout / stderr are a terminal. */
+async function cli(argv: readonly string[], env: Environment, terminal: { columns?: number; interactive?: boolean } = {}): Promise<Run> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, env, { out: (text) => (out += text), err: (text) => (err += text) });
+  const code = await runCli(argv, env, { out: (text) => (out += text), err: (text) => (err += text), ...terminal });
   return { code, out, err };
 }
 
@@ -228,10 +229,27 @@ describe('admin CLI', () => {
       expect(run.code).toBe(EXIT_OK);
       const lines = run.out.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^POLICY\s+SCENARIO\s+GROUP ID\s+DISPLAY NAME\s+CREATED\s+CREATED BY$/);
-      expect(lines.slice(1).map((line) => line.split(/\s{2,}/)[0])).toEqual(['Contoso Kiosks', 'Fabrikam Laptops', 'Northwind Tablets']);
+      expect(lines.slice(1, -1).map((line) => line.split(/\s{2,}/)[0])).toEqual(['Contoso Kiosks', 'Fabrikam Laptops', 'Northwind Tablets']);
       const kiosks = emulator.admin.groups().find((group) => group.displayName.includes('Contoso Kiosks'));
-      expect(lines[1]).toContain(kiosks?.id);
+      if (!kiosks) throw new Error('no Contoso Kiosks group');
+      // Shortened, and said so under the table; --wide prints it whole.
+      expect(lines[1]).toContain(`${kiosks.id.slice(0, 8)}… `);
+      expect(lines[1]).not.toContain(kiosks.id);
       expect(lines[1]).toContain(APPROVER.name);
+      expect(lines.at(-1)).toContain('--wide shows them whole');
+      const wide = await cli(['groups', '--wide'], env);
+      expect(wide.out.split('\n')[1]).toContain(kiosks.id);
+      expect(wide.out).not.toContain('shortened');
+    });
+
+    it('fits an 80-column terminal, cutting names rather than wrapping rows; --wide does not', async () => {
+      const narrow = await cli(['groups'], env, { columns: 80 });
+      const lines = narrow.out.trimEnd().split('\n');
+      expect(lines.slice(0, -1).filter((line) => line.length > 80)).toEqual([]);
+      expect(lines[1]).toMatch(/^Contoso K\S*…\s+userDriven\s+[0-9a-f]{8}…\s+Autopilot[^…]*…\s+\d{4}-\d\d-\d\dT\d\d:\d\dZ\s+Megan Bowen$/);
+      const wide = await cli(['groups', '--wide'], env, { columns: 80 });
+      expect(wide.out.split('\n').some((line) => line.length > 80)).toBe(true);
+      expect(await cli(['groups', '--wide', '--json'], env)).toMatchObject({ code: EXIT_ERROR, err: expect.stringContaining('--json always prints whole values') });
     });
 
     it('--json gives the records themselves', async () => {
