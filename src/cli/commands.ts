@@ -65,7 +65,7 @@ export function groupsTable(groups: readonly PolicyGroupRecord[], layout: Layout
 
 /** Said under a table whose ids are shortened, so nobody copies a shortened one. */
 function shortenedNote(layout: Layout): string {
-  return layout.wide ? '' : `Object ids are shortened to their first ${SHORT_ID_LENGTH} characters; --wide shows them whole, --json as records.\n`;
+  return layout.wide ? '' : wrapped(`Object ids are shortened to their first ${SHORT_ID_LENGTH} characters; --wide shows them whole, --json as records.`, '', layout);
 }
 
 export function cliActor(as: string | undefined, osUser: string | undefined): Actor {
