@@ -55,7 +55,8 @@ export function renderTable<Row>(columns: readonly Column<Row>[], rows: readonly
 }
 
 function shown<Row>(column: Column<Row>, row: Row, layout: Layout): string {
-  const value = column.value(row);
+  // One line per row whatever a name holds (a policy named in Intune can carry a line break or a tab).
+  const value = column.value(row).replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
   if (column.shorten === 'id') return shownId(value, layout);
   return column.shorten === 'time' ? shownTime(value, layout) : value;
 }

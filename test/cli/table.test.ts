@@ -47,6 +47,11 @@ describe('renderTable', () => {
     expect(widest(table)).toBeGreaterThan(40);
   });
 
+  it('keeps a row on one line when a value holds a line break or a tab', () => {
+    const table = renderTable(COLUMNS, [{ name: 'Two\nlines\tand a tab', id: 'p-1', state: 'ok' }], { wide: false });
+    expect(lines(table)).toEqual(['NAME                 ID   STATE', 'Two lines and a tab  p-1  ok']);
+  });
+
   it('aligns the columns under their titles and ends no line in spaces', () => {
     const table = renderTable(COLUMNS, ROWS, { wide: false, width: 80 });
     const [header, ...rows] = lines(table);
