@@ -9,13 +9,14 @@ import { renderIcon, writeIcons } from '../scripts/icons';
 import { BIND_COMMAND } from '../src/bot/features/policies/bind';
 import { CANCEL_COMMAND } from '../src/bot/features/status/cancel';
 import { CHECK_COMMAND } from '../src/bot/features/policies/check';
+import { POLICIES_COMMAND } from '../src/bot/features/policies/listPolicies';
 import { HELP_COMMAND } from '../src/bot/features/help/help';
 import { GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND } from '../src/bot/features/status/lists';
 import { REGISTER_APPROVALS_COMMAND } from '../src/bot/features/policies/registerApprovals';
 import { REQUEST_COMMAND } from '../src/bot/features/request/requestCommand';
 import { STATUS_COMMAND } from '../src/bot/features/status/status';
 
-const BOT_COMMANDS = [BIND_COMMAND, CANCEL_COMMAND, CHECK_COMMAND, HELP_COMMAND, GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, REGISTER_APPROVALS_COMMAND, REQUEST_COMMAND, STATUS_COMMAND];
+const BOT_COMMANDS = [BIND_COMMAND, CANCEL_COMMAND, CHECK_COMMAND, HELP_COMMAND, GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, POLICIES_COMMAND, REGISTER_APPROVALS_COMMAND, REQUEST_COMMAND, STATUS_COMMAND];
 
 const ROOT = path.join(__dirname, '..');
 const MANIFEST_TEMPLATE = fs.readFileSync(path.join(ROOT, 'appPackage', 'manifest.json'), 'utf8');
@@ -138,7 +139,20 @@ describe('appPackage/manifest.json', () => {
     const manifest = renderManifest(PLAYGROUND_VALUES) as { bots: Array<{ commandLists: Array<{ commands: Array<{ title: string }> }> }> };
     const titles = manifest.bots.flatMap((bot) => bot.commandLists.flatMap((list) => list.commands.map((command) => command.title)));
     expect(titles.filter((title) => !BOT_COMMANDS.some((pattern) => pattern.test(title)))).toEqual([]);
-    expect(new Set(titles).size).toBe(10);
+    expect(new Set(titles).size).toBe(11);
+  });
+
+  it('offers a command menu and no prompt starters, because the bot sends a welcome message', () => {
+    // Microsoft Learn, "Create prompt suggestions": a bot uses either prompt starters or a welcome message, not
+    // both; prompt starters are the commands of type "prompt" ("Highlight agent capabilities with prompt starters").
+    const manifest = renderManifest(PLAYGROUND_VALUES) as { bots: Array<{ commandLists: Array<{ scopes: string[]; commands: Array<{ type?: string }> }> }> };
+    const lists = manifest.bots.flatMap((bot) => bot.commandLists);
+    expect(lists.flatMap((list) => list.commands).filter((command) => (command.type ?? 'basic') !== 'basic')).toEqual([]);
+    for (const scope of ['personal', 'team']) {
+      const commands = lists.filter((list) => list.scopes.includes(scope)).flatMap((list) => list.commands);
+      expect(commands.length).toBeGreaterThan(0);
+      expect(commands.length).toBeLessThanOrEqual(10);
+    }
   });
 
   it.each(['dev', 'local', 'playground'])('has every placeholder declared in env/.env.%s', (environment) => {

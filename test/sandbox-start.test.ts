@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -73,6 +73,15 @@ function runSandbox(env: Record<string, string>): Run {
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
+}
+
+/** `npm run -s admin -- …`, as the README writes it, with the environment of this test plus `env`. */
+function adminCli(argv: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('npm', ['run', '-s', 'admin', '--', ...argv], { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
 }
 
 async function waitForOutput(run: Run, text: string): Promise<void> {
@@ -159,6 +168,19 @@ describe('npm start (scripts/start-sandbox.js)', () => {
       }
       expect(await (await fetch(`http://127.0.0.1:${ports.bot}/readyz`)).json()).toEqual({ ok: true, checks: { database: 'ok', ownerServicePrincipal: 'ok' } });
       expect(fs.existsSync(path.join(dataDir, 'sandbox.sqlite'))).toBe(true);
+      // The banner states the settings the emulator and the bot really run with.
+      expect(run.output()).toContain(`Graph emulator (fake tenant, as strict as Graph): http://127.0.0.1:${ports.graph}`);
+      expect(run.output()).toContain('app-only bind: refused with 500, as Intune does today');
+      expect(run.output()).toContain('Health watch: every 60 s');
+
+      // The README's admin line, as is, against this running sandbox (only SANDBOX_DATA_DIR, as npm start had it).
+      const admin = await adminCli(['--sandbox', 'policies'], { SANDBOX_DATA_DIR: dataDir });
+      expect(admin.code).toBe(2); // the seeded hand-made groups have findings
+      expect(admin.stdout).toMatch(/^issue +Northwind Tablets +[0-9a-f]{8}… +userDriven +[0-9a-f]{8}… +intune$/m);
+      expect(admin.stdout).toContain('notStaticSecurityGroup: ');
+      expect(admin.stdout.split('\n').filter((line) => line.length > 0 && !line.startsWith(' ')).every((line) => line.length <= 100)).toBe(true);
+      expect(`${admin.stdout}${admin.stderr}`).not.toContain('"level"');
+      expect(await adminCli(['--sandbox', 'groups'], { SANDBOX_DATA_DIR: dataDir })).toMatchObject({ code: 0, stdout: 'No groups recorded yet.\n', stderr: '' });
       // Nothing is reachable from another machine: the unauthenticated bot and both Playgrounds (which would
       // listen on every interface by themselves) are bound to 127.0.0.1 only.
       if (fs.existsSync('/proc/net/tcp')) {
