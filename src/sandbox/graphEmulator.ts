@@ -8,8 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, type ServerErrorFault } from './faults';
 import { graphError, isErrorReply, type GraphReply } from './graphWire';
 import { callerKindOf } from '../graph/graphCredential';
-import { isWrite, routeGraphRequest, STRICT_VARIATIONS, type GraphVariations, type GraphVersion } from './routes';
-import { SandboxTenant, type SandboxGroup, type TenantSeed } from './tenant';
+import type { GraphVersion } from './route';
+import { isWrite, routeGraphRequest } from './routes';
+import { seedTenant, type TenantSeed } from './seed';
+import { SandboxTenant, type SandboxGroup } from './tenant';
+import { STRICT_VARIATIONS, type GraphVariations } from './variations';
 
 export interface RequestLogEntry {
   readonly method: string;
@@ -61,7 +64,8 @@ const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)$/;
 
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
   const now = options.now ?? Date.now;
-  const tenant = new SandboxTenant(options.seed, now);
+  const tenant = new SandboxTenant(now);
+  seedTenant(tenant, options.seed);
   const random = seededRandom(options.randomSeed ?? 1);
   const requestLog: RequestLogEntry[] = [];
   let faults: GraphEmulatorFaults = {};
