@@ -12,6 +12,7 @@ import type { GraphVersion } from './route';
 import { isWrite, routeGraphRequest } from './routes';
 import { seedTenant, type TenantSeed } from './seed';
 import { SandboxTenant, type SandboxGroup } from './tenant';
+import { readTenantFile, tenantFileWriter } from './tenantFile';
 import { STRICT_VARIATIONS, type GraphVariations } from './variations';
 
 export interface RequestLogEntry {
@@ -43,6 +44,12 @@ export interface GraphEmulatorOptions {
   /** Items per page of collections (default 100). */
   readonly pageSize?: number;
   readonly now?: () => number;
+  /**
+   * Keep the tenant in this file: resumed from it when it exists (the seed is then ignored), seeded into it
+   * when it does not, and written after every request that changed it. Without it the tenant lives in memory.
+   * A file that is not a sandbox tenant makes the start fail; it is never replaced.
+   */
+  readonly stateFile?: string;
 }
 
 export interface GraphEmulator {
@@ -51,6 +58,8 @@ export interface GraphEmulator {
   readonly requestLog: readonly RequestLogEntry[];
   /** Direct access to the tenant, for tests that set the scene or simulate drift. */
   readonly admin: SandboxTenant;
+  /** `resumed`: the tenant came from `stateFile`; `seeded`: it is new. */
+  readonly tenantSource: 'seeded' | 'resumed';
   /** Replaces all fault knobs (pass `{}` to clear them); a new throttle starts full. */
   setFaults(faults: GraphEmulatorFaults): void;
   /** Replaces the variations (pass `{}` for the strict defaults). */
@@ -64,8 +73,9 @@ const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)$/;
 
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
   const now = options.now ?? Date.now;
-  const tenant = new SandboxTenant(now);
-  seedTenant(tenant, options.seed);
+  const { tenant, source } = openTenant(options, now);
+  const saveTenant = options.stateFile === undefined ? () => undefined : tenantFileWriter(options.stateFile, tenant);
+  saveTenant();
   const random = seededRandom(options.randomSeed ?? 1);
   const requestLog: RequestLogEntry[] = [];
   let faults: GraphEmulatorFaults = {};
@@ -153,6 +163,12 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     } catch (error) {
       reply = error instanceof URIError ? graphError(400, 'BadRequest', 'Malformed percent-encoding in the URL.') : graphError(500, 'InternalServerError', String(error));
     }
+    try {
+      // Before the answer: a client told 201 may rely on the write surviving a restart.
+      saveTenant();
+    } catch (error) {
+      reply = graphError(500, 'InternalServerError', `The sandbox could not save its tenant: ${String(error)}`);
+    }
     const headers: Record<string, string> = { 'request-id': requestId, ...(reply.headers ?? {}) };
     if (clientRequestId) headers['client-request-id'] = clientRequestId;
     const payload = isErrorReply(reply)
@@ -187,6 +203,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     url: baseUrl,
     requestLog,
     admin: tenant,
+    tenantSource: source,
     setFaults,
     setVariations: (next) => {
       variations = { ...STRICT_VARIATIONS, ...next };
@@ -198,8 +215,20 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
+        // What tests changed through `admin` since the last request.
+        saveTenant();
       }),
   };
+}
+
+/** The tenant from `stateFile` when there is one; otherwise a new, seeded tenant. */
+function openTenant(options: GraphEmulatorOptions, now: () => number): { tenant: SandboxTenant; source: GraphEmulator['tenantSource'] } {
+  const stored = options.stateFile === undefined ? ({ kind: 'missing' } as const) : readTenantFile(options.stateFile);
+  if (stored.kind === 'invalid') throw new Error(stored.message);
+  if (stored.kind === 'loaded') return { tenant: new SandboxTenant(now, stored.state), source: 'resumed' };
+  const tenant = new SandboxTenant(now);
+  seedTenant(tenant, options.seed);
+  return { tenant, source: 'seeded' };
 }
 
 function serverErrorReply(fault: ServerErrorFault): GraphReply {

@@ -65,6 +65,16 @@ export type TargetValidationCode = 'securityGroupNotFound' | 'notSecurityGroup' 
 
 export type GroupInit = Partial<Omit<SandboxGroup, 'id' | 'createdAt'>> & { readonly displayName: string };
 
+/** Everything the tenant holds, as plain data: what `tenantFile.ts` writes to disk and reads back. */
+export interface TenantState {
+  readonly objects: readonly SandboxObject[];
+  readonly groups: readonly SandboxGroup[];
+  readonly deletedGroups: readonly DeletedSandboxGroup[];
+  readonly policies: readonly SandboxPolicy[];
+  readonly catalogAppIds: readonly string[];
+  readonly installations: readonly { readonly userId: string; readonly installations: readonly SandboxInstallation[] }[];
+}
+
 export class SandboxTenant {
   private readonly groupsById = new Map<string, SandboxGroup>();
   private readonly deletedGroupsById = new Map<string, DeletedSandboxGroup>();
@@ -73,7 +83,32 @@ export class SandboxTenant {
   private readonly catalogAppIds = new Set<string>();
   private readonly installationsByUser = new Map<string, readonly SandboxInstallation[]>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** An empty tenant, or one resumed from `state` (copied: the tenant's records are its own). */
+  constructor(
+    private readonly now: () => number = Date.now,
+    state?: TenantState,
+  ) {
+    if (!state) return;
+    const copy = structuredClone(state);
+    for (const object of copy.objects) this.objectsById.set(object.id, object);
+    for (const group of copy.groups) this.groupsById.set(group.id, group);
+    for (const deleted of copy.deletedGroups) this.deletedGroupsById.set(deleted.group.id, deleted);
+    for (const policy of copy.policies) this.policiesById.set(policy.id, policy);
+    for (const appId of copy.catalogAppIds) this.catalogAppIds.add(appId);
+    for (const { userId, installations } of copy.installations) this.installationsByUser.set(userId, installations);
+  }
+
+  /** A copy of everything the tenant holds, in insertion order (the order Graph lists come in). */
+  state(): TenantState {
+    return structuredClone({
+      objects: [...this.objectsById.values()],
+      groups: [...this.groupsById.values()],
+      deletedGroups: [...this.deletedGroupsById.values()],
+      policies: [...this.policiesById.values()],
+      catalogAppIds: [...this.catalogAppIds],
+      installations: [...this.installationsByUser].map(([userId, installations]) => ({ userId, installations })),
+    });
+  }
 
   // ── directory objects ────────────────────────────────────────────────────────────────────────────────
 

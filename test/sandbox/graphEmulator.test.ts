@@ -1,8 +1,13 @@
-/** The emulator's HTTP server: the bearer token, Graph-shaped errors and the fault knobs, over plain fetch. */
+/** The emulator's HTTP server: the bearer token, Graph-shaped errors, the fault knobs and the state file, over plain fetch. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startGraphEmulator } from '../../src/sandbox/graphEmulator';
+import { DELEGATED_TOKEN } from '../provisioning/support/sandbox';
 import { type Answer, AUTH, emulatorWire, filterPath } from './support/wire';
 
 const wire = emulatorWire();
-const { start, graph, groupBody } = wire;
+const { start, graph, groupBody, upsert } = wire;
 let clockMs = 0;
 
 describe('Graph emulator wire format', () => {
@@ -108,5 +113,63 @@ describe('Graph emulator: where the real Graph is stricter (issue 11)', () => {
     const throttled = await graph('POST', '/v1.0/groups', groupBody('w'));
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('Retry-After')).toBe('1');
+  });
+});
+
+describe('Graph emulator with a state file', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'emulator-state-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const policiesWithTargets = async (): Promise<unknown[]> => {
+    const list = await graph('GET', '/beta/deviceManagement/configurationPolicies');
+    return Promise.all(
+      list.body.value.map(async (policy: { id: string; name: string; lastModifiedDateTime: string }) => {
+        const target = await graph('POST', `/beta/deviceManagement/configurationPolicies('${policy.id}')/retrieveEnrollmentTimeDeviceMembershipTarget`);
+        return { ...policy, target: target.body.value };
+      }),
+    );
+  };
+
+  it('seeds a new file, writes every change before answering, and resumes from it after a restart', async () => {
+    const stateFile = path.join(dir, 'graph-tenant.json');
+    clockMs = Date.parse('2026-12-01T00:00:00Z');
+    await start({ stateFile, seed: { brokenCases: true }, now: () => clockMs }, DELEGATED_TOKEN);
+    expect(wire.emulator.tenantSource).toBe('seeded');
+    const created = await upsert('apdp-kept', 'Kept devices');
+    expect(created.status).toBe(201);
+    // Written before the answer: a crash now would not lose the group the client was told about.
+    expect(fs.readFileSync(stateFile, 'utf8')).toContain(created.body.id);
+    const policyId = wire.emulator.admin.policies()[0]?.id;
+    await graph('POST', `/beta/deviceManagement/configurationPolicies('${policyId}')/setEnrollmentTimeDeviceMembershipTarget`, {
+      enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: created.body.id }],
+    });
+    clockMs += 60_000;
+    expect((await graph('DELETE', `/v1.0/groups/${wire.emulator.admin.groups()[0]?.id}`)).status).toBe(204);
+    const groups = (await graph('GET', '/v1.0/groups?$expand=owners')).body;
+    const deleted = (await graph('GET', '/v1.0/directory/deletedItems/microsoft.graph.group')).body;
+    const policies = await policiesWithTargets();
+    await wire.emulator.close();
+
+    await start({ stateFile, seed: { brokenCases: true }, now: () => clockMs }, DELEGATED_TOKEN);
+    expect(wire.emulator.tenantSource).toBe('resumed');
+    expect((await graph('GET', '/v1.0/groups?$expand=owners')).body).toEqual(groups);
+    expect((await graph('GET', '/v1.0/directory/deletedItems/microsoft.graph.group')).body).toEqual(deleted);
+    expect(await policiesWithTargets()).toEqual(policies);
+    expect(policies).toContainEqual(expect.objectContaining({ id: policyId, target: expect.objectContaining({ validationSucceeded: true }) }));
+    // The 30-day purge runs on the stored deletion time, not on the restart.
+    clockMs += 30 * 24 * 3600 * 1000 - 30_000;
+    expect((await graph('GET', '/v1.0/directory/deletedItems/microsoft.graph.group')).body.value).toEqual(
+      deleted.value.filter((group: { deletedDateTime: string }) => Date.parse(group.deletedDateTime) > Date.parse('2026-12-01T00:00:00Z')),
+    );
+  });
+
+  it('refuses to start from a file that is not a tenant, and leaves it as it was', async () => {
+    const stateFile = path.join(dir, 'graph-tenant.json');
+    fs.writeFileSync(stateFile, 'not a tenant');
+    await expect(startGraphEmulator({ stateFile })).rejects.toThrow(`The sandbox tenant file ${stateFile} is not valid JSON`);
+    expect(fs.readFileSync(stateFile, 'utf8')).toBe('not a tenant');
   });
 });
