@@ -120,13 +120,16 @@ export function graphCallerOf(authorization: string | undefined, signer: Sandbox
   return { kind: 'refused', reason: reading.reason, code: 'InvalidAuthenticationToken', message: GRAPH_REFUSALS[reading.reason] };
 }
 
-/** Graph's 401 messages for a token it will not take (error code InvalidAuthenticationToken). */
+/**
+ * Graph's 401 messages for a token it will not take (code InvalidAuthenticationToken). The expiry, audience and
+ * parsing wordings are the ones reported from Graph (docs/graph-fidelity.md); the rest get Graph's generic one.
+ */
 const GRAPH_REFUSALS: Readonly<Record<TokenRefusal, string>> = {
-  malformed: 'IDX14100: JWT is not well formed.',
-  badSignature: 'Access token validation failure. Invalid signature.',
-  notYetValid: 'Access token validation failure. The token is not yet valid.',
+  malformed: 'CompactToken parsing failed with error code: 80049217',
+  badSignature: 'Access token validation failure.',
+  notYetValid: 'Access token validation failure.',
   expired: 'Lifetime validation failed, the token is expired.',
   notDelegated: 'Access token validation failure.',
   wrongAudience: 'Access token validation failure. Invalid audience.',
-  wrongTenant: 'Access token validation failure. Invalid issuer.',
+  wrongTenant: 'Access token validation failure.',
 };
