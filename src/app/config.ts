@@ -83,6 +83,11 @@ export interface Config {
     /** Days after which a group the bot made, whose policy never appeared in Intune, is an orphan (ORPHAN_GROUP_DAYS). */
     readonly orphanGroupDays: number;
   };
+  /**
+   * The Azure Bot's OAuth connection approvers sign in through, so Intune changes are made with their own
+   * delegated token (OAUTH_CONNECTION_NAME; absent: no sign-in, the manual path as before). Issue 19.
+   */
+  readonly oauthConnection?: { readonly name: string };
   readonly logLevel: LogLevel;
   /** Application Insights; absent when APPLICATIONINSIGHTS_CONNECTION_STRING is unset and always in sandbox mode. */
   readonly telemetry?: { readonly connectionString: string };
@@ -133,6 +138,8 @@ const orphanGroupDays = z.coerce
   .int('must be a whole number of days')
   .min(1, 'must be between 1 and 365 days')
   .max(365, 'must be between 1 and 365 days');
+/** An Azure Bot OAuth connection's name, as the token service's `connectionName` query parameter. */
+const oauthConnectionNameSchema = z.string().regex(/^\S+$/, 'must be the name of the Azure Bot\'s OAuth connection (no spaces)');
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
@@ -229,12 +236,17 @@ export function loadConfig(env: Environment): Config {
     healthCheckIntervalSeconds: reader.optional('HEALTH_CHECK_INTERVAL_SECONDS', healthCheckIntervalSeconds) ?? DEFAULT_HEALTH_CHECK_INTERVAL_SECONDS,
     orphanGroupDays: reader.optional('ORPHAN_GROUP_DAYS', orphanGroupDays) ?? DEFAULT_ORPHAN_GROUP_DAYS,
   };
+  const oauthConnectionName = reader.optional('OAUTH_CONNECTION_NAME', oauthConnectionNameSchema);
   const logLevel = reader.optional('LOG_LEVEL', z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })) ?? 'info';
   // The sandbox sends nothing anywhere, whatever the shell it was started from exports.
   const connectionString = mode === 'production' ? reader.optional('APPLICATIONINSIGHTS_CONNECTION_STRING', appInsightsConnectionString) : undefined;
 
   if (reader.problems.length > 0 || !bot || !graph || !store) throw new ConfigError(reader.problems);
-  return { mode, server, bot, graph, store, approvers, naming, teams, inventory, logLevel, ...(connectionString ? { telemetry: { connectionString } } : {}) };
+  return {
+    mode, server, bot, graph, store, approvers, naming, teams, inventory, logLevel,
+    ...(oauthConnectionName ? { oauthConnection: { name: oauthConnectionName } } : {}),
+    ...(connectionString ? { telemetry: { connectionString } } : {}),
+  };
 }
 
 /**
