@@ -363,7 +363,7 @@ function decodeState(state: string): unknown {
   }
 }
 
-/** Channel user ids and connection names are matched without regard to case (Azure's connection names are). */
+/** The sandbox matches channel user ids and connection names without regard to case. */
 function sessionKey(key: TokenKey): string {
   return JSON.stringify([key.userId.toLowerCase(), key.connectionName.toLowerCase(), key.channelId.toLowerCase()]);
 }
