@@ -9,6 +9,7 @@ import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, 
 import { graphError, isErrorReply, type GraphReply } from './graphWire';
 import { readBody } from './requestBody';
 import { callerKindOf } from '../graph/graphCredential';
+import { type Clock, systemClock } from '../shared/clock';
 import { isWrite, routeGraphRequest, STRICT_VARIATIONS, type GraphVariations, type GraphVersion } from './routes';
 import { SandboxTenant, type SandboxGroup, type TenantSeed } from './tenant';
 
@@ -40,7 +41,7 @@ export interface GraphEmulatorOptions {
   readonly randomSeed?: number;
   /** Items per page of collections (default 100). */
   readonly pageSize?: number;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 export interface GraphEmulator {
@@ -61,7 +62,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)$/;
 
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now().getTime();
   const tenant = new SandboxTenant(options.seed, now);
   const random = seededRandom(options.randomSeed ?? 1);
   const requestLog: RequestLogEntry[] = [];
