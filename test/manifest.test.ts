@@ -26,6 +26,7 @@ const PRODUCTION_LIKE_VALUES = {
   TEAMS_APP_ID: '0d6f5c1e-3b2a-4c9d-8e7f-6a5b4c3d2e1f',
   BOT_ID: '7e2d4f6a-8b9c-4d1e-a2f3-b4c5d6e7f809',
   BOT_DOMAIN: 'adgb-bot-dev.azurewebsites.net',
+  SIGN_IN_APP_ID: '3c1f0e2d-5b4a-4c6d-9e8f-7a6b5c4d3e2f',
 };
 
 /** The official schema for the manifest's own version, from @microsoft/app-manifest (offline). */
@@ -124,6 +125,12 @@ describe('appPackage/manifest.json', () => {
     expect(schemaErrors({ ...withoutId, accentColor: 'blue' })).toEqual(
       expect.arrayContaining([expect.stringContaining("must have required property 'id'"), expect.stringMatching(/^\/accentColor /)]),
     );
+  });
+
+  it.each([['playground', PLAYGROUND_VALUES], ['Azure', PRODUCTION_LIKE_VALUES]])('names the sign-in app for Teams SSO and lets the Bot Framework sign-in page open (%s)', (_environment, values) => {
+    const manifest = renderManifest(values) as { webApplicationInfo: { id: string; resource: string }; validDomains: string[] };
+    expect(manifest.webApplicationInfo).toEqual({ id: values.SIGN_IN_APP_ID, resource: `api://botid-${values.SIGN_IN_APP_ID}` });
+    expect(manifest.validDomains).toEqual([values.BOT_DOMAIN, 'token.botframework.com']);
   });
 
   it('declares a bot for personal, team and group chat with a command list for each scope', () => {

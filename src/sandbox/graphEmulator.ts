@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, type ServerErrorFault } from './faults';
 import { graphError, isErrorReply, type GraphReply } from './graphWire';
+import { readBody } from './requestBody';
 import { callerKindOf } from '../graph/graphCredential';
 import { type Clock, systemClock } from '../shared/clock';
 import type { GraphVersion } from './route';
@@ -159,7 +160,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const clientRequestId = header(request, 'client-request-id');
     let reply: GraphReply;
     try {
-      const rawBody = await readBody(request);
+      const rawBody = await readBody(request, MAX_BODY_BYTES);
       if (faults.latencyMs) await sleep(faults.latencyMs);
       reply = rawBody === undefined ? graphError(413, 'Request_EntityTooLarge', 'The request body is too large.') : process(request, rawBody);
     } catch (error) {
@@ -243,19 +244,6 @@ function serverErrorReply(fault: ServerErrorFault): GraphReply {
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** The body as text, or undefined when it exceeds the limit. */
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function sleep(ms: number): Promise<void> {
