@@ -43,7 +43,6 @@ import {
 import {
   DISPLAY_NAME_FILTER_LIMIT,
   type DeletedGroup,
-  type DevicePreparationPolicy,
   type Directory,
   type DirectoryGroup,
   type DirectoryObjectRef,
@@ -353,17 +352,6 @@ export function createGraphDirectory(options: GraphDirectoryOptions): Directory 
         }
         throw error;
       }
-    },
-
-    async listDevicePreparationPolicies() {
-      const filter = encodeURIComponent(`technologies has ${odataStringLiteral('enrollment')}`);
-      const page = await listAll(configurationPolicySchema, `/deviceManagement/configurationPolicies?$filter=${filter}`, 'beta');
-      const policies: DevicePreparationPolicy[] = page.value.map((policy) => ({
-        id: policy.id,
-        name: policy.name,
-        templateId: policy.templateReference?.templateId ?? '',
-      }));
-      return { value: policies, requestIds: page.requestIds };
     },
 
     async setEnrollmentTimeDeviceMembershipTarget(policyId, groupId) {
