@@ -98,26 +98,28 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     return true;
   }
 
-  /** Finds (recovery) or creates our group, then verifies it; never adopts a same-named foreign group. */
-  async function obtainVerifiedGroup(policy: PolicyName, scenario: Scenario, names: GroupNames, requestIds: string[]): Promise<DirectoryGroup> {
+  /** Finds (recovery) or creates our group, then verifies it; never adopts a same-named foreign group. `madeNow`: this call's upsert created it. */
+  async function obtainVerifiedGroup(policy: PolicyName, scenario: Scenario, names: GroupNames, requestIds: string[]): Promise<{ group: DirectoryGroup; madeNow: boolean }> {
     const ownerId = await ownerIdFor(requestIds);
     const sameName = collect(await directory.findGroupsByDisplayName(names.displayName), requestIds);
     const foreign = sameName.find((group) => !isOurs(group, names));
     if (foreign) throw new ForeignGroupConflictError(foreign.displayName, foreign.id, whyForeign(foreign));
 
     let group = sameName.find((candidate) => isOurs(candidate, names));
+    let madeNow = false;
     if (!group) {
       const upsert = collect(
         await directory.upsertGroup({ ...names, description: descriptionFor(policy, scenario), ownerServicePrincipalId: ownerId }),
         requestIds,
       );
       // 201 carries the new group; the owner was bound atomically in the same request.
+      madeNow = upsert.created;
       group = upsert.created ? upsert.group : await existingGroup(names, 'uniqueNameTaken' in upsert, ownerId, requestIds);
     }
     group = await withAllOwners(group, ownerId, requestIds);
     const findings = assessGroup(group, ownerId);
     if (findings.length > 0) throw new GroupVerificationError(group.id, findings);
-    return group;
+    return { group, madeNow };
   }
 
   /**
@@ -144,7 +146,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
   async function ensureGroup(order: GroupOrder, actor: Actor): Promise<EnsureGroupResult> {
     const { policy, scenario, names } = order;
     const requestIds: string[] = [];
-    const group = await obtainVerifiedGroup(policy, scenario, names, requestIds);
+    const { group, madeNow } = await obtainVerifiedGroup(policy, scenario, names, requestIds);
     const record: PolicyGroupRecord = {
       ...names,
       policyKey: policy.key,
@@ -155,7 +157,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
       createdBy: actor,
     };
     const stored = await registry.recordGroup(record);
-    const created = stored.groupId === record.groupId && stored.createdAt === record.createdAt && stored.createdBy.aadObjectId === actor.aadObjectId;
+    const created = madeNow && stored.groupId === group.id;
     if (stored.groupId !== group.id) {
       logger.warn({ policyKey: policy.key, recorded: stored.groupId, found: group.id }, 'The registry already maps this policy to another group.');
     }

@@ -32,7 +32,7 @@ export type RestoreSubject = { readonly record: PolicyGroupRecord } | { readonly
 
 export interface EnsureGroupResult {
   readonly group: PolicyGroupRecord;
-  /** false when the policy already had its group (nothing was written). */
+  /** true when this call's upsert created the group in Entra; false when it found the group there already. */
   readonly created: boolean;
   /** Graph `request-id` of every call made, in order, for the audit log. */
   readonly graphRequestIds: readonly string[];

@@ -79,12 +79,12 @@ const every: readonly (readonly [string, AdaptiveCard])[] = [
   ['empty list', requestListCard({ title: 'Pending', requests: [], empty: 'none', kind: 'review' })],
   ['groups page', groupsCard({ items: [group], total: 25, offset: 10 })],
   ['no groups', groupsCard({ items: [], total: 0, offset: 0 })],
-  ['drift, healthy', driftCard({ policyName: 'Contoso Sales', report: { policyKey: 'k', group, healthy: true, findings: [], ownerRepaired: false, graphRequestIds: [] } })],
+  ['drift, healthy', driftCard({ policyName: 'Contoso Sales', report: { policyKey: 'k', group, groupState: 'live', healthy: true, findings: [], ownerRepaired: false, graphRequestIds: [] } })],
   [
     'drift, owner missing',
     driftCard({
       policyName: 'Contoso Sales',
-      report: { policyKey: 'k', group, healthy: false, findings: [{ code: 'firstPartyAppNotAnOwner', message: 'owner gone' }], ownerRepaired: false, graphRequestIds: [] },
+      report: { policyKey: 'k', group, groupState: 'live', healthy: false, findings: [{ code: 'firstPartyAppNotAnOwner', message: 'owner gone' }], ownerRepaired: false, graphRequestIds: [] },
     }),
   ],
   ['bind, bound', bindCard({ group, bind: { outcome: 'bound', policyId: 'p-1', statuses: [{ targetId: group.groupId, validationSucceeded: true }] } })],

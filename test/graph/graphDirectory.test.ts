@@ -281,7 +281,7 @@ describe('per-attempt timeout (emulator latency far above the timeout)', () => {
   it('does not send a timed-out write that is not idempotent again', async () => {
     sandbox = await start({}, { retry: TIMEOUT });
     const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [sandbox.emulator.admin.ownerServicePrincipalId as string] });
-    const [policy] = (await sandbox.directory.listDevicePreparationPolicies()).value;
+    const [policy] = sandbox.emulator.admin.policies();
     sandbox.emulator.setFaults(HUNG);
     const error = await caught(sandbox.directory.setEnrollmentTimeDeviceMembershipTarget(policy?.id, group.id));
     expect(error).toMatchObject({ code: 'Timeout', attempts: 1 });
@@ -337,7 +337,7 @@ describe('membership and Intune', () => {
 
   it('lists device-preparation policies and sets the membership target (delegated caller)', async () => {
     sandbox = await start({}, {}, DELEGATED_TOKEN);
-    const policies = (await sandbox.directory.listDevicePreparationPolicies()).value;
+    const policies = (await sandbox.directory.listPolicyEntries()).value.flatMap((entry) => (entry.kind === 'policy' ? [entry.policy] : []));
     const userDriven = policies.find((policy) => policy.templateId === SCENARIO_INFO.userDriven.templateId);
     expect(userDriven?.name).toBe('Contoso User-driven');
     const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [sandbox.emulator.admin.ownerServicePrincipalId as string] });
