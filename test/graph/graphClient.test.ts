@@ -179,7 +179,7 @@ describe('per-attempt timeout (emulator latency far above the timeout)', () => {
   it('does not send a timed-out write that is not idempotent again', async () => {
     sandbox = await start({}, { retry: TIMEOUT });
     const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [sandbox.emulator.admin.ownerServicePrincipalId as string] });
-    const [policy] = (await sandbox.directory.listDevicePreparationPolicies()).value;
+    const [policy] = sandbox.emulator.admin.policies();
     sandbox.emulator.setFaults(HUNG);
     const error = await caught(sandbox.directory.setEnrollmentTimeDeviceMembershipTarget(policy?.id, group.id));
     expect(error).toMatchObject({ code: 'Timeout', attempts: 1 });
