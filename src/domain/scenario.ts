@@ -24,8 +24,3 @@ export const SCENARIO_INFO: Readonly<Record<Scenario, ScenarioInfo>> = {
 export function isScenario(value: unknown): value is Scenario {
   return typeof value === 'string' && (SCENARIOS as readonly string[]).includes(value);
 }
-
-/** The scenario of an Intune policy template; undefined for a template that is no device-preparation one. */
-export function scenarioOfTemplate(templateId: string): Scenario | undefined {
-  return SCENARIOS.find((scenario) => SCENARIO_INFO[scenario].templateId === templateId);
-}

@@ -7,9 +7,8 @@ import type { Actor } from '../domain/actor';
 import type { PolicyBinding, PolicyGroupRecord } from '../domain/policyGroup';
 import type { Page } from '../domain/page';
 import type { ConversationAddress, Decision, GroupRequest, RequestState } from '../domain/request';
-import type { Scenario } from '../domain/scenario';
 import type { ProvisioningService } from '../provisioning/types';
-import type { InventoryService } from '../inventory/types';
+import type { FindingCode, InventoryService } from '../inventory/types';
 import type { ListedPolicy } from './types';
 
 export const AUDIT_KINDS = [
@@ -75,8 +74,6 @@ export interface AuditLog {
   appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
   /** In log order. */
   listAudit(filter?: AuditFilter): Promise<readonly AuditEntry[]>;
-  /** RFC 4180 CSV with a header row, in log order. */
-  exportAuditCsv(filter?: AuditFilter): Promise<string>;
 }
 
 /** What a new request is made of; the store adds the id, state, version and update time. */
@@ -135,6 +132,8 @@ export interface RequestRepository {
 /** The policy→group map as the requests service reads it (provisioning writes it). */
 export interface PolicyGroupCatalogue {
   findGroup(policyKey: string): Promise<PolicyGroupRecord | undefined>;
+  /** The record a bind tied to this Intune policy id, or the one of the key the policy was first seen under. */
+  findGroupOfIntunePolicy(intunePolicyId: string): Promise<PolicyGroupRecord | undefined>;
   /** Records which Intune policy uses the policy's group (the latest bind wins); the record, or undefined. */
   recordBinding(policyKey: string, binding: PolicyBinding): Promise<PolicyGroupRecord | undefined>;
   /** Ordered by policy name. */
@@ -153,10 +152,13 @@ export interface GroupAdoption {
   adoptGroup(record: PolicyGroupRecord, audit: AuditEntryInput): Promise<AdoptGroupResult>;
 }
 
-/** A finding the health watch has posted, until it clears. `subject` is the policy id (or `group:<id>` for an orphan). */
+/** What a finding is about: an Intune policy, or a recorded group whose policy is not in Intune (an orphan). */
+export type FindingSubject = { readonly kind: 'policy'; readonly policyId: string } | { readonly kind: 'group'; readonly groupId: string };
+
+/** A finding the health watch has posted, until it clears. */
 export interface ReportedFinding {
-  readonly subject: string;
-  readonly code: string;
+  readonly subject: FindingSubject;
+  readonly code: FindingCode;
   readonly detail: string;
   readonly reportedAt: string;
 }
@@ -183,7 +185,7 @@ export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue 
 /** One health-watch digest: what broke since the last one (with the actions that fit), and what cleared. */
 export interface HealthDigest {
   readonly newFindings: readonly ListedPolicy[];
-  readonly cleared: readonly { readonly policyName: string; readonly code: string; readonly detail: string }[];
+  readonly cleared: readonly { readonly policyName: string; readonly code: FindingCode; readonly detail: string }[];
   readonly at: string;
 }
 
@@ -198,20 +200,6 @@ export interface DigestPoster {
 /** The inventory of the tenant's device-preparation policies, as the requests service uses it. */
 export type PolicyInventory = InventoryService;
 
-/** A device-preparation policy as Intune lists it: what the intake form's typeahead offers. */
-export interface IntunePolicyListing {
-  readonly policyId: string;
-  readonly name: string;
-  readonly scenario: Scenario;
-}
-
-/**
- * Intune's device-preparation policies, names only (no group reads): the typeahead's source. Swappable: the
- * tenant-truth resolver's cached listing can stand behind it.
- */
-export interface IntunePolicyList {
-  listPolicies(): Promise<readonly IntunePolicyListing[]>;
-}
 
 /** The provisioning service as the requests service uses it. */
 export type GroupProvisioning = Pick<ProvisioningService, 'previewNames' | 'ensureGroup' | 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>;
@@ -224,6 +212,8 @@ export type RequestEventKind =
   | 'provisioning'
   | 'provisioned'
   | 'failed'
+  /** An approved request ended without a group: its policy got one meanwhile (`failureReason` says which). */
+  | 'superseded'
   /** The request's group was bound to its Intune policy (not a state change). */
   | 'bound';
 

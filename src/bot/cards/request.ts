@@ -67,6 +67,9 @@ function outcome(request: GroupRequest): CardElement[] {
   if (request.state === 'provisioned' && request.groupId) {
     lines.push(text(`Group created: ${plain(request.names.displayName)} (object id ${request.groupId})`));
   }
+  if (request.state === 'cancelled' && request.failureReason) {
+    lines.push(text(`No group was made: ${plain(request.failureReason)}`));
+  }
   if (request.state === 'failed') {
     lines.push(text(`Creating the group failed: ${plain(readableTimes(request.failureReason ?? 'unknown reason'))}`));
   }

@@ -17,11 +17,10 @@ import {
   facts,
   heading,
   plain,
-  readableTimes,
   text,
   toggle,
 } from '../../cards/elements';
-import { problemHeading, problemSummary } from '../../cards/findings';
+import { problemCodes, problemHeading, problemSummary } from '../../cards/findings';
 import { CARD_VERBS } from '../../verbs';
 
 export const POLICIES_PAGE_SIZE = 10;
@@ -71,7 +70,7 @@ function detailsOf(policy: ListedPolicy): CardElement[] {
       ['Group object id', policy.groupId ?? undefined],
       ['Group id from', policy.groupId ? SOURCE_LABEL[policy.groupSource] : undefined],
     ]),
-    ...policy.findings.map((finding) => text(`${finding.code}: ${plain(readableTimes(finding.detail))}`, { isSubtle: true, spacing: 'Small' })),
+    ...problemCodes(policy.findings.map((finding) => ({ code: finding.code, message: finding.detail }))),
   ];
 }
 
