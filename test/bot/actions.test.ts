@@ -56,7 +56,7 @@ describe('bot card actions', () => {
     });
 
     it.each([
-      ['no policy name', { scenario: 'userDriven', ticket: 'INC-1' }, 'policyName', /Pick the Intune policy, or type its name/],
+      ['no policy name', { scenario: 'userDriven', ticket: 'INC-1' }, 'policyName', /Enter the name of the device-preparation policy, or pick it from Intune above/],
       ['invisible characters', { policyName: 'Contoso\u200bSales', scenario: 'userDriven', ticket: 'INC-1' }, 'policyName', /invisible or control/],
       ['an unknown scenario', { policyName: 'Contoso', scenario: 'hybrid', ticket: 'INC-1' }, 'scenario', /Choose the scenario/],
       ['a ticket too long', { policyName: 'Contoso', scenario: 'userDriven', ticket: 'T'.repeat(65) }, 'ticket', /at most 64/],

@@ -115,6 +115,8 @@ describe('requesting, approving and creating a device group in the Agents Playgr
     await agent.sendMessage(`status ${APPROVED_POLICY}`);
     const status = await agent.waitForCard(`${APPROVED_POLICY} has its device group`);
     await agent.screenshot('status-provisioned');
+    // Object ids are behind Details (issue 21: names first, ids for whoever looks further).
+    await agent.clickCardAction(status, 'Details');
     statusText = await status.innerText();
     expect(statusText).toContain(groupId);
   });
@@ -139,6 +141,7 @@ describe('requesting, approving and creating a device group in the Agents Playgr
     await agent.sendMessage(`request ${APPROVED_POLICY}`);
     const existing = await agent.waitForCard('This policy already has its device group');
     await agent.screenshot('second-request-existing-group');
+    await agent.clickCardAction(existing, 'Details');
     expect(await existing.innerText()).toContain(groupId);
     expect((await listGroups(graphUrl)).length).toBe(groupsBefore.length + 1);
   });

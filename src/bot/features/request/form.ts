@@ -37,7 +37,7 @@ export function parseRequestForm(fields: z.output<typeof RequestFormInputs>): Re
   const ticket = optionalText(fields.ticket);
   const justification = optionalText(fields.justification);
   const errors: Partial<Record<RequestField, string>> = {};
-  if (policyName === undefined || policyName.trim() === '') errors.policyName = 'Pick the Intune policy, or type its name if it is not in Intune yet.';
+  if (policyName === undefined || policyName.trim() === '') errors.policyName = 'Enter the name of the device-preparation policy, or pick it from Intune above.';
   else if (picked !== undefined && optionalText(typed) !== undefined && policyKeyOf(picked) !== policyKeyOf(policyName)) {
     errors.policyName = `You picked "${plain(picked)}" and typed another name: keep one of them.`;
   }

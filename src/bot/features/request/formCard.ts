@@ -56,7 +56,7 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
     {
       type: 'Input.Text',
       id: 'policyName',
-      label: 'Or its name, if the policy is not in Intune yet',
+      label: 'Device-preparation policy name (if it is not in Intune yet)',
       placeholder: 'e.g. Contoso Sales',
       maxLength: POLICY_NAME_MAX_LENGTH,
       errorMessage: `Enter the policy name (at most ${POLICY_NAME_MAX_LENGTH} characters).`,
