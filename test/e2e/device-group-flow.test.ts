@@ -107,7 +107,7 @@ describe('requesting, approving and creating a device group in the Agents Playgr
   });
 
   it('3. the requester is told, and `status` shows the group with its object id', async () => {
-    const done = await agent.waitForBotMessage(new RegExp(`"${APPROVED_POLICY}" is done`), 60_000);
+    const done = await agent.waitForBotMessage(new RegExp(`${APPROVED_POLICY}\\W* is done`), 60_000);
     const objectId = GUID.exec(await done.innerText());
     expect(objectId).not.toBeNull();
     groupId = objectId![0];
@@ -153,7 +153,7 @@ describe('requesting, approving and creating a device group in the Agents Playgr
     await approver.clickCardAction(card, 'Reject');
     await approver.waitForCard(new RegExp(`Rejected by ${people.approver.name}`));
 
-    const told = await agent.waitForBotMessage(new RegExp(`"${REJECTED_POLICY}" was rejected`));
+    const told = await agent.waitForBotMessage(new RegExp(`${REJECTED_POLICY}\\W* was rejected`));
     await agent.screenshot('rejected-with-reason');
     expect(await told.innerText()).toContain(REJECT_REASON);
     expect((await listGroups(graphUrl)).length).toBe(groupsBefore.length + 1);
