@@ -15,7 +15,7 @@ export function createQueries(context: ServiceContext, permissions: Permissions,
     async statusOfPolicy(policyName) {
       // A cached read of Intune is enough to follow a rename; nothing is decided from it.
       const resolved = await truth.resolve({ name: policyName });
-      if (resolved.kind !== 'resolved') return { kind: 'invalid', message: resolved.kind === 'invalid' ? resolved.message : 'Intune does not know that policy.' };
+      if (resolved.kind === 'invalid') return resolved;
       const { policy, key, record, intune } = resolved.resolution;
       const request = await store.latestRequestForPolicy(key);
       const tenantNotice = intune.kind === 'unavailable' ? `${intune.message} This is what my own records say.` : undefined;
