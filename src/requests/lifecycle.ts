@@ -78,7 +78,7 @@ export function createLifecycle(
       }
       // The tenant first: a submission decides the policy's one group, so it reads past the cache.
       const resolved = await truth.resolve({ name: input.policyName }, { fresh: true });
-      if (resolved.kind !== 'resolved') return { kind: 'invalid', field: 'policyName', message: resolved.kind === 'invalid' ? resolved.message : 'Intune does not know that policy.' };
+      if (resolved.kind === 'invalid') return { kind: 'invalid', field: 'policyName', message: resolved.message };
       const { resolution } = resolved;
       const { policy } = resolution;
       const refusedAs = async (reason: string): Promise<void> =>

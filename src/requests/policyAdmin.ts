@@ -11,7 +11,7 @@ import { SCENARIO_INFO } from '../domain/scenario';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { AuditKind, GroupProvisioning } from './ports';
-import type { PolicyResolution, PolicyTruth } from './resolution';
+import type { NameResolveResult, PolicyResolution, PolicyTruth } from './resolution';
 import type { NoGroup, RequestsService } from './types';
 
 type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
@@ -42,10 +42,8 @@ export function createPolicyAdministration(
   }
 
   /** A name typed by a person, resolved; `fresh` for what changes the tenant (bind, restore). */
-  async function resolveName(policyName: string, fresh: boolean): Promise<PolicyResolution | { readonly kind: 'invalid'; readonly message: string }> {
-    const resolved = await truth.resolve({ name: policyName }, { fresh });
-    if (resolved.kind === 'resolved') return resolved.resolution;
-    return { kind: 'invalid', message: resolved.kind === 'invalid' ? resolved.message : 'Intune does not know that policy.' };
+  function resolveName(policyName: string, fresh: boolean): Promise<NameResolveResult> {
+    return truth.resolve({ name: policyName }, { fresh });
   }
 
   /** Binds the record to the Intune policy the resolution found: by its id, never by a name match. */
@@ -72,8 +70,9 @@ export function createPolicyAdministration(
 
   return {
     async checkPolicy(policyName, actor, options = {}) {
-      const resolution = await resolveName(policyName, false);
-      if ('kind' in resolution) return resolution;
+      const resolved = await resolveName(policyName, false);
+      if (resolved.kind === 'invalid') return resolved;
+      const { resolution } = resolved;
       // Nothing to check yet: say where the policy stands (e.g. its request waiting for approval), not a drift.
       const { record } = resolution;
       if (!record) return noGroup(resolution);
@@ -101,8 +100,9 @@ export function createPolicyAdministration(
         await context.recordDenial({ attempt: 'bind', reason: refusal, actor, policyKey: parsed.value.key });
         return { kind: 'forbidden', reason: refusal };
       }
-      const resolution = await resolveName(policyName, true);
-      if ('kind' in resolution) return resolution;
+      const resolved = await resolveName(policyName, true);
+      if (resolved.kind === 'invalid') return resolved;
+      const { resolution } = resolved;
       const group = resolution.record;
       if (!group) return noGroup(resolution);
       const intuneName = resolution.intune.kind === 'found' ? resolution.intune.policy.name : resolution.policy.name;
@@ -131,8 +131,9 @@ export function createPolicyAdministration(
         await context.recordDenial({ attempt: 'restore', reason: refusal, actor, policyKey: parsed.value.key });
         return { kind: 'forbidden', reason: refusal };
       }
-      const resolution = await resolveName(policyName, true);
-      if ('kind' in resolution) return resolution;
+      const resolved = await resolveName(policyName, true);
+      if (resolved.kind === 'invalid') return resolved;
+      const { resolution } = resolved;
       // The recorded group; without a record, the one the policy's newest request named (its stored names).
       const { record } = resolution;
       const request = record ? undefined : await store.latestRequestForPolicy(resolution.key);

@@ -1,4 +1,5 @@
 /** What people may see: requests, a policy's status, pending work, the policy→group catalogue, approval views. */
+import { parsePolicyName } from '../domain/policy';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { PolicyTruth } from './resolution';
@@ -13,11 +14,14 @@ export function createQueries(context: ServiceContext, permissions: Permissions,
     get: (requestId) => store.getRequest(requestId),
 
     async statusOfPolicy(policyName) {
-      // A cached read of Intune is enough to follow a rename; nothing is decided from it.
-      const resolved = await truth.resolve({ name: policyName });
-      if (resolved.kind !== 'resolved') return { kind: 'invalid', message: resolved.kind === 'invalid' ? resolved.message : 'Intune does not know that policy.' };
+      const parsed = parsePolicyName(policyName);
+      if (!parsed.ok) return { kind: 'invalid', message: parsed.reason };
+      // A cached read of Intune is enough to follow a rename; nothing is decided from it. The newest request
+      // under the typed name is read meanwhile, and again only when a rename gave the policy another key.
+      const [resolved, typed] = await Promise.all([truth.resolve({ policy: parsed.value }), store.latestRequestForPolicy(parsed.value.key)]);
+      if (resolved.kind === 'invalid') return resolved;
       const { policy, key, record, intune } = resolved.resolution;
-      const request = await store.latestRequestForPolicy(key);
+      const request = key === parsed.value.key ? typed : await store.latestRequestForPolicy(key);
       const tenantNotice = intune.kind === 'unavailable' ? `${intune.message} This is what my own records say.` : undefined;
       return { kind: 'found', policyName: policy.name, ...(request && { request }), ...(record && { group: record }), ...(tenantNotice !== undefined && { tenantNotice }) };
     },

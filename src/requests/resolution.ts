@@ -14,7 +14,8 @@ import type { PolicyGroupCatalogue } from './ports';
  * What a person typed (a policy name), what a request kept from its submission (the parsed policy), or what a
  * card carries (the Intune id of a listed policy).
  */
-export type PolicyQuery = { readonly name: string } | { readonly policy: PolicyName } | { readonly intunePolicyId: string };
+export type PolicyQuery = NameQuery | { readonly intunePolicyId: string };
+export type NameQuery = { readonly name: string } | { readonly policy: PolicyName };
 
 /** What Intune says about the policy. */
 export type IntuneView =
@@ -36,15 +37,20 @@ export interface PolicyResolution {
   readonly intune: IntuneView;
 }
 
+/** A name always resolves (to the name alone, when Intune has no such policy), unless it is no policy name. */
+export type NameResolveResult = { readonly kind: 'resolved'; readonly resolution: PolicyResolution } | { readonly kind: 'invalid'; readonly message: string };
+
 export type ResolveResult =
-  | { readonly kind: 'resolved'; readonly resolution: PolicyResolution }
-  | { readonly kind: 'invalid'; readonly message: string }
+  | NameResolveResult
   /** An Intune id that Intune does not list (deleted meanwhile, or never a device-preparation policy). */
   | { readonly kind: 'unknownPolicy'; readonly intunePolicyId: string }
   /** An Intune id could not be looked up because Intune could not be asked. */
   | { readonly kind: 'unavailable'; readonly message: string };
 
-export type PolicyResolver = (query: PolicyQuery, options?: ReadOptions) => Promise<ResolveResult>;
+export interface PolicyResolver {
+  (query: NameQuery, options?: ReadOptions): Promise<NameResolveResult>;
+  (query: PolicyQuery, options?: ReadOptions): Promise<ResolveResult>;
+}
 
 /** Intune and the records, as the parts of the requests service read them: the resolver and the tenant's answers. */
 export interface PolicyTruth {
@@ -80,7 +86,7 @@ export function createPolicyResolver(tenant: TenantPolicies, records: Pick<Polic
     return byName ? { record: byName } : {};
   }
 
-  async function found(policy: IntunePolicy, listed: readonly IntunePolicy[], asked: PolicyName, options: ReadOptions): Promise<ResolveResult> {
+  async function found(policy: IntunePolicy, listed: readonly IntunePolicy[], asked: PolicyName, options: ReadOptions): Promise<NameResolveResult> {
     const { record, conflict } = await recordOf(policy, listed, asked);
     // Intune's current name, when it is one a person could have typed; else the name as asked.
     const current = parsePolicyName(policy.name);
@@ -90,7 +96,7 @@ export function createPolicyResolver(tenant: TenantPolicies, records: Pick<Polic
     return { kind: 'resolved', resolution: { policy: name, key: record?.policyKey ?? name.key, ...(record && { record }), intune: { kind: 'found', policy, target } } };
   }
 
-  async function byName(asked: PolicyName, options: ReadOptions): Promise<ResolveResult> {
+  async function byName(asked: PolicyName, options: ReadOptions): Promise<NameResolveResult> {
     const listing = await tenant.policies(options);
     if (listing.kind === 'unavailable') {
       const record = await records.findGroup(asked.key);
@@ -121,12 +127,15 @@ export function createPolicyResolver(tenant: TenantPolicies, records: Pick<Polic
     return found(policy, listing.policies, parsed.value, options);
   }
 
-  return async (query, options = {}) => {
+  function resolvePolicy(query: NameQuery, options?: ReadOptions): Promise<NameResolveResult>;
+  function resolvePolicy(query: PolicyQuery, options?: ReadOptions): Promise<ResolveResult>;
+  async function resolvePolicy(query: PolicyQuery, options: ReadOptions = {}): Promise<ResolveResult> {
     if ('intunePolicyId' in query) return byId(query.intunePolicyId, options);
     if ('policy' in query) return byName(query.policy, options);
     const parsed = parsePolicyName(query.name);
     return parsed.ok ? byName(parsed.value, options) : { kind: 'invalid', message: parsed.reason };
-  };
+  }
+  return resolvePolicy;
 }
 
 /** A group Intune gives the policy that is not the bot's record of it (hand-made, or made some other way). */

@@ -39,6 +39,12 @@ type CreationCheck =
   /** Intune leaves the policy unclear: the request fails with the reason, and an approver can retry later. */
   | { readonly kind: 'unclear'; readonly reason: string };
 
+/** How provisioning ended: the request's next state and its audit entry, written together. */
+interface Outcome {
+  readonly change: RequestChange;
+  readonly audit: AuditEntryInput;
+}
+
 export function createProvisioningRunner(
   context: ServiceContext,
   provisioning: Pick<GroupProvisioning, 'ensureGroup'>,
@@ -106,33 +112,36 @@ export function createProvisioningRunner(
   }
 
   async function provision(request: GroupRequest, actor: Actor | undefined): Promise<void> {
+    const check = await checkBeforeCreating(request);
+    if (check.kind === 'superseded') return supersede(request, actor, check.reason);
+    const { change, audit } = check.kind === 'unclear' ? failure(request, actor, check.reason) : await made(request, actor);
+    const finished = await store.transitionRequest(request.id, { state: 'provisioning', version: request.version }, change, audit);
+    if (finished.kind === 'applied') await context.notify(change.to === 'provisioned' ? 'provisioned' : 'failed', finished.request, actor);
+  }
+
+  /** The group made (or found again after a crash), exactly as approved; a Graph failure is the request's failure. */
+  async function made(request: GroupRequest, actor: Actor | undefined): Promise<Outcome> {
     // The group is created on behalf of whoever approved (or retried) it.
     const onBehalfOf = actor ?? request.decision?.by ?? request.requester;
-    let change: RequestChange;
-    let audit: AuditEntryInput;
     try {
-      const check = await checkBeforeCreating(request);
-      if (check.kind === 'superseded') {
-        await supersede(request, actor, check.reason);
-        return;
-      }
-      if (check.kind === 'unclear') throw new Error(check.reason);
       // Exactly what was approved: the names, key and scenario the request kept from its submission.
       const result = await provisioning.ensureGroup({ policy: policyOf(request), scenario: request.scenario, names: request.names }, onBehalfOf);
       truth.tenant.invalidate();
       await auditGraphCalls(request, result.graphRequestIds);
-      change = { to: 'provisioned', at: context.now(), groupId: result.group.groupId };
-      audit = context.auditOf('provisioned', request, actor, `group ${result.group.groupId}${result.created ? ' created' : ' already existed'}`);
+      return {
+        change: { to: 'provisioned', at: context.now(), groupId: result.group.groupId },
+        audit: context.auditOf('provisioned', request, actor, `group ${result.group.groupId}${result.created ? ' created' : ' already existed'}`),
+      };
     } catch (error) {
       const graphRequestId = graphRequestIdOf(error);
       if (graphRequestId) await auditGraphCalls(request, [graphRequestId]);
-      const reason = error instanceof Error ? error.message : String(error);
-      change = { to: 'failed', at: context.now(), failureReason: reason };
-      audit = context.auditOf('failed', request, actor, reason);
       logger.warn({ err: error, requestId: request.id }, 'provisioning failed');
+      return failure(request, actor, error instanceof Error ? error.message : String(error));
     }
-    const finished = await store.transitionRequest(request.id, { state: 'provisioning', version: request.version }, change, audit);
-    if (finished.kind === 'applied') await context.notify(change.to === 'provisioned' ? 'provisioned' : 'failed', finished.request, actor);
+  }
+
+  function failure(request: GroupRequest, actor: Actor | undefined, reason: string): Outcome {
+    return { change: { to: 'failed', at: context.now(), failureReason: reason }, audit: context.auditOf('failed', request, actor, reason) };
   }
 
   async function auditGraphCalls(request: GroupRequest, graphRequestIds: readonly string[]): Promise<void> {

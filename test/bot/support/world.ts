@@ -57,10 +57,12 @@ export interface BotWorldOptions {
   readonly approverGroup?: (tenant: SandboxTenant) => string;
   /** Opening approvers' chats through Graph (the emulator) and the Bot Connector at a given URL. */
   readonly personalChats?: (installer: TeamsAppInstaller) => PersonalChatOpening;
+  /** Seed the sandbox's hand-made groups (correct and broken) as `npm start` does. */
+  readonly brokenCases?: boolean;
 }
 
 export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld> {
-  const emulator = await startGraphEmulator({ requiredToken: TOKEN });
+  const emulator = await startGraphEmulator({ requiredToken: TOKEN, ...(options.brokenCases === true && { seed: { brokenCases: true } }) });
   const harness: StoreHarness = sqliteHarness();
   const store = await harness.open();
   const problems: BotWorld['problems'] = [];

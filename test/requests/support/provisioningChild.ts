@@ -6,6 +6,7 @@
 import { createGraphDirectory } from '../../../src/graph';
 import { createProvisioningService, type Directory } from '../../../src/provisioning';
 import { createRequestsService } from '../../../src/requests/service';
+import { createTenantPolicies } from '../../../src/inventory/tenant';
 import { openStore, type Store, type StoreOptions } from '../../../src/store';
 import type { CrashStep } from './crashSteps';
 
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   const service = createRequestsService({
     store: hookedStore,
     provisioning: hookedProvisioning,
+    // The decisive re-check before the create reads the tenant as the bot does.
+    tenant: createTenantPolicies({ directory: graph }),
     approvers: { isApprover: async () => false, listApprovers: async () => [] },
     resumeAfterMs: 0,
   });

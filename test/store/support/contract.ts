@@ -236,6 +236,16 @@ function contract(makeHarness: () => StoreHarness): void {
       expect(await store.findGroup('sales')).toEqual(rebound);
       expect(await store.recordBinding('finance', { intunePolicyId: 'policy-3', at: '2026-01-03T10:00:00.000Z', by: alice })).toBeUndefined();
     });
+
+    it('finds the record of an Intune policy by the id a bind recorded, or by the key the policy was first seen under', async () => {
+      const bound = await store.recordGroup(groupRecord('Sales', 'group-1'));
+      const seen = await store.recordGroup(groupRecord('Finance', 'group-2'));
+      await store.recordBinding('sales', { intunePolicyId: 'policy-1', at: '2026-01-02T10:00:00.000Z', by: bob });
+      await store.recordPolicySightings([{ policyId: 'policy-2', name: 'Finance East', key: 'finance east', identityKey: 'finance', scenario: 'userDriven' }], '2026-01-02T10:00:00.000Z');
+      expect(await store.findGroupOfIntunePolicy('policy-1')).toMatchObject({ groupId: bound.groupId, binding: { intunePolicyId: 'policy-1' } });
+      expect(await store.findGroupOfIntunePolicy('policy-2')).toEqual(seen);
+      expect(await store.findGroupOfIntunePolicy('policy-3')).toBeUndefined();
+    });
   });
 
   describe('audit log', () => {
