@@ -32,7 +32,7 @@ describe('bot: one group per policy, decided from the tenant', () => {
     const policy = world.emulator.admin.policies().find((each) => each.name === 'Adatum Reception');
     const adopted = await teams.click(approver, VERBS.adoptGroup, { policyId: policy?.id });
     // The answer is the card it came from, brought up to date (issue 21): the adoption on top.
-    expect(cardText(adopted.value as Parameters<typeof cardText>[0])).toContain('Adopted: Adatum reception devices is now the one group of "Adatum Reception"');
+    expect(cardText(adopted.value)).toContain('Adopted: Adatum reception devices is now the one group of "Adatum Reception"');
     const [status] = await teams.say(helpdesk, 'status Adatum Reception');
     expect(cardText(cardOf(status))).toContain(policy?.membershipTargetIds[0]);
     expect(world.emulator.admin.groups()).toHaveLength(groupsBefore);
