@@ -16,7 +16,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
-const { ROLES, SANDBOX_APPROVER_IDS } = require('./playground-config');
+const { PEOPLE, ROLES, SANDBOX_APPROVER_IDS } = require('./playground-config');
 
 const ROOT = path.join(__dirname, '..');
 const LOOPBACK = '127.0.0.1';
@@ -240,6 +240,8 @@ function startGraphEmulator(config) {
   return startChild('graph-emulator', [path.join('lib', 'sandbox', 'main.js')], {
     GRAPH_EMULATOR_PORT: String(config.ports.graph),
     GRAPH_EMULATOR_STATE_FILE: config.tenantFile,
+    // The people its token service signs in: the Playground's users (SANDBOX_SIGN_IN passes through).
+    SANDBOX_PEOPLE: JSON.stringify([PEOPLE.helpdeskAgent, PEOPLE.approver, ...PEOPLE.others]),
   }, config.logDir);
 }
 
@@ -250,6 +252,9 @@ function botEnvironment(config, graphUrl) {
     HOST: LOOPBACK,
     PORT: String(config.ports.bot),
     GRAPH_BASE_URL: graphUrl,
+    // The emulator also serves the token service's stub: approvers act in Intune with their own token.
+    OAUTH_CONNECTION_NAME: require(path.join(ROOT, 'lib', 'sandbox', 'main.js')).SANDBOX_CONNECTION_NAME,
+    SANDBOX_TOKEN_SERVICE_URL: graphUrl,
     SQLITE_PATH: config.databaseFile,
     APPROVER_IDS: SANDBOX_APPROVER_IDS.join(','),
     DATABASE_URL: '',

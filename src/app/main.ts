@@ -15,6 +15,7 @@ import { type PersonalChatOpening, createApproverReach, createProactiveSender } 
 import { createHealthWatch, startHealthWatch } from '../requests/healthWatch';
 import { ReusingBotFrameworkAuthentication } from '../http/botAuthentication';
 import { createServer, type TurnRunner } from '../http/server';
+import { PLAYGROUND_BOT_ID } from '../sandbox/playground';
 import { startSweeper } from '../requests/runner';
 import { type BotAuth, type Config, type Environment, loadConfig } from './config';
 import { type Clock, systemClock } from '../shared/clock';
@@ -56,8 +57,11 @@ interface TurnScope {
  * is why the configuration binds the sandbox to loopback and refuses an identity-less production start.
  * A CloudAdapter (what teams-ai's TeamsAdapter extends) whose authentication reuses the outbound clients.
  */
-export function createAdapter(auth: BotAuth): CloudAdapter {
-  return new CloudAdapter(new ReusingBotFrameworkAuthentication(botFrameworkSettings(auth)));
+export function createAdapter(auth: BotAuth, oauthConnection?: Config['oauthConnection']): CloudAdapter {
+  // The sandbox's token-service stub, where botbuilder's user-token client would call api.botframework.com.
+  const tokenService = oauthConnection?.tokenServiceUrl ? { OAuthUrl: oauthConnection.tokenServiceUrl } : {};
+  const options = auth.kind === 'none' ? { anonymousAppId: PLAYGROUND_BOT_ID } : {};
+  return new CloudAdapter(new ReusingBotFrameworkAuthentication({ ...botFrameworkSettings(auth), ...tokenService }, options));
 }
 
 export function botFrameworkSettings(auth: BotAuth): ConfigurationBotFrameworkAuthenticationOptions {
@@ -101,7 +105,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   const store = await openStoreAtStartup(config.store.kind === 'postgres'
     ? { ...config.store, connection: { ...config.store.connection, logger: logger.child({ component: 'store' }) }, clock }
     : { ...config.store, clock });
-  const adapter = createAdapter(config.bot);
+  const adapter = createAdapter(config.bot, config.oauthConnection);
   const botAppId = config.bot.kind === 'none' ? '' : config.bot.appId;
   const botLogger = logger.child({ component: 'bot' });
   const graph = createGraphAccess(config, logger, clock);

@@ -9,6 +9,10 @@ import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, 
 import { graphError, isErrorReply, type GraphReply } from './graphWire';
 import { readBody } from './requestBody';
 import { callerKindOf } from '../graph/graphCredential';
+import type { CallerKind } from '../provisioning/directory';
+import { graphCallerOf, type GraphCaller } from './tokenService/delegatedToken';
+import type { SandboxTokenService } from './tokenService/tokenService';
+import { createTokenServiceHandler } from './tokenService/tokenServiceHttp';
 import { type Clock, systemClock } from '../shared/clock';
 import type { GraphVersion } from './route';
 import { isWrite, routeGraphRequest } from './routes';
@@ -52,6 +56,12 @@ export interface GraphEmulatorOptions {
    * A file that is not a sandbox tenant makes the start fail; it is never replaced.
    */
   readonly stateFile?: string;
+  /**
+   * The sandbox's Bot Framework token service, served on the same port (its /api/usertoken… routes). With it,
+   * a bearer claiming to be delegated must be one of its tokens (Graph's 401 otherwise), and the person's
+   * Intune scope decides which groups they may assign. Without it, any JWT with `scp` counts as delegated.
+   */
+  readonly tokenService?: SandboxTokenService;
 }
 
 export interface GraphEmulator {
@@ -69,6 +79,9 @@ export interface GraphEmulator {
   clearRequestLog(): void;
   close(): Promise<void>;
 }
+
+/** A caller the emulator answers; `objectId` only when the token service vouched for the person. */
+type EmulatorCaller = { readonly kind: CallerKind; readonly objectId?: string } | Extract<GraphCaller, { readonly kind: 'refused' }>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)$/;
@@ -106,6 +119,13 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     return rate > 0 && random() < rate ? (faults.serverError ?? {}) : undefined;
   }
 
+  /** Who the bearer acts for: checked against the token service when there is one, else classified by its claims. */
+  function callerOf(authorization: string | undefined): EmulatorCaller {
+    const { tokenService } = options;
+    if (tokenService) return graphCallerOf(authorization, tokenService.signer, { tenantId: tokenService.tenantId, nowMs: now() });
+    return { kind: callerKindOf(authorization?.replace(/^Bearer\s+/i, '') ?? '') };
+  }
+
   function process(request: IncomingMessage, rawBody: string): GraphReply {
     const authorization = request.headers.authorization;
     if (options.requiredToken !== undefined && authorization !== `Bearer ${options.requiredToken}`) {
@@ -113,7 +133,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         ? graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
         : graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     }
-    const caller = callerKindOf(authorization?.replace(/^Bearer\s+/i, '') ?? '');
+    const caller = callerOf(authorization);
+    if (caller.kind === 'refused') return graphError(401, caller.code, caller.message);
     const url = new URL(request.url ?? '/', 'http://emulator.invalid');
     const versioned = VERSION_PREFIX.exec(url.pathname);
     if (!versioned) return graphError(400, 'BadRequest', 'Invalid version: the path must start with /v1.0 or /beta.');
@@ -147,7 +168,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         // A loopback proxy in front of the emulator is addressed as itself: references name the proxy's host.
         addressedOrigin: request.headers.host ? new URL(`http://${request.headers.host}`).origin : baseUrl,
         membershipTargetInternalError: faults.membershipTargetInternalError ?? false,
-        caller,
+        caller: caller.kind,
+        callerScopeCovers: (groupId) => caller.objectId === undefined || options.tokenService?.intuneScopeCovers(caller.objectId, groupId) !== false,
         variations,
       },
     );
@@ -192,7 +214,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     });
   }
 
+  const tokenServiceRoutes = options.tokenService ? createTokenServiceHandler(options.tokenService) : undefined;
   const server = createServer((request, response) => {
+    if (tokenServiceRoutes?.handles(request)) return void tokenServiceRoutes.handle(request, response);
     void handle(request, response);
   });
   await new Promise<void>((resolve, reject) => {

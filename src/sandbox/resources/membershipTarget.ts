@@ -53,7 +53,8 @@ function setMembershipTarget(policy: SandboxPolicy, request: RouteRequest, conte
   const parsed = membershipTargetBodySchema.safeParse(request.body);
   if (!parsed.success) return invalidBody(parsed.error, 'enrollmentTimeDeviceMembershipTarget');
   const targetIds = parsed.data.enrollmentTimeDeviceMembershipTargets.map((target) => target.targetId);
-  const result = validationResult(targetIds, context);
+  // Only an assignment is checked against the caller's Intune role scope; reading is not.
+  const result = validationResult(targetIds, context, context.callerScopeCovers);
   if (result.validationSucceeded) policy.membershipTargetIds = targetIds;
   return membershipTargetReply(result, context);
 }
@@ -84,9 +85,9 @@ function membershipTargetReply(result: ReturnType<typeof validationResult>, cont
   };
 }
 
-function validationResult(targetIds: readonly string[], context: RouteContext) {
+function validationResult(targetIds: readonly string[], context: RouteContext, inCallerScope: (groupId: string) => boolean = () => true) {
   const statuses = targetIds.map((targetId) => {
-    const code = context.tenant.validateMembershipTarget(targetId, context.visible);
+    const code = context.tenant.validateMembershipTarget(targetId, context.visible) ?? (inCallerScope(targetId) ? undefined : 'securityGroupNotInCallerScope');
     // `unknown` is the enum's default member: what Intune reports for a target without an error.
     return { targetId, validationSucceeded: code === undefined, targetValidationErrorCode: code ?? 'unknown' };
   });
