@@ -12,10 +12,11 @@ export type DevicePreparationPolicies = Pick<
 
 export function createDevicePreparationPolicies(graph: GraphClient): DevicePreparationPolicies {
   return {
-    async setEnrollmentTimeDeviceMembershipTarget(policyId, groupId) {
+    async setEnrollmentTimeDeviceMembershipTarget(policyId, groupId, options = {}) {
       const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'POST', `${policyPath(policyId)}/setEnrollmentTimeDeviceMembershipTarget`, {
         version: 'beta',
         body: { enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: groupId }] },
+        ...(options.as && { as: options.as }),
       });
       return { value: membershipTargetResultFrom(value), requestIds: [requestId] };
     },
@@ -25,10 +26,11 @@ export function createDevicePreparationPolicies(graph: GraphClient): DevicePrepa
       return { value: page.value.map(policyEntryFrom), requestIds: page.requestIds };
     },
 
-    async retrieveEnrollmentTimeDeviceMembershipTarget(policyId) {
+    async retrieveEnrollmentTimeDeviceMembershipTarget(policyId, options = {}) {
       const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'POST', `${policyPath(policyId)}/retrieveEnrollmentTimeDeviceMembershipTarget`, {
         version: 'beta',
         idempotent: true, // a read, though a POST
+        ...(options.as && { as: options.as }),
       });
       return { value: membershipTargetResultFrom(value), requestIds: [requestId] };
     },

@@ -33,6 +33,8 @@ export interface RequestLogEntry {
   /** The client's `Retry-Attempt` header (0 for a first attempt). */
   readonly retryAttempt: number;
   readonly hadBearerToken: boolean;
+  /** Who the bearer acted for: the application, a person (their Entra object id when the token service vouched), or nobody. */
+  readonly caller: { readonly kind: CallerKind | 'refused'; readonly objectId?: string };
 }
 
 export interface GraphEmulatorOptions {
@@ -126,14 +128,13 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     return { kind: callerKindOf(authorization?.replace(/^Bearer\s+/i, '') ?? '') };
   }
 
-  function process(request: IncomingMessage, rawBody: string): GraphReply {
+  function process(request: IncomingMessage, rawBody: string, caller: EmulatorCaller): GraphReply {
     const authorization = request.headers.authorization;
     if (options.requiredToken !== undefined && authorization !== `Bearer ${options.requiredToken}`) {
       return authorization
         ? graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
         : graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     }
-    const caller = callerOf(authorization);
     if (caller.kind === 'refused') return graphError(401, caller.code, caller.message);
     const url = new URL(request.url ?? '/', 'http://emulator.invalid');
     const versioned = VERSION_PREFIX.exec(url.pathname);
@@ -180,11 +181,12 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const at = new Date(now()).toISOString();
     const requestId = randomUUID();
     const clientRequestId = header(request, 'client-request-id');
+    const caller = callerOf(request.headers.authorization);
     let reply: GraphReply;
     try {
       const rawBody = await readBody(request, MAX_BODY_BYTES);
       if (faults.latencyMs) await sleep(faults.latencyMs);
-      reply = rawBody === undefined ? graphError(413, 'Request_EntityTooLarge', 'The request body is too large.') : process(request, rawBody);
+      reply = rawBody === undefined ? graphError(413, 'Request_EntityTooLarge', 'The request body is too large.') : process(request, rawBody, caller);
     } catch (error) {
       reply = error instanceof URIError ? graphError(400, 'BadRequest', 'Malformed percent-encoding in the URL.') : graphError(500, 'InternalServerError', String(error));
     }
@@ -211,6 +213,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       at,
       retryAttempt: Number(header(request, 'retry-attempt') ?? '0') || 0,
       hadBearerToken: /^Bearer \S+/.test(request.headers.authorization ?? ''),
+      caller: { kind: caller.kind, ...(caller.kind === 'delegated' && caller.objectId !== undefined && { objectId: caller.objectId }) },
     });
   }
 

@@ -28,7 +28,7 @@ export function explainValidationCode(code: string | undefined, policyName: stri
     case 'firstPartyAppNotAnOwner':
       return 'The Intune Provisioning Client is not an owner of the group, so Intune could not add devices to it. An approver can add it back with "Add the missing owner", then bind again.';
     case 'securityGroupNotInCallerScope':
-      return "The group is outside the Intune scope of the identity that binds it (scope tags or a role limited to some groups). An Intune administrator must widen the bot's role scope to include this group, or pick the group in the policy by hand.";
+      return 'Your Intune role does not let you assign this group. It needs the permission "Enrollment time device membership assignment", with this group among the role assignment\'s scope groups; ask an Intune administrator to add it, then bind again.';
     default:
       return `Intune refused the group${code ? ` with the code ${plain(code)}` : ''}.`;
   }
