@@ -115,7 +115,8 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   const reach = createApproverReach({ conversations: store, approvers: graph.approvers, ...personalChatOpening(config, graph), logger: botLogger });
   const notifier = createRequestNotifier({ sender, reach, conversations: store, approverIds: config.approvers.ids, logger: botLogger });
   const { provisioning, requests, pacedInventory } = createServices(config, store, graph, logger, { notifier, clock });
-  const bot = createBot({ requests, conversations: store, approverIds: config.approvers.ids, adapter, botAppId, logger: botLogger });
+  const signIn = config.oauthConnection && { connectionName: config.oauthConnection.name, tokenExchangeUri: `api://botid-${botAppId || PLAYGROUND_BOT_ID}` };
+  const bot = createBot({ requests, conversations: store, approverIds: config.approvers.ids, adapter, botAppId, logger: botLogger, ...(signIn && { signIn }) });
   // The per-turn line carries only the fields named below, none of them a secret key, so it skips redaction:
   // with the wildcard paths of log.ts, pino's redaction costs ~25 µs a line (≈ 3 % of a status turn).
   const turnLogger = logger.child({}, { redact: [] });
