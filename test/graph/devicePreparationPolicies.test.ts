@@ -59,3 +59,23 @@ describe('Intune device-preparation policies as the approver (a delegated creden
     expect(inspect(credential)).not.toContain('secret');
   });
 });
+
+describe('retrieving the membership target where Intune routes it by GET only', () => {
+  it('reads with GET after Intune answers the documented POST with 400 "No OData route … POST"', async () => {
+    sandbox = await start({ variations: { retrieveMembershipTargetMethod: 'get' } }, {}, DELEGATED_TOKEN);
+    const policyId = sandbox.emulator.admin.policies()[0].id;
+    const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [sandbox.emulator.admin.ownerServicePrincipalId as string] });
+    await sandbox.directory.setEnrollmentTimeDeviceMembershipTarget(policyId, group.id);
+    const read = await sandbox.directory.retrieveEnrollmentTimeDeviceMembershipTarget(policyId);
+    expect(read.value.statuses).toEqual([{ targetId: group.id, validationSucceeded: true }]);
+    expect(sandbox.emulator.requestLog.slice(-2).map((entry) => [entry.method, entry.status])).toEqual([['POST', 400], ['GET', 200]]);
+    expect(read.requestIds).toEqual(sandbox.emulator.requestLog.slice(-2).map((entry) => entry.requestId));
+  });
+
+  it('reads with the documented POST alone where Intune routes it so', async () => {
+    sandbox = await start({}, {}, DELEGATED_TOKEN);
+    const policyId = sandbox.emulator.admin.policies()[0].id;
+    await sandbox.directory.retrieveEnrollmentTimeDeviceMembershipTarget(policyId);
+    expect(sandbox.emulator.requestLog.map((entry) => entry.method)).toEqual(['POST']);
+  });
+});

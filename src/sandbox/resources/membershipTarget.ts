@@ -8,6 +8,8 @@ import { badKey, type Route, type RouteContext, type RouteHandler, type RouteReq
 import type { SandboxPolicy } from '../tenant';
 import { policyNotFound, type PolicyHandler } from './configurationPolicies';
 
+const RETRIEVE_PATH = /^\/deviceManagement\/configurationPolicies\((.+)\)\/retrieveEnrollmentTimeDeviceMembershipTarget$/;
+
 export const membershipTargetRoutes: readonly Route[] = [
   {
     method: 'POST',
@@ -23,12 +25,26 @@ export const membershipTargetRoutes: readonly Route[] = [
   },
   {
     method: 'POST',
-    pattern: /^\/deviceManagement\/configurationPolicies\((.+)\)\/retrieveEnrollmentTimeDeviceMembershipTarget$/,
+    pattern: RETRIEVE_PATH,
     betaOnly: true,
     readOnly: true,
-    handle: withPolicy(retrieveMembershipTarget),
+    handle: withPolicy((policy, request, context) =>
+      context.variations.retrieveMembershipTargetMethod === 'get' ? noRoute(request, 'POST') : retrieveMembershipTarget(policy, request, context)),
+  },
+  {
+    method: 'GET',
+    pattern: RETRIEVE_PATH,
+    betaOnly: true,
+    handle: withPolicy((policy, request, context) =>
+      context.variations.retrieveMembershipTargetMethod === 'get' ? retrieveMembershipTarget(policy, request, context) : noRoute(request, 'GET')),
   },
 ];
+
+/** What Intune answers a verb it has no route for, as the community audit script reports it (third-party). */
+function noRoute(request: RouteRequest, verb: 'GET' | 'POST'): GraphReply {
+  return graphError(400, 'BadRequest', `No OData route exists that match template ~/singleton/navigation/key/action with http verb ${verb} for request /beta${request.path}.`);
+}
+
 
 /** The policy the quoted key `('<id>')` names. */
 function withPolicy(handler: PolicyHandler): RouteHandler {
