@@ -137,7 +137,7 @@ export type RestorePolicyResult =
   | Forbidden
   | { readonly kind: 'invalid'; readonly message: string };
 
-export type PolicyAction = 'adopt' | 'repairOwner' | 'restore';
+export type PolicyAction = 'adopt' | 'repairOwner' | 'restore' | 'bind';
 
 /** A policy as approvers see it in `policies`: the inventory's entry and the actions that fit it. */
 export interface ListedPolicy extends PolicyInventoryEntry {

@@ -143,6 +143,34 @@ describe('typed commands (default sandbox)', () => {
   });
 });
 
+describe('one click from `policies` (default sandbox)', () => {
+  beforeEach(() => startWorld(undefined));
+
+  /** The policies the `policies` card offers to bind, each behind a confirmation (Action.ShowCard → Bind). */
+  async function bindOffers(): Promise<string[]> {
+    const cards = (await say(MEGAN, 'policies')).flatMap((reply) => reply.attachments ?? []).map((card) => card.content);
+    const offers: string[] = [];
+    const walk = (node: unknown, confirmed: boolean): void => {
+      if (Array.isArray(node)) return node.forEach((item) => walk(item, confirmed));
+      if (typeof node !== 'object' || node === null) return;
+      const record = node as Record<string, unknown>;
+      const data = record['data'] as { policyName?: string } | undefined;
+      if (record['verb'] === 'policies.bind' && confirmed && data?.policyName) offers.push(data.policyName);
+      Object.values(record).forEach((value) => walk(value, confirmed || record['type'] === 'Action.ShowCard'));
+    };
+    walk(cards, false);
+    return offers;
+  }
+
+  it('offers Bind behind a confirmation for the policy whose recorded group Intune does not use; confirmed, it binds as the approver and the offer is gone', async () => {
+    expect(await bindOffers()).toEqual([POLICY]);
+    expect(setCalls()).toHaveLength(0); // opening the confirmation changes nothing
+    expect((await clickBind(MEGAN)).body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(setCalls().map((entry) => entry.caller)).toEqual([{ kind: 'delegated', objectId: MEGAN.aadObjectId }]);
+    expect(await bindOffers()).toEqual([]);
+  });
+});
+
 describe('the Bind button with SANDBOX_SIGN_IN=ask', () => {
   beforeEach(() => startWorld('ask'));
 

@@ -68,9 +68,16 @@ export interface ExecuteAction {
   readonly associatedInputs?: 'auto' | 'none';
 }
 
+/** A button that opens a confirmation under it, whose own button does the change (nothing changes on the first click). */
+export interface ConfirmAction {
+  readonly type: 'Action.ShowCard';
+  readonly title: string;
+  readonly card: { readonly type: 'AdaptiveCard'; readonly body: readonly CardElement[]; readonly actions: readonly ExecuteAction[] };
+}
+
 export interface ActionSet {
   readonly type: 'ActionSet';
-  readonly actions: readonly ExecuteAction[];
+  readonly actions: readonly (ExecuteAction | ConfirmAction)[];
 }
 
 export interface Container {
@@ -112,6 +119,11 @@ export function adaptiveCard(
     ...(options.actions && options.actions.length > 0 ? { actions: options.actions } : {}),
     ...(options.refresh ? { refresh: options.refresh } : {}),
   };
+}
+
+/** `title` opens `question` with the one button that makes the change. */
+export function confirm(title: string, question: string, action: ExecuteAction): ConfirmAction {
+  return { type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body: [text(question)], actions: [action] } };
 }
 
 export function text(value: string, style: Omit<TextBlock, 'type' | 'text' | 'wrap'> = {}): TextBlock {

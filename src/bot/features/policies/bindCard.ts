@@ -3,7 +3,7 @@ import type { BindPolicyResult } from '../../../requests/types';
 import type { PolicyGroupRecord } from '../../../domain/policyGroup';
 import { CARD_VERBS } from '../../verbs';
 import { groupFacts } from '../../cards/group';
-import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
+import { type AdaptiveCard, type CardElement, type ConfirmAction, type ExecuteAction, adaptiveCard, confirm, execute, facts, heading, plain, text } from '../../cards/elements';
 
 /** Intune's answer as the requests service reports a bind it attempted. */
 type BindResult = Extract<BindPolicyResult, { kind: 'attempted' }>['bind'];
@@ -32,6 +32,15 @@ export function explainValidationCode(code: string | undefined, policyName: stri
     default:
       return `Intune refused the group${code ? ` with the code ${plain(code)}` : ''}.`;
   }
+}
+
+/** The Bind button: a confirmation first, since the policy's device group changes in Intune. */
+export function bindConfirmation(policyName: string): ConfirmAction {
+  return confirm(
+    'Bind the bot\'s group',
+    `Make the Intune policy "${plain(policyName)}" use the bot's device group? Intune checks the group; you act with your own Intune role (you may be asked to sign in).`,
+    execute('Bind', CARD_VERBS.bindPolicy, { policyName }, { style: 'positive' }),
+  );
 }
 
 /** `bind <policy>`: what Intune answered when asked to use the policy's group, one line per target. */

@@ -1,7 +1,8 @@
 /** The `policies` card (every device-preparation policy, problems first, a page at a time) and its entries. */
 import { SCENARIO_INFO } from '../../../domain/scenario';
 import type { ListedPolicy } from '../../../requests/types';
-import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, heading, plain, text } from '../../cards/elements';
+import { type AdaptiveCard, type CardElement, type ConfirmAction, type ExecuteAction, adaptiveCard, execute, heading, plain, text } from '../../cards/elements';
+import { bindConfirmation } from './bindCard';
 import { CARD_VERBS } from '../../verbs';
 
 export const POLICIES_PAGE_SIZE = 10;
@@ -26,8 +27,8 @@ export function policyEntry(policy: ListedPolicy): CardElement {
   return { type: 'Container', separator: true, items };
 }
 
-function actionButtons(policy: ListedPolicy): ExecuteAction[] {
-  return policy.actions.flatMap((action): ExecuteAction[] => {
+function actionButtons(policy: ListedPolicy): (ExecuteAction | ConfirmAction)[] {
+  return policy.actions.flatMap((action): (ExecuteAction | ConfirmAction)[] => {
     switch (action) {
       case 'adopt':
         return policy.policyId ? [execute('Adopt this group', CARD_VERBS.adoptGroup, { policyId: policy.policyId })] : [];
@@ -35,6 +36,8 @@ function actionButtons(policy: ListedPolicy): ExecuteAction[] {
         return [execute('Repair owner', CARD_VERBS.repairOwner, { policyName: policy.policyName })];
       case 'restore':
         return [execute('Restore the group', CARD_VERBS.restoreGroup, { policyName: policy.policyName })];
+      case 'bind':
+        return [bindConfirmation(policy.policyName)];
     }
   });
 }
