@@ -7,7 +7,7 @@
 import { Application } from '@microsoft/teams-ai/lib/Application';
 import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { TurnState } from '@microsoft/teams-ai/lib/TurnState';
-import { ActivityTypes, type BotAdapter, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type BotAdapter, MemoryStorage, type TurnContext } from 'botbuilder';
 import type { RequestsService } from '../requests/types';
 import { type Logger, silentLogger } from '../shared/logger';
 import { approvalFeature } from './features/approval';
@@ -63,7 +63,10 @@ export function createBot(deps: BotDeps): Bot {
     turnStateFactory: () => new TurnState(),
     // teams-ai's sign-in adds botbuilder's SSO de-duplication middleware to the adapter (it calls only `use`,
     // which every BotAdapter has; its type asks for its own CloudAdapter subclass).
-    ...(deps.signIn && { adapter: deps.adapter as TeamsAdapter, authentication: signInOptions(deps.signIn, deps.requests) }),
+    // A typed command's sign-in spans turns (the OAuth card, then signin/verifyState or signin/tokenExchange):
+    // teams-ai keeps that dialog in the turn state, so with sign-in the turn state lives in memory. A sign-in
+    // is short, and one lost to a restart or another instance is simply started again.
+    ...(deps.signIn && { adapter: deps.adapter as TeamsAdapter, authentication: signInOptions(deps.signIn, deps.requests), storage: new MemoryStorage() }),
   });
   const connectionName = deps.signIn?.connectionName;
   /** The signed-in approver's token, from teams-ai's sign-in step, for this turn's handler. */
@@ -95,6 +98,14 @@ export function createBot(deps: BotDeps): Bot {
     return true;
   });
   if (connectionName) {
+    // A typed command's sign-in ends in its own turn: the command is not replayed.
+    const connection = app.authentication.get(connectionName);
+    connection.onUserSignInSuccess(async (context) => {
+      await context.sendActivity('You are signed in. Type the command again to make the change in Intune as yourself.');
+    });
+    connection.onUserSignInFailure(async (context) => {
+      await context.sendActivity('The sign-in did not complete, so nothing was changed. Type the command again to retry.');
+    });
     // Forgets the person's token in the token service (teams-ai's sign-out), before any feature's command.
     app.message(SIGN_OUT_COMMAND, async (context, state) => {
       await app.authentication.signOutUser(context, state, connectionName);

@@ -11,7 +11,7 @@
  */
 import type { AuthenticationOptions, OAuthSettings } from '@microsoft/teams-ai/lib/authentication/Authentication';
 import { getUserToken } from '@microsoft/teams-ai/lib/authentication/UserTokenAccess';
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, tokenExchangeOperationName, type TurnContext, verifyStateOperationName } from 'botbuilder';
 import { z } from 'zod';
 import type { RequestsService } from '../requests/types';
 import { BIND_COMMAND } from './features/policies/bind';
@@ -31,6 +31,11 @@ const SIGN_IN_VERBS: ReadonlySet<string> = new Set([CARD_VERBS.bindPolicy.name])
 const SIGN_IN_COMMANDS: readonly RegExp[] = [BIND_COMMAND];
 
 const ACTION_INVOKE = 'adaptiveCard/action';
+/**
+ * The invokes that finish a typed command's sign-in (the OAuth card's code, Teams' SSO token). teams-ai routes
+ * them to its sign-in only on a turn its sign-in step ran for (with a selector it records no "mid-sign-in").
+ */
+const SIGN_IN_CONTINUATIONS: ReadonlySet<string> = new Set([verifyStateOperationName, tokenExchangeOperationName]);
 /** An activity's type is a plain string; botbuilder names the values as an enum. */
 const INVOKE: string = ActivityTypes.Invoke;
 const MESSAGE: string = ActivityTypes.Message;
@@ -65,7 +70,8 @@ async function needsApproverRights(context: TurnContext, requests: Pick<Requests
   const { activity } = context;
   const asked =
     activity.type === INVOKE
-      ? activity.name === ACTION_INVOKE && SIGN_IN_VERBS.has(signInRetry.safeParse(activity.value).data?.action?.verb ?? '')
+      ? (activity.name === ACTION_INVOKE && SIGN_IN_VERBS.has(signInRetry.safeParse(activity.value).data?.action?.verb ?? '')) ||
+        SIGN_IN_CONTINUATIONS.has(activity.name ?? '')
       : activity.type === MESSAGE && SIGN_IN_COMMANDS.some((command) => command.test(activity.text ?? ''));
   const actor = actorOf(context);
   return asked && actor !== undefined && (await requests.mayBind(actor));
@@ -77,7 +83,7 @@ async function needsApproverRights(context: TurnContext, requests: Pick<Requests
  * in and teams-ai finds their token; refused, the click is answered `invalidAuthCode` and goes no further.
  */
 async function redeemSignInCode(context: TurnContext, settings: OAuthSettings): Promise<boolean> {
-  if (context.activity.type !== INVOKE) return true;
+  if (context.activity.type !== INVOKE || context.activity.name !== ACTION_INVOKE) return true;
   const retry = signInRetry.safeParse(context.activity.value).data;
   const code = retry?.authentication?.token ? undefined : retry?.state;
   if (code === undefined || code === '') return true;

@@ -229,4 +229,29 @@ describe('the Bind button with SANDBOX_SIGN_IN=ask', () => {
     expect(answer.body.type).toBe('application/vnd.microsoft.activity.message');
     expect(setCalls()).toHaveLength(before);
   });
+
+  it('typed `bind` answers with an OAuth card; after the sign-in code (signin/verifyState) the typed command binds as the approver', async () => {
+    const first = await say(MEGAN, `bind ${POLICY}`);
+    const oauthCard = first.flatMap((reply) => reply.attachments ?? []).find((card) => card.contentType === 'application/vnd.microsoft.card.oauth');
+    expect(oauthCard).toBeDefined();
+    expect(setCalls()).toHaveLength(0);
+    const signInLink = (oauthCard?.content as { buttons: { value: string }[] }).buttons[0].value;
+    const page = await (await fetch(signInLink, { method: 'POST' })).text();
+    const code = /<output id="code">(\d+)<\/output>/.exec(page)?.[1] ?? '';
+    const response = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'invoke', name: 'signin/verifyState', id: 'verify-1', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/_connector', deliveryMode: 'expectReplies',
+        from: { id: MEGAN.id, name: MEGAN.name, aadObjectId: MEGAN.aadObjectId }, recipient: { id: '28:bot', name: 'Autopilot groups' },
+        conversation: { id: `personal-${MEGAN.id}`, conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } },
+        value: { state: code },
+      }),
+    });
+    expect(response.status).toBe(200);
+    expect(tokens.tokenStatus(MEGAN.id, 'msteams')).toEqual([expect.objectContaining({ hasToken: true })]);
+    const again = await say(MEGAN, `bind ${POLICY}`);
+    expect(again.flatMap((reply) => reply.attachments ?? []).map((card) => card.contentType)).toContain('application/vnd.microsoft.card.adaptive');
+    expect(setCalls().map((entry) => entry.caller)).toEqual([{ kind: 'delegated', objectId: MEGAN.aadObjectId }]);
+  });
 });
