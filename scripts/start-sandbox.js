@@ -16,7 +16,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
-const { ROLES, SANDBOX_APPROVER_IDS } = require('./playground-config');
+const { PEOPLE, ROLES, SANDBOX_APPROVER_IDS } = require('./playground-config');
 
 const ROOT = path.join(__dirname, '..');
 const LOOPBACK = '127.0.0.1';
@@ -44,8 +44,10 @@ Environment:
   SANDBOX_DATA_DIR                    tenant, SQLite database and logs     (default ./data)
   LOG_LEVEL                           the bot's log level                  (default info)
   HEALTH_CHECK_INTERVAL_SECONDS       seconds between health-watch passes  (default ${SANDBOX_HEALTH_CHECK_INTERVAL_SECONDS} here; 0: off)
-  GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND  true: the emulator lets the bot bind a group to its policy,
-                                      which Intune refuses app-only callers today (default false)
+  SANDBOX_SIGN_IN                     ask: each person signs in through the token service's loopback
+                                      page before the bot acts as them (default: all signed in)
+  GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND  true: the emulator also lets the bot's own app-only token bind,
+                                      which Intune refuses today (default false; approvers bind as themselves)
 
 The admin CLI runs with the settings this script gives the bot (<data dir>/${SETTINGS_FILE}):
   npm run -s admin -- --sandbox policies`;
@@ -240,6 +242,8 @@ function startGraphEmulator(config) {
   return startChild('graph-emulator', [path.join('lib', 'sandbox', 'main.js')], {
     GRAPH_EMULATOR_PORT: String(config.ports.graph),
     GRAPH_EMULATOR_STATE_FILE: config.tenantFile,
+    // The people its token service signs in: the Playground's users (SANDBOX_SIGN_IN passes through).
+    SANDBOX_PEOPLE: JSON.stringify([PEOPLE.helpdeskAgent, PEOPLE.approver, ...PEOPLE.others]),
   }, config.logDir);
 }
 
@@ -250,6 +254,9 @@ function botEnvironment(config, graphUrl) {
     HOST: LOOPBACK,
     PORT: String(config.ports.bot),
     GRAPH_BASE_URL: graphUrl,
+    // The emulator also serves the token service's stub: approvers act in Intune with their own token.
+    OAUTH_CONNECTION_NAME: require(path.join(ROOT, 'lib', 'sandbox', 'main.js')).SANDBOX_CONNECTION_NAME,
+    SANDBOX_TOKEN_SERVICE_URL: graphUrl,
     SQLITE_PATH: config.databaseFile,
     APPROVER_IDS: SANDBOX_APPROVER_IDS.join(','),
     DATABASE_URL: '',
@@ -312,7 +319,10 @@ function settingLines(environment, bindAllowed) {
     `  Graph emulator (fake tenant, as strict as Graph): ${environment.GRAPH_BASE_URL}`,
     bindAllowed
       ? '    app-only bind: allowed (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true), which Intune refuses today'
-      : '    app-only bind: refused with 500, as Intune does today (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true allows it)',
+      : '    app-only bind: refused with 500, as Intune does today; the bot binds as the signed-in approver',
+    process.env.SANDBOX_SIGN_IN === 'ask'
+      ? '    sign-in: each person signs in through the token service\'s loopback page first (SANDBOX_SIGN_IN=ask)'
+      : '    sign-in: the sandbox people count as signed in (SANDBOX_SIGN_IN=ask asks them first)',
     interval === 0
       ? '  Health watch: off (HEALTH_CHECK_INTERVAL_SECONDS=0)'
       : `  Health watch: every ${interval} s; new findings are posted in the approvals channel, else in ${ROLES.approver.user.name}'s chat with the bot`,
@@ -326,9 +336,11 @@ function printReady(config, environment, botEndpoint) {
   };
   // The emulator has accepted the variable by now (it refuses anything but true, false or empty).
   const bindAllowed = process.env.GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND === 'true';
-  const bindStep = bindAllowed
-    ? ['the sandbox lets the bot bind (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true), and `status` names the policy.']
-    : ['Intune refuses app-only binding, as in a', '             real tenant, and the card says how to bind by hand; with GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true it binds.'];
+  // The emulator has accepted SANDBOX_SIGN_IN by now too (it refuses anything but ask or empty).
+  const signInAsked = process.env.SANDBOX_SIGN_IN === 'ask';
+  const bindStep = signInAsked
+    ? ['the first bind asks her to sign in (SANDBOX_SIGN_IN=ask);', '             after the loopback sign-in page the bot binds as her, and `status` names the policy.']
+    : ['the bot binds as her (her own delegated token; Intune', '             refuses app-only binds), and `status` names the policy.'];
   process.stdout.write([
     '',
     'Sandbox ready. Open these two side by side — each browser tab is one person:',

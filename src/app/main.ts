@@ -15,6 +15,7 @@ import { type PersonalChatOpening, createApproverReach, createProactiveSender } 
 import { createHealthWatch, startHealthWatch } from '../requests/healthWatch';
 import { ReusingBotFrameworkAuthentication } from '../http/botAuthentication';
 import { createServer, type TurnRunner } from '../http/server';
+import { PLAYGROUND_BOT_ID } from '../sandbox/playground';
 import { startSweeper } from '../requests/runner';
 import { type BotAuth, type Config, type Environment, loadConfig } from './config';
 import { type Clock, systemClock } from '../shared/clock';
@@ -56,8 +57,11 @@ interface TurnScope {
  * is why the configuration binds the sandbox to loopback and refuses an identity-less production start.
  * A CloudAdapter (what teams-ai's TeamsAdapter extends) whose authentication reuses the outbound clients.
  */
-export function createAdapter(auth: BotAuth): CloudAdapter {
-  return new CloudAdapter(new ReusingBotFrameworkAuthentication(botFrameworkSettings(auth)));
+export function createAdapter(auth: BotAuth, oauthConnection?: Config['oauthConnection']): CloudAdapter {
+  // The sandbox's token-service stub, where botbuilder's user-token client would call api.botframework.com.
+  const tokenService = oauthConnection?.tokenServiceUrl ? { OAuthUrl: oauthConnection.tokenServiceUrl } : {};
+  const options = auth.kind === 'none' ? { anonymousAppId: PLAYGROUND_BOT_ID } : {};
+  return new CloudAdapter(new ReusingBotFrameworkAuthentication({ ...botFrameworkSettings(auth), ...tokenService }, options));
 }
 
 export function botFrameworkSettings(auth: BotAuth): ConfigurationBotFrameworkAuthenticationOptions {
@@ -101,7 +105,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   const store = await openStoreAtStartup(config.store.kind === 'postgres'
     ? { ...config.store, connection: { ...config.store.connection, logger: logger.child({ component: 'store' }) }, clock }
     : { ...config.store, clock });
-  const adapter = createAdapter(config.bot);
+  const adapter = createAdapter(config.bot, config.oauthConnection);
   const botAppId = config.bot.kind === 'none' ? '' : config.bot.appId;
   const botLogger = logger.child({ component: 'bot' });
   const graph = createGraphAccess(config, logger, clock);
@@ -111,7 +115,8 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   const reach = createApproverReach({ conversations: store, approvers: graph.approvers, ...personalChatOpening(config, graph), logger: botLogger });
   const notifier = createRequestNotifier({ sender, reach, conversations: store, approverIds: config.approvers.ids, logger: botLogger });
   const { provisioning, requests, pacedInventory } = createServices(config, store, graph, logger, { notifier, clock });
-  const bot = createBot({ requests, conversations: store, approverIds: config.approvers.ids, adapter, botAppId, logger: botLogger });
+  const signIn = config.oauthConnection && { connectionName: config.oauthConnection.name, tokenExchangeUri: `api://botid-${botAppId || PLAYGROUND_BOT_ID}` };
+  const bot = createBot({ requests, conversations: store, approverIds: config.approvers.ids, adapter, botAppId, logger: botLogger, ...(signIn && { signIn }) });
   // The per-turn line carries only the fields named below, none of them a secret key, so it skips redaction:
   // with the wildcard paths of log.ts, pino's redaction costs ~25 µs a line (≈ 3 % of a status turn).
   const turnLogger = logger.child({}, { redact: [] });

@@ -5,8 +5,9 @@
 // teams-ai's package index loads its whole AI stack (planners, models, openai, tokenizers, prompts): the
 // modules we use are imported from their own files, which keeps that out of the process.
 import { Application } from '@microsoft/teams-ai/lib/Application';
+import type { TeamsAdapter } from '@microsoft/teams-ai/lib/TeamsAdapter';
 import { TurnState } from '@microsoft/teams-ai/lib/TurnState';
-import { ActivityTypes, type BotAdapter, INVOKE_RESPONSE_KEY, type TurnContext } from 'botbuilder';
+import { ActivityTypes, type BotAdapter, INVOKE_RESPONSE_KEY, MemoryStorage, type TurnContext } from 'botbuilder';
 import type { RequestsService } from '../requests/types';
 import { type Logger, silentLogger } from '../shared/logger';
 import { approvalFeature } from './features/approval';
@@ -19,6 +20,8 @@ import type { BotContext, BotRoutes, Feature, SearchQuery } from './routes';
 import { ACTION_FAILED_MESSAGE, INVALID_CARD_MESSAGE, type InvokeReply, MAX_SEARCH_CHOICES, NO_IDENTITY_MESSAGE, actorOf, conversationKindOf, referenceOf, sendActionError, sendInvokeReply, sendSearchResults } from './turn';
 import type { AnyVerb, VerbInput } from './verb';
 import { z } from 'zod';
+import { alreadyAnswered, takeDelegatedCredential } from './credential';
+import { type SignInConnection, signInOptions } from './signIn';
 
 /** In matching order: help last, because it answers every message no other feature took. */
 export const FEATURES: readonly Feature[] = [requestFeature, approvalFeature, statusFeature, policiesFeature, helpFeature];
@@ -32,6 +35,8 @@ export interface BotDeps {
   /** Empty in sandbox mode only. */
   readonly botAppId: string;
   readonly logger?: Logger;
+  /** The OAuth connection approvers sign in through to act in Intune as themselves; absent: app-only, as before. */
+  readonly signIn?: SignInConnection;
   /** Tests start no typing timer (it outlives the turn). */
   readonly startTypingTimer?: boolean;
 }
@@ -42,6 +47,7 @@ export interface Bot {
 
 /** Matches every verb or dataset: the routes registered last answer what no feature took. */
 const ANY_OTHER_VERB = /^/;
+const SIGN_OUT_COMMAND = /^\s*sign\s*out\s*$/i;
 /** An activity's type is a plain string; botbuilder names the values as an enum. */
 const INVOKE: string = ActivityTypes.Invoke;
 
@@ -56,13 +62,31 @@ export function createBot(deps: BotDeps): Bot {
     longRunningMessages: false,
     // No storage: nothing of ours lives in teams-ai's turn state (all durable state is in the SQL store).
     turnStateFactory: () => new TurnState(),
+    // teams-ai's sign-in adds botbuilder's SSO de-duplication middleware to the adapter (it calls only `use`,
+    // which every BotAdapter has; its type asks for its own CloudAdapter subclass).
+    // A typed command's sign-in spans turns (the OAuth card, then signin/verifyState or signin/tokenExchange):
+    // teams-ai keeps that dialog in the turn state, so with sign-in the turn state lives in memory. A sign-in
+    // is short, and one lost to a restart or another instance is simply started again.
+    ...(deps.signIn && { adapter: deps.adapter as TeamsAdapter, authentication: signInOptions(deps.signIn, deps.requests), storage: new MemoryStorage() }),
   });
+  const connectionName = deps.signIn?.connectionName;
+  /** The signed-in approver's token, from teams-ai's sign-in step, for this turn's handler. */
+  const keepCredential = (context: TurnContext, state: TurnState): void => {
+    if (connectionName) takeDelegatedCredential(context, state, connectionName);
+  };
 
   const routes: BotRoutes = {
-    command: (pattern, handler) => app.message(pattern, (context) => handler(context, bot)),
+    command: (pattern, handler) =>
+      app.message(pattern, (context, state) => {
+        keepCredential(context, state);
+        return handler(context, bot);
+      }),
     verb: (verb, handler) =>
-      app.adaptiveCards.actionExecute<unknown>(verb.name, async (context, _state, data) => {
+      app.adaptiveCards.actionExecute<unknown>(verb.name, async (context, state, data) => {
         try {
+          // The sign-in step answered the click already (a wrong sign-in code): nothing more to say.
+          if (alreadyAnswered(context)) return '';
+          keepCredential(context, state);
           const input = await verbInput(verb, context, bot, data);
           await sendInvokeReply(context, 'refused' in input ? input.refused : await handler(context, bot, input));
         } catch (error) {
@@ -91,6 +115,21 @@ export function createBot(deps: BotDeps): Bot {
     await rememberPersonalChat(context, bot);
     return true;
   });
+  if (connectionName) {
+    // A typed command's sign-in ends in its own turn: the command is not replayed.
+    const connection = app.authentication.get(connectionName);
+    connection.onUserSignInSuccess(async (context) => {
+      await context.sendActivity('You are signed in. Type the command again to make the change in Intune as yourself.');
+    });
+    connection.onUserSignInFailure(async (context) => {
+      await context.sendActivity('The sign-in did not complete, so nothing was changed. Type the command again to retry.');
+    });
+    // Forgets the person's token in the token service (teams-ai's sign-out), before any feature's command.
+    app.message(SIGN_OUT_COMMAND, async (context, state) => {
+      await app.authentication.signOutUser(context, state, connectionName);
+      await context.sendActivity('You are signed out: the bot no longer acts in Intune as you until you sign in again.');
+    });
+  }
   for (const feature of FEATURES) feature.register(routes);
   // Last: a verb no card of this version has (an old card, or a forged click) gets an answer, not a 501.
   app.adaptiveCards.actionExecute(ANY_OTHER_VERB, async (context) => {

@@ -70,6 +70,7 @@ export const CARD_VERBS = {
   groupsPage: defineVerb({ name: 'groups.page', data: Offset, identity: 'optional', attempt: 'groups page' }),
   repairOwner: defineVerb({ name: 'check.repairOwner', data: PolicyName, identity: 'required', attempt: 'repair owner', unreadable: NO_POLICY }),
   restoreGroup: defineVerb({ name: 'check.restoreGroup', data: PolicyName, identity: 'required', attempt: 'restore a group', unreadable: NO_POLICY }),
+  bindPolicy: defineVerb({ name: 'policies.bind', data: PolicyName, identity: 'required', attempt: 'bind a group to its Intune policy', unreadable: NO_POLICY }),
   policiesPage: defineVerb({ name: 'policies.page', data: Offset, identity: 'required', attempt: 'policies page' }),
   adoptGroup: defineVerb({
     name: 'policies.adopt',

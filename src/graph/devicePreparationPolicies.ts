@@ -3,7 +3,11 @@ import { z } from 'zod';
 import type { Directory, MembershipTargetResult, PolicyListEntry } from '../provisioning/directory';
 import type { GraphClient } from './graphClient';
 import { configurationPolicySchema, looseIdentitySchema, membershipTargetResultSchema } from './graphSchemas';
+import { isGraphStatus } from './graphResponse';
 import { odataStringLiteral } from './graphUrl';
+
+/** Intune's 400 for a verb it has no route for, naming POST. */
+const NO_POST_ROUTE = /No OData route exists.*http verb POST/i;
 
 export type DevicePreparationPolicies = Pick<
   Directory,
@@ -12,10 +16,11 @@ export type DevicePreparationPolicies = Pick<
 
 export function createDevicePreparationPolicies(graph: GraphClient): DevicePreparationPolicies {
   return {
-    async setEnrollmentTimeDeviceMembershipTarget(policyId, groupId) {
+    async setEnrollmentTimeDeviceMembershipTarget(policyId, groupId, options = {}) {
       const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'POST', `${policyPath(policyId)}/setEnrollmentTimeDeviceMembershipTarget`, {
         version: 'beta',
         body: { enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: groupId }] },
+        ...(options.as && { as: options.as }),
       });
       return { value: membershipTargetResultFrom(value), requestIds: [requestId] };
     },
@@ -25,12 +30,18 @@ export function createDevicePreparationPolicies(graph: GraphClient): DevicePrepa
       return { value: page.value.map(policyEntryFrom), requestIds: page.requestIds };
     },
 
-    async retrieveEnrollmentTimeDeviceMembershipTarget(policyId) {
-      const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'POST', `${policyPath(policyId)}/retrieveEnrollmentTimeDeviceMembershipTarget`, {
-        version: 'beta',
-        idempotent: true, // a read, though a POST
-      });
-      return { value: membershipTargetResultFrom(value), requestIds: [requestId] };
+    async retrieveEnrollmentTimeDeviceMembershipTarget(policyId, options = {}) {
+      const path = `${policyPath(policyId)}/retrieveEnrollmentTimeDeviceMembershipTarget`;
+      const init = { version: 'beta', idempotent: true, ...(options.as && { as: options.as }) } as const; // a read, though a POST
+      try {
+        const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'POST', path, init);
+        return { value: membershipTargetResultFrom(value), requestIds: [requestId] };
+      } catch (error) {
+        // Some tenants route the documented POST nowhere and answer GET (a community audit script, third-party).
+        if (!isGraphStatus(error, 400) || !NO_POST_ROUTE.test(error.message)) throw error;
+        const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'GET', path, init);
+        return { value: membershipTargetResultFrom(value), requestIds: [error.requestId ?? '', requestId] };
+      }
     },
   };
 }

@@ -1,7 +1,8 @@
 /** One HTTP attempt of a Graph call through the middleware chain: its answer, a GraphError, or TIMED_OUT. */
 import { ResponseType, type Client, type GraphRequest } from '@microsoft/microsoft-graph-client';
+import type { DelegatedCredential } from '../domain/delegation';
 import { GRAPH_ADAPTER_ERROR_CODE, GraphError } from '../provisioning/graphError';
-import { isTimeout } from './graphMiddleware';
+import { CallerToken, isTimeout } from './graphMiddleware';
 import { errorFrom, jsonBody, type GraphResponse } from './graphResponse';
 import { boundedRetryOptions, type RetryPolicy } from './graphRetry';
 import type { Version } from './graphUrl';
@@ -14,6 +15,8 @@ export interface CallOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Whether an attempt that timed out may be sent again: true for reads; writes must say so. */
   readonly idempotent?: boolean;
+  /** A person's delegated credential: this call (its retries included) carries it instead of the app's token. */
+  readonly as?: DelegatedCredential;
 }
 
 /** What an attempt that got no answer in time yields, for the call to retry or give up on. */
@@ -34,7 +37,7 @@ export async function attempt(client: Client, retry: RetryPolicy, { method, path
     .version(init.version ?? 'v1.0')
     .header('client-request-id', clientRequestId)
     .responseType(ResponseType.RAW)
-    .middlewareOptions([boundedRetryOptions(retry, startedAt)]);
+    .middlewareOptions([boundedRetryOptions(retry, startedAt), ...(init.as ? [new CallerToken(init.as)] : [])]);
   for (const [name, value] of Object.entries(init.headers ?? {})) request = request.header(name, value);
 
   let response: Response;

@@ -19,6 +19,7 @@ import { AttemptObserver, AttemptTimeout, ErrorBodyDrain, ScopedBearerTokenHandl
 import { isGraphStatus, parse, type GraphResponse } from './graphResponse';
 import { replicationWaitMs, retryPolicyOf, type GraphRetryOptions } from './graphRetry';
 import { collectionSchema } from './graphSchemas';
+import { delay } from '../shared/delay';
 import { GRAPH_BASE_URL, relativeLink, validatedBaseUrl, type Version } from './graphUrl';
 
 export interface GraphClientOptions {
@@ -126,8 +127,4 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   }
 
   return { origin: base.origin, token, call, callParsed, listAll, getOptional };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

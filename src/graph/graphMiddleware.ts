@@ -3,7 +3,8 @@
  * token only to https Graph hosts (or https `customHosts`), so a plain-http sandbox on loopback would get none;
  * this handler attaches it to exactly one configured origin instead, whatever its scheme, and never elsewhere.
  */
-import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import type { DelegatedCredential } from '../domain/delegation';
 
 export interface GraphAttempt {
   readonly method: string;
@@ -29,6 +30,16 @@ abstract class ChainLink implements Middleware {
   abstract execute(context: Context): Promise<void>;
 }
 
+/** A per-request option: send this person's delegated token instead of the app's (one call, its retries). */
+export class CallerToken implements MiddlewareOptions {
+  constructor(readonly credential: DelegatedCredential) {}
+}
+
+function callerTokenOf(context: Context): DelegatedCredential | undefined {
+  const option = context.middlewareControl?.getMiddlewareOptions(CallerToken);
+  return option instanceof CallerToken ? option.credential : undefined;
+}
+
 export class ScopedBearerTokenHandler extends ChainLink {
   constructor(
     private readonly origin: string,
@@ -40,7 +51,7 @@ export class ScopedBearerTokenHandler extends ChainLink {
   override async execute(context: Context): Promise<void> {
     const headers = headersOf(context);
     if (new URL(urlOf(context)).origin === this.origin) {
-      headers.Authorization = `Bearer ${await this.token()}`;
+      headers.Authorization = `Bearer ${callerTokenOf(context)?.bearerToken() ?? (await this.token())}`;
     } else {
       delete headers.Authorization;
     }

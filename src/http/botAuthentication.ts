@@ -5,10 +5,11 @@
  * per bot app id (and, for connectors, service URL and audience) serves every turn. Authentication itself is
  * botbuilder's, unchanged: every request is validated before any client is handed out.
  */
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { ClaimsIdentity } from 'botframework-connector';
 
 type Base = ConfigurationBotFrameworkAuthentication;
-type ClaimsIdentity = Parameters<Base['createConnectorFactory']>[0];
+type Claims = Parameters<Base['createConnectorFactory']>[0];
 type ConnectorFactory = ReturnType<Base['createConnectorFactory']>;
 type ConnectorClient = Awaited<ReturnType<ConnectorFactory['create']>>;
 type UserTokenClient = Awaited<ReturnType<Base['createUserTokenClient']>>;
@@ -39,13 +40,28 @@ class ReusedClients<T> {
   }
 }
 
-function appIdOf(claimsIdentity: ClaimsIdentity): string {
+function appIdOf(claimsIdentity: Claims): string {
   return claimsIdentity.getClaimValue(AUDIENCE_CLAIM) ?? claimsIdentity.getClaimValue(APP_ID_CLAIM) ?? '';
+}
+
+export interface ReusingAuthenticationOptions {
+  /**
+   * Sandbox only: the app id the user-token client speaks for when a request carries no identity. botbuilder
+   * takes it from the caller's claims, which are anonymous without authentication, and its token client
+   * refuses to ask for a sign-in link without one. Still no credential: no Authorization header is sent.
+   */
+  readonly anonymousAppId?: string;
 }
 
 export class ReusingBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentication {
   private readonly connectors = new ReusedClients<ConnectorClient>(MAX_REUSED_CLIENTS);
   private readonly userTokenClients = new ReusedClients<UserTokenClient>(MAX_REUSED_CLIENTS);
+  private readonly anonymousAppId: string | undefined;
+
+  constructor(settings: ConfigurationBotFrameworkAuthenticationOptions, options: ReusingAuthenticationOptions = {}) {
+    super(settings);
+    this.anonymousAppId = options.anonymousAppId;
+  }
 
   override async authenticateRequest(...args: Parameters<Base['authenticateRequest']>): Promise<AuthenticateRequestResult> {
     return this.reusingConnectors(await super.authenticateRequest(...args));
@@ -57,12 +73,13 @@ export class ReusingBotFrameworkAuthentication extends ConfigurationBotFramework
     return this.reusingConnectors(await super.authenticateStreamingRequest(...args));
   }
 
-  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+  override createConnectorFactory(claimsIdentity: Claims): ConnectorFactory {
     return this.reusing(super.createConnectorFactory(claimsIdentity), claimsIdentity);
   }
 
-  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
-    return this.userTokenClients.get(appIdOf(claimsIdentity), () => super.createUserTokenClient(claimsIdentity));
+  override createUserTokenClient(claimsIdentity: Claims): Promise<UserTokenClient> {
+    const identity = appIdOf(claimsIdentity) === '' && this.anonymousAppId ? new ClaimsIdentity([{ type: APP_ID_CLAIM, value: this.anonymousAppId }], true) : claimsIdentity;
+    return this.userTokenClients.get(appIdOf(identity), () => super.createUserTokenClient(identity));
   }
 
   private reusingConnectors(result: AuthenticateRequestResult): AuthenticateRequestResult {
@@ -70,7 +87,7 @@ export class ReusingBotFrameworkAuthentication extends ConfigurationBotFramework
     return connectorFactory ? { ...result, connectorFactory: this.reusing(connectorFactory, claimsIdentity) } : result;
   }
 
-  private reusing(factory: ConnectorFactory, claimsIdentity: ClaimsIdentity): ConnectorFactory {
+  private reusing(factory: ConnectorFactory, claimsIdentity: Claims): ConnectorFactory {
     const appId = appIdOf(claimsIdentity);
     return {
       create: (serviceUrl, audience) =>

@@ -2,6 +2,7 @@
  * The directory port: the few Microsoft Graph operations the provisioning service needs, in domain terms.
  * Implemented by the Graph adapter (graphDirectory.ts); the sandbox emulator speaks the same wire format.
  */
+import type { ActingAs } from '../domain/delegation';
 import type { GroupNames } from '../domain/naming';
 
 /** Who a Graph token acts for: a user (delegated; its claims carry `scp`) or the application itself. */
@@ -124,14 +125,15 @@ export interface Directory {
   restoreDeletedGroup(groupId: string): Promise<Traced<void>>;
   /** Adds a service-principal owner; succeeds when it is an owner already. */
   addServicePrincipalOwner(groupId: string, servicePrincipalId: string): Promise<Traced<void>>;
-  setEnrollmentTimeDeviceMembershipTarget(policyId: string, groupId: string): Promise<Traced<MembershipTargetResult>>;
+  /** `as`: the approver's delegated credential (Intune refuses app-only callers here). */
+  setEnrollmentTimeDeviceMembershipTarget(policyId: string, groupId: string, options?: ActingAs): Promise<Traced<MembershipTargetResult>>;
   /**
    * Every enrollment configuration policy, all pages, each item parsed on its own so that one odd item does not
    * hide the others (the inventory reports it). Template filtering is the caller's.
    */
   listPolicyEntries(): Promise<Traced<readonly PolicyListEntry[]>>;
   /** `POST …/retrieveEnrollmentTimeDeviceMembershipTarget`: the policy's device group(s) as Intune validates them now. */
-  retrieveEnrollmentTimeDeviceMembershipTarget(policyId: string): Promise<Traced<MembershipTargetResult>>;
+  retrieveEnrollmentTimeDeviceMembershipTarget(policyId: string, options?: ActingAs): Promise<Traced<MembershipTargetResult>>;
   /** Whether this directory's token acts for a user (delegated) or as the application (app-only). */
   callerKind(): Promise<CallerKind>;
 }

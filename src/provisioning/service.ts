@@ -33,6 +33,8 @@ import type {
   ProvisioningService,
 } from './types';
 import { type Clock, systemClock } from '../shared/clock';
+import { delay } from '../shared/delay';
+import type { ActingAs } from '../domain/delegation';
 
 /**
  * Where an admin binds the group by hand. The way to the policies is Microsoft's device-preparation tutorial
@@ -49,7 +51,17 @@ export interface ProvisioningServiceDeps {
   readonly logger?: Logger;
   /** Clock port for `createdAt`. */
   readonly clock?: Clock;
+  /**
+   * Intune answering `securityGroupNotFound` for a group made moments ago: Entra has not replicated it to
+   * Intune yet. The bind is tried again `attempts` times, `waitMs` apart, while the group is younger than
+   * `withinMs` (default 3 × 10 s within a minute, as other Intune tools wait); `wait` is injectable for tests.
+   */
+  readonly bindReplication?: { readonly attempts?: number; readonly waitMs?: number; readonly withinMs?: number; readonly wait?: (ms: number) => Promise<void> };
 }
+
+const BIND_REPLICATION_ATTEMPTS = 3;
+const BIND_REPLICATION_WAIT_MS = 10_000;
+const BIND_REPLICATION_WITHIN_MS = 60_000;
 
 export function createProvisioningService(deps: ProvisioningServiceDeps): ProvisioningService {
   const { directory, registry } = deps;
@@ -184,15 +196,29 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     return report(record, 'live', remaining, true, requestIds);
   }
 
-  async function bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string): Promise<BindResult> {
+  /** Set the target; a new group Intune cannot see yet is tried again while it may still be replicating. */
+  async function setTarget(record: PolicyGroupRecord, intunePolicyId: string, options: ActingAs, requestIds: string[]): Promise<MembershipTargetResult> {
+    const replication = deps.bindReplication ?? {};
+    const attempts = replication.attempts ?? BIND_REPLICATION_ATTEMPTS;
+    const young = clock.now().getTime() - Date.parse(record.createdAt) < (replication.withinMs ?? BIND_REPLICATION_WITHIN_MS);
+    for (let retry = 0; ; retry++) {
+      const result = collect(await directory.setEnrollmentTimeDeviceMembershipTarget(intunePolicyId, record.groupId, options), requestIds);
+      const notReplicated = !result.validationSucceeded && result.statuses.every((status) => status.validationSucceeded || status.errorCode === 'securityGroupNotFound');
+      if (!notReplicated || !young || retry >= attempts) return result;
+      logger.info({ intunePolicyId, groupId: record.groupId, retry: retry + 1 }, 'Intune cannot see the new group yet; binding again after a wait.');
+      await (replication.wait ?? delay)(replication.waitMs ?? BIND_REPLICATION_WAIT_MS);
+    }
+  }
+
+  async function bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string, options: ActingAs = {}): Promise<BindResult> {
     const requestIds: string[] = [];
     try {
-      let set: Traced<MembershipTargetResult>;
+      let result: MembershipTargetResult;
       try {
-        set = await directory.setEnrollmentTimeDeviceMembershipTarget(intunePolicyId, record.groupId);
+        result = await setTarget(record, intunePolicyId, options, requestIds);
       } catch (error) {
         // With an app-only token, Intune's 500 is its refusal of app-only callers (it accepts delegated ones).
-        if (isGraphError(error) && error.status === 500 && (await directory.callerKind()) === 'appOnly') {
+        if (isGraphError(error) && error.status === 500 && !options.as && (await directory.callerKind()) === 'appOnly') {
           logger.warn({ intunePolicyId, groupId: record.groupId }, 'Intune refused an app-only call to set the device group.');
           return appOnlyRefusal(record, error, requestIds);
         }
@@ -205,7 +231,6 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
         }
         throw error;
       }
-      const result = collect(set, requestIds);
       return { outcome: result.validationSucceeded ? 'bound' : 'validationFailed', policyId: intunePolicyId, statuses: result.statuses, graphRequestIds: requestIds };
     } catch (error) {
       // Binding is optional: report any failure (e.g. Intune's 500 with app-only tokens), never undo the group.

@@ -2,6 +2,7 @@
  * The contract between the provisioning service and its callers (requests service, bot, benchmarks).
  * The implementation lives beside this file; callers depend only on these types.
  */
+import type { ActingAs } from '../domain/delegation';
 import type { Actor } from '../domain/actor';
 import type { GroupNames, GroupNamesResult } from '../domain/naming';
 import type { PolicyName } from '../domain/policy';
@@ -125,7 +126,8 @@ export interface ProvisioningService {
   /** The recorded group as it is now, and (when asked) the missing Intune owner re-added. */
   checkGroup(record: PolicyGroupRecord, options?: { readonly repairOwner?: boolean }): Promise<DriftReport>;
   /** Sets the recorded group as the device group of the Intune policy with this id (from the policy's resolution). */
-  bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string): Promise<BindResult>;
+  /** `as`: the approver's delegated credential, for this call only (group work stays app-only). */
+  bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string, options?: ActingAs): Promise<BindResult>;
   /**
    * Restores the policy's deleted group (the recorded one, or else the one holding the order's uniqueName) with
    * `POST /directory/deletedItems/{id}/restore`, re-adds the Intune owner if missing, and records it when the

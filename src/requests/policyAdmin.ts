@@ -5,6 +5,7 @@
 import { graphRequestIdOf } from '../provisioning/graphError';
 import type { BindResult, RestoreSubject } from '../provisioning/types';
 import type { Actor } from '../domain/actor';
+import type { ActingAs } from '../domain/delegation';
 import { parsePolicyName, recordedPolicyName } from '../domain/policy';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { SCENARIO_INFO } from '../domain/scenario';
@@ -14,7 +15,7 @@ import type { AuditKind, GroupProvisioning } from './ports';
 import type { NameResolveResult, PolicyResolution, PolicyTruth } from './resolution';
 import type { NoGroup, RequestsService } from './types';
 
-type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
+type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'mayBind' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
 
 export function createPolicyAdministration(
   context: ServiceContext,
@@ -47,7 +48,7 @@ export function createPolicyAdministration(
   }
 
   /** Binds the record to the Intune policy the resolution found: by its id, never by a name match. */
-  async function bindResolved(resolution: PolicyResolution, record: PolicyGroupRecord): Promise<BindResult> {
+  async function bindResolved(resolution: PolicyResolution, record: PolicyGroupRecord, options: ActingAs): Promise<BindResult> {
     const { intune } = resolution;
     const label = SCENARIO_INFO[record.scenario].label;
     switch (intune.kind) {
@@ -64,7 +65,7 @@ export function createPolicyAdministration(
             message: `The Intune policy "${intune.policy.name}" is a ${SCENARIO_INFO[intune.policy.scenario].label} policy, but its group was made for ${label}. Bind it by hand, or request a group for the right scenario.`,
           };
         }
-        return provisioning.bindToPolicy(record, intune.policy.id);
+        return provisioning.bindToPolicy(record, intune.policy.id, options);
     }
   }
 
@@ -92,7 +93,11 @@ export function createPolicyAdministration(
       return { kind: 'checked', report, ...(repairRefused !== undefined && { repairRefused }) };
     },
 
-    async bindPolicy(policyName, actor) {
+    async mayBind(actor) {
+      return (await permissions.administer(actor, 'bind a group to its Intune policy')) === undefined;
+    },
+
+    async bindPolicy(policyName, actor, options = {}) {
       const parsed = parsePolicyName(policyName);
       if (!parsed.ok) return { kind: 'invalid', message: parsed.reason };
       const refusal = await permissions.administer(actor, 'bind a group to its Intune policy');
@@ -106,11 +111,13 @@ export function createPolicyAdministration(
       const group = resolution.record;
       if (!group) return noGroup(resolution);
       const intuneName = resolution.intune.kind === 'found' ? resolution.intune.policy.name : resolution.policy.name;
-      await auditPolicy('bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${intuneName}"`);
+      // Whose rights Intune judged the change by: the approver's own (delegated) or the bot's (app-only).
+      const caller = options.as ? 'delegated call as the approver' : 'app-only call as the bot';
+      await auditPolicy('bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${intuneName}" (${caller})`);
       // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
-      const bind = await bindResolved(resolution, group);
+      const bind = await bindResolved(resolution, group, options);
       const graphRequestIds = bind.graphRequestIds ?? [];
-      await auditPolicy(bind.outcome === 'bound' ? 'bound' : 'bindFailed', group.policyKey, actor, bindAuditDetail(bind), graphRequestIds);
+      await auditPolicy(bind.outcome === 'bound' ? 'bound' : 'bindFailed', group.policyKey, actor, `${bindAuditDetail(bind)} (${caller})`, graphRequestIds);
       if (bind.outcome !== 'bound') {
         logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
         return { kind: 'attempted', group, bind };

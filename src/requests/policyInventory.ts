@@ -120,12 +120,16 @@ export function createPolicyInventoryPart(context: ServiceContext, permissions: 
   };
 }
 
-/** The actions that fit an entry: adopt a correct hand-made group; repair or restore the bot's recorded one. */
+/**
+ * The actions that fit an entry: adopt a correct hand-made group; repair or restore the bot's recorded one;
+ * bind the recorded one where the policy has no group in Intune or another one than the record.
+ */
 export function actionsFor(entry: PolicyInventoryEntry): readonly PolicyAction[] {
   const codes = new Set(entry.findings.map((finding) => finding.code));
   const actions: PolicyAction[] = [];
   if (!entry.recorded && entry.groupSource === 'intune' && [...codes].every((code) => ADOPTABLE.has(code)) && codes.size > 0) actions.push('adopt');
   if (entry.recorded && codes.has('firstPartyAppNotAnOwner')) actions.push('repairOwner');
   if (entry.recorded && entry.restorableUntil !== undefined) actions.push('restore');
+  if (entry.recorded && (codes.has('recordedGroupDiffers') || (codes.has('noGroup') && entry.groupSource === 'none'))) actions.push('bind');
   return actions;
 }

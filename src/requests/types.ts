@@ -3,6 +3,7 @@
  * the admin CLI and any later driver (an HTTP API, a scheduled job) translate their input into these calls
  * and the results into cards or lines; they decide nothing themselves.
  */
+import type { ActingAs } from '../domain/delegation';
 import type { Actor } from '../domain/actor';
 import type { GroupNames } from '../domain/naming';
 import type { Page } from '../domain/page';
@@ -139,7 +140,7 @@ export type RestorePolicyResult =
   | Forbidden
   | { readonly kind: 'invalid'; readonly message: string };
 
-export type PolicyAction = 'adopt' | 'repairOwner' | 'restore';
+export type PolicyAction = 'adopt' | 'repairOwner' | 'restore' | 'bind';
 
 /** A policy as approvers see it in `policies`: the inventory's entry and the actions that fit it. */
 export interface ListedPolicy extends PolicyInventoryEntry {
@@ -203,7 +204,13 @@ export interface RequestsService {
   /** Anyone may check; only an approver's check repairs a missing owner. */
   checkPolicy(policyName: string, actor: Actor, options?: { readonly repairOwner?: boolean }): Promise<CheckPolicyResult>;
   /** Bind the policy's group to the Intune policy of the group's scenario (approvers only); never fatal. */
-  bindPolicy(policyName: string, actor: Actor): Promise<BindPolicyResult>;
+  /**
+   * `as`: the approver's own delegated credential, sent to Intune for this bind only (opaque here; audited as a
+   * delegated call). Without it the bot's app-only credential is used, which Intune refuses today.
+   */
+  bindPolicy(policyName: string, actor: Actor, options?: ActingAs): Promise<BindPolicyResult>;
+  /** Whether this actor may bind (asked before a sign-in, so a non-approver is never asked to sign in); no audit. */
+  mayBind(actor: Actor): Promise<boolean>;
   /** Bring the policy's deleted group back from the recycle bin, same object id and owner (approvers only). */
   restoreGroup(policyName: string, actor: Actor): Promise<RestorePolicyResult>;
   /**

@@ -9,6 +9,10 @@ import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, 
 import { graphError, isErrorReply, type GraphReply } from './graphWire';
 import { readBody } from './requestBody';
 import { callerKindOf } from '../graph/graphCredential';
+import type { CallerKind } from '../provisioning/directory';
+import { graphCallerOf, type GraphCaller } from './tokenService/delegatedToken';
+import type { SandboxTokenService } from './tokenService/tokenService';
+import { createTokenServiceHandler } from './tokenService/tokenServiceHttp';
 import { type Clock, systemClock } from '../shared/clock';
 import type { GraphVersion } from './route';
 import { isWrite, routeGraphRequest } from './routes';
@@ -29,6 +33,8 @@ export interface RequestLogEntry {
   /** The client's `Retry-Attempt` header (0 for a first attempt). */
   readonly retryAttempt: number;
   readonly hadBearerToken: boolean;
+  /** Who the bearer acted for: the application, a person (their Entra object id when the token service vouched), or nobody. */
+  readonly caller: { readonly kind: CallerKind | 'refused'; readonly objectId?: string };
 }
 
 export interface GraphEmulatorOptions {
@@ -52,6 +58,12 @@ export interface GraphEmulatorOptions {
    * A file that is not a sandbox tenant makes the start fail; it is never replaced.
    */
   readonly stateFile?: string;
+  /**
+   * The sandbox's Bot Framework token service, served on the same port (its /api/usertoken… routes). With it,
+   * a bearer claiming to be delegated must be one of its tokens (Graph's 401 otherwise), and the person's
+   * Intune scope decides which groups they may assign. Without it, any JWT with `scp` counts as delegated.
+   */
+  readonly tokenService?: SandboxTokenService;
 }
 
 export interface GraphEmulator {
@@ -69,6 +81,9 @@ export interface GraphEmulator {
   clearRequestLog(): void;
   close(): Promise<void>;
 }
+
+/** A caller the emulator answers; `objectId` only when the token service vouched for the person. */
+type EmulatorCaller = { readonly kind: CallerKind; readonly objectId?: string } | Extract<GraphCaller, { readonly kind: 'refused' }>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)$/;
@@ -106,14 +121,21 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     return rate > 0 && random() < rate ? (faults.serverError ?? {}) : undefined;
   }
 
-  function process(request: IncomingMessage, rawBody: string): GraphReply {
+  /** Who the bearer acts for: checked against the token service when there is one, else classified by its claims. */
+  function callerOf(authorization: string | undefined): EmulatorCaller {
+    const { tokenService } = options;
+    if (tokenService) return graphCallerOf(authorization, tokenService.signer, { tenantId: tokenService.tenantId, nowMs: now() });
+    return { kind: callerKindOf(authorization?.replace(/^Bearer\s+/i, '') ?? '') };
+  }
+
+  function process(request: IncomingMessage, rawBody: string, caller: EmulatorCaller): GraphReply {
     const authorization = request.headers.authorization;
     if (options.requiredToken !== undefined && authorization !== `Bearer ${options.requiredToken}`) {
       return authorization
         ? graphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
         : graphError(401, 'InvalidAuthenticationToken', 'Access token is empty.');
     }
-    const caller = callerKindOf(authorization?.replace(/^Bearer\s+/i, '') ?? '');
+    if (caller.kind === 'refused') return graphError(401, caller.code, caller.message);
     const url = new URL(request.url ?? '/', 'http://emulator.invalid');
     const versioned = VERSION_PREFIX.exec(url.pathname);
     if (!versioned) return graphError(400, 'BadRequest', 'Invalid version: the path must start with /v1.0 or /beta.');
@@ -147,7 +169,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         // A loopback proxy in front of the emulator is addressed as itself: references name the proxy's host.
         addressedOrigin: request.headers.host ? new URL(`http://${request.headers.host}`).origin : baseUrl,
         membershipTargetInternalError: faults.membershipTargetInternalError ?? false,
-        caller,
+        caller: caller.kind,
+        callerScopeCovers: (groupId) => caller.objectId === undefined || options.tokenService?.intuneScopeCovers(caller.objectId, groupId) !== false,
         variations,
       },
     );
@@ -158,11 +181,12 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const at = new Date(now()).toISOString();
     const requestId = randomUUID();
     const clientRequestId = header(request, 'client-request-id');
+    const caller = callerOf(request.headers.authorization);
     let reply: GraphReply;
     try {
       const rawBody = await readBody(request, MAX_BODY_BYTES);
       if (faults.latencyMs) await sleep(faults.latencyMs);
-      reply = rawBody === undefined ? graphError(413, 'Request_EntityTooLarge', 'The request body is too large.') : process(request, rawBody);
+      reply = rawBody === undefined ? graphError(413, 'Request_EntityTooLarge', 'The request body is too large.') : process(request, rawBody, caller);
     } catch (error) {
       reply = error instanceof URIError ? graphError(400, 'BadRequest', 'Malformed percent-encoding in the URL.') : graphError(500, 'InternalServerError', String(error));
     }
@@ -189,10 +213,13 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       at,
       retryAttempt: Number(header(request, 'retry-attempt') ?? '0') || 0,
       hadBearerToken: /^Bearer \S+/.test(request.headers.authorization ?? ''),
+      caller: { kind: caller.kind, ...(caller.kind === 'delegated' && caller.objectId !== undefined && { objectId: caller.objectId }) },
     });
   }
 
+  const tokenServiceRoutes = options.tokenService ? createTokenServiceHandler(options.tokenService) : undefined;
   const server = createServer((request, response) => {
+    if (tokenServiceRoutes?.handles(request)) return void tokenServiceRoutes.handle(request, response);
     void handle(request, response);
   });
   await new Promise<void>((resolve, reject) => {

@@ -4,11 +4,34 @@
  * GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true to let an app-only token (the sandbox bot's) bind a group to its
  * Intune policy, which Intune refuses today. GRAPH_EMULATOR_STATE_FILE keeps the tenant in that file across
  * restarts (`npm start` sets it under the data folder); without it the tenant lives in memory.
+ *
+ * The same port serves the stub of the Bot Framework token service (the sandbox bot's OAuthUrl), whose tokens
+ * the emulator's Graph honours as delegated: SANDBOX_PEOPLE (the Playground's users, JSON) are the people who
+ * can sign in, and SANDBOX_SIGN_IN=ask makes each sign in through its loopback page first (default: signed in).
  */
 import path from 'node:path';
 import { startGraphEmulator } from './graphEmulator';
+import { PLAYGROUND_BOT_ID, PLAYGROUND_TENANT_ID } from './playground';
+import { SandboxTokenService } from './tokenService/tokenService';
+import { peopleFromEnv, signInModeFromEnv } from './tokenService/tokenServiceEnv';
 
 const DEFAULT_PORT = 5980;
+/** The sandbox's Azure Bot OAuth connection, as OAUTH_CONNECTION_NAME names it to the sandbox bot. */
+export const SANDBOX_CONNECTION_NAME = 'IntuneGraph';
+
+export function sandboxTokenService(env: NodeJS.ProcessEnv): SandboxTokenService {
+  return new SandboxTokenService({
+    tenantId: PLAYGROUND_TENANT_ID,
+    people: peopleFromEnv(env.SANDBOX_PEOPLE),
+    signIn: signInModeFromEnv(env.SANDBOX_SIGN_IN),
+    connections: [{
+      name: SANDBOX_CONNECTION_NAME,
+      tokenExchangeUri: `api://botid-${PLAYGROUND_BOT_ID}`,
+      scopes: ['DeviceManagementConfiguration.ReadWrite.All'],
+      clientId: PLAYGROUND_BOT_ID,
+    }],
+  });
+}
 
 export function portFromEnv(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === '') return DEFAULT_PORT;
@@ -34,6 +57,7 @@ async function main(): Promise<void> {
   const token = process.env.GRAPH_EMULATOR_TOKEN;
   const allowAppOnlyBind = allowAppOnlyBindFromEnv(process.env.GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND);
   const stateFile = stateFileFromEnv(process.env.GRAPH_EMULATOR_STATE_FILE);
+  const tokenService = sandboxTokenService(process.env);
   const emulator = await startGraphEmulator({
     port: portFromEnv(process.env.GRAPH_EMULATOR_PORT),
     host: '127.0.0.1',
@@ -42,6 +66,7 @@ async function main(): Promise<void> {
     ...(token ? { requiredToken: token } : {}),
     ...(allowAppOnlyBind ? { variations: { appOnlyMembershipTarget: 'allow' } } : {}),
     ...(stateFile ? { stateFile } : {}),
+    tokenService,
   });
   process.stdout.write(`Graph emulator listening on ${emulator.url}\n`);
   if (emulator.tenantSource === 'resumed') {
@@ -52,8 +77,9 @@ async function main(): Promise<void> {
     if (stateFile) process.stdout.write(`The tenant is kept in ${stateFile}.\n`);
   }
   if (!allowAppOnlyBind) {
-    process.stdout.write('App-only calls to set an Intune membership target are refused with 500, as Intune does today (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true allows them).\n');
+    process.stdout.write('App-only calls to set an Intune membership target are refused with 500, as Intune does today (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true allows them); an approver\'s delegated calls succeed.\n');
   }
+  process.stdout.write(`Token service (OAuth connection ${SANDBOX_CONNECTION_NAME}) on ${emulator.url}: ${process.env.SANDBOX_SIGN_IN === 'ask' ? 'people sign in through its page first (SANDBOX_SIGN_IN=ask)' : 'the sandbox people count as signed in'}.\n`);
   const stop = (): void => {
     void emulator.close().then(() => process.exit(0));
   };

@@ -61,7 +61,7 @@ export interface SandboxPolicy {
   lastModifiedAt: number;
 }
 
-export type TargetValidationCode = 'securityGroupNotFound' | 'notSecurityGroup' | 'notStaticSecurityGroup' | 'firstPartyAppNotAnOwner';
+export type TargetValidationCode = 'securityGroupNotFound' | 'notSecurityGroup' | 'notStaticSecurityGroup' | 'firstPartyAppNotAnOwner' | 'securityGroupNotInCallerScope';
 
 export type GroupInit = Partial<Omit<SandboxGroup, 'id' | 'createdAt'>> & { readonly displayName: string };
 

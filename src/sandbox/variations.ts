@@ -24,6 +24,12 @@ export interface GraphVariations {
    * bot's own record.
    */
   readonly appOnlyMembershipTargetRead?: 'allow' | 'refuse';
+  /**
+   * How retrieveEnrollmentTimeDeviceMembershipTarget is routed. `post` (default): as the beta docs show it;
+   * `get`: POST answers 400 "No OData route exists … with http verb POST" and GET answers, as a community audit
+   * script (third-party) reports of some tenants.
+   */
+  readonly retrieveMembershipTargetMethod?: 'post' | 'get';
 }
 
 export const STRICT_VARIATIONS: Required<GraphVariations> = {
@@ -31,4 +37,5 @@ export const STRICT_VARIATIONS: Required<GraphVariations> = {
   concurrentUpsert: 'conflict',
   appOnlyMembershipTarget: 'refuse',
   appOnlyMembershipTargetRead: 'allow',
+  retrieveMembershipTargetMethod: 'post',
 };

@@ -27,3 +27,22 @@ describe('OAUTH_CONNECTION_NAME', () => {
     ]);
   });
 });
+
+describe('SANDBOX_TOKEN_SERVICE_URL', () => {
+  it("points the sandbox bot's sign-in at the loopback token-service stub", () => {
+    expect(loadConfig({ ...sandbox, OAUTH_CONNECTION_NAME: 'IntuneGraph', SANDBOX_TOKEN_SERVICE_URL: 'http://127.0.0.1:5980' }).oauthConnection)
+      .toEqual({ name: 'IntuneGraph', tokenServiceUrl: 'http://127.0.0.1:5980' });
+  });
+
+  it('refuses a remote URL, a URL without a connection, and any URL in production', () => {
+    expect(problemsOf({ ...sandbox, OAUTH_CONNECTION_NAME: 'IntuneGraph', SANDBOX_TOKEN_SERVICE_URL: 'http://token.example:80' })).toEqual([
+      'SANDBOX_TOKEN_SERVICE_URL must be a loopback URL (got "http://token.example:80")',
+    ]);
+    expect(problemsOf({ ...sandbox, SANDBOX_TOKEN_SERVICE_URL: 'http://127.0.0.1:5980' })).toEqual([
+      'SANDBOX_TOKEN_SERVICE_URL needs OAUTH_CONNECTION_NAME (the connection to sign in through)',
+    ]);
+    expect(problemsOf({ ...production, SANDBOX_TOKEN_SERVICE_URL: 'http://127.0.0.1:5980' })).toEqual([
+      expect.stringContaining('SANDBOX_TOKEN_SERVICE_URL'),
+    ]);
+  });
+});

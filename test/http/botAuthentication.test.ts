@@ -1,5 +1,7 @@
 import type { Activity } from 'botbuilder';
 import { MAX_REUSED_CLIENTS, ReusingBotFrameworkAuthentication } from '../../src/http/botAuthentication';
+import { SandboxTokenService } from '../../src/sandbox/tokenService/tokenService';
+import { startTokenServiceServer } from '../../src/sandbox/tokenService/tokenServiceHttp';
 
 const TENANT = '11111111-2222-3333-4444-555555555555';
 const BOT_ID = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -56,5 +58,25 @@ describe('ReusingBotFrameworkAuthentication', () => {
       MicrosoftAppPassword: 'not-used',
     });
     await expect(auth.authenticateRequest(message(), '')).rejects.toThrow(/Unauthorized/i);
+  });
+
+  it("asks the sandbox's token service (OAuthUrl) for a sign-in link as the sandbox bot when the request carries no identity", async () => {
+    const service = new SandboxTokenService({
+      tenantId: TENANT,
+      people: [{ userId: '29:user', objectId: '00000000-0000-4000-8000-0000000000a2', displayName: 'User', userPrincipalName: 'user@contoso.example' }],
+      connections: [{ name: 'IntuneGraph', tokenExchangeUri: `api://botid-${BOT_ID}`, scopes: ['DeviceManagementConfiguration.ReadWrite.All'], clientId: BOT_ID }],
+    });
+    const stub = await startTokenServiceServer(service);
+    try {
+      const auth = new ReusingBotFrameworkAuthentication({ OAuthUrl: stub.url }, { anonymousAppId: BOT_ID });
+      const { claimsIdentity } = await auth.authenticateRequest(message(), '');
+      const tokens = await auth.createUserTokenClient(claimsIdentity);
+      const resource = await tokens.getSignInResource('IntuneGraph', message(), '');
+      expect(resource.signInLink).toMatch(new RegExp(`^${stub.url}/sandbox/signin/`));
+      expect(resource.tokenExchangeResource?.uri).toBe(`api://botid-${BOT_ID}`);
+      expect(await tokens.getUserToken('29:user', 'IntuneGraph', 'msteams', '')).toMatchObject({ connectionName: 'IntuneGraph' });
+    } finally {
+      await stub.close();
+    }
   });
 });

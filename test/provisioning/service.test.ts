@@ -331,6 +331,47 @@ describe('bindToPolicy', () => {
     expect((await service.bindToPolicy(group, '00000000-0000-4000-8000-00000000dead')).outcome).toBe('policyNotFound');
   });
 
+  describe('a group Intune cannot see yet (securityGroupNotFound right after it was made)', () => {
+    let emulatorNowMs = FIXED_NOW.getTime();
+    const waits: number[] = [];
+    /** The injected wait moves the emulator's clock, so replication "happens" without the test sleeping. */
+    const replication = { wait: async (ms: number) => { waits.push(ms); emulatorNowMs += ms; } };
+
+    async function groupStillReplicating(lagMs: number, serviceOptions: Partial<ProvisioningServiceDeps> = {}) {
+      emulatorNowMs = FIXED_NOW.getTime();
+      waits.length = 0;
+      await setUp({ clock: { now: () => new Date(emulatorNowMs) } }, { bindReplication: replication, ...serviceOptions }, {}, DELEGATED_TOKEN);
+      const { group } = await service.ensureGroup(orderFor(service, 'Contoso User-driven', 'userDriven'), ADA);
+      sandbox.emulator.setFaults({ replicationLagMs: lagMs });
+      return group;
+    }
+    const setCalls = (): number => sandbox.emulator.requestLog.filter((entry) => entry.path.includes('setEnrollmentTimeDeviceMembershipTarget')).length;
+
+    it('binds again every 10 s, up to three times, and succeeds once the group has replicated', async () => {
+      const group = await groupStillReplicating(25_000);
+      const result = await service.bindToPolicy(group, policyIdNamed('Contoso User-driven'));
+      expect(result.outcome).toBe('bound');
+      expect(waits).toEqual([10_000, 10_000, 10_000]);
+      expect(setCalls()).toBe(4);
+      expect(result.graphRequestIds).toHaveLength(4);
+    });
+
+    it("gives up after three retries with Intune's finding when the group has still not replicated", async () => {
+      const group = await groupStillReplicating(120_000);
+      const result = await service.bindToPolicy(group, policyIdNamed('Contoso User-driven'));
+      expect(result).toMatchObject({ outcome: 'validationFailed', statuses: [{ errorCode: 'securityGroupNotFound' }] });
+      expect(setCalls()).toBe(4);
+    });
+
+    it('does not wait for a group made long ago: securityGroupNotFound then means it is gone', async () => {
+      const group = await groupStillReplicating(120_000, { clock: { now: () => new Date(FIXED_NOW.getTime() + 3_600_000) } });
+      const result = await service.bindToPolicy({ ...group, createdAt: FIXED_NOW.toISOString() }, policyIdNamed('Contoso User-driven'));
+      expect(result.outcome).toBe('validationFailed');
+      expect(waits).toEqual([]);
+      expect(setCalls()).toBe(1);
+    });
+  });
+
   it("reports Intune's 500 as a failure, never fatal, and leaves the group alone", async () => {
     await setUp({ faults: { membershipTargetInternalError: true } });
     const { group } = await service.ensureGroup(orderFor(service, 'Contoso User-driven', 'userDriven'), ADA);

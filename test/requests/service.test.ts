@@ -3,6 +3,7 @@ import { createRequestsService } from '../../src/requests/service';
 import type { RequestEvent } from '../../src/requests/ports';
 import type { Store } from '../../src/store';
 import { sqliteHarness, trackStores, type StoreHarness } from '../store/support/harness';
+import { DelegatedCredential } from '../../src/domain/delegation';
 import { approver, approverIds, createWorld, helpdesk, otherApprover, type World } from './support/world';
 
 const submission = { policyName: 'Contoso Sales', scenario: 'userDriven' as const, requester: helpdesk };
@@ -407,8 +408,27 @@ describe('requests service', () => {
       expect(result).toMatchObject({ kind: 'attempted', group: { groupId: 'group-1', scenario: 'automatic' }, bind: { outcome: 'bound' } });
       expect(world.provisioning.bindCalls).toEqual([{ policyName: 'Contoso Sales', intunePolicyId: 'policy-1' }]);
       const [requested, bound] = (await policyAudit()).slice(-2);
-      expect(requested).toMatchObject({ kind: 'bindRequested', actor: approver, detail: 'group group-1 to the Automatic · Windows 365 policy "Contoso Sales"' });
-      expect(bound).toMatchObject({ kind: 'bound', actor: approver, graphRequestId: 'graph-list graph-set', detail: 'bound on policy policy-1: group-1 ok' });
+      expect(requested).toMatchObject({ kind: 'bindRequested', actor: approver, detail: 'group group-1 to the Automatic · Windows 365 policy "Contoso Sales" (app-only call as the bot)' });
+      expect(bound).toMatchObject({ kind: 'bound', actor: approver, graphRequestId: 'graph-list graph-set', detail: 'bound on policy policy-1: group-1 ok (app-only call as the bot)' });
+    });
+
+    it("binds with the approver's own delegated credential when given one, audited as a delegated call", async () => {
+      await provisioned('automatic');
+      world.tenant.addPolicy('policy-1', 'Contoso Sales', 'automatic');
+      world.provisioning.bindResult = { outcome: 'bound', policyId: 'policy-1', statuses: [{ targetId: 'group-1', validationSucceeded: true }], graphRequestIds: ['graph-set'] };
+      await world.service.bindPolicy('Contoso Sales', approver, { as: new DelegatedCredential('approver-token') });
+      expect(world.provisioning.bindCalls).toEqual([{ policyName: 'Contoso Sales', intunePolicyId: 'policy-1', delegated: true }]);
+      const [requested, bound] = (await policyAudit()).slice(-2);
+      expect(requested.detail).toBe('group group-1 to the Automatic · Windows 365 policy "Contoso Sales" (delegated call as the approver)');
+      expect(bound).toMatchObject({ kind: 'bound', actor: approver, detail: 'bound on policy policy-1: group-1 ok (delegated call as the approver)' });
+      expect(JSON.stringify(await policyAudit())).not.toContain('approver-token');
+    });
+
+    it('says before any sign-in whether an actor may bind, without auditing the question', async () => {
+      const before = (await policyAudit()).length;
+      expect(await world.service.mayBind(approver)).toBe(true);
+      expect(await world.service.mayBind(helpdesk)).toBe(false);
+      expect(await policyAudit()).toHaveLength(before);
     });
 
     it("audits Intune's validation codes when it refuses the group", async () => {
@@ -423,7 +443,7 @@ describe('requests service', () => {
       expect(await world.service.bindPolicy('Contoso Sales', approver)).toMatchObject({ kind: 'attempted', bind: { outcome: 'validationFailed' } });
       expect((await policyAudit()).at(-1)).toMatchObject({
         kind: 'bindFailed',
-        detail: 'validationFailed on policy policy-1: group-1 notStaticSecurityGroup',
+        detail: 'validationFailed on policy policy-1: group-1 notStaticSecurityGroup (app-only call as the bot)',
       });
     });
 
@@ -434,7 +454,7 @@ describe('requests service', () => {
       world.provisioning.bindResult = { outcome: 'failed', message: 'Internal error', graphRequestId: 'graph-500', graphRequestIds: ['graph-list', 'graph-500'] };
       const result = await world.service.bindPolicy('Contoso Sales', approver);
       expect(result).toMatchObject({ kind: 'attempted', bind: { outcome: 'failed', message: 'Internal error', graphRequestId: 'graph-500' } });
-      expect((await policyAudit()).at(-1)).toMatchObject({ kind: 'bindFailed', detail: 'failed: Internal error', graphRequestId: 'graph-list graph-500' });
+      expect((await policyAudit()).at(-1)).toMatchObject({ kind: 'bindFailed', detail: 'failed: Internal error (app-only call as the bot)', graphRequestId: 'graph-list graph-500' });
       expect(await store.findGroup('contoso sales')).toEqual(before);
       expect(await world.service.statusOfPolicy('Contoso Sales')).toMatchObject({ request: { state: 'provisioned' } });
     });

@@ -39,7 +39,7 @@ export function loadConfig(env: Environment): Config {
   const naming = readNaming(reader);
   const teams = readTeams(reader, mode);
   const inventory = readInventory(reader);
-  const oauthConnection = readOAuthConnection(reader);
+  const oauthConnection = readOAuthConnection(reader, mode);
   const logLevel = reader.optional('LOG_LEVEL', oneOf(LOG_LEVELS)) ?? 'info';
   // The sandbox sends nothing anywhere, whatever the shell it was started from exports.
   const connectionString = mode === 'production' ? reader.optional('APPLICATIONINSIGHTS_CONNECTION_STRING', appInsightsConnectionString) : undefined;

@@ -57,7 +57,11 @@ export interface Config {
    * The Azure Bot's OAuth connection approvers sign in through, so Intune changes are made with their own
    * delegated token (OAUTH_CONNECTION_NAME; absent: no sign-in, the manual path as before). Issue 19.
    */
-  readonly oauthConnection?: { readonly name: string };
+  readonly oauthConnection?: {
+    readonly name: string;
+    /** Sandbox only: the loopback token-service stub the bot's user-token client calls (botbuilder's `OAuthUrl`). */
+    readonly tokenServiceUrl?: string;
+  };
   readonly logLevel: LogLevel;
   /** Application Insights; absent when APPLICATIONINSIGHTS_CONNECTION_STRING is unset and always in sandbox mode. */
   readonly telemetry?: { readonly connectionString: string };

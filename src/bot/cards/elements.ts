@@ -79,6 +79,13 @@ export interface ExecuteAction {
   readonly associatedInputs?: 'auto' | 'none';
 }
 
+/** A button that opens a confirmation under it, whose own button does the change (nothing changes on the first click). */
+export interface ConfirmAction {
+  readonly type: 'Action.ShowCard';
+  readonly title: string;
+  readonly card: { readonly type: 'AdaptiveCard'; readonly body: readonly CardElement[]; readonly actions: readonly ExecuteAction[] };
+}
+
 /** Shows or hides elements of the card in the client, without a call to the bot (a details section). */
 export interface ToggleVisibilityAction {
   readonly type: 'Action.ToggleVisibility';
@@ -92,7 +99,7 @@ export interface OpenUrlAction {
   readonly url: string;
 }
 
-export type CardAction = ExecuteAction | ToggleVisibilityAction | OpenUrlAction;
+export type CardAction = ExecuteAction | ToggleVisibilityAction | OpenUrlAction | ConfirmAction;
 
 export interface ActionSet {
   readonly type: 'ActionSet';
@@ -141,6 +148,11 @@ export function adaptiveCard(
     ...(options.actions && options.actions.length > 0 ? { actions: options.actions } : {}),
     ...(options.refresh ? { refresh: options.refresh } : {}),
   };
+}
+
+/** `title` opens `question` with the one button that makes the change. */
+export function confirm(title: string, question: string, action: ExecuteAction): ConfirmAction {
+  return { type: 'Action.ShowCard', title, card: { type: 'AdaptiveCard', body: [text(question)], actions: [action] } };
 }
 
 export function text(value: string, style: Omit<TextBlock, 'type' | 'text' | 'wrap'> = {}): TextBlock {

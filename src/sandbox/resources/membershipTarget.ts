@@ -8,6 +8,8 @@ import { badKey, type Route, type RouteContext, type RouteHandler, type RouteReq
 import type { SandboxPolicy } from '../tenant';
 import { policyNotFound, type PolicyHandler } from './configurationPolicies';
 
+const RETRIEVE_PATH = /^\/deviceManagement\/configurationPolicies\((.+)\)\/retrieveEnrollmentTimeDeviceMembershipTarget$/;
+
 export const membershipTargetRoutes: readonly Route[] = [
   {
     method: 'POST',
@@ -23,12 +25,26 @@ export const membershipTargetRoutes: readonly Route[] = [
   },
   {
     method: 'POST',
-    pattern: /^\/deviceManagement\/configurationPolicies\((.+)\)\/retrieveEnrollmentTimeDeviceMembershipTarget$/,
+    pattern: RETRIEVE_PATH,
     betaOnly: true,
     readOnly: true,
-    handle: withPolicy(retrieveMembershipTarget),
+    handle: withPolicy((policy, request, context) =>
+      context.variations.retrieveMembershipTargetMethod === 'get' ? noRoute(request, 'POST') : retrieveMembershipTarget(policy, request, context)),
+  },
+  {
+    method: 'GET',
+    pattern: RETRIEVE_PATH,
+    betaOnly: true,
+    handle: withPolicy((policy, request, context) =>
+      context.variations.retrieveMembershipTargetMethod === 'get' ? retrieveMembershipTarget(policy, request, context) : noRoute(request, 'GET')),
   },
 ];
+
+/** What Intune answers a verb it has no route for, as the community audit script reports it (third-party). */
+function noRoute(request: RouteRequest, verb: 'GET' | 'POST'): GraphReply {
+  return graphError(400, 'BadRequest', `No OData route exists that match template ~/singleton/navigation/key/action with http verb ${verb} for request /beta${request.path}.`);
+}
+
 
 /** The policy the quoted key `('<id>')` names. */
 function withPolicy(handler: PolicyHandler): RouteHandler {
@@ -53,7 +69,8 @@ function setMembershipTarget(policy: SandboxPolicy, request: RouteRequest, conte
   const parsed = membershipTargetBodySchema.safeParse(request.body);
   if (!parsed.success) return invalidBody(parsed.error, 'enrollmentTimeDeviceMembershipTarget');
   const targetIds = parsed.data.enrollmentTimeDeviceMembershipTargets.map((target) => target.targetId);
-  const result = validationResult(targetIds, context);
+  // Only an assignment is checked against the caller's Intune role scope; reading is not.
+  const result = validationResult(targetIds, context, context.callerScopeCovers);
   if (result.validationSucceeded) policy.membershipTargetIds = targetIds;
   return membershipTargetReply(result, context);
 }
@@ -84,9 +101,9 @@ function membershipTargetReply(result: ReturnType<typeof validationResult>, cont
   };
 }
 
-function validationResult(targetIds: readonly string[], context: RouteContext) {
+function validationResult(targetIds: readonly string[], context: RouteContext, inCallerScope: (groupId: string) => boolean = () => true) {
   const statuses = targetIds.map((targetId) => {
-    const code = context.tenant.validateMembershipTarget(targetId, context.visible);
+    const code = context.tenant.validateMembershipTarget(targetId, context.visible) ?? (inCallerScope(targetId) ? undefined : 'securityGroupNotInCallerScope');
     // `unknown` is the enum's default member: what Intune reports for a target without an error.
     return { targetId, validationSucceeded: code === undefined, targetValidationErrorCode: code ?? 'unknown' };
   });

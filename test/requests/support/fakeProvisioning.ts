@@ -3,6 +3,7 @@
  * `PATCH /groups(uniqueName=…)` with create-if-missing), records them in the real store's registry, and can
  * be told to fail or to wait, so tests can see the background work and failures.
  */
+import type { ActingAs } from '../../../src/domain/delegation';
 import type { Actor } from '../../../src/domain/actor';
 import { type Clock, systemClock } from '../../../src/shared/clock';
 import type { Scenario } from '../../../src/domain/scenario';
@@ -26,7 +27,8 @@ export interface FakeProvisioning extends ProvisioningService {
   driftFindings: DriftReport['findings'];
   /** What the next bindToPolicy calls answer. */
   bindResult: BindResult;
-  readonly bindCalls: { policyName: string; intunePolicyId: string }[];
+  /** `delegated`: the call carried an approver's credential (only when it did). */
+  readonly bindCalls: { policyName: string; intunePolicyId: string; delegated?: true }[];
 }
 
 export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clock = systemClock): FakeProvisioning {
@@ -145,8 +147,8 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clo
             });
       return { outcome: 'restored', group, ownerReAdded: false, findings: [], graphRequestIds };
     },
-    async bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string): Promise<BindResult> {
-      service.bindCalls.push({ policyName: record.policyName, intunePolicyId });
+    async bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string, options: ActingAs = {}): Promise<BindResult> {
+      service.bindCalls.push({ policyName: record.policyName, intunePolicyId, ...(options.as && { delegated: true as const }) });
       return service.bindResult;
     },
     async ownerServicePrincipalId() {

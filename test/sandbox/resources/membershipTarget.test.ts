@@ -120,3 +120,26 @@ describe('Graph emulator: device-preparation policies (issue 14)', () => {
     expect((await graph('POST', `${POLICIES}('${appOnly.id}')/clearEnrollmentTimeDeviceMembershipTarget`)).status).toBe(500);
   });
 });
+
+describe('Graph emulator: retrieve routed by GET on some tenants (community audit script, third-party)', () => {
+  const retrieve = (method: 'GET' | 'POST', policyId: string): Promise<Answer> =>
+    graph(method, `/beta/deviceManagement/configurationPolicies('${policyId}')/retrieveEnrollmentTimeDeviceMembershipTarget`);
+
+  it('answers the documented POST by default and has no GET route', async () => {
+    await start({}, DELEGATED_TOKEN);
+    const policyId = wire.emulator.admin.policies()[0].id;
+    expect((await retrieve('POST', policyId)).status).toBe(200);
+    expect((await retrieve('GET', policyId)).body.error.message).toMatch(/^No OData route exists .* http verb GET/);
+  });
+
+  it('with retrieveMembershipTargetMethod get, answers POST with 400 "No OData route … POST" and GET with the result', async () => {
+    await start({ variations: { retrieveMembershipTargetMethod: 'get' } }, DELEGATED_TOKEN);
+    const policyId = wire.emulator.admin.policies()[0].id;
+    const post = await retrieve('POST', policyId);
+    expect(post.status).toBe(400);
+    expect(post.body.error).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/^No OData route exists .* http verb POST/) });
+    const get = await retrieve('GET', policyId);
+    expect(get.status).toBe(200);
+    expect(get.body.value.validationSucceeded).toBe(true);
+  });
+});

@@ -1,4 +1,9 @@
 import type { TurnContext } from 'botbuilder';
+import type { ActingAs } from '../../../domain/delegation';
+import { delegatedCredentialOf } from '../../credential';
+import type { InvokeReply } from '../../turn';
+import type { VerbHandler } from '../../routes';
+import type { CARD_VERBS } from '../../verbs';
 import type { BindPolicyResult } from '../../../requests/types';
 import { bindCard } from './bindCard';
 import { noGroupMessage } from '../../refusals';
@@ -15,9 +20,21 @@ export const BIND_COMMAND = /^\s*bind\b/i;
 export async function handleBind(context: TurnContext, bot: BotContext): Promise<void> {
   const input = await policyCommandInput(context, BIND_COMMAND, 'bind <policy name>');
   if (!input) return;
-  const result = await bot.requests.bindPolicy(input.policyName, input.actor);
+  const result = await bot.requests.bindPolicy(input.policyName, input.actor, actingAs(context));
   if (result.kind === 'attempted') await replyWithCard(context, bindCard(result));
   else await context.sendActivity(refusalOf(result));
+}
+
+/** The Bind button: as `bind <policy>`, with the approver's own sign-in (the route asked for it first). */
+export const bindFromCard: VerbHandler<typeof CARD_VERBS.bindPolicy> = async (context, bot, { data, actor }): Promise<InvokeReply> => {
+  const result = await bot.requests.bindPolicy(data.policyName, actor, actingAs(context));
+  return result.kind === 'attempted' ? { card: bindCard(result) } : { message: refusalOf(result) };
+};
+
+/** The approver's delegated credential when they signed in; else the bot's own (app-only) call. */
+function actingAs(context: TurnContext): ActingAs {
+  const credential = delegatedCredentialOf(context);
+  return credential ? { as: credential } : {};
 }
 
 function refusalOf(result: Exclude<BindPolicyResult, { kind: 'attempted' }>): string {

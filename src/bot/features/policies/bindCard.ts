@@ -3,7 +3,7 @@ import type { BindPolicyResult } from '../../../requests/types';
 import type { PolicyGroupRecord } from '../../../domain/policyGroup';
 import { CARD_VERBS } from '../../verbs';
 import { groupDetails, groupFacts } from '../../cards/group';
-import { type AdaptiveCard, type CardAction, type CardElement, type OpenUrlAction, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
+import { type AdaptiveCard, type CardAction, type CardElement, type ConfirmAction, type OpenUrlAction, adaptiveCard, confirm, execute, facts, heading, plain, text } from '../../cards/elements';
 
 /** Intune's answer as the requests service reports a bind it attempted. */
 type BindResult = Extract<BindPolicyResult, { kind: 'attempted' }>['bind'];
@@ -26,7 +26,7 @@ export function explainValidationCode(code: string | undefined, policyName: stri
     case 'firstPartyAppNotAnOwner':
       return 'The Intune Provisioning Client is not an owner of the group, so Intune could not add devices to it. An approver can add it back with Repair owner, then bind again.';
     case 'securityGroupNotInCallerScope':
-      return "The group is outside the Intune scope of the identity that binds it (scope tags or a role limited to some groups). An Intune administrator must widen the bot's role scope to include this group, or pick the group in the policy by hand.";
+      return 'Your Intune role does not let you assign this group. It needs the permission "Enrollment time device membership assignment", with this group among the role assignment\'s scope groups; ask an Intune administrator to add it, then bind again.';
     default:
       return `Intune refused the group${code ? ` with the code ${plain(code)}` : ''}.`;
   }
@@ -38,6 +38,15 @@ export function explainValidationCode(code: string | undefined, policyName: stri
  */
 export const INTUNE_ADMIN_CENTER_URL = 'https://intune.microsoft.com/';
 const POLICIES_PATH = 'Devices › Windows › Windows enrollment › Device preparation policies';
+
+/** The Bind button: a confirmation first, since the policy's device group changes in Intune. */
+export function bindConfirmation(policyName: string): ConfirmAction {
+  return confirm(
+    'Bind the bot\'s group',
+    `Make the Intune policy "${plain(policyName)}" use the bot's device group? Intune checks the group; you act with your own Intune role (you may be asked to sign in).`,
+    execute('Bind', CARD_VERBS.bindPolicy, { policyName }, { style: 'positive' }),
+  );
+}
 
 /** `bind <policy>`: what Intune answered when asked to use the policy's group; a refusal is a calm how-to, not an error. */
 export function bindCard(view: BindCardView): AdaptiveCard {

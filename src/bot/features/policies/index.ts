@@ -1,7 +1,7 @@
 /** Policy administration: the drift check (owner repair, restore), binding to the Intune policy, the approvals channel, every policy in the tenant (adopt). */
 import type { Feature } from '../../routes';
 import { CARD_VERBS } from '../../verbs';
-import { BIND_COMMAND, handleBind } from './bind';
+import { BIND_COMMAND, bindFromCard, handleBind } from './bind';
 import { CHECK_COMMAND, handleCheck } from './check';
 import { POLICIES_COMMAND, adoptGroup, handlePolicies, showPoliciesPage } from './listPolicies';
 import { REGISTER_APPROVALS_COMMAND, handleRegisterApprovals } from './registerApprovals';
@@ -16,6 +16,7 @@ export const policiesFeature: Feature = {
     routes.command(REGISTER_APPROVALS_COMMAND, handleRegisterApprovals);
     routes.command(RESTORE_COMMAND, handleRestore);
     routes.command(POLICIES_COMMAND, handlePolicies);
+    routes.verb(CARD_VERBS.bindPolicy, bindFromCard);
     routes.verb(CARD_VERBS.repairOwner, repairOwner);
     routes.verb(CARD_VERBS.restoreGroup, restoreGroup);
     routes.verb(CARD_VERBS.policiesPage, showPoliciesPage);

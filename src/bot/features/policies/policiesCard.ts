@@ -9,6 +9,7 @@ import {
   type AdaptiveCard,
   type CardAction,
   type CardElement,
+  type ConfirmAction,
   type ExecuteAction,
   adaptiveCard,
   counted,
@@ -21,6 +22,7 @@ import {
   toggle,
 } from '../../cards/elements';
 import { problemCodes, problemHeading, problemSummary } from '../../cards/findings';
+import { bindConfirmation } from './bindCard';
 import { CARD_VERBS } from '../../verbs';
 
 export const POLICIES_PAGE_SIZE = 10;
@@ -32,7 +34,7 @@ const SOURCE_LABEL: Readonly<Record<ListedPolicy['groupSource'], string>> = {
 };
 
 /** When a row allows several, the one that fixes most: a deleted group first, then its owner, then adoption. */
-const ACTION_PRIORITY: readonly PolicyAction[] = ['restore', 'repairOwner', 'adopt'];
+const ACTION_PRIORITY: readonly PolicyAction[] = ['restore', 'repairOwner', 'bind', 'adopt'];
 
 /**
  * One policy: its name and scenario, its group by name, a heading per problem, the one action that fixes it, and
@@ -75,13 +77,15 @@ function detailsOf(policy: ListedPolicy): CardElement[] {
 }
 
 /** The row's one button; Repair owner and Restore answer with this list again, current (`returnTo`). */
-function primaryAction(policy: ListedPolicy): { readonly button: ExecuteAction; readonly adopt: boolean } | undefined {
+function primaryAction(policy: ListedPolicy): { readonly button: ExecuteAction | ConfirmAction; readonly adopt: boolean } | undefined {
   const chosen = ACTION_PRIORITY.find((action) => policy.actions.includes(action));
   switch (chosen) {
     case 'restore':
       return { button: execute('Restore', CARD_VERBS.restoreGroup, { policyName: policy.policyName, returnTo: 'policies' }, { style: 'positive' }), adopt: false };
     case 'repairOwner':
       return { button: execute('Repair owner', CARD_VERBS.repairOwner, { policyName: policy.policyName, returnTo: 'policies' }, { style: 'positive' }), adopt: false };
+    case 'bind':
+      return { button: bindConfirmation(policy.policyName), adopt: false };
     case 'adopt':
       return policy.policyId ? { button: execute('Adopt', CARD_VERBS.adoptGroup, { policyId: policy.policyId }, { style: 'positive' }), adopt: true } : undefined;
     case undefined:
