@@ -62,7 +62,7 @@ export function selectionFromSettings(items: readonly unknown[]): Readable<Polic
   const problems: string[] = [];
   for (const item of items) {
     const parsed = settingSchema.safeParse(item);
-    if (!parsed.success) return { kind: 'unreadable', reason: issues(parsed.error) };
+    if (!parsed.success) return { kind: 'unreadable', reason: zodIssues(parsed.error) };
     const instance = parsed.data.settingInstance;
     const isApps = ALLOWED_APPS_SETTINGS.has(instance.settingDefinitionId);
     if (!isApps && !ALLOWED_SCRIPTS_SETTINGS.has(instance.settingDefinitionId)) continue;
@@ -138,7 +138,7 @@ function runAsContext(runAs: string | null | undefined): InstallContext {
 
 export function appFrom(body: unknown): Lookup<IntuneApp> {
   const parsed = mobileAppSchema.safeParse(body);
-  if (!parsed.success) return { kind: 'unreadable', reason: issues(parsed.error) };
+  if (!parsed.success) return { kind: 'unreadable', reason: zodIssues(parsed.error) };
   const app = parsed.data;
   const appType = odataTypeName(app['@odata.type']);
   const context = INSTALL_CONTEXT[appType];
@@ -160,7 +160,7 @@ export const deviceManagementScriptSchema = z.object({
 
 export function scriptFrom(body: unknown): Lookup<IntuneScript> {
   const parsed = deviceManagementScriptSchema.safeParse(body);
-  if (!parsed.success) return { kind: 'unreadable', reason: issues(parsed.error) };
+  if (!parsed.success) return { kind: 'unreadable', reason: zodIssues(parsed.error) };
   const script = parsed.data;
   const runAs = script.runAsAccount === 'system' || script.runAsAccount === 'user' ? script.runAsAccount : null;
   return { kind: 'found', value: { id: script.id, displayName: script.displayName, runAs, assignments: script.assignments.map((each) => assignmentTargetFrom(each.target)) } };
@@ -177,7 +177,8 @@ export function provisioningPolicyFrom(policy: z.infer<typeof provisioningPolicy
   return { id: policy.id, displayName: policy.displayName, devicePreparationPolicyId: policy.autopilotConfiguration?.devicePreparationProfileId ?? null };
 }
 
-function issues(error: z.ZodError): string {
+/** A zod failure as one line: `path message; …`. */
+export function zodIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'item'} ${issue.message}`).join('; ');
 }
 
