@@ -97,3 +97,24 @@ export interface IntuneReadinessReader {
    */
   listCloudPcProvisioningPolicies(): Promise<Traced<readonly CloudPcProvisioningPolicy[] | undefined>>;
 }
+
+/**
+ * The outcome of adding one required assignment of an app (or an assignment of a script) to a device group.
+ * Nothing existing is ever changed: where the group already has an assignment of another kind, the admin
+ * changes it in the admin center.
+ */
+export type AssignOutcome =
+  | { readonly kind: 'assigned' }
+  /** The group already has the assignment wanted; nothing was written. */
+  | { readonly kind: 'alreadyAssigned' }
+  /** The group has another assignment (`available`, `uninstall`, an exclusion): it is not changed. */
+  | { readonly kind: 'otherAssignment'; readonly intent: string }
+  | { readonly kind: 'notFound' }
+  /** Read back after the write, assignments that were there before are missing (a concurrent change): reported. */
+  | { readonly kind: 'assignmentsChanged'; readonly missing: number };
+
+/** The one-click fix's write (issue 20): `assign` replaces every assignment, so the adapter posts all it read plus one. */
+export interface IntuneAssigner {
+  assignAppToGroup(appId: string, groupId: string): Promise<Traced<AssignOutcome>>;
+  assignScriptToGroup(scriptId: string, groupId: string): Promise<Traced<AssignOutcome>>;
+}
