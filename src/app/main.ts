@@ -17,6 +17,7 @@ import { ReusingBotFrameworkAuthentication } from '../http/botAuthentication';
 import { createServer, type TurnRunner } from '../http/server';
 import { startSweeper } from '../requests/runner';
 import { type BotAuth, type Config, type Environment, loadConfig } from './config';
+import { type Clock, systemClock } from '../shared/clock';
 import { createLogger } from './log';
 import type { HeldProcessWarnings } from './processWarnings';
 import { type GraphAccess, createGraphAccess, createServices } from './services';
@@ -42,6 +43,8 @@ export interface StartOptions {
   readonly logDestination?: DestinationStream;
   /** The process's warnings, held back until the logger exists (the bot's own process; not a test runner's). */
   readonly processWarnings?: HeldProcessWarnings;
+  /** The one clock of the store, the services and the health watch (tests move it); the system's by default. */
+  readonly clock?: Clock;
 }
 
 interface TurnScope {
@@ -84,6 +87,7 @@ function personalChatOpening(config: Config, graph: GraphAccess): { personalChat
 
 export async function startApp(env: Environment, options: StartOptions = {}): Promise<RunningApp> {
   const config = loadConfig(env);
+  const clock = options.clock ?? systemClock;
   // Every line logged while a turn runs — Graph calls and background provisioning it starts included —
   // carries that turn's correlation id, without threading it through every service.
   const turnScope = new AsyncLocalStorage<TurnScope>();
@@ -95,18 +99,18 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   telemetry = await startTelemetry(config.telemetry, logger.child({ component: 'telemetry' }));
 
   const store = await openStoreAtStartup(config.store.kind === 'postgres'
-    ? { ...config.store, connection: { ...config.store.connection, logger: logger.child({ component: 'store' }) } }
-    : config.store);
+    ? { ...config.store, connection: { ...config.store.connection, logger: logger.child({ component: 'store' }) }, clock }
+    : { ...config.store, clock });
   const adapter = createAdapter(config.bot);
   const botAppId = config.bot.kind === 'none' ? '' : config.bot.appId;
   const botLogger = logger.child({ component: 'bot' });
-  const graph = createGraphAccess(config, logger);
+  const graph = createGraphAccess(config, logger, clock);
   // The bot's proactive side needs only the adapter, the store and the directory, so it exists before the
   // services that call it.
   const sender = createProactiveSender({ adapter, botAppId, logger: botLogger });
   const reach = createApproverReach({ conversations: store, approvers: graph.approvers, ...personalChatOpening(config, graph), logger: botLogger });
   const notifier = createRequestNotifier({ sender, reach, conversations: store, approverIds: config.approvers.ids, logger: botLogger });
-  const { provisioning, requests, pacedInventory } = createServices(config, store, graph, logger, { notifier });
+  const { provisioning, requests, pacedInventory } = createServices(config, store, graph, logger, { notifier, clock });
   const bot = createBot({ requests, conversations: store, approverIds: config.approvers.ids, adapter, botAppId, logger: botLogger });
   // The per-turn line carries only the fields named below, none of them a secret key, so it skips redaction:
   // with the wildcard paths of log.ts, pino's redaction costs ~25 µs a line (≈ 3 % of a status turn).
@@ -145,7 +149,7 @@ export async function startApp(env: Environment, options: StartOptions = {}): Pr
   const watchIntervalMs = config.inventory.healthCheckIntervalSeconds * 1000;
   const watchLogger = logger.child({ component: 'healthWatch' });
   const digest = createDigestPoster({ sender, reach });
-  const healthWatch = startHealthWatch(createHealthWatch({ store, inventory: pacedInventory, digest, intervalMs: watchIntervalMs, logger: watchLogger }), {
+  const healthWatch = startHealthWatch(createHealthWatch({ store, inventory: pacedInventory, digest, intervalMs: watchIntervalMs, clock, logger: watchLogger }), {
     intervalMs: watchIntervalMs,
     logger: watchLogger,
   });

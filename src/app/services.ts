@@ -13,6 +13,7 @@ import { createApproverDirectory } from '../requests/approvers';
 import type { ApproverDirectory, RequestNotifier } from '../requests/ports';
 import { createRequestsService } from '../requests/service';
 import type { RequestsService } from '../requests/types';
+import { type Clock, systemClock } from '../shared/clock';
 import type { Store } from '../store';
 import type { Config } from './config';
 
@@ -33,7 +34,7 @@ export interface GraphAccess {
   readonly approvers: ApproverDirectory;
 }
 
-export function createGraphAccess(config: Config, logger: RootLogger): GraphAccess {
+export function createGraphAccess(config: Config, logger: RootLogger, clock: Clock = systemClock): GraphAccess {
   const directory = createGraphDirectory({
     baseUrl: config.graph.baseUrl,
     credential: config.graph.credential,
@@ -45,6 +46,7 @@ export function createGraphAccess(config: Config, logger: RootLogger): GraphAcce
     approverIds: config.approvers.ids,
     approverGroupId: config.approvers.groupId,
     membership: directory,
+    clock,
   });
   return { directory, approvers };
 }
@@ -52,19 +54,21 @@ export function createGraphAccess(config: Config, logger: RootLogger): GraphAcce
 export interface ServicesOptions {
   /** The bot's proactive side; the admin CLI has none. */
   readonly notifier?: RequestNotifier;
-  /** The requests service's clock (tests set the time of what they seed). */
-  readonly clock?: () => Date;
+  /** The one clock of provisioning, the inventory and the requests service (tests move it); the system's by default. */
+  readonly clock?: Clock;
 }
 
 export function createServices(config: Config, store: Store, graph: GraphAccess, logger: RootLogger, options: ServicesOptions = {}): Services {
   const { directory, approvers } = graph;
+  const clock = options.clock ?? systemClock;
   const provisioning = createProvisioningService({
     directory,
     registry: store,
     naming: { template: config.naming.groupNameTemplate, blockedWords: config.naming.blockedWords },
     logger: logger.child({ component: 'provisioning' }),
+    clock,
   });
-  const inventoryDeps = { directory, records: store, orphanAfterDays: config.inventory.orphanGroupDays, ...(options.clock && { now: options.clock }) };
+  const inventoryDeps = { directory, records: store, orphanAfterDays: config.inventory.orphanGroupDays, clock };
   const inventory = createInventory(inventoryDeps);
   const pacedInventory = createInventory({ ...inventoryDeps, pace: () => new Promise<void>((resolve) => setTimeout(resolve, WATCH_PACE_MS)) });
   const requests = createRequestsService({
@@ -73,7 +77,7 @@ export function createServices(config: Config, store: Store, graph: GraphAccess,
     inventory,
     approvers,
     ...(options.notifier && { notifier: options.notifier }),
-    ...(options.clock && { clock: options.clock }),
+    clock,
     allowSelfApproval: config.approvers.allowSelfApproval,
     // SQLite means one instance: whatever it finds half-provisioned at start-up was its own, so resume it now.
     // On PostgreSQL a young request may be in another live instance's hands; the service's default waits.

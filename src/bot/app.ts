@@ -16,7 +16,8 @@ import { requestFeature } from './features/request';
 import { statusFeature } from './features/status';
 import type { ConversationStore } from './ports';
 import type { BotContext, BotRoutes, Feature } from './routes';
-import { actorOf, conversationKindOf, referenceOf, sendInvokeReply } from './turn';
+import { INVALID_CARD_MESSAGE, type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, conversationKindOf, referenceOf, sendInvokeReply } from './turn';
+import type { AnyVerb, VerbInput } from './verb';
 
 /** In matching order: help last, because it answers every message no other feature took. */
 export const FEATURES: readonly Feature[] = [requestFeature, approvalFeature, statusFeature, policiesFeature, helpFeature];
@@ -58,9 +59,10 @@ export function createBot(deps: BotDeps): Bot {
 
   const routes: BotRoutes = {
     command: (pattern, handler) => app.message(pattern, (context) => handler(context, bot)),
-    verb: (name, handler) =>
-      app.adaptiveCards.actionExecute<unknown>(name, async (context, _state, data) => {
-        await sendInvokeReply(context, await handler(context, bot, data));
+    verb: (verb, handler) =>
+      app.adaptiveCards.actionExecute<unknown>(verb.name, async (context, _state, data) => {
+        const input = await verbInput(verb, context, bot, data);
+        await sendInvokeReply(context, 'refused' in input ? input.refused : await handler(context, bot, input));
         return ''; // ignored: the invoke response is already sent
       }),
     membersAdded: (handler) => app.conversationUpdate('membersAdded', (context) => handler(context, bot)),
@@ -73,7 +75,10 @@ export function createBot(deps: BotDeps): Bot {
   });
   for (const feature of FEATURES) feature.register(routes);
   // Last: a verb no card of this version has (an old card, or a forged click) gets an answer, not a 501.
-  routes.verb(ANY_OTHER_VERB, async () => ({ message: 'This button is no longer available. Type `help` to see what I can do.' }));
+  app.adaptiveCards.actionExecute(ANY_OTHER_VERB, async (context) => {
+    await sendInvokeReply(context, { message: 'This button is no longer available. Type `help` to see what I can do.' });
+    return '';
+  });
 
   deps.adapter.onTurnError = async (context, error) => {
     logger.error({ err: error, activityType: context.activity.type }, 'turn failed');
@@ -82,6 +87,27 @@ export function createBot(deps: BotDeps): Bot {
   };
 
   return { run: (context) => app.run(context) };
+}
+
+/**
+ * The click as its handler gets it: the actor from the activity (never from card data) and the data parsed by
+ * the verb's schema; or the refusal of a click without the identity the verb needs, or with unreadable data,
+ * audited by the requests service like every other refusal.
+ */
+async function verbInput<V extends AnyVerb>(verb: V, context: TurnContext, bot: BotContext, data: unknown): Promise<VerbInput<V> | { readonly refused: InvokeReply }> {
+  const actor = actorOf(context);
+  if (!actor && verb.identity === 'required') {
+    await bot.requests.refuseUnreadableAction(verb.attempt, 'no Entra identity');
+    return { refused: { message: NO_IDENTITY_MESSAGE } };
+  }
+  const parsed = verb.data.safeParse(data);
+  if (!parsed.success) {
+    const unreadable = verb.unreadable ?? { problem: 'invalid card data', message: INVALID_CARD_MESSAGE };
+    await bot.requests.refuseUnreadableAction(verb.attempt, unreadable.problem, actor);
+    return { refused: { message: unreadable.message } };
+  }
+  // The route checked the identity the verb needs: an actor is there whenever the verb requires one.
+  return { data: parsed.data as VerbInput<V>['data'], actor: actor as VerbInput<V>['actor'] };
 }
 
 /** The personal chat of everyone who talks to the bot, so notifications and approval cards can reach them. */

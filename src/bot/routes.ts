@@ -7,6 +7,7 @@ import type { RequestsService } from '../requests/types';
 import type { Logger } from '../shared/logger';
 import type { ConversationStore } from './ports';
 import type { InvokeReply } from './turn';
+import type { AnyVerb, VerbInput } from './verb';
 
 /** What the route handlers use: the requests service (which decides everything) and the bot's own memory. */
 export interface BotContext {
@@ -18,12 +19,14 @@ export interface BotContext {
 }
 
 export type CommandHandler = (context: TurnContext, bot: BotContext) => Promise<void>;
-export type VerbHandler = (context: TurnContext, bot: BotContext, data: unknown) => Promise<InvokeReply>;
+/** A click's handler: the route has parsed the data with the verb's schema and resolved the actor already. */
+export type VerbHandler<V extends AnyVerb> = (context: TurnContext, bot: BotContext, input: VerbInput<V>) => Promise<InvokeReply>;
 
 export interface BotRoutes {
   /** A typed command; patterns are anchored (`/^\s*status\b/i`), and the first registered match wins. */
   command(pattern: RegExp, handler: CommandHandler): void;
-  verb(name: string | RegExp, handler: VerbHandler): void;
+  /** A card verb (`src/bot/verbs.ts`); a click whose data does not parse, or without the identity it needs, is refused and audited. */
+  verb<V extends AnyVerb>(verb: V, handler: VerbHandler<V>): void;
   /** Members joined a conversation (the bot itself among them when it is installed). */
   membersAdded(handler: CommandHandler): void;
   /** Any message that no command matched. */

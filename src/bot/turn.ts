@@ -23,6 +23,9 @@ export function actorTeamsIdOf(context: TurnContext): string | undefined {
 
 export const NO_IDENTITY_MESSAGE = 'I cannot tell who you are: this message carries no Microsoft Entra identity.';
 
+/** The answer to a click whose card data does not parse (e.g. names no request). */
+export const INVALID_CARD_MESSAGE = 'This card does not name a valid request.';
+
 export type ConversationKind = 'personal' | 'channel' | 'groupChat';
 
 export function conversationKindOf(context: TurnContext): ConversationKind {

@@ -1,20 +1,85 @@
-/** The Action.Execute verbs of every card button: the only contract between the cards and the routes. */
-export const VERBS = {
-  openRequestForm: 'request.open',
-  previewRequest: 'request.preview',
-  submitRequest: 'request.submit',
-  refreshRequest: 'request.refresh',
-  showMine: 'mine.show',
-  showRequest: 'request.show',
-  cancelRequest: 'request.cancel',
-  showHelp: 'help.show',
-  refreshApproval: 'approval.refresh',
-  approve: 'approval.approve',
-  reject: 'approval.reject',
-  retry: 'approval.retry',
-  groupsPage: 'groups.page',
-  repairOwner: 'check.repairOwner',
-  restoreGroup: 'check.restoreGroup',
-  policiesPage: 'policies.page',
-  adoptGroup: 'policies.adopt',
+/**
+ * Every Action.Execute verb: its name, the schema of the data its buttons carry and who may click — the only
+ * contract between the cards (which build their buttons from these) and the routes (which parse with them).
+ * The handlers live in their features and are registered against these definitions; a verb's handler can
+ * answer with a card that carries the verb's own button, so the definitions stay apart from the handlers
+ * (no import cycle).
+ */
+import { z } from 'zod';
+import { normaliseRequestId } from '../domain/request';
+import { defineVerb } from './verb';
+
+const MAX_FORGED_ID_LENGTH = 64;
+
+/**
+ * A request id as a card names it. A well-formed but unknown id (or any short string) still goes to the
+ * requests service, which answers notFound and audits the attempt; only junk is refused by the route.
+ */
+const RequestId = z.object({
+  requestId: z
+    .string()
+    .min(1)
+    .max(MAX_FORGED_ID_LENGTH)
+    .transform((id) => normaliseRequestId(id) ?? id.trim()),
+});
+
+/** A page's first item; absent is the first page. */
+const Offset = z.object({ offset: z.coerce.number().int().min(0).max(1_000_000).optional() });
+
+const NoData = z.object({});
+
+/** A policy as the buttons of today's cards name it (issue 17 gives the requests service a resolver by id or key). */
+const PolicyName = z.object({ policyName: z.string().max(1000).refine((name) => name.trim() !== '') });
+
+const NO_POLICY = { problem: 'the card names no policy', message: 'This card does not name a policy.' };
+
+/** The request form's inputs as sent: parseRequestForm checks presence and type, and keeps what was typed. */
+export const RequestFormInputs = z.object({ policyName: z.unknown(), scenario: z.unknown(), ticket: z.unknown(), justification: z.unknown() });
+const FORM_INPUTS = ['policyName', 'scenario', 'ticket', 'justification'] as const;
+
+export const CARD_VERBS = {
+  openRequestForm: defineVerb({
+    name: 'request.open',
+    data: z.object({ policyName: z.string().max(1000).optional() }),
+    identity: 'optional',
+    attempt: 'open the request form',
+  }),
+  previewRequest: defineVerb({ name: 'request.preview', data: RequestFormInputs, cardInputs: FORM_INPUTS, identity: 'optional', attempt: 'preview a group name' }),
+  submitRequest: defineVerb({ name: 'request.submit', data: RequestFormInputs, cardInputs: FORM_INPUTS, identity: 'required', attempt: 'submit a request' }),
+  refreshRequest: defineVerb({ name: 'request.refresh', data: RequestId, identity: 'optional', attempt: 'refresh a request card' }),
+  showMine: defineVerb({ name: 'mine.show', data: NoData, identity: 'required', attempt: 'my requests' }),
+  showRequest: defineVerb({ name: 'request.show', data: RequestId, identity: 'optional', attempt: 'request details' }),
+  cancelRequest: defineVerb({ name: 'request.cancel', data: RequestId, identity: 'required', attempt: 'cancel' }),
+  showHelp: defineVerb({ name: 'help.show', data: NoData, identity: 'optional', attempt: 'help' }),
+  refreshApproval: defineVerb({ name: 'approval.refresh', data: RequestId, identity: 'optional', attempt: 'approver actions' }),
+  approve: defineVerb({ name: 'approval.approve', data: RequestId, identity: 'required', attempt: 'approve' }),
+  reject: defineVerb({
+    name: 'approval.reject',
+    // The reason is the card's input; the handler tells a reason that is not text apart from a missing one.
+    data: RequestId.extend({ reason: z.unknown() }),
+    cardInputs: ['reason'],
+    identity: 'required',
+    attempt: 'reject',
+  }),
+  retry: defineVerb({ name: 'approval.retry', data: RequestId, identity: 'required', attempt: 'retry' }),
+  groupsPage: defineVerb({ name: 'groups.page', data: Offset, identity: 'optional', attempt: 'groups page' }),
+  repairOwner: defineVerb({ name: 'check.repairOwner', data: PolicyName, identity: 'required', attempt: 'repair owner', unreadable: NO_POLICY }),
+  restoreGroup: defineVerb({ name: 'check.restoreGroup', data: PolicyName, identity: 'required', attempt: 'restore a group', unreadable: NO_POLICY }),
+  policiesPage: defineVerb({ name: 'policies.page', data: Offset, identity: 'required', attempt: 'policies page' }),
+  adoptGroup: defineVerb({
+    name: 'policies.adopt',
+    // An Intune policy id is an id: the service checks that it exists.
+    data: z.object({ policyId: z.string().min(1).max(200) }),
+    identity: 'required',
+    attempt: 'adopt a group',
+    unreadable: { problem: 'the card names no Intune policy', message: 'This card does not name an Intune policy.' },
+  }),
 } as const;
+
+export type CardVerb = (typeof CARD_VERBS)[keyof typeof CARD_VERBS];
+export type VerbName = CardVerb['name'];
+
+/** The verb names, for what builds Action.Execute activities by hand (tests, benchmarks). */
+export const VERBS = Object.fromEntries(Object.entries(CARD_VERBS).map(([key, verb]) => [key, verb.name])) as {
+  readonly [K in keyof typeof CARD_VERBS]: (typeof CARD_VERBS)[K]['name'];
+};

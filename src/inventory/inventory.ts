@@ -8,8 +8,9 @@ import { policyKeyOf } from '../domain/policy';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { SCENARIOS, SCENARIO_INFO, type Scenario } from '../domain/scenario';
 import { OWNER_APP_ID, type DevicePreparationPolicy, type Directory, type Traced } from '../provisioning/directory';
-import { isGraphError } from '../provisioning/graphError';
+import { GRAPH_ADAPTER_ERROR_CODE, isGraphError } from '../provisioning/graphError';
 import { assessGroup, recycleBinEntry, withAllOwners } from '../provisioning/groupAssessment';
+import { type Clock, systemClock } from '../shared/clock';
 import type { InventoryFinding, InventoryGroup, InventoryRecords, InventoryReport, InventoryService, KnownPolicy, PolicyInventoryEntry } from './types';
 
 /** The inventory's reads of Graph, a subset of the provisioning Directory port. */
@@ -21,7 +22,7 @@ export type InventoryDirectory = Pick<
 export interface InventoryDeps {
   readonly directory: InventoryDirectory;
   readonly records: InventoryRecords;
-  readonly now?: () => Date;
+  readonly clock?: Clock;
   /** A group the bot made is an orphan when its policy has not appeared in Intune this many days later. */
   readonly orphanAfterDays?: number;
   /** Awaited before each policy's calls: the watch spreads a run's calls over time with it. */
@@ -31,8 +32,6 @@ export interface InventoryDeps {
 export const DEFAULT_ORPHAN_AFTER_DAYS = 14;
 const DAY_MS = 24 * 3600 * 1000;
 const INTERNAL_SERVER_ERROR = 500;
-/** The adapter's code for a 2xx body that failed its schema. */
-const INVALID_RESPONSE = 'InvalidResponse';
 
 const SCENARIO_BY_TEMPLATE: ReadonlyMap<string, Scenario> = new Map(SCENARIOS.map((scenario) => [SCENARIO_INFO[scenario].templateId, scenario]));
 
@@ -44,7 +43,7 @@ interface GroupVerdict {
 
 export function createInventory(deps: InventoryDeps): InventoryService {
   const { directory, records } = deps;
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const orphanAfterMs = (deps.orphanAfterDays ?? DEFAULT_ORPHAN_AFTER_DAYS) * DAY_MS;
   const pace = deps.pace ?? (async () => undefined);
 
@@ -82,7 +81,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         identityKey: boundKey.get(policy.id) ?? policyKeyOf(policy.name),
         scenario: policy.scenario,
       })),
-      now().toISOString(),
+      clock.now().toISOString(),
     );
     const knownById = new Map(known.map((policy) => [policy.policyId, policy]));
     const matchedKeys = new Set<string>();
@@ -119,7 +118,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         }
         return { findings, group: { displayName: group.displayName, mailNickname: group.mailNickname, uniqueName: group.uniqueName } };
       } catch (error) {
-        if (isGraphError(error) && error.code === INVALID_RESPONSE) {
+        if (isGraphError(error) && error.code === GRAPH_ADAPTER_ERROR_CODE.invalidResponse) {
           return { findings: [{ code: 'unreadable', detail: `Graph returned the group ${groupId} in an unexpected shape: ${error.graphMessage}` }], group: null };
         }
         throw error;
@@ -137,7 +136,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         return { groupId: first?.targetId ?? null };
       } catch (error) {
         if (!isGraphError(error)) throw error;
-        if (error.code === INVALID_RESPONSE) {
+        if (error.code === GRAPH_ADAPTER_ERROR_CODE.invalidResponse) {
           return { groupId: null, problem: { code: 'unreadable', detail: `Intune returned the policy's device group in an unexpected shape: ${error.graphMessage}` } };
         }
         // Intune answers app-only callers of the membership-target actions with 500 in some tenants.
@@ -214,7 +213,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
 
     // Every recorded group is checked, also where its policy is not (yet) in Intune: the group is made before
     // the policy. Past the configured number of days such a group is an orphan as well.
-    const cutoff = now().getTime() - orphanAfterMs;
+    const cutoff = clock.now().getTime() - orphanAfterMs;
     for (const record of recorded) {
       if (matchedKeys.has(record.policyKey)) continue;
       const verdict = await verdictOf(record.groupId);

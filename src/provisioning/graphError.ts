@@ -1,9 +1,30 @@
+/**
+ * The Graph error the Directory port's callers read: its type, the adapter's own codes and the request-id
+ * helper. Owned here, by the consumer; the Graph adapter throws it.
+ */
+
+/**
+ * The adapter's codes for failures that carry no Graph error body; Graph's own codes (e.g.
+ * `Request_ResourceNotFound`) are open-ended and pass through as Graph sent them.
+ */
+export const GRAPH_ADAPTER_ERROR_CODE = {
+  /** No response arrived. */
+  network: 'NetworkError',
+  /** A body that is not JSON, or a 2xx body that failed its schema. */
+  invalidResponse: 'InvalidResponse',
+  /** No answer within the per-attempt timeout, after the retries that were safe. */
+  timeout: 'Timeout',
+} as const;
+
 /** A failed Microsoft Graph call, carrying what support needs to trace it on Microsoft's side. */
 export class GraphError extends Error {
   override readonly name = 'GraphError';
   /** HTTP status; 0 when no response arrived (network failure). */
   readonly status: number;
-  /** Graph's error code (e.g. `Request_ResourceNotFound`), or ours for failures without a Graph body. */
+  /**
+   * Graph's error code (e.g. `Request_ResourceNotFound`), or ours for failures without a Graph body: one of
+   * GRAPH_ADAPTER_ERROR_CODE, or `Http<status>` for an error status without one.
+   */
   readonly code: string;
   /** Graph's `request-id` response header (or `innerError.request-id`). */
   readonly requestId: string | undefined;
@@ -38,7 +59,7 @@ export class GraphTimeoutError extends GraphError {
 
   constructor(fields: { readonly timeoutMs: number; readonly attempts: number; readonly clientRequestId: string }) {
     const plural = fields.attempts === 1 ? 'attempt' : 'attempts';
-    super({ status: 0, code: 'Timeout', message: `Graph did not answer within ${fields.timeoutMs} ms (${fields.attempts} ${plural}).`, clientRequestId: fields.clientRequestId });
+    super({ status: 0, code: GRAPH_ADAPTER_ERROR_CODE.timeout, message: `Graph did not answer within ${fields.timeoutMs} ms (${fields.attempts} ${plural}).`, clientRequestId: fields.clientRequestId });
     this.timeoutMs = fields.timeoutMs;
     this.attempts = fields.attempts;
   }
@@ -46,4 +67,10 @@ export class GraphTimeoutError extends GraphError {
 
 export function isGraphError(error: unknown): error is GraphError {
   return error instanceof GraphError;
+}
+
+/** Graph's request id, when an error carries one (GraphError does; read by shape, so any error may be passed). */
+export function graphRequestIdOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('requestId' in error)) return undefined;
+  return typeof error.requestId === 'string' ? error.requestId : undefined;
 }

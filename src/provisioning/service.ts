@@ -5,6 +5,7 @@
  * registry is only ever written after the group has been read back and verified.
  */
 import { type Logger, silentLogger } from '../shared/logger';
+import { type Clock, systemClock } from '../shared/clock';
 import type { Actor } from '../domain/actor';
 import { groupNamesFor, NamingError, type GroupNames, type GroupNamingOptions } from '../domain/naming';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
@@ -44,14 +45,14 @@ export interface ProvisioningServiceDeps {
   readonly registry: PolicyGroupRegistry;
   readonly naming?: GroupNamingOptions;
   readonly logger?: Logger;
-  /** Clock port for `createdAt`. */
-  readonly now?: () => Date;
+  /** Stamps `createdAt`. */
+  readonly clock?: Clock;
 }
 
 export function createProvisioningService(deps: ProvisioningServiceDeps): ProvisioningService {
   const { directory, registry } = deps;
   const logger = deps.logger ?? silentLogger;
-  const now = deps.now ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   /** The owner lookup is cached for the service's lifetime; a failed lookup is not. */
   let ownerLookup: Promise<Traced<string>> | undefined;
 
@@ -159,7 +160,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
       policyName: policy.name,
       scenario,
       groupId: group.id,
-      createdAt: now().toISOString(),
+      createdAt: clock.now().toISOString(),
       createdBy: actor,
     };
     const stored = await registry.recordGroup(record);
@@ -297,7 +298,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
         policyName: policy.name,
         scenario,
         groupId: deleted.id,
-        createdAt: now().toISOString(),
+        createdAt: clock.now().toISOString(),
         createdBy: actor,
       }));
     logger.info({ policyKey: policy.key, groupId: deleted.id, ownerReAdded, graphRequestIds: requestIds }, 'Restored the device group from the recycle bin.');

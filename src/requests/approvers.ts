@@ -3,6 +3,7 @@
  * Graph through the directory adapter, cached briefly so a burst of clicks costs one lookup per person).
  */
 import type { Actor } from '../domain/actor';
+import { type Clock, systemClock } from '../shared/clock';
 import type { ApproverDirectory, GroupMembershipChecker } from './ports';
 
 export const DEFAULT_APPROVER_CACHE_TTL_MS = 60_000;
@@ -13,8 +14,8 @@ export interface ApproverDirectoryOptions {
   /** Required when approverGroupId is set. */
   readonly membership?: GroupMembershipChecker;
   readonly cacheTtlMs?: number;
-  /** Milliseconds since the epoch; injectable so tests control expiry. */
-  readonly clock?: () => number;
+  /** Injectable so tests control expiry. */
+  readonly clock?: Clock;
 }
 
 interface CachedAnswer {
@@ -29,7 +30,8 @@ export function createApproverDirectory(options: ApproverDirectoryOptions): Appr
   }
   const ids = new Set(options.approverIds.map(normaliseId));
   const ttl = options.cacheTtlMs ?? DEFAULT_APPROVER_CACHE_TTL_MS;
-  const now = options.clock ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now().getTime();
   const cache = new Map<string, CachedAnswer>();
 
   function groupMembership(objectId: string, groupId: string, checker: GroupMembershipChecker): Promise<boolean> {

@@ -4,6 +4,7 @@
  */
 import type { Actor } from '../domain/actor';
 import type { GroupRequest } from '../domain/request';
+import { type Clock, systemClock } from '../shared/clock';
 import { type Logger, silentLogger } from '../shared/logger';
 import type { AuditEntryInput, AuditKind, Delivery, RequestEventKind, RequestNotifier, RequestsStore } from './ports';
 
@@ -31,21 +32,21 @@ export interface Denial {
 export interface ServiceContextDeps {
   readonly store: RequestsStore;
   readonly notifier?: RequestNotifier;
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
   readonly logger?: Logger;
 }
 
 export function createServiceContext(deps: ServiceContextDeps): ServiceContext {
   const { store, notifier } = deps;
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
-  const now = (): string => clock().toISOString();
+  const now = (): string => clock.now().toISOString();
 
   return {
     store,
     logger,
     now,
-    nowMs: () => clock().getTime(),
+    nowMs: () => clock.now().getTime(),
 
     async notify(kind, request, actor) {
       if (!notifier) return {};

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { InventoryFinding, PolicyInventoryEntry } from '../inventory/types';
+import { type Clock, systemClock } from '../shared/clock';
 import { type Logger, silentLogger } from '../shared/logger';
 import { type Repeating, repeatEvery } from '../shared/repeat';
 import type { DigestPoster, HealthWatchRecords, AuditLog, PolicyInventory, ReportedFinding } from './ports';
@@ -18,7 +19,7 @@ export interface HealthWatchDeps {
   readonly inventory: PolicyInventory;
   readonly digest: DigestPoster;
   readonly intervalMs: number;
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
   readonly logger?: Logger;
   /** This instance's name in the claim (default: a random id). */
   readonly instanceId?: string;
@@ -39,7 +40,7 @@ const subjectOf = (entry: PolicyInventoryEntry): string => entry.policyId ?? `gr
 
 export function createHealthWatch(deps: HealthWatchDeps): HealthWatch {
   const { store, inventory, digest } = deps;
-  const clock = deps.clock ?? (() => new Date());
+  const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? silentLogger;
   const instanceId = deps.instanceId ?? randomUUID();
 
@@ -51,7 +52,7 @@ export function createHealthWatch(deps: HealthWatchDeps): HealthWatch {
 
   return {
     async runPass() {
-      const started = clock();
+      const started = clock.now();
       const at = started.toISOString();
       const nextDue = new Date(started.getTime() + deps.intervalMs).toISOString();
       if (!(await store.claimHealthCheck(instanceId, at, nextDue))) return { kind: 'notMine' };

@@ -2,6 +2,7 @@
  * Policy administration: the drift check (and an approver's owner repair), binding a group to its Intune
  * policy, and where approval cards go. Anyone may check; everything that changes something is approvers'.
  */
+import { graphRequestIdOf } from '../provisioning/graphError';
 import type { BindResult } from '../provisioning/types';
 import type { Actor } from '../domain/actor';
 import { parsePolicyName, type PolicyName } from '../domain/policy';
@@ -9,7 +10,6 @@ import { SCENARIO_INFO } from '../domain/scenario';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { AuditKind, GroupProvisioning } from './ports';
-import { graphRequestIdOf } from './runner';
 import type { NoGroup, RequestsService } from './types';
 
 type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;

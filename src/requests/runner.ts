@@ -3,6 +3,7 @@
  * records the outcome as the request's next state, and resumes what a crash left half-done. Of several
  * instances resuming one request, a compare-and-set on its version lets exactly one go on.
  */
+import { graphRequestIdOf } from '../provisioning/graphError';
 import type { Actor } from '../domain/actor';
 import { INTERRUPTIBLE_STATES, type GroupRequest } from '../domain/request';
 import { type Logger, silentLogger } from '../shared/logger';
@@ -110,12 +111,6 @@ export function createProvisioningRunner(
       while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
     },
   };
-}
-
-/** Graph's request id, when the provisioning error carries one (GraphError does). */
-export function graphRequestIdOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('requestId' in error)) return undefined;
-  return typeof error.requestId === 'string' ? error.requestId : undefined;
 }
 
 /** Re-runs `resumeInterrupted` every `intervalMs` (never overlapping) until stopped. */

@@ -4,6 +4,7 @@
  * the same rules (permissions.ts) and audits its refusals through the same context.
  */
 import type { Logger } from '../shared/logger';
+import type { Clock } from '../shared/clock';
 import { createServiceContext } from './context';
 import { createLifecycle } from './lifecycle';
 import { createPermissions } from './permissions';
@@ -21,7 +22,7 @@ export interface RequestsServiceDeps {
   /** The tenant's policies (listing, adoption); without it those two answer that no inventory is configured. */
   readonly inventory?: PolicyInventory;
   readonly notifier?: RequestNotifier;
-  readonly clock?: () => Date;
+  readonly clock?: Clock;
   /** Let an approver approve their own request (small teams); off by default. */
   readonly allowSelfApproval?: boolean;
   readonly logger?: Logger;

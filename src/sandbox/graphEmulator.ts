@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, type ServerErrorFault } from './faults';
 import { graphError, isErrorReply, type GraphReply } from './graphWire';
 import { callerKindOf } from '../graph/graphCredential';
+import { type Clock, systemClock } from '../shared/clock';
 import { isWrite, routeGraphRequest, STRICT_VARIATIONS, type GraphVariations, type GraphVersion } from './routes';
 import { SandboxTenant, type SandboxGroup, type TenantSeed } from './tenant';
 
@@ -39,7 +40,7 @@ export interface GraphEmulatorOptions {
   readonly randomSeed?: number;
   /** Items per page of collections (default 100). */
   readonly pageSize?: number;
-  readonly now?: () => number;
+  readonly clock?: Clock;
 }
 
 export interface GraphEmulator {
@@ -60,7 +61,8 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)$/;
 
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
+  const now = (): number => clock.now().getTime();
   const tenant = new SandboxTenant(options.seed, now);
   const random = seededRandom(options.randomSeed ?? 1);
   const requestLog: RequestLogEntry[] = [];

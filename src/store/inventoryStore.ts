@@ -3,12 +3,11 @@
  * (reported findings, the one-pass-per-interval claim). Each invariant is one conditional statement.
  */
 import type { InventoryRecords, KnownPolicy } from '../inventory/types';
-import type { AdoptGroupResult, AuditEntryInput, GroupAdoption, HealthWatchRecords } from '../requests/ports';
+import type { AdoptGroupResult, GroupAdoption, HealthWatchRecords } from '../requests/ports';
+import type { AppendAudit } from './auditLog';
 import { policyGroupValues, toKnownPolicy, toPolicyGroupRecord, toReportedFinding } from './rows';
 import type { SqlExecutor, SqlSession } from './sql';
 import { StoreIntegrityError } from './errors';
-
-type AppendAudit = (session: SqlSession, entry: AuditEntryInput) => Promise<unknown>;
 
 export function createInventoryStore(executor: SqlExecutor, insertAudit: AppendAudit): InventoryRecords & GroupAdoption & HealthWatchRecords {
   const knownPolicies = async (session: SqlSession): Promise<KnownPolicy[]> =>

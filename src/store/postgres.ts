@@ -9,6 +9,7 @@ import type { AccessToken, TokenCredential } from '@azure/identity';
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
 import { silentLogger, type Logger } from '../shared/logger';
+import { type Clock, systemClock } from '../shared/clock';
 import { migrate } from './migrations';
 import { StoreIntegrityError } from './errors';
 import type { Store } from './store';
@@ -20,6 +21,8 @@ export interface PostgresStoreOptions {
   readonly poolSize?: number;
   readonly schema?: string;
   readonly connection?: PostgresConnectionOptions;
+  /** Stamps the times the store writes itself (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 /** How to connect beyond what the URL says. */
@@ -48,10 +51,10 @@ const TOKEN_RENEW_BEFORE_MS = 5 * 60_000;
  * PostgreSQL checks them only at login, so each new connection gets the cached token until five minutes
  * before it expires, then a fresh one.
  */
-export function entraTokenPassword(credential: TokenCredential, now: () => number = Date.now): () => Promise<string> {
+export function entraTokenPassword(credential: TokenCredential, clock: Clock = systemClock): () => Promise<string> {
   let current: AccessToken | undefined;
   return async () => {
-    if (!current || current.expiresOnTimestamp - now() < TOKEN_RENEW_BEFORE_MS) {
+    if (!current || current.expiresOnTimestamp - clock.now().getTime() < TOKEN_RENEW_BEFORE_MS) {
       const token = await credential.getToken(POSTGRES_ENTRA_SCOPE);
       if (!token) throw new Error(`no Entra token for ${POSTGRES_ENTRA_SCOPE} (is the managed identity assigned to this app?)`);
       current = token;
@@ -103,7 +106,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   try {
     await migrate(executor);
     await verifyReadable(executor);
-    return createSqlStore(executor);
+    return createSqlStore(executor, options.clock ?? systemClock);
   } catch (error) {
     await pool.end();
     if (error instanceof StoreIntegrityError) {

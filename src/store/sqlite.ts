@@ -14,6 +14,7 @@ import { StoreIntegrityError } from './errors';
 import type { Store } from './store';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 import { createSqlStore, verifyReadable } from './sqlStore';
+import { type Clock, systemClock } from '../shared/clock';
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -32,6 +33,8 @@ const NETWORK_FILESYSTEMS: ReadonlyMap<number, string> = new Map([
 export interface SqliteStoreOptions {
   /** The statfs type of a directory; Linux's by default (tests pass another). */
   readonly filesystemType?: (directory: string) => number;
+  /** Stamps the times the store writes itself (default: the system clock). */
+  readonly clock?: Clock;
 }
 
 function linuxFilesystemType(directory: string): number {
@@ -51,7 +54,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     const executor = createSqliteExecutor(db);
     await migrate(executor);
     await verifyReadable(executor);
-    return createSqlStore(executor);
+    return createSqlStore(executor, options.clock ?? systemClock);
   } catch (error) {
     db.close();
     if (error instanceof StoreIntegrityError) {

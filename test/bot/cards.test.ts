@@ -8,13 +8,14 @@ import { helpCard, welcomeCard } from '../../src/bot/features/help/helpCard';
 import { groupsCard, requestListCard } from '../../src/bot/features/status/listCards';
 import { requestFormCard } from '../../src/bot/features/request/formCard';
 import { policyStatusCard } from '../../src/bot/features/status/policyStatusCard';
-import { type AdaptiveCard, MAX_REFRESH_USER_IDS, noticeCard, plain } from '../../src/bot/cards/elements';
+import { type AdaptiveCard, MAX_REFRESH_USER_IDS, facts, noticeCard, plain, text } from '../../src/bot/cards/elements';
 import { groupExistsCard } from '../../src/bot/cards/group';
 import { requestCard } from '../../src/bot/cards/request';
 import { COMMANDS } from '../../src/bot/features/help/help';
 import { VERBS } from '../../src/bot/verbs';
 import type { PolicyGroupRecord } from '../../src/domain/policyGroup';
 import type { GroupRequest } from '../../src/domain/request';
+import { cardProblems, readabilityFindings } from './support/cardChecks';
 import { lintCard } from './support/cardLint';
 import { cardText, cardVerbs } from './support/turns';
 
@@ -79,12 +80,12 @@ const every: readonly (readonly [string, AdaptiveCard])[] = [
   ['empty list', requestListCard({ title: 'Pending', requests: [], empty: 'none', kind: 'review' })],
   ['groups page', groupsCard({ items: [group], total: 25, offset: 10 })],
   ['no groups', groupsCard({ items: [], total: 0, offset: 0 })],
-  ['drift, healthy', driftCard({ policyName: 'Contoso Sales', report: { policyKey: 'k', group, healthy: true, findings: [], ownerRepaired: false, graphRequestIds: [] } })],
+  ['drift, healthy', driftCard({ policyName: 'Contoso Sales', report: { group, healthy: true, findings: [], ownerRepaired: false } })],
   [
     'drift, owner missing',
     driftCard({
       policyName: 'Contoso Sales',
-      report: { policyKey: 'k', group, healthy: false, findings: [{ code: 'firstPartyAppNotAnOwner', message: 'owner gone' }], ownerRepaired: false, graphRequestIds: [] },
+      report: { group, healthy: false, findings: [{ code: 'firstPartyAppNotAnOwner', message: 'owner gone' }], ownerRepaired: false },
     }),
   ],
   ['bind, bound', bindCard({ group, bind: { outcome: 'bound', policyId: 'p-1', statuses: [{ targetId: group.groupId, validationSucceeded: true }] } })],
@@ -119,6 +120,25 @@ describe('cards', () => {
   it('the lint catches unknown elements and properties', () => {
     const card = { ...welcomeCard(), body: [{ type: 'TextBlock', text: 'x', colour: 'Good' }, { type: 'Input.Rating', id: 'r' }] };
     expect(lintCard(card)).toEqual(expect.arrayContaining([expect.stringMatching(/colour: unknown property/), expect.stringMatching(/Input\.Rating/)]));
+  });
+
+  it('the card checks find raw ISO times and coloured long text, and let known cases of issue 21 through', () => {
+    const card = {
+      ...welcomeCard(),
+      body: [
+        text('Deleted at 2026-11-25T10:05:00.000Z'),
+        facts([['Created', '2026-11-25T10:05:00Z']]),
+        text('A sentence far longer than a badge should ever be, in colour.', { color: 'Attention' }),
+        text('Short badge', { color: 'Good' }),
+      ],
+    };
+    expect(readabilityFindings(card).map((finding) => finding.check)).toEqual(['isoTime', 'isoTime', 'colour']);
+    expect(cardProblems(card)).toEqual([
+      'isoTime: Deleted at 2026-11-25T10:05:00.000Z',
+      'isoTime: 2026-11-25T10:05:00Z',
+      'colour: Attention: A sentence far longer than a badge should ever be, in colour.',
+    ]);
+    expect(cardProblems({ ...card, body: [text('Healthy: the group matches what the device-preparation policy needs.', { color: 'Good' })] })).toEqual([]);
   });
 
   it('uses Action.Execute for every button', () => {

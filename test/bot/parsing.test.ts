@@ -1,4 +1,4 @@
-import { requestIdFrom } from '../../src/bot/cardData';
+import { CARD_VERBS } from '../../src/bot/verbs';
 import { parseRequestForm } from '../../src/bot/features/request/form';
 import { closestCommand } from '../../src/bot/features/help/help';
 import { parseRequestPrefill } from '../../src/bot/features/request/requestCommand';
@@ -38,8 +38,9 @@ describe('parsing what people type and what cards send', () => {
   it('normalises request ids and refuses anything else', () => {
     expect(parseRequestId(' req-12 ')).toBe('REQ-12');
     for (const bad of ['REQ-', 'REQ-1x', 'REQ-1; DROP TABLE', 12, undefined, 'REQ-1234567890123']) expect(parseRequestId(bad)).toBeUndefined();
-    expect(requestIdFrom({ requestId: 'req-3', approver: 'someone' })).toBe('REQ-3');
-    expect(requestIdFrom({ requestId: ['REQ-3'] })).toBeUndefined();
+    const requestIdOf = (data: unknown) => CARD_VERBS.approve.data.safeParse(data).data?.requestId;
+    expect(requestIdOf({ requestId: 'req-3', approver: 'someone' })).toBe('REQ-3');
+    expect(requestIdOf({ requestId: ['REQ-3'] })).toBeUndefined();
   });
 
   it('keeps what was typed when the form is incomplete, and trims optional fields', () => {
@@ -51,7 +52,9 @@ describe('parsing what people type and what cards send', () => {
       ok: true,
       form: { policyName: 'Contoso', scenario: 'automatic', justification: 'why' },
     });
-    expect(parseRequestForm('not an object')).toMatchObject({ ok: false, view: { errors: { policyName: expect.any(String), scenario: expect.any(String) } } });
+    // Card data that is no object at all is refused by the route (the verb's schema); an empty form is not.
+    expect(CARD_VERBS.submitRequest.data.safeParse('not an object').success).toBe(false);
+    expect(parseRequestForm({})).toMatchObject({ ok: false, view: { errors: { policyName: expect.any(String), scenario: expect.any(String) } } });
   });
 
   it('tells the requester about decisions and results, and nothing else', () => {

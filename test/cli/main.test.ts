@@ -54,7 +54,7 @@ async function seed(env: Environment, requests: ReadonlyArray<{ readonly policyN
   const store = await openStore(config.store);
   let now = new Date(0);
   const silent = createLogger({ level: 'silent' });
-  const { requests: service } = createServices(config, store, createGraphAccess(config, silent), silent, { clock: () => now });
+  const { requests: service } = createServices(config, store, createGraphAccess(config, silent), silent, { clock: { now: () => now } });
   try {
     for (const request of requests) {
       now = new Date(request.at);

@@ -21,7 +21,7 @@ const USER_DRIVEN = SCENARIO_INFO.userDriven.templateId;
 const AUTOMATIC = SCENARIO_INFO.automatic.templateId;
 
 let clockMs = Date.parse('2026-12-01T08:00:00Z');
-const now = (): Date => new Date(clockMs);
+const clock = { now: (): Date => new Date(clockMs) };
 let sandbox: Sandbox;
 let harness: StoreHarness;
 let store: Store;
@@ -30,7 +30,7 @@ let proxy: RewritingProxy | undefined;
 beforeEach(async () => {
   clockMs = Date.parse('2026-12-01T08:00:00Z');
   // Two policies a page: the inventory must follow @odata.nextLink.
-  sandbox = await startSandbox({ now: () => clockMs, pageSize: 2, seed: { policies: [] } });
+  sandbox = await startSandbox({ clock, pageSize: 2, seed: { policies: [] } });
   harness = sqliteHarness();
   store = await harness.open();
 });
@@ -46,7 +46,7 @@ afterEach(async () => {
 const tenant = () => sandbox.emulator.admin;
 const ownerId = (): string => tenant().ownerServicePrincipalId as string;
 const goodGroup = (displayName: string): SandboxGroup => tenant().addGroup({ displayName, ownerIds: [ownerId()] });
-const inventory = (directory = sandbox.directory) => createInventory({ directory, records: store, now });
+const inventory = (directory = sandbox.directory) => createInventory({ directory, records: store, clock });
 const entryNamed = (report: InventoryReport, name: string): PolicyInventoryEntry => {
   const entry = report.entries.find((each) => each.policyName === name);
   if (!entry) throw new Error(`no entry for ${name}: ${report.entries.map((each) => each.policyName).join(', ')}`);
@@ -56,7 +56,7 @@ const codes = (entry: PolicyInventoryEntry): string[] => entry.findings.map((fin
 
 describe('inventory of a messy tenant', () => {
   it('finds every breakage Microsoft lists, on both templates across pages, problems first', async () => {
-    const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, now });
+    const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, clock });
     const ours = await provisioning.ensureGroup('Contoso Healthy', 'userDriven', ADA);
     const healthy = tenant().addPolicy({ name: 'Contoso Healthy', templateId: USER_DRIVEN, membershipTargetIds: [ours.group.groupId] });
 
@@ -120,7 +120,7 @@ describe('inventory of a messy tenant', () => {
   });
 
   it('checks a group whose policy is not in Intune yet, and calls it an orphan only after the configured number of days', async () => {
-    const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, now });
+    const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, clock });
     const made = await provisioning.ensureGroup('Coming Soon', 'userDriven', ADA);
     clockMs += 13 * DAY_MS;
     expect((await inventory().take()).entries).toEqual([expect.objectContaining({ policyId: null, groupId: made.group.groupId, groupSource: 'record', findings: [] })]);
@@ -130,12 +130,12 @@ describe('inventory of a messy tenant', () => {
     tenant().updateGroup(made.group.groupId, { groupTypes: [] });
     clockMs += 2 * DAY_MS;
     expect((await inventory().take()).entries.map((entry) => entry.findings.map((finding) => finding.code))).toEqual([['orphanGroup']]);
-    const sooner = createInventory({ directory: sandbox.directory, records: store, now, orphanAfterDays: 30 });
+    const sooner = createInventory({ directory: sandbox.directory, records: store, clock, orphanAfterDays: 30 });
     expect((await sooner.take()).entries.map((entry) => entry.findings)).toEqual([[]]);
   });
 
   it('keeps one record across a rename in Intune: the same group, found under the new name', async () => {
-    const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, now });
+    const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, clock });
     const made = await provisioning.ensureGroup('Contoso Sales', 'userDriven', ADA);
     const policy = tenant().addPolicy({ name: 'Contoso Sales', templateId: USER_DRIVEN, membershipTargetIds: [made.group.groupId] });
     await inventory().take();
@@ -153,7 +153,7 @@ describe('inventory of a messy tenant', () => {
 describe('where Intune will not tell an app-only caller', () => {
   it("falls back to the bot's own record and says so; without a record there is no group to name", async () => {
     sandbox.emulator.setVariations({ appOnlyMembershipTargetRead: 'refuse' });
-    const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, now });
+    const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, clock });
     const made = await provisioning.ensureGroup('Contoso Kiosks', 'userDriven', ADA);
     tenant().addPolicy({ name: 'Contoso Kiosks', templateId: USER_DRIVEN, membershipTargetIds: [made.group.groupId] });
     tenant().addPolicy({ name: 'Hand bound', templateId: USER_DRIVEN, membershipTargetIds: [goodGroup('Hand').id] });
@@ -169,7 +169,7 @@ describe('bad input and faults', () => {
   it('reports a policy, a target and a group in unexpected shapes as findings, and still assesses the rest', async () => {
     // One page: the emulator's nextLink names its own origin, which the adapter would not follow from the proxy.
     await sandbox.emulator.close();
-    sandbox = await startSandbox({ now: () => clockMs, seed: { policies: [] } });
+    sandbox = await startSandbox({ clock, seed: { policies: [] } });
     const fine = goodGroup('Fine');
     const odd = goodGroup('Odd group');
     tenant().addPolicy({ name: 'Fine policy', templateId: USER_DRIVEN, membershipTargetIds: [fine.id] });
@@ -218,7 +218,7 @@ describe('bad input and faults', () => {
     const run = createInventory({
       directory,
       records: store,
-      now,
+      clock,
       pace: async () => sandbox.emulator.setFaults({ failNext: { status: 503, retryAfterSeconds: 0, count: 2 } }),
     });
     await expect(run.take()).rejects.toMatchObject({ status: 503 });
@@ -229,7 +229,7 @@ describe('bad input and faults', () => {
 describe("the sandbox's seeded tenant (npm start)", () => {
   it('has the broken cases a new user should see, and keeps the two Contoso policies unbound', async () => {
     await sandbox.emulator.close();
-    sandbox = await startSandbox({ now: () => clockMs, seed: { brokenCases: true } });
+    sandbox = await startSandbox({ clock, seed: { brokenCases: true } });
     const report = await inventory().take();
     const byName = Object.fromEntries(report.entries.map((entry) => [entry.policyName, codes(entry)]));
     expect(byName).toEqual({

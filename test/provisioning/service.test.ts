@@ -27,7 +27,7 @@ async function setUp(
 ): Promise<void> {
   sandbox = await startSandbox(emulatorOptions, directoryOptions, token);
   registry = createMemoryRegistry();
-  service = createProvisioningService({ directory: sandbox.directory, registry, now: () => FIXED_NOW, ...serviceOptions });
+  service = createProvisioningService({ directory: sandbox.directory, registry, clock: { now: () => FIXED_NOW }, ...serviceOptions });
 }
 
 afterEach(async () => {
@@ -171,7 +171,7 @@ describe('ensureGroup', () => {
     let clockMs = 0;
     await setUp(
       {
-        now: () => clockMs,
+        clock: { now: () => new Date(clockMs) },
         faults: { writeThrottle: { capacity: 1, refillPerSecond: 100, retryAfterPrecision: 'milliseconds' }, failNext: { count: 2, status: 503, retryAfterSeconds: 0 } },
       },
       {},
@@ -187,7 +187,7 @@ describe('ensureGroup', () => {
     let clockMs = 1_000;
     // Each HTTP attempt advances the emulator's clock, so the lag passes without the test sleeping.
     await setUp(
-      { now: () => clockMs, faults: { replicationLagMs: 350 }, variations: { ownerRebindOnUpsert: 'accept', concurrentUpsert: 'accept' } },
+      { clock: { now: () => new Date(clockMs) }, faults: { replicationLagMs: 350 }, variations: { ownerRebindOnUpsert: 'accept', concurrentUpsert: 'accept' } },
       {},
       { onRequest: () => (clockMs += 100) },
     );

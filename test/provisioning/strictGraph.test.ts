@@ -27,7 +27,7 @@ let running = false;
 let clockMs = Date.parse('2026-12-01T08:00:00Z');
 
 async function setUp(emulatorOptions: GraphEmulatorOptions = {}, token?: string, onRequest?: () => void): Promise<void> {
-  sandbox = await startSandbox({ now: () => clockMs, ...emulatorOptions }, onRequest ? { onRequest } : {}, token);
+  sandbox = await startSandbox({ clock: { now: () => new Date(clockMs) }, ...emulatorOptions }, onRequest ? { onRequest } : {}, token);
   running = true;
   registry = createMemoryRegistry();
   service = createProvisioningService({ directory: sandbox.directory, registry });
@@ -409,7 +409,7 @@ describe('11. throttling details', () => {
 
   it('waits out whole-second Retry-After from the emulator by default and succeeds', async () => {
     // The real clock: the throttle refills while the client waits the whole second it was told to.
-    await setUp({ now: Date.now, faults: { writeThrottle: { capacity: 1, refillPerSecond: 20 } } });
+    await setUp({ clock: { now: () => new Date() }, faults: { writeThrottle: { capacity: 1, refillPerSecond: 20 } } });
     await service.ensureGroup('First', 'userDriven', ADA);
     await service.ensureGroup('Second', 'userDriven', ADA);
     const throttled = sandbox.emulator.requestLog.filter((entry) => entry.status === 429);

@@ -43,7 +43,7 @@ describe('createApproverDirectory', () => {
       approverGroupId: GROUP,
       membership,
       cacheTtlMs: 500,
-      clock: () => now,
+      clock: { now: () => new Date(now) },
     });
     expect(await directory.isApprover(bob)).toBe(true);
     expect(await directory.isApprover(bob)).toBe(true);

@@ -38,10 +38,10 @@ describe.each(adapterHarnesses())('health watch on %s', (_name, factory) => {
     const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY });
     return createHealthWatch({
       store: storeOf,
-      inventory: createInventory({ directory, records: storeOf, now: () => new Date(clockMs) }),
+      inventory: createInventory({ directory, records: storeOf, clock: { now: () => new Date(clockMs) } }),
       digest: poster,
       intervalMs: INTERVAL_MS,
-      clock: () => new Date(clockMs),
+      clock: { now: () => new Date(clockMs) },
       instanceId,
     });
   };
@@ -51,7 +51,7 @@ describe.each(adapterHarnesses())('health watch on %s', (_name, factory) => {
     clockMs = Date.parse('2026-12-01T08:00:00Z');
     digests = [];
     deliver = async () => true;
-    emulator = await startGraphEmulator({ requiredToken: TOKEN, seed: { policies: [] }, now: () => clockMs });
+    emulator = await startGraphEmulator({ requiredToken: TOKEN, seed: { policies: [] }, clock: { now: () => new Date(clockMs) } });
     harness = factory();
     store = await stores.open(harness);
   });

@@ -218,7 +218,7 @@ describe('Graph emulator wire format', () => {
 describe('Graph emulator fault knobs', () => {
   it('throttles writes with a token bucket, answering 429 with Retry-After, and leaves reads alone', async () => {
     clockMs = 0;
-    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 2, refillPerSecond: 4, retryAfterPrecision: 'milliseconds' } } });
+    await start({ clock: { now: () => new Date(clockMs) }, faults: { writeThrottle: { capacity: 2, refillPerSecond: 4, retryAfterPrecision: 'milliseconds' } } });
     const write = (): Promise<Answer> => graph('POST', '/v1.0/groups', groupBody('w'));
     expect((await write()).status).toBe(201);
     expect((await write()).status).toBe(201);
@@ -234,7 +234,7 @@ describe('Graph emulator fault knobs', () => {
 
   it('sends Retry-After in whole seconds, rounded up, like Graph when asked', async () => {
     clockMs = 0;
-    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 1, refillPerSecond: 0.4, retryAfterPrecision: 'seconds' } } });
+    await start({ clock: { now: () => new Date(clockMs) }, faults: { writeThrottle: { capacity: 1, refillPerSecond: 0.4, retryAfterPrecision: 'seconds' } } });
     expect((await graph('POST', '/v1.0/groups', groupBody('w'))).status).toBe(201);
     const throttled = await graph('POST', '/v1.0/groups', groupBody('w'));
     expect(throttled.headers.get('Retry-After')).toBe('3');
@@ -261,7 +261,7 @@ describe('Graph emulator fault knobs', () => {
 
   it('hides new groups from reads during replication lag, but not from the writing replica', async () => {
     clockMs = 1_000;
-    await start({ now: () => clockMs, faults: { replicationLagMs: 500 }, variations: { ownerRebindOnUpsert: 'accept', concurrentUpsert: 'accept' } });
+    await start({ clock: { now: () => new Date(clockMs) }, faults: { replicationLagMs: 500 }, variations: { ownerRebindOnUpsert: 'accept', concurrentUpsert: 'accept' } });
     const spId = emulator.admin.ownerServicePrincipalId as string;
     const path = "/v1.0/groups(uniqueName='lagging')";
     expect((await graph('PATCH', path, groupBody('L', spId), { Prefer: 'create-if-missing' })).status).toBe(201);
@@ -357,7 +357,7 @@ describe('Graph emulator: where the real Graph is stricter (issue 11)', () => {
 
   it('soft-deletes groups: the recycle bin keeps the uniqueName until a restore or a permanent delete', async () => {
     clockMs = Date.parse('2026-12-01T00:00:00Z');
-    await start({ now: () => clockMs });
+    await start({ clock: { now: () => new Date(clockMs) } });
     const created = await upsert('apdp-del', 'Devices');
     const id = created.body.id as string;
     expect((await graph('DELETE', `/v1.0/groups/${id}`)).status).toBe(204);
@@ -384,7 +384,7 @@ describe('Graph emulator: where the real Graph is stricter (issue 11)', () => {
 
   it('purges deleted groups 30 days after deletion', async () => {
     clockMs = 0;
-    await start({ now: () => clockMs });
+    await start({ clock: { now: () => new Date(clockMs) } });
     const id = (await upsert('apdp-old', 'Old')).body.id as string;
     await graph('DELETE', `/v1.0/groups/${id}`);
     clockMs += 30 * 24 * 3600 * 1000 - 1;
@@ -409,7 +409,7 @@ describe('Graph emulator: where the real Graph is stricter (issue 11)', () => {
 
   it('answers the loser of concurrent upserts with a uniqueName conflict, or 204 with the knob', async () => {
     clockMs = 1_000;
-    await start({ now: () => clockMs, faults: { replicationLagMs: 500 }, variations: { ownerRebindOnUpsert: 'accept' } });
+    await start({ clock: { now: () => new Date(clockMs) }, faults: { replicationLagMs: 500 }, variations: { ownerRebindOnUpsert: 'accept' } });
     expect((await upsert('apdp-race', 'R')).status).toBe(201);
     const loser = await upsert('apdp-race', 'R');
     expect(loser.status).toBe(400);
@@ -459,7 +459,7 @@ describe('Graph emulator: where the real Graph is stricter (issue 11)', () => {
 
   it('sends Retry-After in whole seconds by default, as Graph does', async () => {
     clockMs = 0;
-    await start({ now: () => clockMs, faults: { writeThrottle: { capacity: 1, refillPerSecond: 4 } } });
+    await start({ clock: { now: () => new Date(clockMs) }, faults: { writeThrottle: { capacity: 1, refillPerSecond: 4 } } });
     expect((await graph('POST', '/v1.0/groups', groupBody('w'))).status).toBe(201);
     const throttled = await graph('POST', '/v1.0/groups', groupBody('w'));
     expect(throttled.status).toBe(429);

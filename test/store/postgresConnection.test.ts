@@ -59,7 +59,7 @@ describe('entraTokenPassword', () => {
   it('asks for the Azure PostgreSQL audience, reuses the token, and renews it five minutes before expiry', async () => {
     let clock = Date.parse('2026-12-01T10:00:00Z');
     const credential = issuingCredential(['first', 'second'], () => clock);
-    const password = entraTokenPassword(credential, () => clock);
+    const password = entraTokenPassword(credential, { now: () => new Date(clock) });
 
     expect(await password()).toBe('first');
     clock += HOUR - 6 * 60_000; // six minutes left: still good
@@ -215,7 +215,7 @@ if (!url) console.warn('PostgreSQL connection suite SKIPPED: set TEST_DATABASE_U
   it('logs in with the token the callback returns, and with the renewed one after the server changed', async () => {
     const [first, second] = [tokenShaped(), tokenShaped()];
     let clock = Date.parse('2026-12-01T10:00:00Z');
-    const password = entraTokenPassword(issuingCredential([first, second], () => clock), () => clock);
+    const password = entraTokenPassword(issuingCredential([first, second], () => clock), { now: () => new Date(clock) });
     await setPassword(first);
     const before = await open({ url: roleUrl('adgb-token-a'), schema: `tok_a_${suffix}`, connection: { password } });
     await before.ping();

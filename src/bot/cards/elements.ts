@@ -2,6 +2,9 @@
  * The subset of Adaptive Cards 1.5 this bot renders, typed so a card cannot carry an element or property the
  * schema lacks (the lint test also parses every card with the `adaptivecards` package).
  */
+import type { ButtonData } from '../verb';
+import type { CardVerb, VerbName } from '../verbs';
+
 export type TextColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
 
 export interface TextBlock {
@@ -54,14 +57,12 @@ export interface InputChoiceSet {
   readonly errorMessage?: string;
 }
 
-/** Only strings and numbers travel in action data: the handlers parse them again anyway. */
-export type ActionData = Readonly<Record<string, string | number>>;
-
 export interface ExecuteAction {
   readonly type: 'Action.Execute';
-  readonly verb: string;
+  readonly verb: VerbName;
   readonly title?: string;
-  readonly data?: ActionData;
+  /** What the verb's schema parses (typed by `execute`): the route parses it again on the click. */
+  readonly data?: object;
   readonly style?: 'positive' | 'destructive';
   /** 'none' for buttons whose inputs must not be sent (navigation, decisions without a reason). */
   readonly associatedInputs?: 'auto' | 'none';
@@ -128,8 +129,14 @@ export function facts(entries: readonly (readonly [string, string | undefined])[
   };
 }
 
-export function execute(title: string, verb: string, data: ActionData = {}, extra: Partial<ExecuteAction> = {}): ExecuteAction {
-  return { type: 'Action.Execute', title, verb, data, ...extra };
+/** A button for a verb: the compiler checks its data against the verb's schema. */
+export function execute<V extends CardVerb>(
+  title: string,
+  verb: V,
+  data: ButtonData<V>,
+  extra: Pick<ExecuteAction, 'style' | 'associatedInputs'> = {},
+): ExecuteAction {
+  return { type: 'Action.Execute', title, verb: verb.name, data, ...extra };
 }
 
 /**

@@ -1,8 +1,8 @@
 /** Cards about a policy's device group, shown by several features. */
 import { SCENARIO_INFO } from '../../domain/scenario';
 import type { PolicyGroupRecord } from '../../domain/policyGroup';
-import type { RecycleBinEntry } from '../../provisioning/types';
-import { VERBS } from '../verbs';
+import type { SubmitResult } from '../../requests/types';
+import { CARD_VERBS } from '../verbs';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, facts, formatTime, heading, plain, text } from './elements';
 
 export function groupFacts(group: PolicyGroupRecord): CardElement {
@@ -32,6 +32,9 @@ export function groupExistsCard(group: PolicyGroupRecord): AdaptiveCard {
   ]);
 }
 
+/** A deleted group's place in the Entra recycle bin, as the requests service reports it. */
+type RecycleBinEntry = Extract<SubmitResult, { kind: 'groupDeleted' }>['deleted'];
+
 /** Where a deleted group stands, and what an approver can do: the same group back, never a second one. */
 export function deletedGroupText(deleted: RecycleBinEntry): CardElement {
   return text(
@@ -42,7 +45,7 @@ export function deletedGroupText(deleted: RecycleBinEntry): CardElement {
 }
 
 export function restoreAction(policyName: string): ExecuteAction {
-  return execute('Restore the group (approvers)', VERBS.restoreGroup, { policyName });
+  return execute('Restore the group (approvers)', CARD_VERBS.restoreGroup, { policyName });
 }
 
 /** Shown instead of the form or the group when the policy's group is in the recycle bin. */

@@ -1,7 +1,7 @@
 /** Cards about one request, shown by several features: its facts, its state and its outcome. */
 import { SCENARIO_INFO } from '../../domain/scenario';
 import type { GroupRequest, RequestState } from '../../domain/request';
-import { VERBS } from '../verbs';
+import { CARD_VERBS } from '../verbs';
 import { type AdaptiveCard, type CardElement, type Refresh, type TextColor, adaptiveCard, execute, facts, formatTime, heading, plain, text } from './elements';
 
 const STATE_LABEL: Readonly<Record<RequestState, string>> = {
@@ -43,7 +43,7 @@ export function requesterCard(request: GroupRequest, requesterTeamsId: string | 
   const stillChanging = request.state !== 'provisioned' && request.state !== 'rejected' && request.state !== 'cancelled';
   const refresh =
     requesterTeamsId !== undefined && stillChanging
-      ? { action: execute('Refresh', VERBS.refreshRequest, { requestId: request.id }), userIds: [requesterTeamsId] }
+      ? { action: execute('Refresh', CARD_VERBS.refreshRequest, { requestId: request.id }), userIds: [requesterTeamsId] }
       : undefined;
   return requestCard(request, title, { ...(refresh && { refresh }), ...(notice !== undefined && { notice }) });
 }

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { problemsOfSent } from './cardChecks';
 
 export interface ConnectorCall {
   readonly method: string;
@@ -20,6 +21,7 @@ export interface FakeConnector {
   readonly calls: ConnectorCall[];
   /** Conversations whose calls are refused with 403, as Teams does once the bot was removed from a chat. */
   readonly failing: Set<string>;
+  /** Closes the connector; rejects (failing the test) when a card the bot sent does not pass the card checks. */
   close(): Promise<void>;
 }
 
@@ -50,6 +52,8 @@ function reply(res: ServerResponse, status: number, body: object | undefined): v
 export async function startFakeConnector(): Promise<FakeConnector> {
   const calls: ConnectorCall[] = [];
   const failing = new Set<string>();
+  // Every card the bot sends or updates through the connector goes through the card checks.
+  const cardProblems: string[] = [];
   let next = 0;
   const server = createServer((req, res) => {
     (async () => {
@@ -67,6 +71,7 @@ export async function startFakeConnector(): Promise<FakeConnector> {
       }
       const assignedId = req.method === 'PUT' ? activityId : `activity-${++next}`;
       calls.push({ method: req.method, conversationId, activityId, activity, assignedId });
+      cardProblems.push(...problemsOfSent(`${req.method} ${conversationId}`, [activity]));
       reply(res, req.method === 'PUT' ? 200 : 201, { id: assignedId });
     })().catch((error: unknown) => {
       // A bug in the fake must fail the test loudly, not hang the bot's HTTP call.
@@ -80,10 +85,12 @@ export async function startFakeConnector(): Promise<FakeConnector> {
     url: `http://127.0.0.1:${port}/`,
     calls,
     failing,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      if (cardProblems.length > 0) throw new Error(`the bot sent cards that fail the card checks:\n${cardProblems.join('\n')}`);
+    },
   };
 }

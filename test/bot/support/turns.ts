@@ -2,6 +2,7 @@
 import { type Activity, INVOKE_RESPONSE_KEY, TestAdapter, type TurnContext } from 'botbuilder';
 import MarkdownIt from 'markdown-it';
 import type { Bot } from '../../../src/bot/app';
+import { problemsOfSent } from './cardChecks';
 import type { Person } from './world';
 
 export interface InvokeBody {
@@ -32,8 +33,29 @@ function fromOf(person: Person): Activity['from'] {
 
 export class Teams {
   readonly adapter = new TestAdapter();
+  /** Card problems (cardChecks.ts) of what the bot sent or updated since the last turn this client drove. */
+  private readonly cardProblems: string[] = [];
 
-  constructor(private readonly app: () => Bot) {}
+  constructor(private readonly app: () => Bot) {
+    // Every card the bot sends or updates in any turn goes through the card checks: no hand-kept list.
+    this.adapter.use(async (context, next) => {
+      context.onSendActivities(async (_context, activities, send) => {
+        this.cardProblems.push(...problemsOfSent('sent', activities));
+        return send();
+      });
+      context.onUpdateActivity(async (_context, activity, update) => {
+        this.cardProblems.push(...problemsOfSent('updated', [activity]));
+        return update();
+      });
+      await next();
+    });
+  }
+
+  /** Fails the test that drove the turn when a card the bot sent does not pass the checks. */
+  private assertCardsChecked(): void {
+    const problems = this.cardProblems.splice(0);
+    if (problems.length > 0) throw new Error(`the bot sent cards that fail the card checks:\n${problems.join('\n')}`);
+  }
 
   /** A message; returns what the bot sent back in this turn. */
   async say(person: Person, text: string, where?: Where): Promise<Partial<Activity>[]> {
@@ -46,6 +68,7 @@ export class Teams {
       { channelId: 'msteams', recipient: BOT, serviceUrl: 'https://smba.example.invalid/', ...activity },
       (context) => this.app().run(context).then(() => undefined),
     );
+    this.assertCardsChecked();
     return this.adapter.activeQueue.splice(0);
   }
 
@@ -82,6 +105,7 @@ export class Teams {
         posted = context.bufferedReplyActivities.filter((activity) => activity.attachments?.length).map((activity) => cardOf(activity));
       },
     );
+    this.assertCardsChecked();
     return { body: invokeBodyOf(response), posted };
   }
 }

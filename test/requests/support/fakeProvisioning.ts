@@ -4,6 +4,7 @@
  * be told to fail or to wait, so tests can see the background work and failures.
  */
 import type { Actor } from '../../../src/domain/actor';
+import { type Clock, systemClock } from '../../../src/shared/clock';
 import type { Scenario } from '../../../src/domain/scenario';
 import type { BindResult, DriftReport, EnsureGroupResult, PolicyGroupRegistry, ProvisioningService, RestoreGroupResult } from '../../../src/provisioning/types';
 import type { GroupNames, GroupNamesResult } from '../../../src/domain/naming';
@@ -27,7 +28,7 @@ export interface FakeProvisioning extends ProvisioningService {
   readonly bindCalls: { policyName: string; scenario: Scenario }[];
 }
 
-export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () => Date = () => new Date()): FakeProvisioning {
+export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clock = systemClock): FakeProvisioning {
   const groups = new Map<string, string>();
   const deleted = new Map<string, { readonly groupId: string; readonly deletedAt: string }>();
   const ensureCalls: { policyName: string; actor: Actor }[] = [];
@@ -79,7 +80,7 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
         policyName,
         scenario,
         groupId,
-        createdAt: clock().toISOString(),
+        createdAt: clock.now().toISOString(),
         createdBy: actor,
       });
       return { group, created: existing === undefined, graphRequestIds };
@@ -89,7 +90,7 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
       const groupId = groups.get(uniqueName);
       if (groupId === undefined) throw new Error(`no group for ${policyName}`);
       groups.delete(uniqueName);
-      deleted.set(uniqueName, { groupId, deletedAt: clock().toISOString() });
+      deleted.set(uniqueName, { groupId, deletedAt: clock.now().toISOString() });
     },
     async checkGroup(policyName: string, options?: { readonly repairOwner?: boolean }): Promise<DriftReport> {
       const group = await registry.findGroup(policyKeyOf(policyName));
@@ -133,7 +134,7 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: () 
         policyName,
         scenario,
         groupId: inBin.groupId,
-        createdAt: clock().toISOString(),
+        createdAt: clock.now().toISOString(),
         createdBy: actor,
       });
       return { outcome: 'restored', group, ownerReAdded: false, findings: [], graphRequestIds };

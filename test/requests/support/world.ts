@@ -4,6 +4,7 @@ import { createRequestsService, type RequestsServiceDeps } from '../../../src/re
 import type { RequestsService } from '../../../src/requests/types';
 import type { ApproverDirectory, RequestEvent } from '../../../src/requests/ports';
 import type { Store } from '../../../src/store';
+import type { Clock } from '../../../src/shared/clock';
 import { createFakeProvisioning, type FakeProvisioning } from './fakeProvisioning';
 
 export const helpdesk: Actor = { aadObjectId: '11111111-1111-1111-1111-111111111111', name: 'Hana Helpdesk' };
@@ -25,7 +26,7 @@ export interface World {
 
 export function createWorld(store: Store, overrides: Partial<RequestsServiceDeps> = {}): World {
   let time = Date.parse('2026-03-01T09:00:00.000Z');
-  const clock = (): Date => new Date(time);
+  const clock: Clock = { now: () => new Date(time) };
   const provisioning = createFakeProvisioning(store, clock);
   const events: RequestEvent[] = [];
   const service = createRequestsService({

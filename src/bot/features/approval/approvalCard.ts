@@ -1,6 +1,6 @@
 import type { GroupRequest } from '../../../domain/request';
 import { DECISION_REASON_MAX_LENGTH } from '../../../requests/validation';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { requestDetails } from '../../cards/request';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, MAX_REFRESH_USER_IDS, adaptiveCard, execute, heading, text } from '../../cards/elements';
 
@@ -27,7 +27,7 @@ export function approvalCard(view: ApprovalCardView): AdaptiveCard {
   const userIds = view.approverTeamsIds.slice(0, MAX_REFRESH_USER_IDS);
   const refresh =
     isActionable(request) && userIds.length > 0
-      ? { action: execute('Refresh', VERBS.refreshApproval, { requestId: request.id }), userIds }
+      ? { action: execute('Refresh', CARD_VERBS.refreshApproval, { requestId: request.id }), userIds }
       : undefined;
   return adaptiveCard(body, { actions, ...(refresh ? { refresh } : {}) });
 }
@@ -43,11 +43,11 @@ function approverActions(request: GroupRequest, body: CardElement[]): ExecuteAct
       maxLength: DECISION_REASON_MAX_LENGTH,
     });
     return [
-      execute('Approve', VERBS.approve, data, { style: 'positive', associatedInputs: 'none' }),
-      execute('Reject', VERBS.reject, data, { style: 'destructive' }),
+      execute('Approve', CARD_VERBS.approve, data, { style: 'positive', associatedInputs: 'none' }),
+      execute('Reject', CARD_VERBS.reject, data, { style: 'destructive' }),
     ];
   }
-  if (request.state === 'failed') return [execute('Retry', VERBS.retry, data, { associatedInputs: 'none' })];
+  if (request.state === 'failed') return [execute('Retry', CARD_VERBS.retry, data, { associatedInputs: 'none' })];
   return [];
 }
 
@@ -56,5 +56,5 @@ function approverActions(request: GroupRequest, body: CardElement[]): ExecuteAct
  * offers them a way to ask for the buttons; everybody else clicking it is told they cannot decide.
  */
 function observerActions(request: GroupRequest): ExecuteAction[] {
-  return isActionable(request) ? [execute('Approver actions', VERBS.refreshApproval, { requestId: request.id })] : [];
+  return isActionable(request) ? [execute('Approver actions', CARD_VERBS.refreshApproval, { requestId: request.id })] : [];
 }

@@ -1,10 +1,8 @@
-import type { TurnContext } from 'botbuilder';
 import type { Actor } from '../../../domain/actor';
 import type { DecideResult } from '../../../requests/types';
-import { INVALID_CARD_MESSAGE, requestIdFrom } from '../../cardData';
 import { refusalMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
-import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf } from '../../turn';
+import type { InvokeReply } from '../../turn';
 import { approvalCard } from './approvalCard';
 import { knownApproverTeamsIds } from './approverTeamsIds';
 
@@ -12,16 +10,11 @@ export type Decide = (requestId: string, actor: Actor) => Promise<DecideResult>;
 
 /**
  * A button that changes a request (approve, reject, retry): the actor from the activity, the request id from
- * the card, the decision from the requests service. The clicker gets the updated card when it took effect
- * (the notifier updates every other copy), otherwise why nothing changed — e.g. who decided first.
+ * the card (both read by the route), the decision from the requests service. The clicker gets the updated card
+ * when it took effect (the notifier updates every other copy), otherwise why nothing changed — e.g. who
+ * decided first.
  */
-export async function decideFromCard(context: TurnContext, bot: BotContext, data: unknown, attempt: string, decide: Decide): Promise<InvokeReply> {
-  const actor = actorOf(context);
-  const requestId = requestIdFrom(data);
-  if (!actor || !requestId) {
-    await bot.requests.refuseUnreadableAction(attempt, actor ? 'invalid card data' : 'no Entra identity', actor);
-    return { message: actor ? INVALID_CARD_MESSAGE : NO_IDENTITY_MESSAGE };
-  }
+export async function decideFromCard(bot: BotContext, requestId: string, actor: Actor, attempt: string, decide: Decide): Promise<InvokeReply> {
   const result = await decide(requestId, actor);
   if (result.kind !== 'decided') {
     bot.logger.info({ outcome: result.kind, requestId, attempt }, 'card action changed nothing');

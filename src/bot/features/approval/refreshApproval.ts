@@ -1,7 +1,8 @@
 import type { TurnContext } from 'botbuilder';
-import { INVALID_CARD_MESSAGE, requestIdFrom } from '../../cardData';
 import type { BotContext } from '../../routes';
-import { type InvokeReply, actorOf, referenceOf } from '../../turn';
+import { type InvokeReply, referenceOf } from '../../turn';
+import type { VerbInput } from '../../verb';
+import type { CARD_VERBS } from '../../verbs';
 import { approvalCard } from './approvalCard';
 import { knownApproverTeamsIds } from './approverTeamsIds';
 
@@ -15,13 +16,8 @@ function isAutomaticRefresh(context: TurnContext): boolean {
  * others the read-only view. Teams asks automatically for the users listed in `refresh.userIds`; anyone can
  * ask by clicking "Approver actions".
  */
-export async function refreshApproval(context: TurnContext, bot: BotContext, data: unknown): Promise<InvokeReply> {
-  const actor = actorOf(context);
-  const requestId = requestIdFrom(data);
-  if (!requestId) {
-    await bot.requests.refuseUnreadableAction('approver actions', 'invalid card data', actor);
-    return { message: INVALID_CARD_MESSAGE };
-  }
+export async function refreshApproval(context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.refreshApproval>): Promise<InvokeReply> {
+  const { requestId } = data;
   const view = await bot.requests.approvalView(requestId, actor, { automatic: isAutomaticRefresh(context) });
   switch (view.kind) {
     case 'notFound':

@@ -1,4 +1,4 @@
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { type AdaptiveCard, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
 
 export interface CommandHelp {
@@ -36,9 +36,9 @@ export function welcomeCard(): AdaptiveCard {
     ],
     {
       actions: [
-        execute('Request a group', VERBS.openRequestForm),
-        execute('My requests', VERBS.showMine),
-        execute('Help', VERBS.showHelp),
+        execute('Request a group', CARD_VERBS.openRequestForm, {}),
+        execute('My requests', CARD_VERBS.showMine, {}),
+        execute('Help', CARD_VERBS.showHelp, {}),
       ],
     },
   );

@@ -1,6 +1,6 @@
 /** Help: the command list, the welcome card on install, and the answer to anything no other feature took. */
 import type { Feature } from '../../routes';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { GREETING, HELP_COMMAND, THANKS, handleGreeting, handleHelp, handleThanks, handleUnknown } from './help';
 import { showHelp } from './showHelp';
 import { handleMembersAdded } from './welcome';
@@ -11,7 +11,7 @@ export const helpFeature: Feature = {
     routes.command(HELP_COMMAND, handleHelp);
     routes.command(GREETING, handleGreeting);
     routes.command(THANKS, handleThanks);
-    routes.verb(VERBS.showHelp, showHelp);
+    routes.verb(CARD_VERBS.showHelp, showHelp);
     routes.membersAdded(handleMembersAdded);
     routes.anyOtherMessage(handleUnknown);
   },

@@ -1,9 +1,14 @@
 import { SCENARIO_INFO } from '../../../domain/scenario';
-import type { BindResult, BindStatus } from '../../../provisioning/types';
+import type { BindPolicyResult } from '../../../requests/types';
 import type { PolicyGroupRecord } from '../../../domain/policyGroup';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { groupFacts } from '../../cards/group';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
+
+/** Intune's answer as the requests service reports a bind it attempted. */
+type BindResult = Extract<BindPolicyResult, { kind: 'attempted' }>['bind'];
+/** Intune's verdict on one membership target. */
+type BindStatus = Extract<BindResult, { outcome: 'validationFailed' }>['statuses'][number];
 
 export interface BindCardView {
   readonly group: PolicyGroupRecord;
@@ -92,5 +97,5 @@ function statusLine(status: BindStatus, policyName: string): CardElement {
 /** The missing owner is the one refusal the bot can repair itself (approvers only, via the drift check). */
 function repairActions(bind: BindResult, policyName: string): ExecuteAction[] {
   const ownerMissing = bind.outcome === 'validationFailed' && bind.statuses.some((status) => status.errorCode === 'firstPartyAppNotAnOwner');
-  return ownerMissing ? [execute('Add the missing owner', VERBS.repairOwner, { policyName })] : [];
+  return ownerMissing ? [execute('Add the missing owner', CARD_VERBS.repairOwner, { policyName })] : [];
 }

@@ -1,6 +1,6 @@
 /** Policy administration: the drift check (owner repair, restore), binding to the Intune policy, the approvals channel, every policy in the tenant (adopt). */
 import type { Feature } from '../../routes';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { BIND_COMMAND, handleBind } from './bind';
 import { CHECK_COMMAND, handleCheck } from './check';
 import { POLICIES_COMMAND, adoptGroup, handlePolicies, showPoliciesPage } from './listPolicies';
@@ -16,9 +16,9 @@ export const policiesFeature: Feature = {
     routes.command(REGISTER_APPROVALS_COMMAND, handleRegisterApprovals);
     routes.command(RESTORE_COMMAND, handleRestore);
     routes.command(POLICIES_COMMAND, handlePolicies);
-    routes.verb(VERBS.repairOwner, repairOwner);
-    routes.verb(VERBS.restoreGroup, restoreGroup);
-    routes.verb(VERBS.policiesPage, showPoliciesPage);
-    routes.verb(VERBS.adoptGroup, adoptGroup);
+    routes.verb(CARD_VERBS.repairOwner, repairOwner);
+    routes.verb(CARD_VERBS.restoreGroup, restoreGroup);
+    routes.verb(CARD_VERBS.policiesPage, showPoliciesPage);
+    routes.verb(CARD_VERBS.adoptGroup, adoptGroup);
   },
 };

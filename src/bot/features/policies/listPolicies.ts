@@ -1,9 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import { z } from 'zod';
 import type { Actor } from '../../../domain/actor';
-import { offsetFrom } from '../../cardData';
 import type { BotContext } from '../../routes';
 import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, replyWithCard } from '../../turn';
+import type { VerbInput } from '../../verb';
+import type { CARD_VERBS } from '../../verbs';
 import { policiesCard } from './policiesCard';
 
 export const POLICIES_COMMAND = /^\s*policies\b/i;
@@ -21,10 +21,8 @@ export async function handlePolicies(context: TurnContext, bot: BotContext): Pro
 }
 
 /** "Previous" / "Next" on the policies card: the inventory is taken again, so the page is current. */
-export async function showPoliciesPage(context: TurnContext, bot: BotContext, data: unknown): Promise<InvokeReply> {
-  const actor = actorOf(context);
-  if (!actor) return { message: NO_IDENTITY_MESSAGE };
-  return policiesPage(bot, actor, offsetFrom(data));
+export async function showPoliciesPage(_context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.policiesPage>): Promise<InvokeReply> {
+  return policiesPage(bot, actor, data.offset ?? 0);
 }
 
 async function policiesPage(bot: BotContext, actor: Actor, offset: number): Promise<InvokeReply> {
@@ -32,19 +30,9 @@ async function policiesPage(bot: BotContext, actor: Actor, offset: number): Prom
   return result.kind === 'forbidden' ? { message: result.reason } : { card: policiesCard(result.policies, offset) };
 }
 
-// An Intune policy id is an id: the one thing card data is trusted for here (the service checks it exists).
-const WithPolicyId = z.object({ policyId: z.string().min(1).max(200) });
-
 /** "Adopt this group" on the policies card or the digest. */
-export async function adoptGroup(context: TurnContext, bot: BotContext, data: unknown): Promise<InvokeReply> {
-  const actor = actorOf(context);
-  if (!actor) return { message: NO_IDENTITY_MESSAGE };
-  const parsed = WithPolicyId.safeParse(data);
-  if (!parsed.success) {
-    await bot.requests.refuseUnreadableAction('adopt a group', 'the card names no Intune policy', actor);
-    return { message: 'This card does not name an Intune policy.' };
-  }
-  const result = await bot.requests.adoptGroup(parsed.data.policyId, actor);
+export async function adoptGroup(_context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.adoptGroup>): Promise<InvokeReply> {
+  const result = await bot.requests.adoptGroup(data.policyId, actor);
   switch (result.kind) {
     case 'adopted':
       return { message: `Adopted: "${result.group.displayName}" (${result.group.groupId}) is now the one group of "${result.group.policyName}". Requests for the policy will answer with it.` };

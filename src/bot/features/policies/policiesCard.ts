@@ -2,7 +2,7 @@
 import { SCENARIO_INFO } from '../../../domain/scenario';
 import type { ListedPolicy } from '../../../requests/types';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, heading, plain, text } from '../../cards/elements';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 
 export const POLICIES_PAGE_SIZE = 10;
 
@@ -30,11 +30,11 @@ function actionButtons(policy: ListedPolicy): ExecuteAction[] {
   return policy.actions.flatMap((action): ExecuteAction[] => {
     switch (action) {
       case 'adopt':
-        return policy.policyId ? [execute('Adopt this group', VERBS.adoptGroup, { policyId: policy.policyId })] : [];
+        return policy.policyId ? [execute('Adopt this group', CARD_VERBS.adoptGroup, { policyId: policy.policyId })] : [];
       case 'repairOwner':
-        return [execute('Repair owner', VERBS.repairOwner, { policyName: policy.policyName })];
+        return [execute('Repair owner', CARD_VERBS.repairOwner, { policyName: policy.policyName })];
       case 'restore':
-        return [execute('Restore the group', VERBS.restoreGroup, { policyName: policy.policyName })];
+        return [execute('Restore the group', CARD_VERBS.restoreGroup, { policyName: policy.policyName })];
     }
   });
 }
@@ -55,7 +55,7 @@ export function policiesCard(policies: readonly ListedPolicy[], offset: number, 
   ];
   if (shown.length > 0) body.push(text(`${start + 1}–${start + shown.length} of ${policies.length}`, { isSubtle: true }));
   const actions: ExecuteAction[] = [];
-  if (start > 0) actions.push(execute('Previous', VERBS.policiesPage, { offset: Math.max(0, start - pageSize) }));
-  if (start + shown.length < policies.length) actions.push(execute('Next', VERBS.policiesPage, { offset: start + pageSize }));
+  if (start > 0) actions.push(execute('Previous', CARD_VERBS.policiesPage, { offset: Math.max(0, start - pageSize) }));
+  if (start + shown.length < policies.length) actions.push(execute('Next', CARD_VERBS.policiesPage, { offset: start + pageSize }));
   return adaptiveCard(body, { actions });
 }

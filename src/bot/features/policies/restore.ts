@@ -1,10 +1,11 @@
 import type { TurnContext } from 'botbuilder';
 import type { Actor } from '../../../domain/actor';
-import { policyNameFrom } from '../../cardData';
 import { policyCommandInput } from '../../commandArgs';
 import { noGroupMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
-import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, replyWithCard } from '../../turn';
+import { type InvokeReply, replyWithCard } from '../../turn';
+import type { VerbInput } from '../../verb';
+import type { CARD_VERBS } from '../../verbs';
 import { restoreCard } from './restoreCard';
 
 export const RESTORE_COMMAND = /^\s*restore\b/i;
@@ -19,12 +20,8 @@ export async function handleRestore(context: TurnContext, bot: BotContext): Prom
 }
 
 /** "Restore the group" on a check, request or status card. */
-export async function restoreGroup(context: TurnContext, bot: BotContext, data: unknown): Promise<InvokeReply> {
-  const actor = actorOf(context);
-  if (!actor) return { message: NO_IDENTITY_MESSAGE };
-  const policyName = policyNameFrom(data);
-  if (!policyName) return { message: 'This card does not name a policy.' };
-  return runRestore(bot, policyName, actor);
+export async function restoreGroup(_context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.restoreGroup>): Promise<InvokeReply> {
+  return runRestore(bot, data.policyName, actor);
 }
 
 async function runRestore(bot: BotContext, policyName: string, actor: Actor): Promise<InvokeReply> {

@@ -1,12 +1,12 @@
 import type { PolicyGroupRecord } from '../../../domain/policyGroup';
-import type { DriftFinding } from '../../../provisioning/types';
+import type { RestorePolicyResult } from '../../../requests/types';
 import { type AdaptiveCard, type CardElement, adaptiveCard, heading, plain, text } from '../../cards/elements';
 import { groupFacts } from '../../cards/group';
 
 export interface RestoreCardView {
   readonly group: PolicyGroupRecord;
   readonly ownerReAdded: boolean;
-  readonly findings: readonly DriftFinding[];
+  readonly findings: Extract<RestorePolicyResult, { kind: 'restored' }>['findings'];
 }
 
 /** After a restore: the same group is back; what (if anything) still needs doing. */

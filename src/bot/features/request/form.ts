@@ -1,5 +1,5 @@
-/** The request form: its inputs read from card data, and its view with the group-name preview. */
-import { z } from 'zod';
+/** The request form: its inputs (as the verbs' schema passes them) checked, and its view with the group-name preview. */
+import type { z } from 'zod';
 import { isActiveState } from '../../../domain/request';
 import { isScenario, type Scenario } from '../../../domain/scenario';
 import type { RequestField } from '../../../requests/types';
@@ -8,14 +8,9 @@ import { type AdaptiveCard, formatTime, plain } from '../../cards/elements';
 import { groupExistsCard } from '../../cards/group';
 import { requestCard } from '../../cards/request';
 import type { BotContext } from '../../routes';
+import type { RequestFormInputs } from '../../verbs';
 import { type RequestFormView, requestFormCard } from './formCard';
 
-const FormData = z.object({
-  policyName: z.unknown(),
-  scenario: z.unknown(),
-  ticket: z.unknown(),
-  justification: z.unknown(),
-});
 
 export interface ValidRequestForm {
   readonly policyName: string;
@@ -32,9 +27,7 @@ export type RequestFormParse =
  * The form's inputs as text. Presence and type are checked here; the requests service checks the rest (name
  * rules, lengths, invisible characters). On error the view keeps what the user typed, messages at fields.
  */
-export function parseRequestForm(data: unknown): RequestFormParse {
-  const raw = FormData.safeParse(data ?? {});
-  const fields = raw.success ? raw.data : { policyName: undefined, scenario: undefined, ticket: undefined, justification: undefined };
+export function parseRequestForm(fields: z.output<typeof RequestFormInputs>): RequestFormParse {
   const policyName = typeof fields.policyName === 'string' ? fields.policyName : undefined;
   const scenario = isScenario(fields.scenario) ? fields.scenario : undefined;
   const ticket = optionalText(fields.ticket);

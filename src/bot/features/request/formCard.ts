@@ -2,7 +2,7 @@ import { POLICY_NAME_MAX_LENGTH } from '../../../domain/policy';
 import { SCENARIOS, SCENARIO_INFO, type Scenario } from '../../../domain/scenario';
 import type { RequestField } from '../../../requests/types';
 import { JUSTIFICATION_MAX_LENGTH, TICKET_MAX_LENGTH } from '../../../requests/validation';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { type AdaptiveCard, type CardElement, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
 
 
@@ -84,8 +84,8 @@ export function requestFormCard(view: RequestFormView): AdaptiveCard {
   ];
   return adaptiveCard(body, {
     actions: [
-      execute('Preview group name', VERBS.previewRequest),
-      execute('Submit request', VERBS.submitRequest, {}, { style: 'positive' }),
+      execute('Preview group name', CARD_VERBS.previewRequest, {}),
+      execute('Submit request', CARD_VERBS.submitRequest, {}, { style: 'positive' }),
     ],
   });
 }

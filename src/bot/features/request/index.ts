@@ -1,6 +1,6 @@
 /** Requesting a group: the `request` command and the form's buttons (open, preview, submit). */
 import type { Feature } from '../../routes';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { openRequestForm } from './openRequestForm';
 import { previewRequest } from './previewRequest';
 import { refreshRequest } from './refreshRequest';
@@ -11,9 +11,9 @@ export const requestFeature: Feature = {
   name: 'request',
   register(routes) {
     routes.command(REQUEST_COMMAND, handleRequestCommand);
-    routes.verb(VERBS.openRequestForm, openRequestForm);
-    routes.verb(VERBS.previewRequest, previewRequest);
-    routes.verb(VERBS.submitRequest, submitRequest);
-    routes.verb(VERBS.refreshRequest, refreshRequest);
+    routes.verb(CARD_VERBS.openRequestForm, openRequestForm);
+    routes.verb(CARD_VERBS.previewRequest, previewRequest);
+    routes.verb(CARD_VERBS.submitRequest, submitRequest);
+    routes.verb(CARD_VERBS.refreshRequest, refreshRequest);
   },
 };

@@ -4,16 +4,16 @@ import { groupDeletedCard, groupExistsCard } from '../../cards/group';
 import { requestCard, requesterCard } from '../../cards/request';
 import { formWithPreview, parseRequestForm } from './form';
 import type { BotContext } from '../../routes';
-import { type InvokeReply, NO_IDENTITY_MESSAGE, actorOf, actorTeamsIdOf, referenceOf } from '../../turn';
+import { type InvokeReply, actorTeamsIdOf, referenceOf } from '../../turn';
+import type { VerbInput } from '../../verb';
+import type { CARD_VERBS } from '../../verbs';
 
 const NOBODY_TOLD =
   'No approver could be told about this request yet: no approvals channel is registered and no approver has a chat with me that I ' +
   'could reach. Ask an approver to open a chat with me and type `pending`; the request waits for them.';
 
 /** "Submit request": checked here and again by the requests service; one request or group per policy. */
-export async function submitRequest(context: TurnContext, bot: BotContext, data: unknown): Promise<InvokeReply> {
-  const actor = actorOf(context);
-  if (!actor) return { message: NO_IDENTITY_MESSAGE };
+export async function submitRequest(context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.submitRequest>): Promise<InvokeReply> {
   const parsed = parseRequestForm(data);
   if (!parsed.ok) return { card: requestFormCard(parsed.view) };
   // Kept with the request: the requester is told there when the bot has no personal chat with them. The

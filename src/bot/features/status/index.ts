@@ -1,6 +1,6 @@
 /** Status and lists: where a request or policy stands, your requests, what is pending, every group, cancel. */
 import type { Feature } from '../../routes';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { CANCEL_COMMAND, handleCancel } from './cancel';
 import { groupsPage } from './groupsPage';
 import { GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, handleGroups, handleMine, handlePending } from './lists';
@@ -18,9 +18,9 @@ export const statusFeature: Feature = {
     routes.command(CANCEL_COMMAND, handleCancel);
     routes.command(BARE_REQUEST_ID, handleBareRequestId);
     routes.command(ABOUT_MY_REQUESTS, handleMine);
-    routes.verb(VERBS.showMine, showMine);
-    routes.verb(VERBS.groupsPage, groupsPage);
-    routes.verb(VERBS.showRequest, showRequest);
-    routes.verb(VERBS.cancelRequest, cancelRequest);
+    routes.verb(CARD_VERBS.showMine, showMine);
+    routes.verb(CARD_VERBS.groupsPage, groupsPage);
+    routes.verb(CARD_VERBS.showRequest, showRequest);
+    routes.verb(CARD_VERBS.cancelRequest, cancelRequest);
   },
 };

@@ -1,7 +1,7 @@
 import type { PolicyGroupRecord } from '../../../domain/policyGroup';
 import type { GroupRequest } from '../../../domain/request';
 import type { Page } from '../../../domain/page';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 import { intunePolicyOf } from '../../cards/group';
 import { stateLabel } from '../../cards/request';
 import { type AdaptiveCard, type CardElement, type ExecuteAction, adaptiveCard, execute, formatTime, heading, plain, text } from '../../cards/elements';
@@ -31,10 +31,10 @@ function requestEntry(request: GroupRequest, kind: RequestListView['kind']): Car
 
 function entryActions(request: GroupRequest, kind: RequestListView['kind']): ExecuteAction[] {
   const data = { requestId: request.id };
-  if (kind === 'review') return request.state === 'pending' ? [execute('Review', VERBS.refreshApproval, data)] : [];
+  if (kind === 'review') return request.state === 'pending' ? [execute('Review', CARD_VERBS.refreshApproval, data)] : [];
   return [
-    execute('Details', VERBS.showRequest, data),
-    ...(request.state === 'pending' ? [execute('Cancel', VERBS.cancelRequest, data, { style: 'destructive' })] : []),
+    execute('Details', CARD_VERBS.showRequest, data),
+    ...(request.state === 'pending' ? [execute('Cancel', CARD_VERBS.cancelRequest, data, { style: 'destructive' })] : []),
   ];
 }
 
@@ -72,10 +72,10 @@ export function groupsCard(page: Page<PolicyGroupRecord>, pageSize: number = GRO
   }
   const actions: ExecuteAction[] = [];
   if (page.offset > 0) {
-    actions.push(execute('Previous', VERBS.groupsPage, { offset: Math.max(0, page.offset - pageSize) }));
+    actions.push(execute('Previous', CARD_VERBS.groupsPage, { offset: Math.max(0, page.offset - pageSize) }));
   }
   if (page.offset + page.items.length < page.total) {
-    actions.push(execute('Next', VERBS.groupsPage, { offset: page.offset + pageSize }));
+    actions.push(execute('Next', CARD_VERBS.groupsPage, { offset: page.offset + pageSize }));
   }
   return adaptiveCard(body, { actions });
 }

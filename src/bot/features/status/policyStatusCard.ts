@@ -3,7 +3,7 @@ import type { GroupRequest } from '../../../domain/request';
 import { type AdaptiveCard, adaptiveCard, execute, heading, plain } from '../../cards/elements';
 import { groupFacts } from '../../cards/group';
 import { requestCard } from '../../cards/request';
-import { VERBS } from '../../verbs';
+import { CARD_VERBS } from '../../verbs';
 
 export interface PolicyStatusView {
   readonly policyName: string;
@@ -19,6 +19,6 @@ export function policyStatusCard(view: PolicyStatusView): AdaptiveCard {
   if (view.request) return requestCard(view.request, `Status of ${plain(view.request.policyName)}`);
   return adaptiveCard(
     [heading(`No group or request for "${plain(view.policyName)}" yet`)],
-    { actions: [execute('Request it', VERBS.openRequestForm, { policyName: view.policyName })] },
+    { actions: [execute('Request it', CARD_VERBS.openRequestForm, { policyName: view.policyName })] },
   );
 }

@@ -1,47 +1,16 @@
-/** The real Graph adapter (graph-client middleware, retries, errors) against the emulator over HTTP. */
+/** The Graph client through the real adapter (graph-client middleware, retries, errors) against the emulator over HTTP. */
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OWNER_APP_ID, type Directory, type NewDeviceGroup } from '../../src/provisioning/directory';
-import { createGraphDirectory, odataStringLiteral } from '../../src/graph/graphDirectory';
-import { GraphError, GraphTimeoutError } from '../../src/provisioning/graphError';
-import { SCENARIO_INFO } from '../../src/domain/scenario';
-import { DELEGATED_TOKEN, FAST_RETRY, SANDBOX_TOKEN, startSandbox, type Sandbox } from '../provisioning/support/sandbox';
+import { OWNER_APP_ID, type Directory } from '../../src/provisioning/directory';
+import { createGraphDirectory } from '../../src/graph/graphDirectory';
+import { GraphTimeoutError } from '../../src/provisioning/graphError';
+import { FAST_RETRY, SANDBOX_TOKEN, type Sandbox } from '../provisioning/support/sandbox';
+import { caught, deviceGroup, sandboxPerTest } from './support/graphAdapter';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let sandbox: Sandbox;
-let running = false;
-
-async function start(...args: Parameters<typeof startSandbox>): Promise<Sandbox> {
-  sandbox = await startSandbox(...args);
-  running = true;
-  return sandbox;
-}
-
-afterEach(async () => {
-  if (running) await sandbox.emulator.close();
-  running = false;
-});
-
-function deviceGroup(uniqueName: string, displayName = 'Autopilot DP · Sales · User-driven'): NewDeviceGroup {
-  return {
-    displayName,
-    mailNickname: 'adp-sales-12345678',
-    uniqueName,
-    description: 'test',
-    ownerServicePrincipalId: sandbox.emulator.admin.ownerServicePrincipalId as string,
-  };
-}
-
-async function caught(promise: Promise<unknown>): Promise<GraphError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GraphError) return error;
-    throw error;
-  }
-  throw new Error('expected a GraphError');
-}
+const { start, stop } = sandboxPerTest();
 
 describe('authentication and tracing', () => {
   it('delivers the bearer token to the plain-http sandbox and a GUID client-request-id on every call', async () => {
@@ -73,8 +42,7 @@ describe('authentication and tracing', () => {
 
   it('reports an unreachable Graph as a NetworkError', async () => {
     sandbox = await start();
-    await sandbox.emulator.close();
-    running = false;
+    await stop();
     expect(await caught(sandbox.directory.getGroup('x'))).toMatchObject({ status: 0, code: 'NetworkError' });
   });
 });
@@ -127,81 +95,11 @@ describe('token scope', () => {
   });
 });
 
-describe('groups', () => {
-  it('upserts on uniqueName (201 then 204) with the owner bound, and reads it back with owners', async () => {
-    sandbox = await start();
-    const first = await sandbox.directory.upsertGroup(deviceGroup('apdp-a'));
-    expect(first.value.created).toBe(true);
-    if (first.value.created) {
-      expect(first.value.group).toMatchObject({ uniqueName: 'apdp-a', securityEnabled: true, mailEnabled: false, groupTypes: [] });
-    }
-    expect((await sandbox.directory.upsertGroup(deviceGroup('apdp-a'))).value).toEqual({ created: false });
-    const read = await sandbox.directory.getGroupByUniqueName('apdp-a');
-    expect(read.value?.owners).toEqual([{ id: sandbox.emulator.admin.ownerServicePrincipalId, type: 'servicePrincipal' }]);
-    expect(sandbox.emulator.admin.groups()).toHaveLength(1);
-  });
-
-  it.each([
-    ["O'Brien"],
-    ["' or 1 eq 1"],
-    ["''"],
-    ['a & b #c %20 +d ?e=f'],
-    ['東京 · Ünïcødé 🚀'],
-    ['x'.repeat(256)],
-  ])('finds exactly the group displayed as %s (OData literal escaped)', async (displayName) => {
-    sandbox = await start();
-    const target = sandbox.emulator.admin.addGroup({ displayName });
-    sandbox.emulator.admin.addGroup({ displayName: 'bystander' });
-    const found = await sandbox.directory.findGroupsByDisplayName(displayName);
-    expect(found.value.map((group) => group.id)).toEqual([target.id]);
-  });
-
-  it('escapes OData string literals by doubling quotes', () => {
-    expect(odataStringLiteral("O'Brien")).toBe("'O''Brien'");
-    expect(odataStringLiteral("' or 1 eq 1")).toBe("''' or 1 eq 1'");
-  });
-
-  it('follows @odata.nextLink across pages', async () => {
-    sandbox = await start({ pageSize: 2 });
-    for (let i = 0; i < 5; i++) sandbox.emulator.admin.addGroup({ displayName: 'Same' });
-    const found = await sandbox.directory.findGroupsByDisplayName('Same');
-    expect(found.value).toHaveLength(5);
-    expect(found.requestIds).toHaveLength(3);
-  });
-
-  it('adds a service-principal owner, treating "already an owner" as success', async () => {
-    sandbox = await start();
-    const spId = sandbox.emulator.admin.ownerServicePrincipalId as string;
-    const group = sandbox.emulator.admin.addGroup({ displayName: 'G' });
-    await sandbox.directory.addServicePrincipalOwner(group.id, spId);
-    await sandbox.directory.addServicePrincipalOwner(group.id, spId);
-    expect(sandbox.emulator.admin.group(group.id)?.ownerIds).toEqual([spId]);
-    expect(await caught(sandbox.directory.addServicePrincipalOwner('missing', spId))).toMatchObject({ status: 404 });
-  });
-
-  it('lists members with their types', async () => {
-    sandbox = await start();
-    const user = sandbox.emulator.admin.addUser({ displayName: 'Ada' });
-    const device = sandbox.emulator.admin.addDevice({ displayName: 'PC-1' });
-    const group = sandbox.emulator.admin.addGroup({ displayName: 'G', memberIds: [user.id, device.id] });
-    expect((await sandbox.directory.listMembers(group.id)).value).toEqual([
-      { id: user.id, type: 'user' },
-      { id: device.id, type: 'device' },
-    ]);
-  });
-
-  it('maps a missing group to undefined', async () => {
-    sandbox = await start();
-    expect((await sandbox.directory.getGroup('nope')).value).toBeUndefined();
-    expect((await sandbox.directory.findServicePrincipalByAppId('00000000-0000-0000-0000-000000000000')).value).toBeUndefined();
-  });
-});
-
 describe('retries through the graph-client RetryHandler', () => {
   it('honours Retry-After on 429 and then succeeds, keeping one client-request-id across attempts', async () => {
     sandbox = await start({ faults: { writeThrottle: { capacity: 1, refillPerSecond: 50, retryAfterPrecision: 'milliseconds' } } });
-    await sandbox.directory.upsertGroup(deviceGroup('t-1'));
-    const second = await sandbox.directory.upsertGroup(deviceGroup('t-2'));
+    await sandbox.directory.upsertGroup(deviceGroup(sandbox, 't-1'));
+    const second = await sandbox.directory.upsertGroup(deviceGroup(sandbox, 't-2'));
     expect(second.value.created).toBe(true);
     const attempts = sandbox.emulator.requestLog.slice(1);
     expect(attempts[0]?.status).toBe(429);
@@ -218,7 +116,7 @@ describe('retries through the graph-client RetryHandler', () => {
 
   it('retries a 504 that was applied anyway, and the idempotent upsert then reports the existing group', async () => {
     sandbox = await start({ faults: { failNext: { count: 1, status: 504, retryAfterSeconds: 0, afterApplying: true } } });
-    const outcome = await sandbox.directory.upsertGroup(deviceGroup('ambiguous'));
+    const outcome = await sandbox.directory.upsertGroup(deviceGroup(sandbox, 'ambiguous'));
     expect(outcome.value).toEqual({ created: false });
     expect(sandbox.emulator.admin.groups()).toHaveLength(1);
   });
@@ -269,7 +167,7 @@ describe('per-attempt timeout (emulator latency far above the timeout)', () => {
   it('retries a timed-out upsert, which is idempotent: still one group when the hung attempt lands late', async () => {
     // The first attempt hangs (and is applied late); the retry meets a Graph that answers at once.
     sandbox = await start({ faults: HUNG }, { retry: TIMEOUT, onRequest: (attempt) => attempt.status === 0 && sandbox.emulator.setFaults({}) });
-    const outcome = await sandbox.directory.upsertGroup(deviceGroup('hung-create'));
+    const outcome = await sandbox.directory.upsertGroup(deviceGroup(sandbox, 'hung-create'));
     await answered(2);
     // The retry creates the group; the hung attempt, applied a second later, finds it and is refused for
     // re-binding the owner the group already has (400, as Graph answers a duplicate owner reference).
@@ -302,8 +200,8 @@ describe('replication lag', () => {
   it('retries 404s of a read right after a write until the group has replicated', async () => {
     clockMs = 0;
     // Each HTTP attempt advances the emulator's clock: deterministic, and no test sleeps for the lag.
-    sandbox = await start({ now: () => clockMs, faults: { replicationLagMs: 300 } }, { onRequest: () => (clockMs += 100) });
-    await sandbox.directory.upsertGroup(deviceGroup('lag'));
+    sandbox = await start({ clock: { now: () => new Date(clockMs) }, faults: { replicationLagMs: 300 } }, { onRequest: () => (clockMs += 100) });
+    await sandbox.directory.upsertGroup(deviceGroup(sandbox, 'lag'));
     expect((await sandbox.directory.getGroupByUniqueName('lag')).value).toBeUndefined();
     const read = await sandbox.directory.getGroupByUniqueName('lag', { afterWrite: true });
     expect(read.value?.uniqueName).toBe('lag');
@@ -312,36 +210,9 @@ describe('replication lag', () => {
 
   it('stops retrying after the configured attempts', async () => {
     sandbox = await start({ faults: { replicationLagMs: 60_000 } });
-    await sandbox.directory.upsertGroup(deviceGroup('never'));
+    await sandbox.directory.upsertGroup(deviceGroup(sandbox, 'never'));
     const read = await sandbox.directory.getGroupByUniqueName('never', { afterWrite: true });
     expect(read.value).toBeUndefined();
     expect(read.requestIds).toHaveLength(FAST_RETRY.replicationReadAttempts);
-  });
-});
-
-describe('membership and Intune', () => {
-  it('checks transitive membership with checkMemberGroups', async () => {
-    sandbox = await start();
-    const admin = sandbox.emulator.admin;
-    const user = admin.addUser({ displayName: 'Ada' });
-    const approvers = admin.addGroup({ displayName: 'Approvers' });
-    const team = admin.addGroup({ displayName: 'Team', memberIds: [user.id] });
-    admin.addMember(approvers.id, team.id);
-    expect(await sandbox.directory.isTransitiveMember(user.id, approvers.id)).toBe(true);
-    expect(await sandbox.directory.isTransitiveMember(user.id, admin.addGroup({ displayName: 'Other' }).id)).toBe(false);
-    expect(await sandbox.directory.isTransitiveMember('unknown-user', approvers.id)).toBe(false);
-    const request = sandbox.emulator.requestLog[0];
-    expect(request?.method).toBe('POST');
-    expect(request?.path).toBe(`/v1.0/users/${user.id}/checkMemberGroups`);
-  });
-
-  it('lists device-preparation policies and sets the membership target (delegated caller)', async () => {
-    sandbox = await start({}, {}, DELEGATED_TOKEN);
-    const policies = (await sandbox.directory.listDevicePreparationPolicies()).value;
-    const userDriven = policies.find((policy) => policy.templateId === SCENARIO_INFO.userDriven.templateId);
-    expect(userDriven?.name).toBe('Contoso User-driven');
-    const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [sandbox.emulator.admin.ownerServicePrincipalId as string] });
-    const result = await sandbox.directory.setEnrollmentTimeDeviceMembershipTarget(userDriven?.id as string, group.id);
-    expect(result.value).toEqual({ validationSucceeded: true, statuses: [{ targetId: group.id, validationSucceeded: true }] });
   });
 });

@@ -1,0 +1,81 @@
+/** Intune's device-preparation policies over Graph beta: list them, and read or set their enrollment-time device group. */
+import { z } from 'zod';
+import type { DevicePreparationPolicy, Directory, MembershipTargetResult, PolicyListEntry } from '../provisioning/directory';
+import type { GraphClient } from './graphClient';
+import { configurationPolicySchema, looseIdentitySchema, membershipTargetResultSchema } from './graphSchemas';
+import { odataStringLiteral } from './graphUrl';
+
+export type DevicePreparationPolicies = Pick<
+  Directory,
+  'listDevicePreparationPolicies' | 'listPolicyEntries' | 'setEnrollmentTimeDeviceMembershipTarget' | 'retrieveEnrollmentTimeDeviceMembershipTarget'
+>;
+
+export function createDevicePreparationPolicies(graph: GraphClient): DevicePreparationPolicies {
+  return {
+    async listDevicePreparationPolicies() {
+      const page = await graph.listAll(configurationPolicySchema, devicePreparationPoliciesPath(), 'beta');
+      const policies: DevicePreparationPolicy[] = page.value.map((policy) => ({
+        id: policy.id,
+        name: policy.name,
+        templateId: policy.templateReference?.templateId ?? '',
+      }));
+      return { value: policies, requestIds: page.requestIds };
+    },
+
+    async setEnrollmentTimeDeviceMembershipTarget(policyId, groupId) {
+      const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'POST', `${policyPath(policyId)}/setEnrollmentTimeDeviceMembershipTarget`, {
+        version: 'beta',
+        body: { enrollmentTimeDeviceMembershipTargets: [{ targetType: 'staticSecurityGroup', targetId: groupId }] },
+      });
+      return { value: membershipTargetResultFrom(value), requestIds: [requestId] };
+    },
+
+    async listPolicyEntries() {
+      const page = await graph.listAll(z.unknown(), devicePreparationPoliciesPath(), 'beta');
+      return { value: page.value.map(policyEntryFrom), requestIds: page.requestIds };
+    },
+
+    async retrieveEnrollmentTimeDeviceMembershipTarget(policyId) {
+      const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'POST', `${policyPath(policyId)}/retrieveEnrollmentTimeDeviceMembershipTarget`, {
+        version: 'beta',
+        idempotent: true, // a read, though a POST
+      });
+      return { value: membershipTargetResultFrom(value), requestIds: [requestId] };
+    },
+  };
+}
+
+/** The configuration policies of the enrollment technology, where device-preparation policies are. */
+function devicePreparationPoliciesPath(): string {
+  const filter = encodeURIComponent(`technologies has ${odataStringLiteral('enrollment')}`);
+  return `/deviceManagement/configurationPolicies?$filter=${filter}`;
+}
+
+function policyPath(policyId: string): string {
+  return `/deviceManagement/configurationPolicies(${encodeURIComponent(odataStringLiteral(policyId))})`;
+}
+
+function membershipTargetResultFrom(value: z.infer<typeof membershipTargetResultSchema>): MembershipTargetResult {
+  return {
+    validationSucceeded: value.validationSucceeded,
+    statuses: value.enrollmentTimeDeviceMembershipTargetValidationStatuses.map((status) => ({
+      targetId: status.targetId,
+      validationSucceeded: status.validationSucceeded,
+      ...(status.targetValidationErrorCode !== undefined ? { errorCode: status.targetValidationErrorCode } : {}),
+    })),
+  };
+}
+
+/** One list item on its own: a readable policy, or what can be said about an item in an unexpected shape. */
+function policyEntryFrom(item: unknown): PolicyListEntry {
+  const parsed = configurationPolicySchema.safeParse(item);
+  if (parsed.success) {
+    const templateId = parsed.data.templateReference?.templateId;
+    if (templateId) return { kind: 'policy', policy: { id: parsed.data.id, name: parsed.data.name, templateId } };
+  }
+  const loose = looseIdentitySchema.safeParse(item);
+  const reason = parsed.success
+    ? 'it has no templateReference.templateId'
+    : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'item'} ${issue.message}`).join('; ');
+  return { kind: 'unreadable', id: loose.success ? (loose.data.id ?? null) : null, name: loose.success ? (loose.data.name ?? null) : null, reason };
+}

@@ -1,0 +1,57 @@
+/**
+ * The policy→group map: provisioning's registry (one conditional insert per policy) and the requests
+ * service's catalogue (lookup across renames, binding, the paged list).
+ */
+import type { Page } from '../domain/page';
+import type { PolicyGroupRecord } from '../domain/policyGroup';
+import type { PolicyGroupRegistry } from '../provisioning/types';
+import type { PolicyGroupCatalogue } from '../requests/ports';
+import { policyGroupValues, toPolicyGroupRecord } from './rows';
+import type { SqlExecutor } from './sql';
+
+export function createPolicyGroups(executor: SqlExecutor): PolicyGroupRegistry & PolicyGroupCatalogue {
+  return {
+    async findGroup(policyKey) {
+      // The policy's own key, else the key its Intune policy had when first seen (a rename keeps the record).
+      const [row] = await executor.query(
+        `SELECT * FROM policy_groups WHERE policy_key = $1
+           OR policy_key IN (SELECT policy_key FROM intune_policies WHERE current_key = $1)
+         ORDER BY CASE WHEN policy_key = $1 THEN 0 ELSE 1 END, policy_key LIMIT 1`,
+        [policyKey],
+      );
+      return row && toPolicyGroupRecord(row);
+    },
+
+    async recordGroup(record) {
+      return executor.transaction(async (session) => {
+        const [inserted] = await session.query(
+          `INSERT INTO policy_groups (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name,
+             group_id, created_at, created_by_id, created_by_name)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (policy_key) DO NOTHING RETURNING *`,
+          policyGroupValues(record),
+        );
+        const [row] = inserted ? [inserted] : await session.query('SELECT * FROM policy_groups WHERE policy_key = $1', [record.policyKey]);
+        return toPolicyGroupRecord(row);
+      });
+    },
+
+    async recordBinding(policyKey, binding) {
+      const [row] = await executor.query(
+        `UPDATE policy_groups SET intune_policy_id = $2, bound_at = $3, bound_by_id = $4, bound_by_name = $5
+         WHERE policy_key = $1 RETURNING *`,
+        [policyKey, binding.intunePolicyId, binding.at, binding.by.aadObjectId, binding.by.name],
+      );
+      return row && toPolicyGroupRecord(row);
+    },
+
+    async listGroups(offset, limit): Promise<Page<PolicyGroupRecord>> {
+      const rows = await executor.query(
+        'SELECT * FROM policy_groups ORDER BY policy_name, policy_key LIMIT $1 OFFSET $2',
+        [limit, offset],
+      );
+      const [count] = await executor.query('SELECT COUNT(*) AS total FROM policy_groups');
+      return { items: rows.map(toPolicyGroupRecord), total: Number(count?.['total'] ?? 0), offset };
+    },
+  };
+}
