@@ -7,6 +7,7 @@ import { handleBatch, type InnerRequest } from '../../src/sandbox/batchRoute';
 import { isErrorReply, type GraphReply } from '../../src/sandbox/graphWire';
 import { routeIntuneRequest, type IntuneRouteContext, type IntuneRouteRequest } from '../../src/sandbox/intuneRoutes';
 import { SandboxIntune } from '../../src/sandbox/intuneState';
+import { seedReadinessCases } from '../../src/sandbox/readinessSeed';
 import { INTUNE_LIMITS, IntuneThrottle } from '../../src/sandbox/intuneThrottle';
 
 const POLICY = 'p1';
@@ -147,5 +148,35 @@ describe('Intune service limits of the emulator', () => {
     expect(throttle.admit('GET', '/deviceManagement/deviceManagementScripts/s')).toMatchObject({ status: 429, headers: { 'Retry-After': '0.001' } });
     clock += 1_000;
     expect(throttle.admit('GET', '/deviceManagement/deviceManagementScripts/s')).toBeUndefined();
+  });
+});
+
+describe('the sandbox scene for readiness', () => {
+  it('seeds three policies around shared apps and scripts, each assigned to the staff group', () => {
+    let next = 0;
+    const policies: { id: string; name: string; membershipTargetIds?: readonly string[] }[] = [];
+    const groups: { id: string; displayName: string }[] = [];
+    seedReadinessCases(
+      {
+        ownerServicePrincipalId: 'owner',
+        addGroup: (init) => {
+          const group = { id: `g${next++}`, displayName: init.displayName };
+          groups.push(group);
+          return group;
+        },
+        addPolicy: (init) => {
+          const created = { id: `p${next++}`, ...init };
+          policies.push(created);
+          return created;
+        },
+      },
+      intune,
+    );
+    expect(policies.map((each) => each.name)).toEqual(['Litware Ready', 'Litware Sales', 'Litware Kiosks']);
+    const staff = groups.find((group) => group.displayName === 'Litware staff');
+    for (const each of policies) {
+      expect(intune.policyAssignments(each.id).map((assignment) => assignment.target)).toEqual([{ kind: 'group', groupId: staff?.id }]);
+      expect(intune.policySettings(each.id)).toHaveLength(2);
+    }
   });
 });
