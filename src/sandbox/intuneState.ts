@@ -4,6 +4,7 @@
  * provisioning policies. Kept apart from the directory state; the routes in intuneRoutes.ts serve it.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 
 /** An assignment target as Intune stores it (`#microsoft.graph.groupAssignmentTarget`, …). */
 export type SandboxTarget =
@@ -61,6 +62,32 @@ export const ALLOWED_SCRIPTS_DEFINITION = 'enrollment_autopilot_dpp_allowedscrip
 const ALLOWED_APPS_INSTANCE_TEMPLATE = '70d22a8a-a03c-4f62-b8df-dded3e327639';
 const ALLOWED_SCRIPTS_INSTANCE_TEMPLATE = '1bc67702-800c-4271-8fd9-609351cc19cf';
 
+const targetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('group'), groupId: z.string() }),
+  z.object({ kind: z.literal('exclusionGroup'), groupId: z.string() }),
+  z.object({ kind: z.literal('allDevices') }),
+  z.object({ kind: z.literal('allLicensedUsers') }),
+]);
+
+/** The Intune state as the tenant file keeps it (plain JSON), so that `npm start` resumes it too. */
+export const intuneStateSchema = z.object({
+  apps: z.array(
+    z.object({
+      id: z.string(),
+      displayName: z.string(),
+      appType: z.string(),
+      runAsAccount: z.enum(['system', 'user']).optional(),
+      useDeviceContext: z.boolean().nullable().optional(),
+      assignments: z.array(z.object({ id: z.string(), intent: z.enum(['available', 'required', 'uninstall', 'availableWithoutEnrollment']), target: targetSchema, settings: z.record(z.unknown()).nullable() })),
+    }),
+  ),
+  scripts: z.array(z.object({ id: z.string(), displayName: z.string(), runAsAccount: z.enum(['system', 'user']), assignments: z.array(z.object({ id: z.string(), target: targetSchema })) })),
+  policySettings: z.array(z.object({ policyId: z.string(), items: z.array(z.unknown()) })),
+  policyAssignments: z.array(z.object({ policyId: z.string(), assignments: z.array(z.object({ id: z.string(), target: targetSchema })) })),
+  provisioningPolicies: z.array(z.object({ id: z.string(), displayName: z.string(), devicePreparationPolicyId: z.string().nullable() })),
+});
+export type IntuneState = z.infer<typeof intuneStateSchema>;
+
 export class SandboxIntune {
   private readonly appsById = new Map<string, SandboxApp>();
   private readonly scriptsById = new Map<string, SandboxScript>();
@@ -68,6 +95,25 @@ export class SandboxIntune {
   private readonly settingsByPolicy = new Map<string, unknown[]>();
   private readonly assignmentsByPolicy = new Map<string, SandboxPolicyAssignment[]>();
   private readonly provisioningPoliciesById = new Map<string, SandboxProvisioningPolicy>();
+
+  constructor(state?: IntuneState) {
+    if (!state) return;
+    for (const app of state.apps) this.appsById.set(app.id, { ...app, assignments: [...app.assignments] });
+    for (const script of state.scripts) this.scriptsById.set(script.id, { ...script, assignments: [...script.assignments] });
+    for (const { policyId, items } of state.policySettings) this.settingsByPolicy.set(policyId, [...items]);
+    for (const { policyId, assignments } of state.policyAssignments) this.assignmentsByPolicy.set(policyId, [...assignments]);
+    for (const policy of state.provisioningPolicies) this.provisioningPoliciesById.set(policy.id, policy);
+  }
+
+  state(): IntuneState {
+    return {
+      apps: [...this.appsById.values()].map((app) => ({ ...app, assignments: app.assignments.map((each) => ({ ...each })) })),
+      scripts: [...this.scriptsById.values()].map((script) => ({ ...script, assignments: [...script.assignments] })),
+      policySettings: [...this.settingsByPolicy].map(([policyId, items]) => ({ policyId, items })),
+      policyAssignments: [...this.assignmentsByPolicy].map(([policyId, assignments]) => ({ policyId, assignments })),
+      provisioningPolicies: [...this.provisioningPoliciesById.values()],
+    };
+  }
 
   addApp(init: Omit<SandboxApp, 'id' | 'assignments'> & { readonly id?: string; readonly assignments?: readonly Omit<SandboxAppAssignment, 'id' | 'settings'>[] }): SandboxApp {
     const app: SandboxApp = {

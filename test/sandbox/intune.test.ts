@@ -6,7 +6,7 @@
 import { handleBatch, type InnerRequest } from '../../src/sandbox/batchRoute';
 import { isErrorReply, type GraphReply } from '../../src/sandbox/graphWire';
 import { routeIntuneRequest, type IntuneRouteContext, type IntuneRouteRequest } from '../../src/sandbox/intuneRoutes';
-import { SandboxIntune } from '../../src/sandbox/intuneState';
+import { intuneStateSchema, SandboxIntune } from '../../src/sandbox/intuneState';
 import { seedReadinessCases } from '../../src/sandbox/readinessSeed';
 import { INTUNE_LIMITS, IntuneThrottle } from '../../src/sandbox/intuneThrottle';
 
@@ -178,5 +178,17 @@ describe('the sandbox scene for readiness', () => {
       expect(intune.policyAssignments(each.id).map((assignment) => assignment.target)).toEqual([{ kind: 'group', groupId: staff?.id }]);
       expect(intune.policySettings(each.id)).toHaveLength(2);
     }
+  });
+});
+
+describe('the Intune state on disk', () => {
+  it('comes back the same from its plain-JSON state', () => {
+    const app = intune.addApp({ displayName: 'Portal', appType: 'windowsMobileMSI', useDeviceContext: null, assignments: [{ intent: 'required', target: { kind: 'group', groupId: 'g' } }] });
+    const script = intune.addScript({ displayName: 'Rename', runAsAccount: 'user', assignments: [{ kind: 'allDevices' }] });
+    intune.selectForPolicy(POLICY, { apps: [app], scripts: [script] });
+    intune.assignPolicy(POLICY, [{ kind: 'allLicensedUsers' }]);
+    intune.addProvisioningPolicy({ displayName: 'Cloud PCs', devicePreparationPolicyId: POLICY });
+    const state = intuneStateSchema.parse(JSON.parse(JSON.stringify(intune.state())));
+    expect(new SandboxIntune(state).state()).toEqual(intune.state());
   });
 });
