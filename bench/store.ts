@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { auditToCsv } from '../src/cli/csv';
 import type { Actor } from '../src/domain/actor';
 import { openStore, type Store, type StoreOptions } from '../src/store';
 import type { NewRequestRecord } from '../src/requests/ports';
@@ -81,7 +82,7 @@ async function measure(adapter: string, options: StoreOptions): Promise<Figures>
     const concurrentStart = performance.now();
     await inParallel(CONCURRENT, CONCURRENCY, (index) => createAndApprove(store, `par-${index}`, concurrentSamples));
     const concurrentSeconds = (performance.now() - concurrentStart) / 1000;
-    await timed(samples, 'exportAuditCsv (all)', () => store.exportAuditCsv());
+    await timed(samples, 'exportAuditCsv (all)', async () => auditToCsv(await store.listAudit()));
     return {
       adapter,
       latencies: samples,

@@ -2,7 +2,8 @@
 // user-assigned managed identity that is the bot's identity (Azure Bot, UserAssignedMSI), its Microsoft Graph
 // credential and its PostgreSQL login; Azure Database for PostgreSQL flexible server (16) with Entra
 // authentication only, reachable only from the App Service through a virtual network; workspace-based
-// Application Insights. No password or secret anywhere. Every setting of src/config.ts is an app setting here.
+// Application Insights. Every setting of src/config.ts is an app setting here. The one secret is the sign-in
+// app's client secret (a secure parameter): only the Azure Bot's OAuth connection holds it, never the App Service.
 //
 // The managed identity still needs Graph application permissions (Group.ReadWrite.All, Application.Read.All,
 // DeviceManagementConfiguration.ReadWrite.All for `bind`): see README.md, "Graph permissions".
@@ -43,6 +44,20 @@ param logLevel string = 'info'
 @description('Number of App Service instances; they share state in PostgreSQL.')
 @minValue(1)
 param instanceCount int = 1
+
+@description('Client id of the sign-in app (aad.manifest.json): the Entra app approvers sign in to from Teams.')
+param signInAppId string
+
+@description('Tenant of the sign-in app (single-tenant: the Teams tenant, which may differ from the subscription\'s).')
+param signInAppTenantId string
+
+@secure()
+@description('Client secret of the sign-in app, for the OAuth connection only.')
+param signInAppPassword string
+
+@description('Name of the Azure Bot\'s OAuth connection; the bot reads it as OAUTH_CONNECTION_NAME.')
+@minLength(1)
+param oauthConnectionName string = 'IntuneGraph'
 
 @allowed(['16', '17'])
 param postgresVersion string = '16'
@@ -251,6 +266,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'GROUP_NAME_TEMPLATE', value: groupNameTemplate }
         { name: 'BLOCKED_WORDS', value: blockedWords }
         { name: 'LOG_LEVEL', value: logLevel }
+        { name: 'OAUTH_CONNECTION_NAME', value: oauthConnectionName }
         // Passwordless PostgreSQL: the user is the identity, the password an Entra token it fetches and renews,
         // and the server's certificate is checked against Azure's roots and its host name (verify-full).
         {
@@ -294,6 +310,28 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   location: 'global'
   properties: {
     channelName: 'MsTeamsChannel'
+  }
+}
+
+// The approver's sign-in (issue 19): an Azure AD v2 connection (service provider `Aadv2`, "Azure Active Directory
+// v2", id 30dd229c-58e3-4a48-bdfd-91ec48eb906c) to the sign-in app. The token service keeps each approver's
+// token; `bind` asks it for one and calls Intune as the approver. offline_access lets the service renew the
+// token without a new sign-in; tokenExchangeUrl is the sign-in app's identifier URI, so Teams' SSO token
+// (audience api://botid-{id}) can be exchanged without a sign-in card.
+resource oauthConnection 'Microsoft.BotService/botServices/connections@2022-09-15' = {
+  parent: bot
+  name: oauthConnectionName
+  location: 'global'
+  properties: {
+    serviceProviderDisplayName: 'Azure Active Directory v2'
+    serviceProviderId: '30dd229c-58e3-4a48-bdfd-91ec48eb906c'
+    clientId: signInAppId
+    clientSecret: signInAppPassword
+    scopes: 'openid profile offline_access DeviceManagementConfiguration.ReadWrite.All'
+    parameters: [
+      { key: 'tenantID', value: signInAppTenantId }
+      { key: 'tokenExchangeUrl', value: 'api://botid-${signInAppId}' }
+    ]
   }
 }
 

@@ -7,7 +7,9 @@
  *   3. the bot in sandbox mode: authentication off, bound to 127.0.0.1, SQLite under the data directory,
  *      the approver's Playground user configured as the approver
  *   4. two Microsoft 365 Agents Playground instances, one per person: the helpdesk agent and the approver
- * Ctrl-C stops every child. Ports and the data directory come from the environment (see --help).
+ * Ctrl-C stops every child. Ports and the data directory come from the environment (see --help). The
+ * emulator's tenant and the bot's database both live in the data directory, so a restart resumes both;
+ * --reset deletes both first, so that they start over together.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -19,17 +21,34 @@ const { ROLES, SANDBOX_APPROVER_IDS } = require('./playground-config');
 const ROOT = path.join(__dirname, '..');
 const LOOPBACK = '127.0.0.1';
 const START_TIMEOUT_MS = 60_000;
+/** The bot's environment, for `npm run admin -- --sandbox` (src/cli/sandbox.ts reads it). */
+const SETTINGS_FILE = 'sandbox-settings.json';
+// Every minute, so the health digest of the seeded broken groups shows up soon after an approver says hello.
+const SANDBOX_HEALTH_CHECK_INTERVAL_SECONDS = '60';
+/** The emulator's tenant and the bot's database: they belong together, so they are kept and reset together. */
+const TENANT_FILE = 'graph-tenant.json';
+const DATABASE_FILE = 'sandbox.sqlite';
 const STOP_TIMEOUT_MS = 5_000;
 
-const HELP = `Usage: npm start   (node scripts/start-sandbox.js)
+const HELP = `Usage: npm start              (node scripts/start-sandbox.js)
+       npm start -- --reset   start over: a new sandbox tenant and an empty bot database
+
+The sandbox tenant (the Graph emulator's groups, policies, ...) and the bot's database are kept in the data
+directory, so stopping and starting again resumes both.
 
 Environment:
-  SANDBOX_BOT_PORT            the bot                               (default 3978)
-  SANDBOX_GRAPH_PORT          the Graph emulator                    (default 5980)
-  PLAYGROUND_HELPDESK_PORT    Agents Playground, helpdesk agent     (default 56150)
-  PLAYGROUND_APPROVER_PORT    Agents Playground, approver           (default 56151)
-  SANDBOX_DATA_DIR            SQLite database and logs              (default ./data)
-  LOG_LEVEL                   the bot's log level                   (default info)`;
+  SANDBOX_BOT_PORT                    the bot                              (default 3978)
+  SANDBOX_GRAPH_PORT                  the Graph emulator                   (default 5980)
+  PLAYGROUND_HELPDESK_PORT            Agents Playground, helpdesk agent    (default 56150)
+  PLAYGROUND_APPROVER_PORT            Agents Playground, approver          (default 56151)
+  SANDBOX_DATA_DIR                    tenant, SQLite database and logs     (default ./data)
+  LOG_LEVEL                           the bot's log level                  (default info)
+  HEALTH_CHECK_INTERVAL_SECONDS       seconds between health-watch passes  (default ${SANDBOX_HEALTH_CHECK_INTERVAL_SECONDS} here; 0: off)
+  GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND  true: the emulator lets the bot bind a group to its policy,
+                                      which Intune refuses app-only callers today (default false)
+
+The admin CLI runs with the settings this script gives the bot (<data dir>/${SETTINGS_FILE}):
+  npm run -s admin -- --sandbox policies`;
 
 /** Reads a port variable; exits with a clear message when it is not one. */
 function portSetting(name, fallback) {
@@ -50,6 +69,8 @@ function settings() {
   return {
     dataDir,
     logDir: path.join(dataDir, 'logs'),
+    tenantFile: path.join(dataDir, TENANT_FILE),
+    databaseFile: path.join(dataDir, DATABASE_FILE),
     ports: {
       bot: portSetting('SANDBOX_BOT_PORT', 3978),
       graph: portSetting('SANDBOX_GRAPH_PORT', 5980),
@@ -191,23 +212,62 @@ async function stopAll(children) {
   }));
 }
 
+/* ---------- the tenant and the database ---------- */
+
+/** The database with the files SQLite keeps beside it. */
+function databaseFiles(config) {
+  return ['', '-wal', '-shm', '-journal'].map((suffix) => `${config.databaseFile}${suffix}`);
+}
+
+/** Deletes the tenant and the bot's database (and only them), so that both start over. */
+function reset(config) {
+  for (const file of [config.tenantFile, ...databaseFiles(config)]) fs.rmSync(file, { force: true });
+  process.stdout.write(`Starting over: deleted the sandbox tenant and the bot's database in ${shownPath(config.dataDir)}.\n`);
+}
+
+/** One kept without the other means the bot remembers groups the tenant never had, or the reverse. */
+function warnIfMismatched(config) {
+  const hasTenant = fs.existsSync(config.tenantFile);
+  const hasDatabase = fs.existsSync(config.databaseFile);
+  if (hasTenant === hasDatabase) return;
+  const [kept, missing] = hasDatabase ? ["the bot's database", 'no sandbox tenant'] : ['a sandbox tenant', "no bot database"];
+  process.stdout.write(`Note: ${shownPath(config.dataDir)} has ${kept} but ${missing}; if the bot's records and the tenant disagree, \`npm start -- --reset\` starts both over.\n`);
+}
+
 /* ---------- the sandbox ---------- */
 
 function startGraphEmulator(config) {
-  return startChild('graph-emulator', [path.join('lib', 'sandbox', 'main.js')], { GRAPH_EMULATOR_PORT: String(config.ports.graph) }, config.logDir);
+  return startChild('graph-emulator', [path.join('lib', 'sandbox', 'main.js')], {
+    GRAPH_EMULATOR_PORT: String(config.ports.graph),
+    GRAPH_EMULATOR_STATE_FILE: config.tenantFile,
+  }, config.logDir);
 }
 
-function startBot(config, graphUrl) {
-  return startChild('bot', [path.join('lib', 'index.js')], {
+/** What the sandbox bot runs with, on top of this process's environment. */
+function botEnvironment(config, graphUrl) {
+  return {
     APP_MODE: 'sandbox',
     HOST: LOOPBACK,
     PORT: String(config.ports.bot),
     GRAPH_BASE_URL: graphUrl,
-    SQLITE_PATH: path.join(config.dataDir, 'sandbox.sqlite'),
+    SQLITE_PATH: config.databaseFile,
     APPROVER_IDS: SANDBOX_APPROVER_IDS.join(','),
     DATABASE_URL: '',
     LOG_LEVEL: process.env.LOG_LEVEL || 'info',
-  }, config.logDir);
+    HEALTH_CHECK_INTERVAL_SECONDS: process.env.HEALTH_CHECK_INTERVAL_SECONDS || SANDBOX_HEALTH_CHECK_INTERVAL_SECONDS,
+  };
+}
+
+/** Written whole or not at all (a new file renamed over the old), so the admin CLI never reads half of it. */
+function writeSettings(config, environment) {
+  const file = path.join(config.dataDir, SETTINGS_FILE);
+  const settings = { about: 'The environment npm start gave the sandbox bot; read by npm run admin -- --sandbox.', environment };
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(settings, null, 2)}\n`);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function startBot(config, environment) {
+  return startChild('bot', [path.join('lib', 'index.js')], environment, config.logDir);
 }
 
 function startPlayground(config, roleName, botEndpoint) {
@@ -239,13 +299,36 @@ async function startPlaygroundAndWait(config, roleName, botEndpoint, children) {
   await waitForHttpOk(started, `http://${LOOPBACK}:${port}/`);
 }
 
-function printReady(config, graphUrl, botEndpoint) {
-  const relativeData = path.relative(process.cwd(), config.dataDir);
-  const shownData = relativeData === '' ? '.' : relativeData.startsWith('..') ? config.dataDir : relativeData;
+/** A path relative to the working directory when it lies below it. */
+function shownPath(absolute) {
+  const relative = path.relative(process.cwd(), absolute);
+  return relative === '' ? '.' : relative.startsWith('..') ? absolute : relative;
+}
+
+/** The banner's lines about the emulator and the watch, from the settings they really run with. */
+function settingLines(environment, bindAllowed) {
+  const interval = Number(environment.HEALTH_CHECK_INTERVAL_SECONDS);
+  return [
+    `  Graph emulator (fake tenant, as strict as Graph): ${environment.GRAPH_BASE_URL}`,
+    bindAllowed
+      ? '    app-only bind: allowed (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true), which Intune refuses today'
+      : '    app-only bind: refused with 500, as Intune does today (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true allows it)',
+    interval === 0
+      ? '  Health watch: off (HEALTH_CHECK_INTERVAL_SECONDS=0)'
+      : `  Health watch: every ${interval} s; new findings are posted in the approvals channel, else in ${ROLES.approver.user.name}'s chat with the bot`,
+  ];
+}
+
+function printReady(config, environment, botEndpoint) {
   const who = (roleName) => {
     const role = ROLES[roleName];
     return `    ${role.label.padEnd(15)} ${role.user.name.padEnd(14)} http://${LOOPBACK}:${config.ports[roleName]}`;
   };
+  // The emulator has accepted the variable by now (it refuses anything but true, false or empty).
+  const bindAllowed = process.env.GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND === 'true';
+  const bindStep = bindAllowed
+    ? ['the sandbox lets the bot bind (GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true), and `status` names the policy.']
+    : ['Intune refuses app-only binding, as in a', '             real tenant, and the card says how to bind by hand; with GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true it binds.'];
   process.stdout.write([
     '',
     'Sandbox ready. Open these two side by side — each browser tab is one person:',
@@ -255,11 +338,13 @@ function printReady(config, graphUrl, botEndpoint) {
     `  Try it: 1. As ${ROLES.helpdesk.user.name}, type "request Contoso User-driven" and submit the form.`,
     `          2. As ${ROLES.approver.user.name}, click "Approver actions" on the approval card, then Approve.`,
     `          3. As ${ROLES.helpdesk.user.name}, type "status Contoso User-driven" (the group and its object id).`,
-    `          4. As ${ROLES.approver.user.name}, type "bind Contoso User-driven": Intune refuses app-only binding, as in a`,
-    '             real tenant, and the card says how to bind by hand; with GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND=true it binds.',
+    `          4. As ${ROLES.approver.user.name}, type "bind Contoso User-driven": ${bindStep[0]}`,
+    ...bindStep.slice(1),
+    `          5. As ${ROLES.approver.user.name}, type "policies": the seeded hand-made groups and what is wrong with them.`,
     `  Bot (sandbox mode, authentication off, loopback only): ${botEndpoint}`,
-    `  Graph emulator (fake tenant): ${graphUrl}`,
-    `  Data and logs: ${shownData}${path.sep}`,
+    ...settingLines(environment, bindAllowed),
+    `  Tenant, database and logs: ${shownPath(config.dataDir)}${path.sep} (kept across restarts; \`npm start -- --reset\` starts over)`,
+    '  Admin CLI on this sandbox: npm run -s admin -- --sandbox policies   (or groups, check --all, audit export, help)',
     '',
     'Press Ctrl-C to stop.',
     '',
@@ -271,10 +356,15 @@ async function main() {
     process.stdout.write(`${HELP}\n`);
     return;
   }
+  const unknown = process.argv.slice(2).filter((argument) => argument !== '--reset');
+  if (unknown.length > 0) fail(`unknown option ${unknown.join(' ')} (see --help).`);
   const config = settings();
+  // A running sandbox holds its ports: checking them first means --reset never deletes what it is using.
   await checkPorts(config.ports);
   buildIfNeeded();
   fs.mkdirSync(config.logDir, { recursive: true });
+  if (process.argv.includes('--reset')) reset(config);
+  else warnIfMismatched(config);
 
   const children = [];
   let stopping = false;
@@ -292,14 +382,16 @@ async function main() {
     children.push(emulator);
     const [, graphUrl] = await emulator.waitForLine(/Graph emulator listening on (http:\/\/\S+)/);
 
-    const bot = startBot(config, graphUrl);
+    const environment = botEnvironment(config, graphUrl);
+    writeSettings(config, environment);
+    const bot = startBot(config, environment);
     children.push(bot);
     const botUrl = `http://${LOOPBACK}:${config.ports.bot}`;
     await waitForHttpOk(bot, `${botUrl}/healthz`);
     const botEndpoint = `${botUrl}/api/messages`;
 
     await Promise.all(['helpdesk', 'approver'].map((roleName) => startPlaygroundAndWait(config, roleName, botEndpoint, children)));
-    printReady(config, graphUrl, botEndpoint);
+    printReady(config, environment, botEndpoint);
 
     // A child that dies later takes the sandbox down with it, saying which and why.
     const [died] = await Promise.race(children.map((started) => started.exited.then((exit) => [started, exit])));

@@ -9,13 +9,14 @@ import { renderIcon, writeIcons } from '../scripts/icons';
 import { BIND_COMMAND } from '../src/bot/features/policies/bind';
 import { CANCEL_COMMAND } from '../src/bot/features/status/cancel';
 import { CHECK_COMMAND } from '../src/bot/features/policies/check';
+import { POLICIES_COMMAND } from '../src/bot/features/policies/listPolicies';
 import { HELP_COMMAND } from '../src/bot/features/help/help';
 import { GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND } from '../src/bot/features/status/lists';
 import { REGISTER_APPROVALS_COMMAND } from '../src/bot/features/policies/registerApprovals';
 import { REQUEST_COMMAND } from '../src/bot/features/request/requestCommand';
 import { STATUS_COMMAND } from '../src/bot/features/status/status';
 
-const BOT_COMMANDS = [BIND_COMMAND, CANCEL_COMMAND, CHECK_COMMAND, HELP_COMMAND, GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, REGISTER_APPROVALS_COMMAND, REQUEST_COMMAND, STATUS_COMMAND];
+const BOT_COMMANDS = [BIND_COMMAND, CANCEL_COMMAND, CHECK_COMMAND, HELP_COMMAND, GROUPS_COMMAND, MINE_COMMAND, PENDING_COMMAND, POLICIES_COMMAND, REGISTER_APPROVALS_COMMAND, REQUEST_COMMAND, STATUS_COMMAND];
 
 const ROOT = path.join(__dirname, '..');
 const MANIFEST_TEMPLATE = fs.readFileSync(path.join(ROOT, 'appPackage', 'manifest.json'), 'utf8');
@@ -25,6 +26,7 @@ const PRODUCTION_LIKE_VALUES = {
   TEAMS_APP_ID: '0d6f5c1e-3b2a-4c9d-8e7f-6a5b4c3d2e1f',
   BOT_ID: '7e2d4f6a-8b9c-4d1e-a2f3-b4c5d6e7f809',
   BOT_DOMAIN: 'adgb-bot-dev.azurewebsites.net',
+  SIGN_IN_APP_ID: '3c1f0e2d-5b4a-4c6d-9e8f-7a6b5c4d3e2f',
 };
 
 /** The official schema for the manifest's own version, from @microsoft/app-manifest (offline). */
@@ -125,6 +127,12 @@ describe('appPackage/manifest.json', () => {
     );
   });
 
+  it.each([['playground', PLAYGROUND_VALUES], ['Azure', PRODUCTION_LIKE_VALUES]])('names the sign-in app for Teams SSO and lets the Bot Framework sign-in page open (%s)', (_environment, values) => {
+    const manifest = renderManifest(values) as { webApplicationInfo: { id: string; resource: string }; validDomains: string[] };
+    expect(manifest.webApplicationInfo).toEqual({ id: values.SIGN_IN_APP_ID, resource: `api://botid-${values.SIGN_IN_APP_ID}` });
+    expect(manifest.validDomains).toEqual([values.BOT_DOMAIN, 'token.botframework.com']);
+  });
+
   it('declares a bot for personal, team and group chat with a command list for each scope', () => {
     const manifest = renderManifest(PLAYGROUND_VALUES) as { bots: Array<{ botId: string; scopes: string[]; commandLists: Array<{ scopes: string[]; commands: Array<{ title: string }> }> }> };
     const [bot] = manifest.bots;
@@ -138,7 +146,20 @@ describe('appPackage/manifest.json', () => {
     const manifest = renderManifest(PLAYGROUND_VALUES) as { bots: Array<{ commandLists: Array<{ commands: Array<{ title: string }> }> }> };
     const titles = manifest.bots.flatMap((bot) => bot.commandLists.flatMap((list) => list.commands.map((command) => command.title)));
     expect(titles.filter((title) => !BOT_COMMANDS.some((pattern) => pattern.test(title)))).toEqual([]);
-    expect(new Set(titles).size).toBe(10);
+    expect(new Set(titles).size).toBe(11);
+  });
+
+  it('offers a command menu and no prompt starters, because the bot sends a welcome message', () => {
+    // Microsoft Learn, "Create prompt suggestions": a bot uses either prompt starters or a welcome message, not
+    // both; prompt starters are the commands of type "prompt" ("Highlight agent capabilities with prompt starters").
+    const manifest = renderManifest(PLAYGROUND_VALUES) as { bots: Array<{ commandLists: Array<{ scopes: string[]; commands: Array<{ type?: string }> }> }> };
+    const lists = manifest.bots.flatMap((bot) => bot.commandLists);
+    expect(lists.flatMap((list) => list.commands).filter((command) => (command.type ?? 'basic') !== 'basic')).toEqual([]);
+    for (const scope of ['personal', 'team']) {
+      const commands = lists.filter((list) => list.scopes.includes(scope)).flatMap((list) => list.commands);
+      expect(commands.length).toBeGreaterThan(0);
+      expect(commands.length).toBeLessThanOrEqual(10);
+    }
   });
 
   it.each(['dev', 'local', 'playground'])('has every placeholder declared in env/.env.%s', (environment) => {

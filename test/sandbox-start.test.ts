@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -66,13 +67,22 @@ interface Run {
   readonly exited: Promise<number | null>;
 }
 
-function runSandbox(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, [SCRIPT], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function runSandbox(env: Record<string, string>, args: readonly string[] = []): Run {
+  const child = spawn(process.execPath, [SCRIPT, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
+}
+
+/** `npm run -s admin -- …`, as the README writes it, with the environment of this test plus `env`. */
+function adminCli(argv: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile('npm', ['run', '-s', 'admin', '--', ...argv], { cwd: ROOT, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
 }
 
 async function waitForOutput(run: Run, text: string): Promise<void> {
@@ -159,6 +169,19 @@ describe('npm start (scripts/start-sandbox.js)', () => {
       }
       expect(await (await fetch(`http://127.0.0.1:${ports.bot}/readyz`)).json()).toEqual({ ok: true, checks: { database: 'ok', ownerServicePrincipal: 'ok' } });
       expect(fs.existsSync(path.join(dataDir, 'sandbox.sqlite'))).toBe(true);
+      // The banner states the settings the emulator and the bot really run with.
+      expect(run.output()).toContain(`Graph emulator (fake tenant, as strict as Graph): http://127.0.0.1:${ports.graph}`);
+      expect(run.output()).toContain('app-only bind: refused with 500, as Intune does today');
+      expect(run.output()).toContain('Health watch: every 60 s');
+
+      // The README's admin line, as is, against this running sandbox (only SANDBOX_DATA_DIR, as npm start had it).
+      const admin = await adminCli(['--sandbox', 'policies'], { SANDBOX_DATA_DIR: dataDir });
+      expect(admin.code).toBe(2); // the seeded hand-made groups have findings
+      expect(admin.stdout).toMatch(/^issue +Northwind Tablets +[0-9a-f]{8}… +userDriven +[0-9a-f]{8}… +intune$/m);
+      expect(admin.stdout).toContain('notStaticSecurityGroup: ');
+      expect(admin.stdout.split('\n').filter((line) => line.length > 0 && !line.startsWith(' ')).every((line) => line.length <= 100)).toBe(true);
+      expect(`${admin.stdout}${admin.stderr}`).not.toContain('"level"');
+      expect(await adminCli(['--sandbox', 'groups'], { SANDBOX_DATA_DIR: dataDir })).toMatchObject({ code: 0, stdout: 'No groups recorded yet.\n', stderr: '' });
       // Nothing is reachable from another machine: the unauthenticated bot and both Playgrounds (which would
       // listen on every interface by themselves) are bound to 127.0.0.1 only.
       if (fs.existsSync('/proc/net/tcp')) {
@@ -170,4 +193,72 @@ describe('npm start (scripts/start-sandbox.js)', () => {
     expect(await run.exited).toBe(0);
     for (const port of Object.values(ports)) expect(await isListening(port)).toBe(false);
   }, 180_000);
+
+  it('keeps the sandbox tenant across a restart, and --reset starts the tenant and the bot database over together', async () => {
+    const ports = await freeSandboxPorts();
+    const env = { SANDBOX_DATA_DIR: dataDir, ...portEnv(ports) };
+    const graph = `http://127.0.0.1:${ports.graph}`;
+    const emulatorLog = (): string => fs.readFileSync(path.join(dataDir, 'logs', 'graph-emulator.log'), 'utf8');
+    const database = path.join(dataDir, 'sandbox.sqlite');
+    const tenant = async (): Promise<{ groups: { id: string; displayName: string }[]; policies: unknown[] }> => {
+      const groups = (await (await fetch(`${graph}/v1.0/groups?$expand=owners`)).json()) as { value: { id: string; displayName: string }[] };
+      const list = (await (await fetch(`${graph}/beta/deviceManagement/configurationPolicies`)).json()) as { value: { id: string }[] };
+      const policies = await Promise.all(
+        list.value.map(async (policy) => {
+          const target = await fetch(`${graph}/beta/deviceManagement/configurationPolicies('${policy.id}')/retrieveEnrollmentTimeDeviceMembershipTarget`, { method: 'POST' });
+          return { ...policy, target: ((await target.json()) as { value: unknown }).value };
+        }),
+      );
+      return { groups: groups.value, policies };
+    };
+    /** Runs the sandbox until it is ready, gives `whileRunning` what it finds, and stops it with Ctrl-C. */
+    const session = async <T>(args: readonly string[], whileRunning: (run: Run) => Promise<T>): Promise<T> => {
+      const run = runSandbox(env, args);
+      try {
+        await waitForOutput(run, 'Press Ctrl-C to stop.');
+        return await whileRunning(run);
+      } finally {
+        run.child.kill('SIGINT');
+        expect(await run.exited).toBe(0);
+      }
+    };
+
+    const first = await session([], async () => {
+      expect(emulatorLog()).toContain('Seeded:');
+      const made = await fetch(`${graph}/v1.0/groups`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ displayName: 'Made before the restart', mailNickname: 'made', securityEnabled: true, mailEnabled: false }),
+      });
+      expect(made.status).toBe(201);
+      return tenant();
+    });
+    expect(first.groups.map((group) => group.displayName)).toContain('Made before the restart');
+    expect(first.policies.length).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(dataDir, 'graph-tenant.json'))).toBe(true);
+
+    await session([], async () => {
+      expect(emulatorLog()).toContain('Resumed the sandbox tenant from');
+      expect(await tenant()).toEqual(first);
+    });
+
+    // A mark in the bot's database, to see that --reset starts it over too.
+    const marked = new Database(database);
+    marked.exec('CREATE TABLE reset_mark (x INTEGER)');
+    marked.close();
+    await session(['--reset'], async (run) => {
+      expect(run.output()).toContain("Starting over: deleted the sandbox tenant and the bot's database");
+      expect(emulatorLog()).toContain('Seeded:');
+      const fresh = await tenant();
+      expect(fresh.groups.map((group) => group.displayName)).not.toContain('Made before the restart');
+      expect(fresh.groups.map((group) => group.id)).not.toEqual(expect.arrayContaining([first.groups[0]?.id]));
+      expect(fresh.policies).toHaveLength(first.policies.length);
+      const reopened = new Database(database, { readonly: true });
+      try {
+        expect(reopened.prepare("SELECT name FROM sqlite_master WHERE name = 'reset_mark'").get()).toBeUndefined();
+      } finally {
+        reopened.close();
+      }
+    });
+  }, 540_000);
 });

@@ -22,7 +22,7 @@ const SECRET_KEYS = [
 ];
 
 /** `key`, `*.key` and `*.*.key`: pino's redaction matches explicit paths only, so list the depths we log at. */
-export const REDACTED_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => [
+const REDACTED_PATHS: readonly string[] = SECRET_KEYS.flatMap((key) => [
   `["${key}"]`,
   `*["${key}"]`,
   `*.*["${key}"]`,

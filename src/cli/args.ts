@@ -17,32 +17,49 @@ export type CliCommand =
       /** A file to write instead of stdout. */
       readonly out?: string;
     }
-  | { readonly kind: 'groups'; readonly json: boolean }
-  | { readonly kind: 'check'; readonly repairOwner: boolean; readonly as?: string }
-  | { readonly kind: 'policies'; readonly json: boolean }
+  | ({ readonly kind: 'groups' } & OutputForm)
+  | ({ readonly kind: 'check'; readonly repairOwner: boolean; readonly as?: string } & Pick<OutputForm, 'wide'>)
+  | ({ readonly kind: 'policies' } & OutputForm)
   | { readonly kind: 'adopt'; readonly policyId: string; readonly as: string };
+
+/** How a listing is printed: a table that fits the terminal (ids shortened), the whole values, or JSON. */
+export interface OutputForm {
+  readonly json: boolean;
+  readonly wide: boolean;
+}
+
+/** A command line and the options every command takes. */
+export interface CommandLine {
+  readonly command: CliCommand;
+  /** `--sandbox`: run with the settings `npm start` gave the sandbox bot. */
+  readonly sandbox: boolean;
+}
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `Usage: npm run -s admin -- <command> [options]   (-s keeps npm's banner out of stdout)
+export const USAGE = `Usage: npm run -s admin -- [--sandbox] <command> [options]   (-s keeps npm's banner out of stdout)
+
+  --sandbox   run against the sandbox npm start runs (its database, Graph emulator and approvers, read from
+              data/sandbox-settings.json, or SANDBOX_DATA_DIR's); otherwise the environment below is used.
 
 Commands:
   audit export [--since ISO] [--until ISO] [--request REQ-n] [--out file.csv]
       The audit log as CSV (RFC 4180, header row, in log order), on stdout unless --out is given.
       --since is inclusive, --until exclusive; a date (2026-11-01) means its midnight UTC, a date-time
       needs a time zone (2026-11-01T08:00:00Z or 2026-11-01T09:00:00+01:00).
-  groups [--json]
-      Every policy and the device group recorded for it, as a table or as JSON.
-  check --all [--as <aadObjectId>] [--repair-owner]
+  groups [--json | --wide]
+      Every policy and the device group recorded for it, as a table or as JSON. Tables fit the terminal:
+      object ids are shortened to their first 8 characters and long names cut; --wide prints them whole.
+  check --all [--as <aadObjectId>] [--repair-owner] [--wide]
       Drift check of every recorded group through Microsoft Graph, one line per group; drift is audited
       as driftFound by "admin CLI". --repair-owner re-adds the Intune Provisioning Client as owner where
       it is missing; it needs --as, the Entra object id of an approver, so the repair is attributable.
       Exit code 0: every group healthy; 2: drift found; 1: error.
-  policies [--json]
+  policies [--json | --wide]
       Every device-preparation policy in the tenant (both templates), the group it uses and what is wrong
-      with it, problems first. --json prints an array of { policyId, policyName, scenario, groupId,
+      with it, problems first (ids shortened unless --wide; adopt needs the whole id). --json prints an array of { policyId, policyName, scenario, groupId,
       groupSource, findings: [{ code, detail }] }. Exit code 0: all healthy; 2: findings; 1: error.
   policies adopt <policyId> --as <aadObjectId>
       Record the policy's correct hand-made group as its one group, as the approver --as (audited); a
@@ -58,7 +75,15 @@ type FlagKind = 'value' | 'switch';
 type FlagSpec = Readonly<Record<string, FlagKind>>;
 type ParsedFlags = ReadonlyMap<string, string | true>;
 
-export function parseCommandLine(argv: readonly string[]): CliCommand {
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const sandboxFlags = argv.filter((argument) => argument === SANDBOX_FLAG).length;
+  if (sandboxFlags > 1) throw new UsageError(`${SANDBOX_FLAG} is given more than once`);
+  return { command: parseCommand(argv.filter((argument) => argument !== SANDBOX_FLAG)), sandbox: sandboxFlags === 1 };
+}
+
+const SANDBOX_FLAG = '--sandbox';
+
+function parseCommand(argv: readonly string[]): CliCommand {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
@@ -69,10 +94,8 @@ export function parseCommandLine(argv: readonly string[]): CliCommand {
       return { kind: 'help' };
     case 'audit':
       return parseAudit(rest);
-    case 'groups': {
-      const flags = parseFlags('groups', rest, { '--json': 'switch' });
-      return { kind: 'groups', json: flags.has('--json') };
-    }
+    case 'groups':
+      return { kind: 'groups', ...outputForm('groups', parseFlags('groups', rest, { '--json': 'switch', '--wide': 'switch' })) };
     case 'check':
       return parseCheck(rest);
     case 'policies':
@@ -109,7 +132,7 @@ function parseAudit(argv: readonly string[]): CliCommand {
 }
 
 function parseCheck(argv: readonly string[]): CliCommand {
-  const flags = parseFlags('check', argv, { '--all': 'switch', '--repair-owner': 'switch', '--as': 'value' });
+  const flags = parseFlags('check', argv, { '--all': 'switch', '--repair-owner': 'switch', '--as': 'value', '--wide': 'switch' });
   if (!flags.has('--all')) {
     throw new UsageError('check needs --all (every recorded group); to check one policy, use the bot: check <policy>');
   }
@@ -118,20 +141,24 @@ function parseCheck(argv: readonly string[]): CliCommand {
   if (repairOwner && as === undefined) {
     throw new UsageError('--repair-owner changes groups, so it needs --as <aadObjectId> (your Entra object id, an approver) to be attributable');
   }
-  return { kind: 'check', repairOwner, ...(as !== undefined && { as }) };
+  return { kind: 'check', repairOwner, wide: flags.has('--wide'), ...(as !== undefined && { as }) };
 }
 
 function parsePolicies(argv: readonly string[]): CliCommand {
   const [subcommand, ...rest] = argv;
   if (subcommand !== 'adopt') {
-    const flags = parseFlags('policies', argv, { '--json': 'switch' });
-    return { kind: 'policies', json: flags.has('--json') };
+    return { kind: 'policies', ...outputForm('policies', parseFlags('policies', argv, { '--json': 'switch', '--wide': 'switch' })) };
   }
   const [policyId, ...options] = rest;
   if (policyId === undefined || policyId.startsWith('--')) throw new UsageError('policies adopt needs the Intune policy id: policies adopt <policyId> --as <aadObjectId>');
   const as = optionalValue(parseFlags('policies adopt', options, { '--as': 'value' }), '--as', approverObjectId);
   if (as === undefined) throw new UsageError('policies adopt records a group in your name, so it needs --as <aadObjectId> (your Entra object id, an approver)');
   return { kind: 'adopt', policyId, as };
+}
+
+function outputForm(command: string, flags: ParsedFlags): OutputForm {
+  if (flags.has('--json') && flags.has('--wide')) throw new UsageError(`${command}: --json always prints whole values; --wide is for the table`);
+  return { json: flags.has('--json'), wide: flags.has('--wide') };
 }
 
 function approverObjectId(raw: string): string {
@@ -189,7 +216,7 @@ const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9
  * An ISO-8601 date or zoned date-time as the UTC instant the audit log compares against. A date-time
  * without a zone is refused: whose 08:00 it means would be a guess.
  */
-export function instantOf(flag: string, raw: string): string {
+function instantOf(flag: string, raw: string): string {
   const match = ISO_INSTANT.exec(raw);
   const time = match ? Date.parse(raw) : Number.NaN;
   // Date.parse rolls 2026-02-30 over to March: check the calendar date exists.

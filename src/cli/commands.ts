@@ -7,13 +7,18 @@ import type { DriftReport } from '../provisioning/types';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { RequestsService } from '../requests/types';
 import type { PolicyInventoryEntry } from '../inventory/types';
-import { auditCsvEntryCount } from '../store/csv';
 import type { AuditLog, PolicyGroupCatalogue } from '../requests/ports';
 import type { CliCommand } from './args';
+import { auditToCsv } from './csv';
+import { type Column, type Layout, SHORT_ID_LENGTH, renderTable, shownId, wrapped } from './table';
 
 export interface CliOutput {
   out(text: string): void;
   err(text: string): void;
+  /** stdout's width when it is a terminal: tables are fitted to it. */
+  readonly columns?: number;
+  /** stderr is a terminal, so a person reads it: log lines become short sentences, warnings and errors only. */
+  readonly interactive?: boolean;
 }
 
 export const EXIT_OK = 0;
@@ -28,10 +33,10 @@ const GROUP_PAGE_SIZE = 100;
 type AuditExport = Extract<CliCommand, { kind: 'auditExport' }>;
 
 /** The audit CSV for the command's filters, all applied by the store. */
-export async function auditCsv(audit: AuditLog, command: AuditExport): Promise<{ readonly csv: string; readonly entries: number }> {
+export async function auditCsv(audit: Pick<AuditLog, 'listAudit'>, command: AuditExport): Promise<{ readonly csv: string; readonly entries: number }> {
   const { requestId, since, until } = command;
-  const csv = await audit.exportAuditCsv({ requestId, since, until });
-  return { csv, entries: auditCsvEntryCount(csv) };
+  const entries = await audit.listAudit({ requestId, since, until });
+  return { csv: auditToCsv(entries), entries: entries.length };
 }
 
 /** Every recorded policy→group record, page by page, ordered by policy name. */
@@ -44,20 +49,23 @@ export async function allGroups(catalogue: Pick<PolicyGroupCatalogue, 'listGroup
   }
 }
 
-const GROUP_COLUMNS: readonly [string, (group: PolicyGroupRecord) => string][] = [
-  ['POLICY', (group) => group.policyName],
-  ['SCENARIO', (group) => group.scenario],
-  ['GROUP ID', (group) => group.groupId],
-  ['DISPLAY NAME', (group) => group.displayName],
-  ['CREATED', (group) => group.createdAt],
-  ['CREATED BY', (group) => group.createdBy.name || group.createdBy.aadObjectId],
+const GROUP_COLUMNS: readonly Column<PolicyGroupRecord>[] = [
+  { title: 'POLICY', value: (group) => group.policyName, cuttable: true },
+  { title: 'SCENARIO', value: (group) => group.scenario },
+  { title: 'GROUP ID', value: (group) => group.groupId, shorten: 'id' },
+  { title: 'DISPLAY NAME', value: (group) => group.displayName, cuttable: true },
+  { title: 'CREATED', value: (group) => group.createdAt, shorten: 'time' },
+  { title: 'CREATED BY', value: (group) => group.createdBy.name || group.createdBy.aadObjectId, cuttable: true },
 ];
 
-export function groupsTable(groups: readonly PolicyGroupRecord[]): string {
+export function groupsTable(groups: readonly PolicyGroupRecord[], layout: Layout): string {
   if (groups.length === 0) return 'No groups recorded yet.\n';
-  const rows = [GROUP_COLUMNS.map(([title]) => title), ...groups.map((group) => GROUP_COLUMNS.map(([, value]) => value(group)))];
-  const widths = GROUP_COLUMNS.map((_, column) => Math.max(...rows.map((row) => (row[column]).length)));
-  return rows.map((row) => `${row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()}\n`).join('');
+  return renderTable(GROUP_COLUMNS, groups, layout) + shortenedNote(layout);
+}
+
+/** Said under a table whose ids are shortened, so nobody copies a shortened one. */
+function shortenedNote(layout: Layout): string {
+  return layout.wide ? '' : wrapped(`Object ids are shortened to their first ${SHORT_ID_LENGTH} characters; --wide shows them whole, --json as records.`, '', layout);
 }
 
 export function cliActor(as: string | undefined, osUser: string | undefined): Actor {
@@ -73,7 +81,7 @@ export interface CheckAllDeps {
  * The bot's `check` for every recorded group, through the requests service, so drift is audited exactly as
  * the bot audits it (driftFound) and only an approver's repair changes anything. One line per group.
  */
-export async function checkAll(deps: CheckAllDeps, actor: Actor, repairOwner: boolean, output: CliOutput): Promise<number> {
+export async function checkAll(deps: CheckAllDeps, actor: Actor, repairOwner: boolean, output: CliOutput, layout: Layout): Promise<number> {
   const groups = await allGroups(deps.catalogue);
   if (groups.length === 0) {
     output.out('No groups recorded yet; nothing to check.\n');
@@ -90,12 +98,12 @@ export async function checkAll(deps: CheckAllDeps, actor: Actor, repairOwner: bo
         output.err(`${actor.aadObjectId} is not an approver (APPROVER_IDS / APPROVER_GROUP_ID): checking without repairing; the refusal is audited.\n`);
         repairRefusalTold = true;
       }
-      output.out(`${reportLine(group, result.report)}\n`);
+      output.out(`${reportLine(group, result.report, layout)}\n`);
       if (result.report.healthy) tally.healthy += 1;
       else tally.drift += 1;
     } catch (error) {
       tally.errors += 1;
-      output.out(`${columns('error', group)}  ${error instanceof Error ? error.message : String(error)}\n`);
+      output.out(`${columns('error', group, layout)}  ${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
   output.out(
@@ -106,14 +114,14 @@ export async function checkAll(deps: CheckAllDeps, actor: Actor, repairOwner: bo
   return tally.drift > 0 ? EXIT_DRIFT : EXIT_OK;
 }
 
-function reportLine(group: PolicyGroupRecord, report: DriftReport): string {
+function reportLine(group: PolicyGroupRecord, report: DriftReport, layout: Layout): string {
   const repaired = report.ownerRepaired ? '  (owner re-added)' : '';
-  if (report.healthy) return `${columns('ok', group)}${repaired}`;
-  return `${columns('drift', group)}  ${report.findings.map((finding) => finding.code).join(', ')}${repaired}`;
+  if (report.healthy) return `${columns('ok', group, layout)}${repaired}`;
+  return `${columns('drift', group, layout)}  ${report.findings.map((finding) => finding.code).join(', ')}${repaired}`;
 }
 
-function columns(status: string, group: PolicyGroupRecord): string {
-  return `${status.padEnd(5)}  ${group.policyName}  ${group.groupId}`;
+function columns(status: string, group: PolicyGroupRecord, layout: Layout): string {
+  return `${status.padEnd(5)}  ${group.policyName}  ${shownId(group.groupId, layout)}`;
 }
 
 /** The `policies --json` shape the issue fixes: nothing more, so scripts can rely on it. */
@@ -129,16 +137,23 @@ export function policiesJson(entries: readonly PolicyInventoryEntry[]): string {
   return `${JSON.stringify(shaped, null, 2)}\n`;
 }
 
-/** One block per policy: a line with its state and group, then one indented line per finding. */
-export function policiesText(entries: readonly PolicyInventoryEntry[]): string {
+const POLICY_COLUMNS: readonly Column<PolicyInventoryEntry>[] = [
+  { title: 'STATE', value: (entry) => (entry.findings.length > 0 ? 'issue' : 'ok') },
+  { title: 'POLICY', value: (entry) => entry.policyName, cuttable: true },
+  { title: 'POLICY ID', value: (entry) => entry.policyId ?? '(not in Intune)', shorten: 'id' },
+  { title: 'SCENARIO', value: (entry) => entry.scenario ?? '?' },
+  { title: 'GROUP ID', value: (entry) => entry.groupId ?? 'none', shorten: 'id' },
+  { title: 'GROUP FROM', value: (entry) => entry.groupSource },
+];
+const FINDING_INDENT = '       ';
+
+/** A table row per policy, each followed by its findings, one indented sentence each (wrapped, never cut). */
+export function policiesText(entries: readonly PolicyInventoryEntry[], layout: Layout): string {
   if (entries.length === 0) return 'Intune has no device-preparation policies, and the bot has made no groups.\n';
-  const lines = entries.flatMap((entry) => [
-    `${(entry.findings.length > 0 ? 'issue' : 'ok').padEnd(5)}  ${entry.policyName}  ${entry.policyId ?? '(not in Intune)'}  ${entry.scenario ?? '?'}  ` +
-      `group ${entry.groupId ?? 'none'} (${entry.groupSource})`,
-    ...entry.findings.map((finding) => `       ${finding.code}: ${finding.detail}`),
-  ]);
+  const [header, ...rows] = renderTable(POLICY_COLUMNS, entries, layout).split(/(?<=\n)/);
+  const blocks = entries.map((entry, index) => rows[index] + entry.findings.map((finding) => wrapped(`${finding.code}: ${finding.detail}`, FINDING_INDENT, layout)).join(''));
   const withFindings = entries.filter((entry) => entry.findings.length > 0).length;
-  return `${lines.join('\n')}\n${entries.length} polic${entries.length === 1 ? 'y' : 'ies'}: ${entries.length - withFindings} healthy, ${withFindings} with findings.\n`;
+  return `${header}${blocks.join('')}${entries.length} polic${entries.length === 1 ? 'y' : 'ies'}: ${entries.length - withFindings} healthy, ${withFindings} with findings.\n${shortenedNote(layout)}`;
 }
 
 export function policiesExitCode(entries: readonly PolicyInventoryEntry[]): number {

@@ -5,12 +5,15 @@
  */
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { type Environment, ConfigError, type StoreConfig, loadConfig, loadStoreConfig } from '../app/config';
+import { z } from 'zod';
+import { type Environment, ConfigError, type LogLevel, type StoreConfig, loadConfig, loadStoreConfig } from '../app/config';
 import { createLogger } from '../app/log';
 import { createGraphAccess, createServices, type Services } from '../app/services';
 import { StartupError, openStoreAtStartup } from '../app/startupFailure';
 import type { Store } from '../store';
-import { type CliCommand, USAGE, UsageError, parseCommandLine } from './args';
+import { type CliCommand, type OutputForm, USAGE, UsageError, parseCommandLine } from './args';
+import { sandboxEnvironment } from './sandbox';
+import type { Layout } from './table';
 import {
   type CliOutput,
   EXIT_ERROR,
@@ -32,7 +35,8 @@ export { EXIT_DRIFT, EXIT_ERROR, EXIT_OK } from './commands';
 /** Runs one command line; resolves to the exit code and never throws (every failure is explained on `err`). */
 export async function runCli(argv: readonly string[], env: Environment, output: CliOutput): Promise<number> {
   try {
-    return await run(parseCommandLine(argv), env, output);
+    const { command, sandbox } = parseCommandLine(argv);
+    return await run(command, sandbox ? sandboxEnvironment(env) : env, output);
   } catch (error) {
     output.err(`${failureText(error)}\n`);
     return EXIT_ERROR;
@@ -60,16 +64,16 @@ async function run(command: CliCommand, env: Environment, output: CliOutput): Pr
     case 'groups':
       return withStore(await openExistingStore(loadStoreConfig(env)), async (store) => {
         const groups = await allGroups(store);
-        output.out(command.json ? `${JSON.stringify(groups, null, 2)}\n` : groupsTable(groups));
+        output.out(command.json ? `${JSON.stringify(groups, null, 2)}\n` : groupsTable(groups, layoutOf(command, output)));
         return EXIT_OK;
       });
     case 'check':
-      return withServices(env, output, ({ requests }, store) => checkAll({ catalogue: store, requests }, cliActor(command.as, osUser(env)), command.repairOwner, output));
+      return withServices(env, output, ({ requests }, store) => checkAll({ catalogue: store, requests }, cliActor(command.as, osUser(env)), command.repairOwner, output, layoutOf(command, output)));
     case 'policies':
       // A read with the operator's own Graph and database credentials, like `groups`: no approver to check.
       return withServices(env, output, async ({ inventory }) => {
         const { entries } = await inventory.take();
-        output.out(command.json ? policiesJson(entries) : policiesText(entries));
+        output.out(command.json ? policiesJson(entries) : policiesText(entries, layoutOf(command, output)));
         return policiesExitCode(entries);
       });
     case 'adopt':
@@ -79,11 +83,43 @@ async function run(command: CliCommand, env: Environment, output: CliOutput): Pr
 
 const osUser = (env: Environment): string | undefined => env['USER'] ?? env['USERNAME'];
 
+const layoutOf = (command: Pick<OutputForm, 'wide'>, output: CliOutput): Layout => ({ wide: command.wide, ...(output.columns !== undefined && { width: output.columns }) });
+
 /** The bot's services over its existing database; log lines (Graph calls at debug) go to stderr, so stdout is only the report. */
 async function withServices(env: Environment, output: CliOutput, use: (services: Services, store: Store) => Promise<number>): Promise<number> {
   const config = loadConfig(env);
-  const logger = createLogger({ level: config.logLevel, destination: { write: (line: string) => output.err(line) } });
+  const logger = cliLogger(env['LOG_LEVEL'] ? config.logLevel : 'warn', output);
   return withStore(await openExistingStore(config.store), (store) => use(createServices(config, store, createGraphAccess(config, logger), logger), store));
+}
+
+/**
+ * Warnings and errors unless LOG_LEVEL asks for more: as JSON lines for a pipe or a log collector; for a person
+ * at a terminal, warnings and errors only, each as one sentence, so no JSON is mixed into the report's sentences.
+ */
+function cliLogger(level: LogLevel, output: CliOutput): ReturnType<typeof createLogger> {
+  if (!output.interactive) return createLogger({ level, destination: { write: (line: string) => output.err(line) } });
+  return createLogger({ level: atLeastWarn(level), destination: { write: (line: string) => output.err(readableLogLine(line)) } });
+}
+
+const QUIETER_THAN_WARN: readonly LogLevel[] = ['warn', 'error', 'fatal', 'silent'];
+const atLeastWarn = (level: LogLevel): LogLevel => (QUIETER_THAN_WARN.includes(level) ? level : 'warn');
+
+const PINO_WARN = 40;
+const logLine = z.object({ level: z.number(), msg: z.string().optional(), err: z.object({ message: z.string() }).partial().optional() });
+
+/** `{"level":40,"msg":"…","err":{"message":"…"}}` → `admin: warning: … (…)`. */
+export function readableLogLine(line: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return line;
+  }
+  const parsed = logLine.safeParse(json);
+  if (!parsed.success) return line;
+  const { level, msg, err } = parsed.data;
+  const cause = err?.message ? ` (${err.message})` : '';
+  return `admin: ${level > PINO_WARN ? 'error' : 'warning'}: ${msg ?? 'see the log'}${cause}\n`;
 }
 
 /**
@@ -114,7 +150,12 @@ function failureText(error: unknown): string {
 
 /** Runs the command line of this process on its stdout and stderr. */
 export function runCliProcess(): void {
-  const output: CliOutput = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+  const output: CliOutput = {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    ...(process.stdout.isTTY && { columns: process.stdout.columns }),
+    interactive: process.stderr.isTTY,
+  };
   // exitCode, not exit(): a large CSV on a pipe is written out before the process ends.
   void runCli(process.argv.slice(2), process.env, output).then((code) => {
     process.exitCode = code;

@@ -6,16 +6,21 @@ import { createHash } from 'node:crypto';
 import { policyKeyOf, type PolicyName } from './policy';
 import type { Scenario } from './scenario';
 
-export const DISPLAY_NAME_MAX_LENGTH = 256;
-export const MAIL_NICKNAME_MAX_LENGTH = 64;
+const DISPLAY_NAME_MAX_LENGTH = 256;
+const MAIL_NICKNAME_MAX_LENGTH = 64;
 export const DEFAULT_DISPLAY_NAME_TEMPLATE = 'Autopilot DP · {policy} · {scenario}';
 /** Fixed text of a template; keeps room for the policy name inside Entra's 256-character limit. */
-export const TEMPLATE_MAX_FIXED_LENGTH = 100;
-export const UNIQUE_NAME_PREFIX = 'autopilot-dp-';
+const TEMPLATE_MAX_FIXED_LENGTH = 100;
+const UNIQUE_NAME_PREFIX = 'autopilot-dp-';
 
 const SCENARIO_SHORT_LABEL: Readonly<Record<Scenario, string>> = {
   userDriven: 'User-driven',
   automatic: 'Automatic',
+};
+/** How a policy name already says its scenario (whole words, any case): "Contoso User-driven", "Sales userdriven". */
+const SCENARIO_NAMED_AS: Readonly<Record<Scenario, readonly string[]>> = {
+  userDriven: ['user driven', 'userdriven'],
+  automatic: ['automatic'],
 };
 const PLACEHOLDERS = ['{policy}', '{scenario}'] as const;
 const MAIL_NICKNAME_PREFIX = 'adp-';
@@ -64,7 +69,7 @@ export function groupNamesFor(
   const templateProblem = templateProblemOf(template);
   if (templateProblem) return { ok: false, code: 'invalidTemplate', reason: templateProblem };
 
-  const blocked = findBlockedWord(policy.name, options.blockedWords ?? []);
+  const blocked = findPhrase(policy.name, options.blockedWords ?? []);
   if (blocked !== undefined) {
     return {
       ok: false,
@@ -73,7 +78,10 @@ export function groupNamesFor(
     };
   }
 
-  const displayName = template
+  // "Autopilot DP · Contoso User-driven", not "… · Contoso User-driven · User-driven". Only the display name
+  // changes: uniqueName comes from the policy key alone, so the group a policy already has stays its group.
+  const namesScenario = findPhrase(policy.name, SCENARIO_NAMED_AS[scenario]) !== undefined;
+  const displayName = (namesScenario ? withoutScenario(template) : template)
     .replace('{policy}', () => policy.name)
     .replace('{scenario}', () => SCENARIO_SHORT_LABEL[scenario]);
   if (displayName.length > DISPLAY_NAME_MAX_LENGTH) {
@@ -110,10 +118,25 @@ export function templateProblemOf(template: string): string | undefined {
   return undefined;
 }
 
-/** The first blocked entry found in the name as a whole word (or run of words), in its configured spelling. */
-function findBlockedWord(name: string, blockedWords: readonly string[]): string | undefined {
+/**
+ * The template without `{scenario}` and the separator that joins it to the rest: "A · {policy} · {scenario}" →
+ * "A · {policy}", "{scenario} devices for {policy}" → "devices for {policy}", "A-{scenario}-{policy}" →
+ * "A-{policy}", "{policy} ({scenario}) devices" → "{policy} devices".
+ */
+function withoutScenario(template: string): string {
+  const match = /([^\p{L}\p{N}{}]*)\{scenario\}([^\p{L}\p{N}{}]*)/u.exec(template);
+  if (!match) return template;
+  const [whole, before = '', after = ''] = match;
+  const atEdge = match.index === 0 || match.index + whole.length === template.length;
+  // Between two parts one separator stays: the one before, minus an opening bracket or quote it had.
+  const gap = atEdge ? '' : before.replace(/[\p{Ps}\p{Pi}]/gu, '') || after.replace(/[\p{Pe}\p{Pf}]/gu, '');
+  return template.slice(0, match.index) + gap + template.slice(match.index + whole.length);
+}
+
+/** The first entry found in the name as a whole word (or run of words), in its given spelling. */
+function findPhrase(name: string, phrases: readonly string[]): string | undefined {
   const nameWords = wordsOf(name);
-  return blockedWords.find((entry) => {
+  return phrases.find((entry) => {
     const entryWords = wordsOf(entry);
     if (entryWords.length === 0) return false;
     return nameWords.some((_, start) => entryWords.every((word, offset) => nameWords[start + offset] === word));

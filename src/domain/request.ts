@@ -130,10 +130,6 @@ export function checkTransition(requestId: string, from: RequestState, to: Reque
   return { ok: false, reason: `${requestId} ${DESCRIPTION[from]}; ${WHY_ONLY[to]}.` };
 }
 
-export function describeState(state: RequestState): string {
-  return DESCRIPTION[state];
-}
-
 const REQUEST_ID_PREFIX = 'REQ-';
 /** At most 12 digits: far beyond any real sequence, and short enough that no typed or forged id gets near unsafe integers. */
 const MAX_SEQUENCE = 999_999_999_999;

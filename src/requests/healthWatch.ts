@@ -6,11 +6,11 @@
  * record of what was reported is written in one transaction with its audit entry.
  */
 import { randomUUID } from 'node:crypto';
-import type { InventoryFinding, PolicyInventoryEntry } from '../inventory/types';
+import type { FindingCode, InventoryFinding, PolicyInventoryEntry } from '../inventory/types';
 import { type Clock, systemClock } from '../shared/clock';
 import { type Logger, silentLogger } from '../shared/logger';
 import { type Repeating, repeatEvery } from '../shared/repeat';
-import type { DigestPoster, HealthWatchRecords, AuditLog, PolicyInventory, ReportedFinding } from './ports';
+import type { DigestPoster, FindingSubject, HealthWatchRecords, AuditLog, PolicyInventory, ReportedFinding } from './ports';
 import { actionsFor } from './policyInventory';
 import type { ListedPolicy } from './types';
 
@@ -36,7 +36,12 @@ export interface HealthWatch {
   runPass(): Promise<HealthPassOutcome>;
 }
 
-const subjectOf = (entry: PolicyInventoryEntry): string => entry.policyId ?? `group:${entry.groupId ?? entry.policyName}`;
+const subjectOf = (entry: PolicyInventoryEntry): FindingSubject =>
+  entry.policyId !== null ? { kind: 'policy', policyId: entry.policyId } : { kind: 'group', groupId: entry.groupId ?? entry.policyName };
+const subjectId = (subject: FindingSubject): string => (subject.kind === 'policy' ? subject.policyId : subject.groupId);
+const subjectKey = (subject: FindingSubject): string => `${subject.kind}:${subjectId(subject)}`;
+/** One finding of one subject, as a map key. */
+const findingKey = (subject: FindingSubject, code: FindingCode): string => `${subjectKey(subject)}\u0000${code}`;
 
 export function createHealthWatch(deps: HealthWatchDeps): HealthWatch {
   const { store, inventory, digest } = deps;
@@ -65,12 +70,12 @@ export function createHealthWatch(deps: HealthWatchDeps): HealthWatch {
       }
       const current = new Map<string, { entry: PolicyInventoryEntry; finding: InventoryFinding }>();
       for (const entry of entries) {
-        for (const finding of entry.findings) current.set(`${subjectOf(entry)}\u0000${finding.code}`, { entry, finding });
+        for (const finding of entry.findings) current.set(findingKey(subjectOf(entry), finding.code), { entry, finding });
       }
       const reported = await store.listReportedFindings();
-      const reportedKeys = new Set(reported.map((finding) => `${finding.subject}\u0000${finding.code}`));
+      const reportedKeys = new Set(reported.map((finding) => findingKey(finding.subject, finding.code)));
       const fresh = [...current.entries()].filter(([key]) => !reportedKeys.has(key)).map(([, value]) => value);
-      const cleared = reported.filter((finding) => !current.has(`${finding.subject}\u0000${finding.code}`));
+      const cleared = reported.filter((finding) => !current.has(findingKey(finding.subject, finding.code)));
 
       let posted = false;
       if (fresh.length > 0 || cleared.length > 0) {
@@ -100,7 +105,7 @@ function digestEntries(fresh: readonly { entry: PolicyInventoryEntry; finding: I
 
 function clearedLine(entries: readonly PolicyInventoryEntry[]) {
   return (finding: ReportedFinding) => ({
-    policyName: entries.find((entry) => subjectOf(entry) === finding.subject)?.policyName ?? finding.subject,
+    policyName: entries.find((entry) => subjectKey(subjectOf(entry)) === subjectKey(finding.subject))?.policyName ?? subjectId(finding.subject),
     code: finding.code,
     detail: finding.detail,
   });

@@ -8,7 +8,7 @@ import type { PolicyBinding, PolicyGroupRecord } from '../domain/policyGroup';
 import type { Page } from '../domain/page';
 import type { ConversationAddress, Decision, GroupRequest, RequestState } from '../domain/request';
 import type { ProvisioningService } from '../provisioning/types';
-import type { InventoryService } from '../inventory/types';
+import type { FindingCode, InventoryService } from '../inventory/types';
 import type { ListedPolicy } from './types';
 
 export const AUDIT_KINDS = [
@@ -74,8 +74,6 @@ export interface AuditLog {
   appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
   /** In log order. */
   listAudit(filter?: AuditFilter): Promise<readonly AuditEntry[]>;
-  /** RFC 4180 CSV with a header row, in log order. */
-  exportAuditCsv(filter?: AuditFilter): Promise<string>;
 }
 
 /** What a new request is made of; the store adds the id, state, version and update time. */
@@ -152,10 +150,13 @@ export interface GroupAdoption {
   adoptGroup(record: PolicyGroupRecord, audit: AuditEntryInput): Promise<AdoptGroupResult>;
 }
 
-/** A finding the health watch has posted, until it clears. `subject` is the policy id (or `group:<id>` for an orphan). */
+/** What a finding is about: an Intune policy, or a recorded group whose policy is not in Intune (an orphan). */
+export type FindingSubject = { readonly kind: 'policy'; readonly policyId: string } | { readonly kind: 'group'; readonly groupId: string };
+
+/** A finding the health watch has posted, until it clears. */
 export interface ReportedFinding {
-  readonly subject: string;
-  readonly code: string;
+  readonly subject: FindingSubject;
+  readonly code: FindingCode;
   readonly detail: string;
   readonly reportedAt: string;
 }
@@ -182,7 +183,7 @@ export type RequestsStore = RequestRepository & AuditLog & PolicyGroupCatalogue 
 /** One health-watch digest: what broke since the last one (with the actions that fit), and what cleared. */
 export interface HealthDigest {
   readonly newFindings: readonly ListedPolicy[];
-  readonly cleared: readonly { readonly policyName: string; readonly code: string; readonly detail: string }[];
+  readonly cleared: readonly { readonly policyName: string; readonly code: FindingCode; readonly detail: string }[];
   readonly at: string;
 }
 

@@ -7,10 +7,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { retryAfterHeader, seededRandom, TokenBucket, type GraphEmulatorFaults, type ServerErrorFault } from './faults';
 import { graphError, isErrorReply, type GraphReply } from './graphWire';
+import { readBody } from './requestBody';
 import { callerKindOf } from '../graph/graphCredential';
 import { type Clock, systemClock } from '../shared/clock';
-import { isWrite, routeGraphRequest, STRICT_VARIATIONS, type GraphVariations, type GraphVersion } from './routes';
-import { SandboxTenant, type SandboxGroup, type TenantSeed } from './tenant';
+import type { GraphVersion } from './route';
+import { isWrite, routeGraphRequest } from './routes';
+import { seedTenant, type TenantSeed } from './seed';
+import { SandboxTenant, type SandboxGroup } from './tenant';
+import { readTenantFile, tenantFileWriter } from './tenantFile';
+import { STRICT_VARIATIONS, type GraphVariations } from './variations';
 
 export interface RequestLogEntry {
   readonly method: string;
@@ -41,6 +46,12 @@ export interface GraphEmulatorOptions {
   /** Items per page of collections (default 100). */
   readonly pageSize?: number;
   readonly clock?: Clock;
+  /**
+   * Keep the tenant in this file: resumed from it when it exists (the seed is then ignored), seeded into it
+   * when it does not, and written after every request that changed it. Without it the tenant lives in memory.
+   * A file that is not a sandbox tenant makes the start fail; it is never replaced.
+   */
+  readonly stateFile?: string;
 }
 
 export interface GraphEmulator {
@@ -49,6 +60,8 @@ export interface GraphEmulator {
   readonly requestLog: readonly RequestLogEntry[];
   /** Direct access to the tenant, for tests that set the scene or simulate drift. */
   readonly admin: SandboxTenant;
+  /** `resumed`: the tenant came from `stateFile`; `seeded`: it is new. */
+  readonly tenantSource: 'seeded' | 'resumed';
   /** Replaces all fault knobs (pass `{}` to clear them); a new throttle starts full. */
   setFaults(faults: GraphEmulatorFaults): void;
   /** Replaces the variations (pass `{}` for the strict defaults). */
@@ -63,7 +76,9 @@ const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)$/;
 export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Promise<GraphEmulator> {
   const clock = options.clock ?? systemClock;
   const now = (): number => clock.now().getTime();
-  const tenant = new SandboxTenant(options.seed, now);
+  const { tenant, source } = openTenant(options, now);
+  const saveTenant = options.stateFile === undefined ? () => undefined : tenantFileWriter(options.stateFile, tenant);
+  saveTenant();
   const random = seededRandom(options.randomSeed ?? 1);
   const requestLog: RequestLogEntry[] = [];
   let faults: GraphEmulatorFaults = {};
@@ -145,11 +160,17 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const clientRequestId = header(request, 'client-request-id');
     let reply: GraphReply;
     try {
-      const rawBody = await readBody(request);
+      const rawBody = await readBody(request, MAX_BODY_BYTES);
       if (faults.latencyMs) await sleep(faults.latencyMs);
       reply = rawBody === undefined ? graphError(413, 'Request_EntityTooLarge', 'The request body is too large.') : process(request, rawBody);
     } catch (error) {
       reply = error instanceof URIError ? graphError(400, 'BadRequest', 'Malformed percent-encoding in the URL.') : graphError(500, 'InternalServerError', String(error));
+    }
+    try {
+      // Before the answer: a client told 201 may rely on the write surviving a restart.
+      saveTenant();
+    } catch (error) {
+      reply = graphError(500, 'InternalServerError', `The sandbox could not save its tenant: ${String(error)}`);
     }
     const headers: Record<string, string> = { 'request-id': requestId, ...(reply.headers ?? {}) };
     if (clientRequestId) headers['client-request-id'] = clientRequestId;
@@ -185,6 +206,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     url: baseUrl,
     requestLog,
     admin: tenant,
+    tenantSource: source,
     setFaults,
     setVariations: (next) => {
       variations = { ...STRICT_VARIATIONS, ...next };
@@ -196,8 +218,20 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
+        // What tests changed through `admin` since the last request.
+        saveTenant();
       }),
   };
+}
+
+/** The tenant from `stateFile` when there is one; otherwise a new, seeded tenant. */
+function openTenant(options: GraphEmulatorOptions, now: () => number): { tenant: SandboxTenant; source: GraphEmulator['tenantSource'] } {
+  const stored = options.stateFile === undefined ? ({ kind: 'missing' } as const) : readTenantFile(options.stateFile);
+  if (stored.kind === 'invalid') throw new Error(stored.message);
+  if (stored.kind === 'loaded') return { tenant: new SandboxTenant(now, stored.state), source: 'resumed' };
+  const tenant = new SandboxTenant(now);
+  seedTenant(tenant, options.seed);
+  return { tenant, source: 'seeded' };
 }
 
 function serverErrorReply(fault: ServerErrorFault): GraphReply {
@@ -210,19 +244,6 @@ function serverErrorReply(fault: ServerErrorFault): GraphReply {
 function header(request: IncomingMessage, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** The body as text, or undefined when it exceeds the limit. */
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,10 +1,11 @@
 /**
- * The sandbox tenant: in-memory directory and Intune state behind the Graph emulator, with admin helpers
- * that tests use to set the scene (foreign groups, drift, users, a missing owner service principal).
+ * The sandbox tenant: in-memory directory, Intune and Teams state behind the Graph emulator, with admin helpers
+ * that tests use to set the scene (foreign groups, drift, users, a missing owner service principal). A new
+ * tenant is empty; `seed.ts` fills it. One class, over 300 lines, because its parts refer to each other: owners
+ * and members are objects or groups, a membership target is validated from its group and owner.
  */
 import { randomUUID } from 'node:crypto';
 import { DYNAMIC_MEMBERSHIP, OWNER_APP_ID } from '../provisioning/directory';
-import { SCENARIO_INFO } from '../domain/scenario';
 
 export interface SandboxGroup {
   readonly id: string;
@@ -60,26 +61,19 @@ export interface SandboxPolicy {
   lastModifiedAt: number;
 }
 
-export interface TenantSeed {
-  /** Seed the "Intune Provisioning Client" service principal (default true). */
-  readonly ownerServicePrincipal?: boolean;
-  /** Device-preparation policies (default: one per scenario). */
-  readonly policies?: readonly { readonly name: string; readonly templateId: string }[];
-  /**
-   * Add policies with the hand-made groups Microsoft lists as known breakages (shared, dynamic, no Intune owner,
-   * deleted), so `policies` finds something in a new sandbox (default false: tests set their own scene).
-   */
-  readonly brokenCases?: boolean;
-}
-
-export const DEFAULT_SEED_POLICIES = [
-  { name: 'Contoso User-driven', templateId: SCENARIO_INFO.userDriven.templateId },
-  { name: 'Contoso Windows 365', templateId: SCENARIO_INFO.automatic.templateId },
-] as const;
-
 export type TargetValidationCode = 'securityGroupNotFound' | 'notSecurityGroup' | 'notStaticSecurityGroup' | 'firstPartyAppNotAnOwner';
 
 export type GroupInit = Partial<Omit<SandboxGroup, 'id' | 'createdAt'>> & { readonly displayName: string };
+
+/** Everything the tenant holds, as plain data: what `tenantFile.ts` writes to disk and reads back. */
+export interface TenantState {
+  readonly objects: readonly SandboxObject[];
+  readonly groups: readonly SandboxGroup[];
+  readonly deletedGroups: readonly DeletedSandboxGroup[];
+  readonly policies: readonly SandboxPolicy[];
+  readonly catalogAppIds: readonly string[];
+  readonly installations: readonly { readonly userId: string; readonly installations: readonly SandboxInstallation[] }[];
+}
 
 export class SandboxTenant {
   private readonly groupsById = new Map<string, SandboxGroup>();
@@ -89,39 +83,31 @@ export class SandboxTenant {
   private readonly catalogAppIds = new Set<string>();
   private readonly installationsByUser = new Map<string, readonly SandboxInstallation[]>();
 
+  /** An empty tenant, or one resumed from `state` (copied: the tenant's records are its own). */
   constructor(
-    seed: TenantSeed = {},
     private readonly now: () => number = Date.now,
+    state?: TenantState,
   ) {
-    if (seed.ownerServicePrincipal ?? true) {
-      this.addServicePrincipal({ appId: OWNER_APP_ID, displayName: 'Intune Provisioning Client' });
-    }
-    for (const policy of seed.policies ?? DEFAULT_SEED_POLICIES) this.addPolicy(policy);
-    if (seed.brokenCases === true) this.addBrokenCases();
+    if (!state) return;
+    const copy = structuredClone(state);
+    for (const object of copy.objects) this.objectsById.set(object.id, object);
+    for (const group of copy.groups) this.groupsById.set(group.id, group);
+    for (const deleted of copy.deletedGroups) this.deletedGroupsById.set(deleted.group.id, deleted);
+    for (const policy of copy.policies) this.policiesById.set(policy.id, policy);
+    for (const appId of copy.catalogAppIds) this.catalogAppIds.add(appId);
+    for (const { userId, installations } of copy.installations) this.installationsByUser.set(userId, installations);
   }
 
-  /** Hand-made groups as real tenants have them, each bound to its policy in Intune. */
-  private addBrokenCases(): void {
-    const { userDriven, automatic } = SCENARIO_INFO;
-    const owner = this.ownerServicePrincipalId;
-    const owners = owner ? [owner] : [];
-    const shared = this.addGroup({ displayName: 'Fabrikam Autopilot devices', ownerIds: owners });
-    this.addPolicy({ name: 'Fabrikam Laptops', templateId: userDriven.templateId, membershipTargetIds: [shared.id] });
-    this.addPolicy({ name: 'Fabrikam Cloud PCs', templateId: automatic.templateId, membershipTargetIds: [shared.id] });
-    const dynamic = this.addGroup({
-      displayName: 'Northwind all Windows devices',
-      ownerIds: owners,
-      groupTypes: [DYNAMIC_MEMBERSHIP],
-      membershipRule: '(device.deviceOSType -eq "Windows")',
+  /** A copy of everything the tenant holds, in insertion order (the order Graph lists come in). */
+  state(): TenantState {
+    return structuredClone({
+      objects: [...this.objectsById.values()],
+      groups: [...this.groupsById.values()],
+      deletedGroups: [...this.deletedGroupsById.values()],
+      policies: [...this.policiesById.values()],
+      catalogAppIds: [...this.catalogAppIds],
+      installations: [...this.installationsByUser].map(([userId, installations]) => ({ userId, installations })),
     });
-    this.addPolicy({ name: 'Northwind Tablets', templateId: userDriven.templateId, membershipTargetIds: [dynamic.id] });
-    const ownerless = this.addGroup({ displayName: 'Tailspin kiosk devices' });
-    this.addPolicy({ name: 'Tailspin Kiosks', templateId: userDriven.templateId, membershipTargetIds: [ownerless.id] });
-    const deleted = this.addGroup({ displayName: 'Woodgrove lab devices', ownerIds: owners });
-    this.addPolicy({ name: 'Woodgrove Lab', templateId: userDriven.templateId, membershipTargetIds: [deleted.id] });
-    this.deleteGroup(deleted.id);
-    const correct = this.addGroup({ displayName: 'Adatum reception devices', ownerIds: owners });
-    this.addPolicy({ name: 'Adatum Reception', templateId: userDriven.templateId, membershipTargetIds: [correct.id] });
   }
 
   // ── directory objects ────────────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,5 @@
 /** The audit log: append-only, in log order; other adapters append their entry in their own transaction. */
 import type { AuditEntry, AuditEntryInput, AuditFilter, AuditLog } from '../requests/ports';
-import { auditToCsv } from './csv';
 import { toAuditEntry } from './rows';
 import type { SqlExecutor, SqlSession, SqlValue } from './sql';
 
@@ -29,7 +28,6 @@ export function createAuditLog(executor: SqlExecutor): AuditLog {
   return {
     appendAudit: (entry) => insertAudit(executor, entry),
     listAudit: (filter) => listAudit(executor, filter),
-    exportAuditCsv: async (filter) => auditToCsv(await listAudit(executor, filter)),
   };
 }
 

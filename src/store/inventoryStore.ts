@@ -5,7 +5,7 @@
 import type { InventoryRecords, KnownPolicy } from '../inventory/types';
 import type { AdoptGroupResult, GroupAdoption, HealthWatchRecords } from '../requests/ports';
 import type { AppendAudit } from './auditLog';
-import { policyGroupValues, toKnownPolicy, toPolicyGroupRecord, toReportedFinding } from './rows';
+import { findingSubjectText, policyGroupValues, toKnownPolicy, toPolicyGroupRecord, toReportedFinding } from './rows';
 import type { SqlExecutor, SqlSession } from './sql';
 import { StoreIntegrityError } from './errors';
 
@@ -83,13 +83,13 @@ export function createInventoryStore(executor: SqlExecutor, insertAudit: AppendA
     async settleFindings(reported, cleared, audit) {
       await executor.transaction(async (session) => {
         for (const finding of cleared) {
-          await session.query('DELETE FROM reported_findings WHERE subject = $1 AND code = $2', [finding.subject, finding.code]);
+          await session.query('DELETE FROM reported_findings WHERE subject = $1 AND code = $2', [findingSubjectText(finding.subject), finding.code]);
         }
         for (const finding of reported) {
           await session.query(
             `INSERT INTO reported_findings (subject, code, detail, reported_at) VALUES ($1, $2, $3, $4)
              ON CONFLICT (subject, code) DO NOTHING`,
-            [finding.subject, finding.code, finding.detail, finding.reportedAt],
+            [findingSubjectText(finding.subject), finding.code, finding.detail, finding.reportedAt],
           );
         }
         await insertAudit(session, audit);

@@ -8,8 +8,8 @@ import { SCENARIOS } from '../domain/scenario';
 import { formatRequestId } from '../domain/request';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { REQUEST_STATES, type ConversationAddress, type GroupRequest } from '../domain/request';
-import { AUDIT_KINDS, type AuditEntry, type ReportedFinding } from '../requests/ports';
-import type { KnownPolicy } from '../inventory/types';
+import { AUDIT_KINDS, type AuditEntry, type FindingSubject, type ReportedFinding } from '../requests/ports';
+import type { FindingCode, KnownPolicy } from '../inventory/types';
 import { StoreIntegrityError } from './errors';
 import type { SqlValue } from './sql';
 
@@ -203,11 +203,38 @@ export function toKnownPolicy(row: unknown): KnownPolicy {
   return { policyId: r.policy_id, policyKey: r.policy_key, currentName: r.current_name, scenario: r.scenario };
 }
 
-const reportedFindingRow = z.object({ subject: text, code: text, detail: text, reported_at: text });
+// Every finding code, the compiler holding it to the inventory's FindingCode both ways (none missing, none extra).
+const FINDING_CODES = {
+  securityGroupNotFound: true,
+  notSecurityGroup: true,
+  notStaticSecurityGroup: true,
+  firstPartyAppNotAnOwner: true,
+  mailEnabled: true,
+  roleAssignable: true,
+  noGroup: true,
+  sharedGroup: true,
+  notRecorded: true,
+  recordedGroupDiffers: true,
+  orphanGroup: true,
+  unreadable: true,
+} as const satisfies Record<FindingCode, true>;
+const findingCode = z.enum(Object.keys(FINDING_CODES) as [FindingCode, ...FindingCode[]]);
+
+// `reported_findings.subject` is the policy id, or `group:<id>` for a group whose policy is not in Intune.
+const GROUP_SUBJECT = 'group:';
+const reportedFindingRow = z.object({ subject: text, code: findingCode, detail: text, reported_at: text });
+
+export function findingSubjectText(subject: FindingSubject): string {
+  return subject.kind === 'policy' ? subject.policyId : `${GROUP_SUBJECT}${subject.groupId}`;
+}
+
+function findingSubjectOf(text: string): FindingSubject {
+  return text.startsWith(GROUP_SUBJECT) ? { kind: 'group', groupId: text.slice(GROUP_SUBJECT.length) } : { kind: 'policy', policyId: text };
+}
 
 export function toReportedFinding(row: unknown): ReportedFinding {
   const r = parseRow(reportedFindingRow, row, describeRow('reported_findings', row, 'subject'));
-  return { subject: r.subject, code: r.code, detail: r.detail, reportedAt: r.reported_at };
+  return { subject: findingSubjectOf(r.subject), code: r.code, detail: r.detail, reportedAt: r.reported_at };
 }
 
 /** A policy→group record as the values of `policy_groups`' first ten columns, in their order (for INSERT). */

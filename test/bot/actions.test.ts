@@ -1,5 +1,6 @@
 /** Each card verb through botbuilder's TestAdapter (invokes with deliveryMode expectReplies). */
-import { VERBS } from '../../src/bot/verbs';
+import { NO_IDENTITY_MESSAGE } from '../../src/bot/turn';
+import { CARD_VERBS, VERBS } from '../../src/bot/verbs';
 import { type BotWorld, type Person, approver, createBotWorldWithTeams, helpdesk, otherApprover, outsider, submitted, previewedNames } from './support/world';
 import { type CardJson, type Teams, cardText, cardVerbs } from './support/turns';
 
@@ -212,6 +213,31 @@ describe('bot card actions', () => {
       const help = await teams.clickAndSee(helpdesk, VERBS.showHelp);
       expect(help.body.value).toBe('Opened below.');
       expect(cardText(help.posted[0])).toContain('register approvals');
+    });
+
+    it('refuses, in the route, every click without the Entra identity its verb needs, and audits it', async () => {
+      const anonymous: Person = { aadObjectId: '', name: 'Anon', teamsId: '29:anon' };
+      const needIdentity = Object.values(CARD_VERBS).filter((verb) => verb.identity === 'required');
+      expect(needIdentity.length).toBeGreaterThan(5);
+      for (const verb of needIdentity) {
+        expect(await teams.click(anonymous, verb.name, { requestId: 'REQ-1', policyName: 'Contoso', policyId: 'p-1' })).toEqual({
+          statusCode: 200,
+          type: MESSAGE,
+          value: NO_IDENTITY_MESSAGE,
+        });
+      }
+      expect(await deniedAudit()).toEqual(needIdentity.map((verb) => `${verb.attempt}: no Entra identity`));
+    });
+
+    it('refuses, in the route, card data its verb cannot read, and audits it', async () => {
+      const junk = { requestId: { $ne: null }, policyName: 42, policyId: '', offset: 'last' };
+      const reading = Object.values(CARD_VERBS).filter((verb) => !verb.data.safeParse(junk).success);
+      expect(reading.map((verb) => verb.name)).toEqual(expect.arrayContaining([VERBS.approve, VERBS.showRequest, VERBS.repairOwner, VERBS.adoptGroup, VERBS.groupsPage]));
+      for (const verb of reading) {
+        const reply = await teams.click(approver, verb.name, junk);
+        expect(reply).toEqual({ statusCode: 200, type: MESSAGE, value: verb.unreadable?.message ?? 'This card does not name a valid request.' });
+      }
+      expect(await deniedAudit()).toEqual(reading.map((verb) => `${verb.attempt}: ${verb.unreadable?.problem ?? 'invalid card data'}`));
     });
 
     it('answers a verb it does not know instead of failing the invoke', async () => {

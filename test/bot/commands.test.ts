@@ -149,7 +149,7 @@ describe('bot commands', () => {
 
   it('register approvals: approvers, in a channel only; stored at the channel root', async () => {
     const channel = { kind: 'channel' as const, id: '19:approvals@thread.tacv2;messageid=1700000000000' };
-    expect((await teams.say(approver, 'register approvals'))[0]?.text).toMatch(/in the team channel/);
+    expect((await teams.say(approver, 'register approvals'))[0]?.text).toMatch(/in the team channel .*@mention me and type `register approvals`/);
     expect((await teams.say(outsider, 'register approvals', channel))[0]?.text).toBe('Only approvers can do that.');
     expect(await world.store.getApprovalsChannel()).toBeUndefined();
     expect((await world.store.listAudit()).map((entry) => entry.detail)).toContain('register approvals: not an approver');
@@ -157,7 +157,7 @@ describe('bot commands', () => {
     expect((await world.store.getApprovalsChannel())?.conversation?.id).toBe('19:approvals@thread.tacv2');
   });
 
-  it('help lists the commands; unknown text gets help with the closest command', async () => {
+  it('help lists the commands; unknown text gets help, with the command it is a slip of if any', async () => {
     const [help] = await teams.say(helpdesk, 'help');
     const shown = visibleText(cardText(cardOf(help)));
     for (const usage of ['status <policy> | status REQ-n', 'check <policy>', 'bind <policy>', 'request [policy] [as user-driven|automatic]']) {
@@ -168,6 +168,11 @@ describe('bot commands', () => {
     expect(cardText(cardOf(typo))).toContain('Did you mean **status**?');
     const [other] = await teams.say(helpdesk, 'pendng');
     expect(cardText(cardOf(other))).toContain('Did you mean **pending**?');
+    const [gibberish] = await teams.say(helpdesk, 'asdfgh jkl');
+    const gibberishText = visibleText(cardText(cardOf(gibberish)));
+    expect(gibberishText).toContain('These are the commands I understand');
+    expect(gibberishText).toContain('status <policy> | status REQ-n');
+    expect(gibberishText).not.toContain('Did you mean');
   });
 
   it('remembers the personal chat of whoever talks to it (for notifications), not channels', async () => {

@@ -5,6 +5,9 @@ import { parseRequestPrefill } from '../../src/bot/features/request/requestComma
 import { addressedToRequester, requesterMessage } from '../../src/bot/features/approval/notifier';
 import { normaliseRequestId as parseRequestId } from '../../src/domain/request';
 import type { GroupRequest } from '../../src/domain/request';
+import MarkdownIt from 'markdown-it';
+import { plain } from '../../src/bot/cards/elements';
+import { visibleText } from './support/turns';
 
 describe('parsing what people type and what cards send', () => {
   it.each([
@@ -31,8 +34,14 @@ describe('parsing what people type and what cards send', () => {
     ['grups', 'groups'],
     ['hlep', 'help'],
     ['cancl', 'cancel'],
+    ['bnid', 'bind'],
+    ['pendng', 'pending'],
   ])('suggests %s → %s', (typed, expected) => {
     expect(closestCommand(typed)).toBe(expected);
+  });
+
+  it.each(['asdfgh', 'xyz', 'qwerty', 'please', 'mxxe', 'a'])('suggests nothing for %s, which is no slip of a command', (typed) => {
+    expect(closestCommand(typed)).toBeUndefined();
   });
 
   it('normalises request ids and refuses anything else', () => {
@@ -65,9 +74,34 @@ describe('parsing what people type and what cards send', () => {
       requester: { aadObjectId: 'h', name: 'Hana' }, state: 'rejected', createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
       decision: { kind: 'rejected', by: aki, at: '2026-01-01T09:30:00Z', reason: 'duplicate' }, version: 2,
     };
-    expect(requesterMessage('rejected', request)).toBe('Your request REQ-1 for the policy "P" was rejected by Aki at 2026-01-01 09:30 UTC: duplicate');
-    expect(requesterMessage('provisioned', { ...request, state: 'provisioned', groupId: 'g-1' })).toContain('"APDP - P" exists (object id g-1)');
+    expect(requesterMessage('rejected', request)).toBe('Your request REQ-1 for the policy `P` was rejected by Aki at 2026-01-01 09:30 UTC: duplicate');
+    expect(requesterMessage('provisioned', { ...request, state: 'provisioned', groupId: 'g-1' })).toContain('`APDP - P` exists (object id g-1)');
     for (const kind of ['requested', 'provisioning', 'cancelled'] as const) expect(requesterMessage(kind, request)).toBeUndefined();
+  });
+
+  it.each([
+    'Contoso https://evil.com/login',
+    'Contoso www.evil.com',
+    'Contoso evil.com',
+    'mail it@evil.com',
+    'Odd `quoted` **name**',
+    '`Ticked',
+  ])('shows the policy name %s in notices as typed, never as a link or markdown', (policyName) => {
+    // Teams turns URLs, www. and bare domains in a message into links; linkify models that.
+    const teams = new MarkdownIt({ html: true, linkify: true });
+    const request: GroupRequest = {
+      id: 'REQ-1', policyKey: 'p', policyName, scenario: 'userDriven',
+      names: { displayName: `Autopilot DP · ${policyName}`, mailNickname: 'adp-p', uniqueName: 'autopilot-dp-p' },
+      requester: { aadObjectId: 'h', name: 'Hana' }, state: 'provisioned', groupId: 'g-1',
+      createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', version: 3,
+    };
+    for (const kind of ['provisioned', 'bound'] as const) {
+      const html = teams.renderInline(requesterMessage(kind, request) ?? '');
+      expect(html).not.toMatch(/<a |<strong>/);
+      expect(visibleText(requesterMessage(kind, request) ?? '')).toContain(policyName);
+    }
+    // The control: escaped plain text would still be a link there.
+    if (/\.com/.test(policyName)) expect(teams.renderInline(plain(policyName))).toContain('<a ');
   });
 
   it('addresses the requester in a shared conversation: @mention by their Teams id, by name without it', () => {

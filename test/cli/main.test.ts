@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Environment, SANDBOX_GRAPH_TOKEN, loadConfig } from '../../src/app/config';
-import { EXIT_DRIFT, EXIT_ERROR, EXIT_OK, runCli } from '../../src/cli/main';
+import { EXIT_DRIFT, EXIT_ERROR, EXIT_OK, readableLogLine, runCli } from '../../src/cli/main';
+import { SANDBOX_SETTINGS_FILE } from '../../src/cli/sandbox';
 import { createGraphAccess, createServices } from '../../src/app/services';
 import type { Actor } from '../../src/domain/actor';
 import { createLogger } from '../../src/app/log';
@@ -27,10 +28,11 @@ interface Run {
   readonly err: string;
 }
 
-async function cli(argv: readonly string[], env: Environment): Promise<Run> {
+/** `terminal`: what runCliProcess passes when stdout / stderr are a terminal. */
+async function cli(argv: readonly string[], env: Environment, terminal: { columns?: number; interactive?: boolean } = {}): Promise<Run> {
   let out = '';
   let err = '';
-  const code = await runCli(argv, env, { out: (text) => (out += text), err: (text) => (err += text) });
+  const code = await runCli(argv, env, { out: (text) => (out += text), err: (text) => (err += text), ...terminal });
   return { code, out, err };
 }
 
@@ -105,6 +107,55 @@ describe('admin CLI', () => {
     if (!group) throw new Error(`no group recorded for ${policyName}`);
     return group.groupId;
   };
+
+  describe('--sandbox: the settings npm start wrote for the sandbox bot', () => {
+    const sandboxDir = (environment?: Environment): string => {
+      const dir = fs.mkdtempSync(path.join(directory, 'sandbox-'));
+      if (environment) fs.writeFileSync(path.join(dir, SANDBOX_SETTINGS_FILE), JSON.stringify({ about: 'as npm start writes it', environment }));
+      return dir;
+    };
+
+    it('runs any command with the bot’s environment, found through SANDBOX_DATA_DIR alone, wherever the flag is', async () => {
+      // The bot's own log level (debug: a line per Graph call) is for the server log, not the CLI's.
+      const dir = sandboxDir({ ...sandboxEnv(emulator.url, String(env['SQLITE_PATH'])), LOG_LEVEL: 'debug', USER: '' });
+      const groups = await cli(['--sandbox', 'groups', '--json'], { SANDBOX_DATA_DIR: dir });
+      expect(groups).toMatchObject({ code: EXIT_OK, err: '' });
+      expect(JSON.parse(groups.out)).toHaveLength(3);
+      const check = await cli(['check', '--all', '--sandbox'], { SANDBOX_DATA_DIR: dir });
+      expect(check).toMatchObject({ code: EXIT_OK, err: '' });
+      expect(check.out).toContain('3 groups checked: 3 healthy, 0 with drift.');
+    });
+
+    it('says how to start a sandbox when there is none, and refuses a file npm start did not write', async () => {
+      const none = sandboxDir();
+      expect(await cli(['--sandbox', 'groups'], { SANDBOX_DATA_DIR: none })).toMatchObject({
+        code: EXIT_ERROR,
+        err: expect.stringContaining(`there is no sandbox at ${none} (no ${SANDBOX_SETTINGS_FILE}): start it with npm start`),
+      });
+      const broken = sandboxDir();
+      fs.writeFileSync(path.join(broken, SANDBOX_SETTINGS_FILE), '{"environment": {"APP_MODE": 1}}');
+      expect(await cli(['--sandbox', 'groups'], { SANDBOX_DATA_DIR: broken })).toMatchObject({ code: EXIT_ERROR, err: expect.stringContaining('is not what npm start writes') });
+      expect(await cli(['--sandbox', 'groups', '--sandbox'], { SANDBOX_DATA_DIR: broken })).toMatchObject({ code: EXIT_ERROR, err: expect.stringContaining('--sandbox is given more than once') });
+    });
+  });
+
+  describe('log lines', () => {
+    it('go to stderr as JSON for a pipe, at the level LOG_LEVEL asks for', async () => {
+      const run = await cli(['check', '--all'], { ...env, LOG_LEVEL: 'debug' });
+      expect(run.code).toBe(EXIT_OK);
+      expect(run.err).toMatch(/^\{"level":20,/m);
+      expect(run.out).not.toContain('"level"');
+    });
+
+    it('on a terminal are warnings and errors only, each a sentence, never JSON', async () => {
+      const run = await cli(['check', '--all'], { ...env, LOG_LEVEL: 'debug' }, { interactive: true });
+      expect(run.code).toBe(EXIT_OK);
+      expect(run.err).toBe('');
+      expect(readableLogLine('{"level":40,"time":"t","msg":"Graph answered 503","err":{"message":"unavailable"}}\n')).toBe('admin: warning: Graph answered 503 (unavailable)\n');
+      expect(readableLogLine('{"level":50,"msg":"store failed"}\n')).toBe('admin: error: store failed\n');
+      expect(readableLogLine('not json\n')).toBe('not json\n');
+    });
+  });
 
   describe('help and bad arguments', () => {
     it('help (and no command) prints the usage on stdout, exit 0', async () => {
@@ -228,10 +279,27 @@ describe('admin CLI', () => {
       expect(run.code).toBe(EXIT_OK);
       const lines = run.out.trimEnd().split('\n');
       expect(lines[0]).toMatch(/^POLICY\s+SCENARIO\s+GROUP ID\s+DISPLAY NAME\s+CREATED\s+CREATED BY$/);
-      expect(lines.slice(1).map((line) => line.split(/\s{2,}/)[0])).toEqual(['Contoso Kiosks', 'Fabrikam Laptops', 'Northwind Tablets']);
+      expect(lines.slice(1, -1).map((line) => line.split(/\s{2,}/)[0])).toEqual(['Contoso Kiosks', 'Fabrikam Laptops', 'Northwind Tablets']);
       const kiosks = emulator.admin.groups().find((group) => group.displayName.includes('Contoso Kiosks'));
-      expect(lines[1]).toContain(kiosks?.id);
+      if (!kiosks) throw new Error('no Contoso Kiosks group');
+      // Shortened, and said so under the table; --wide prints it whole.
+      expect(lines[1]).toContain(`${kiosks.id.slice(0, 8)}… `);
+      expect(lines[1]).not.toContain(kiosks.id);
       expect(lines[1]).toContain(APPROVER.name);
+      expect(lines.at(-1)).toContain('--wide shows them whole');
+      const wide = await cli(['groups', '--wide'], env);
+      expect(wide.out.split('\n')[1]).toContain(kiosks.id);
+      expect(wide.out).not.toContain('shortened');
+    });
+
+    it('fits an 80-column terminal, cutting names rather than wrapping rows; --wide does not', async () => {
+      const narrow = await cli(['groups'], env, { columns: 80 });
+      const lines = narrow.out.trimEnd().split('\n');
+      expect(lines.slice(0, -1).filter((line) => line.length > 80)).toEqual([]);
+      expect(lines[1]).toMatch(/^Contoso K\S*…\s+userDriven\s+[0-9a-f]{8}…\s+Autopilot[^…]*…\s+\d{4}-\d\d-\d\dT\d\d:\d\dZ\s+Megan Bowen$/);
+      const wide = await cli(['groups', '--wide'], env, { columns: 80 });
+      expect(wide.out.split('\n').some((line) => line.length > 80)).toBe(true);
+      expect(await cli(['groups', '--wide', '--json'], env)).toMatchObject({ code: EXIT_ERROR, err: expect.stringContaining('--json always prints whole values') });
     });
 
     it('--json gives the records themselves', async () => {

@@ -71,7 +71,9 @@ describe('admin policies', () => {
     const text = await cli(['policies'], env);
     expect(text.code).toBe(EXIT_DRIFT);
     expect(text.out).toContain('notStaticSecurityGroup: ');
-    expect(text.out).toMatch(/2 policies: 0 healthy, 2 with findings\.\n$/);
+    expect(text.out).toMatch(/\n2 policies: 0 healthy, 2 with findings\.\nObject ids are shortened/);
+    expect(text.out).toContain(`${broken.id.slice(0, 8)}…`);
+    expect((await cli(['policies', '--wide'], env)).out).toContain(broken.id);
   });
 
   it('adopt --as an approver records the group (exit 0); then the policy is healthy (exit 0)', async () => {

@@ -36,6 +36,34 @@ describe('groupNamesFor', () => {
     expect(names('Contoso Sales', 'automatic').displayName).toBe('Autopilot DP · Contoso Sales · Automatic');
   });
 
+  it('leaves the scenario out when the policy name already says it', () => {
+    expect(names('Contoso User-driven').displayName).toBe('Autopilot DP · Contoso User-driven');
+    expect(names('contoso user driven').displayName).toBe('Autopilot DP · contoso user driven');
+    expect(names('Sales (UserDriven)').displayName).toBe('Autopilot DP · Sales (UserDriven)');
+    expect(names('Kiosks Automatic', 'automatic').displayName).toBe('Autopilot DP · Kiosks Automatic');
+    // Only its own scenario, and only as whole words.
+    expect(names('Kiosks Automatic').displayName).toBe('Autopilot DP · Kiosks Automatic · User-driven');
+    expect(names('Superuser driven', 'userDriven').displayName).toBe('Autopilot DP · Superuser driven · User-driven');
+    expect(names('Automatically enrolled', 'automatic').displayName).toBe('Autopilot DP · Automatically enrolled · Automatic');
+  });
+
+  it('keeps the uniqueName of a policy whose name says its scenario, so its existing group stays its group', () => {
+    const key = names('Contoso User-driven').uniqueName;
+    expect(names('Contoso User-driven', 'automatic').uniqueName).toBe(key);
+    expect(names('CONTOSO  user-driven').uniqueName).toBe(key);
+  });
+
+  it.each([
+    ['{scenario} devices for {policy}', 'devices for Sales Automatic'],
+    ['APDP-{scenario}-{policy}', 'APDP-Sales Automatic'],
+    ['{policy} ({scenario}) devices', 'Sales Automatic devices'],
+    ['{policy} [{scenario}]', 'Sales Automatic'],
+    ['{policy}{scenario}', 'Sales Automatic'],
+    ['Devices {policy}', 'Devices Sales Automatic'],
+  ])('drops the scenario and its separator from the template %s', (template, expected) => {
+    expect(names('Sales Automatic', 'automatic', { template }).displayName).toBe(expected);
+  });
+
   it('derives uniqueName deterministically from the policy key only', () => {
     const a = names('Contoso  Sales');
     expect(a.uniqueName).toMatch(/^autopilot-dp-[0-9a-f]{32}$/);

@@ -237,7 +237,7 @@ describe('HTTP server', () => {
     const toRequester = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
     expect(toRequester).toEqual([
       expect.stringMatching(new RegExp(`^Your request ${requestId} .* was approved by Aki Approver`)),
-      expect.stringContaining(`is done: the group "${group?.displayName}" exists (object id ${group?.id})`),
+      expect.stringContaining(`is done: the group \`${group?.displayName}\` exists (object id ${group?.id})`),
     ]);
 
     const [status] = await say(running, helpdesk, 'status Contoso Sales');
@@ -266,7 +266,7 @@ describe('HTTP server', () => {
   it.each([
     ['a markdown link and emphasis', '[x](http://evil.example) *b*', /\\\[x\\\]\(http:\/\/evil\.example\) \\\*b\\\*/],
     ['an HTML tag and a heading mark', '<img src=x> #1 `code`', /\\<img src=x\\> \\#1 \\`code\\`/],
-  ])('escapes %s in every notice to the requester: the policy name, the reason, the failure', async (_case, hostile, escaped) => {
+  ])('shows %s in every notice to the requester as typed: the policy name verbatim, the reason escaped', async (_case, hostile, escaped) => {
     const { world, connector } = running;
     await say(running, helpdesk, 'help');
     const told = (): string[] => connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
@@ -288,9 +288,9 @@ describe('HTTP server', () => {
     const notices = told();
     expect(notices).toHaveLength(5); // rejected; approved + failed; approved + done
     for (const notice of notices) {
-      expect(notice).toMatch(escaped);
-      // As Teams renders it: no link, emphasis, image or code, and the typed text shown as typed.
-      expect(renderedHtml(notice)).not.toMatch(/<(a|em|strong|img|code)\b/);
+      // As Teams renders it: no link, emphasis or image, the policy name as code, and the typed text shown as typed.
+      expect(renderedHtml(notice)).not.toMatch(/<(a|em|strong|img)\b/);
+      expect(renderedHtml(notice)).toMatch(/ for the policy <code>[^<]*<\/code>/);
       expect(visibleText(notice)).toContain(hostile);
     }
     expect(notices[0]).toMatch(new RegExp(`rejected by Aki Approver at .*: Because ${escaped.source}$`));
@@ -332,7 +332,7 @@ describe('HTTP server', () => {
     await world.requests.idle();
     await say(running, approver, `bind ${policyName}`);
     const told = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === `a:${helpdesk.teamsId}`).map(textOf);
-    expect(told[told.length - 1]).toMatch(new RegExp(`^The Intune policy "${policyName}" now uses the group ".*" of your request ${submitted.request.id}`));
+    expect(told[told.length - 1]).toMatch(new RegExp(`^The Intune policy \`${policyName}\` now uses the group \`.*\` of your request ${submitted.request.id}`));
   });
 
   it('keeps every card it knows current: the requester\'s submitted card and an approver\'s card opened from pending', async () => {
@@ -374,7 +374,7 @@ describe('HTTP server', () => {
     const mention = '<at>Hana Helpdesk</at>';
     expect(inThread.map((call) => call.activity['text'])).toEqual([
       expect.stringMatching(new RegExp(`^${mention} Your request ${requestId} .* was approved by Aki Approver`)),
-      expect.stringMatching(new RegExp(`^${mention} Your request ${requestId} .* is done: the group ".*" exists`)),
+      expect.stringMatching(new RegExp(`^${mention} Your request ${requestId} .* is done: the group \`.*\` exists`)),
     ]);
     for (const call of inThread) {
       expect(call.activity['entities']).toEqual([{ type: 'mention', text: mention, mentioned: { id: helpdesk.teamsId, name: helpdesk.name } }]);

@@ -1,7 +1,7 @@
 /** The `npm start` entry of the emulator: a real child process on loopback. */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
-import { allowAppOnlyBindFromEnv, portFromEnv } from '../../src/sandbox/main';
+import { allowAppOnlyBindFromEnv, portFromEnv, stateFileFromEnv } from '../../src/sandbox/main';
 
 const REGISTER_TS = path.join(__dirname, '..', 'support', 'register-ts.js');
 const MAIN = path.join(__dirname, '..', '..', 'src', 'sandbox', 'main.ts');
@@ -50,5 +50,11 @@ describe('sandbox main', () => {
     expect(allowAppOnlyBindFromEnv('false')).toBe(false);
     expect(allowAppOnlyBindFromEnv('true')).toBe(true);
     expect(() => allowAppOnlyBindFromEnv('yes')).toThrow(/GRAPH_EMULATOR_ALLOW_APP_ONLY_BIND must be true or false/);
+  });
+
+  it('keeps the tenant in GRAPH_EMULATOR_STATE_FILE (an absolute path), and in memory when it is unset or blank', () => {
+    expect(stateFileFromEnv(undefined)).toBeUndefined();
+    expect(stateFileFromEnv('  ')).toBeUndefined();
+    expect(stateFileFromEnv('data/graph-tenant.json')).toBe(path.resolve('data/graph-tenant.json'));
   });
 });

@@ -11,6 +11,7 @@ import { readProductionBot, readSandboxBot } from './sections/bot';
 import { readProductionGraph, readSandboxGraph } from './sections/graph';
 import { readInventory } from './sections/inventory';
 import { readNaming } from './sections/naming';
+import { readOAuthConnection } from './sections/oauthConnection';
 import { readServer } from './sections/server';
 import { readStore } from './sections/store';
 import { readTeams } from './sections/teams';
@@ -38,12 +39,17 @@ export function loadConfig(env: Environment): Config {
   const naming = readNaming(reader);
   const teams = readTeams(reader, mode);
   const inventory = readInventory(reader);
+  const oauthConnection = readOAuthConnection(reader);
   const logLevel = reader.optional('LOG_LEVEL', oneOf(LOG_LEVELS)) ?? 'info';
   // The sandbox sends nothing anywhere, whatever the shell it was started from exports.
   const connectionString = mode === 'production' ? reader.optional('APPLICATIONINSIGHTS_CONNECTION_STRING', appInsightsConnectionString) : undefined;
 
   if (reader.problems.length > 0 || !bot || !graph || !store) throw new ConfigError(reader.problems);
-  return { mode, server, bot, graph, store, approvers, naming, teams, inventory, logLevel, ...(connectionString ? { telemetry: { connectionString } } : {}) };
+  return {
+    mode, server, bot, graph, store, approvers, naming, teams, inventory, logLevel,
+    ...(oauthConnection ? { oauthConnection } : {}),
+    ...(connectionString ? { telemetry: { connectionString } } : {}),
+  };
 }
 
 /**

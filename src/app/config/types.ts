@@ -53,6 +53,11 @@ export interface Config {
     /** Days after which a group the bot made, whose policy never appeared in Intune, is an orphan (ORPHAN_GROUP_DAYS). */
     readonly orphanGroupDays: number;
   };
+  /**
+   * The Azure Bot's OAuth connection approvers sign in through, so Intune changes are made with their own
+   * delegated token (OAUTH_CONNECTION_NAME; absent: no sign-in, the manual path as before). Issue 19.
+   */
+  readonly oauthConnection?: { readonly name: string };
   readonly logLevel: LogLevel;
   /** Application Insights; absent when APPLICATIONINSIGHTS_CONNECTION_STRING is unset and always in sandbox mode. */
   readonly telemetry?: { readonly connectionString: string };

@@ -147,6 +147,19 @@ export function plain(value: string): string {
   return value.replace(/[\\`*_[\]<>~#|]/g, (c) => `\\${c}`);
 }
 
+/**
+ * A name shown exactly as typed in a text message: a code span, inside which Teams neither formats markdown
+ * nor turns a URL or domain into a link (a policy named "Contoso https://evil.example" stays text). The fence is
+ * one backtick longer than any run of backticks inside, so no name can close it early.
+ */
+export function verbatim(value: string): string {
+  const longestRun = Math.max(0, ...Array.from(value.matchAll(/`+/g), (run) => run[0].length));
+  const fence = '`'.repeat(longestRun + 1);
+  // CommonMark strips one space from each end, so a name that starts or ends with a backtick keeps it.
+  const pad = value.startsWith('`') || value.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${value}${pad}${fence}`;
+}
+
 /** `2026-11-25T11:05:20.123Z` → `2026-11-25 11:05 UTC`: readable and unambiguous across time zones. */
 export function formatTime(iso: string): string {
   const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);

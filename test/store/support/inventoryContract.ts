@@ -4,6 +4,7 @@
  */
 import type { Actor } from '../../../src/domain/actor';
 import type { PolicyGroupRecord } from '../../../src/domain/policyGroup';
+import type { ReportedFinding } from '../../../src/requests/ports';
 import type { Store } from '../../../src/store';
 import { trackStores, type StoreHarness } from './harness';
 
@@ -92,17 +93,25 @@ export function describeInventoryContract(makeHarness: () => StoreHarness): void
     });
 
     it('settles reported findings and their audit together; a finding reported twice stays one row', async () => {
-      const finding = { subject: 'p-1', code: 'sharedGroup', detail: 'shared', reportedAt: AT };
-      await store.settleFindings([finding], [], { kind: 'healthCheckRun', at: AT, detail: '1 new' });
+      const finding: ReportedFinding = { subject: { kind: 'policy', policyId: 'p-1' }, code: 'sharedGroup', detail: 'shared', reportedAt: AT };
+      const orphan: ReportedFinding = { subject: { kind: 'group', groupId: 'g-1' }, code: 'orphanGroup', detail: 'orphan', reportedAt: AT };
+      await store.settleFindings([finding, orphan], [], { kind: 'healthCheckRun', at: AT, detail: '2 new' });
       await store.settleFindings([finding], [], { kind: 'healthCheckRun', at: AT, detail: 'again' });
-      expect(await store.listReportedFindings()).toEqual([finding]);
-      await store.settleFindings([], [{ subject: 'p-1', code: 'sharedGroup' }], { kind: 'healthCheckRun', at: AT, detail: '1 cleared' });
+      expect(await store.listReportedFindings()).toEqual([orphan, finding]);
+      await store.settleFindings([], [finding, orphan], { kind: 'healthCheckRun', at: AT, detail: '2 cleared' });
       expect(await store.listReportedFindings()).toEqual([]);
       expect((await store.listAudit()).map((entry) => entry.kind)).toEqual(['healthCheckRun', 'healthCheckRun', 'healthCheckRun']);
     });
 
+    it('refuses to start on a reported finding whose code the inventory does not know, naming the row', async () => {
+      await store.settleFindings([{ subject: { kind: 'policy', policyId: 'p-1' }, code: 'noGroup', detail: 'none', reportedAt: AT }], [], { kind: 'healthCheckRun', at: AT });
+      await stores.closeAll();
+      await harness.raw("UPDATE reported_findings SET code = 'noLongerACode'");
+      await expect(harness.open()).rejects.toThrow(/reported_findings row subject=p-1: code: .*'noLongerACode'/);
+    });
+
     it('leaves nothing behind when the audit of a settlement fails', async () => {
-      const finding = { subject: 'p-1', code: 'noGroup', detail: 'none', reportedAt: AT };
+      const finding: ReportedFinding = { subject: { kind: 'policy', policyId: 'p-1' }, code: 'noGroup', detail: 'none', reportedAt: AT };
       // An audit kind the CHECK constraint refuses makes the transaction fail after the finding was written.
       const bad = { kind: 'notAKind', at: AT } as unknown as Parameters<Store['settleFindings']>[2];
       // toHaveProperty, not toThrow: SQLite's native error may belong to another jest realm.

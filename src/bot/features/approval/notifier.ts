@@ -8,7 +8,7 @@ import type { Delivery, RequestEvent, RequestEventKind, RequestNotifier } from '
 import { knownApproverTeamsIds } from './approverTeamsIds';
 import { requesterCard } from '../../cards/request';
 import { approvalCard } from './approvalCard';
-import { formatTime, plain } from '../../cards/elements';
+import { formatTime, plain, verbatim } from '../../cards/elements';
 import type { Logger } from '../../../shared/logger';
 import type { ConversationStore } from '../../ports';
 import type { ApproverReach, ProactiveSender } from '../../proactive';
@@ -25,10 +25,11 @@ export interface RequestNotifierDeps {
 
 /**
  * What the requester is told at each transition; undefined where they learn it otherwise. Teams renders a
- * message's markdown, so everything people typed or Graph said is escaped.
+ * message's markdown, so everything people typed or Graph said is escaped, and policy and group names are
+ * verbatim: a URL in a policy name is not made a link in a notice that seems to come from IT.
  */
 export function requesterMessage(kind: RequestEventKind, request: GroupRequest): string | undefined {
-  const subject = `Your request ${request.id} for the policy "${plain(request.policyName)}"`;
+  const subject = `Your request ${request.id} for the policy ${verbatim(request.policyName)}`;
   const by = request.decision ? ` by ${plain(request.decision.by.name)} at ${formatTime(request.decision.at)}` : '';
   switch (kind) {
     case 'approved':
@@ -36,11 +37,11 @@ export function requesterMessage(kind: RequestEventKind, request: GroupRequest):
     case 'rejected':
       return `${subject} was rejected${by}${request.decision?.reason ? `: ${plain(request.decision.reason)}` : '.'}`;
     case 'provisioned':
-      return `${subject} is done: the group "${plain(request.names.displayName)}" exists (object id ${request.groupId ?? 'unknown'}).`;
+      return `${subject} is done: the group ${verbatim(request.names.displayName)} exists (object id ${request.groupId ?? 'unknown'}).`;
     case 'failed':
       return `${subject} was approved, but creating the group failed: ${plain(request.failureReason ?? 'unknown reason')}. An approver can retry.`;
     case 'bound':
-      return `The Intune policy "${plain(request.policyName)}" now uses the group "${plain(request.names.displayName)}" of your request ${request.id}: devices that enroll with it are added to the group.`;
+      return `The Intune policy ${verbatim(request.policyName)} now uses the group ${verbatim(request.names.displayName)} of your request ${request.id}: devices that enroll with it are added to the group.`;
     case 'requested':
     case 'provisioning':
     case 'cancelled':

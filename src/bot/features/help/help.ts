@@ -48,7 +48,7 @@ export async function handleThanks(context: TurnContext): Promise<void> {
   await context.sendActivity("You're welcome!");
 }
 
-/** Unknown text: the help card, led by the command closest to the first word typed. */
+/** Unknown text: the help card, led by the command the first word typed is a slip of, if any. */
 export async function handleUnknown(context: TurnContext): Promise<void> {
   const typed = (context.activity.text ?? '').trim();
   if (typed === '') return handleHelp(context);
@@ -56,26 +56,34 @@ export async function handleUnknown(context: TurnContext): Promise<void> {
   await replyWithCard(context, helpCard({ commands: COMMANDS, unknown: { typed, closest: closestCommand(firstWord) } }));
 }
 
-export function closestCommand(word: string): string {
-  let best = KEYWORDS[0];
+/**
+ * The command `word` is a typing slip of (a letter missing, extra, wrong or two swapped: one slip in a short
+ * command, two in a longer one), or undefined: "asdf" is not a slip of anything, and a guess would mislead.
+ */
+export function closestCommand(word: string): string | undefined {
+  let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const keyword of KEYWORDS) {
-    const distance = editDistance(word, keyword);
-    if (distance < bestDistance) [best, bestDistance] = [keyword, distance];
+    const distance = slipDistance(word, keyword);
+    if (distance <= slipsAllowed(keyword) && distance < bestDistance) [best, bestDistance] = [keyword, distance];
   }
   return best;
 }
 
-/** Levenshtein distance, one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+const slipsAllowed = (keyword: string): number => (keyword.length <= 4 ? 1 : 2);
+
+/** Edit distance counting a swap of two neighbouring letters as one slip (optimal string alignment). */
+function slipDistance(a: string, b: string): number {
+  const rows = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+      const substitution = rows[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      let distance = Math.min(rows[i - 1][j] + 1, row[j - 1] + 1, substitution);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) distance = Math.min(distance, rows[i - 2][j - 2] + 1);
+      row.push(distance);
     }
-    previous = current;
+    rows.push(row);
   }
-  return previous[b.length];
+  return rows[a.length][b.length];
 }

@@ -8,19 +8,22 @@ export interface CommandHelp {
 
 export interface HelpCardView {
   readonly commands: readonly CommandHelp[];
-  /** What the user typed when it matched no command, and the closest command to it. */
-  readonly unknown?: { readonly typed: string; readonly closest: string };
+  /** What the user typed when it matched no command, and the command it is a typing slip of, if any. */
+  readonly unknown?: { readonly typed: string; readonly closest: string | undefined };
 }
 
 export function helpCard(view: HelpCardView): AdaptiveCard {
-  const intro = view.unknown
-    ? [text(`I don't know "${plain(view.unknown.typed)}". Did you mean **${view.unknown.closest}**?`, { color: 'Warning' })]
-    : [];
+  const intro = view.unknown ? [text(unknownSentence(view.unknown.typed, view.unknown.closest))] : [];
   return adaptiveCard([
     heading('What I can do'),
     ...intro,
     facts(view.commands.map((c) => [plain(c.usage), plain(c.description)] as const)),
   ]);
+}
+
+function unknownSentence(typed: string, closest: string | undefined): string {
+  const known = `I don't know "${plain(typed)}".`;
+  return closest === undefined ? `${known} These are the commands I understand:` : `${known} Did you mean **${closest}**?`;
 }
 
 /** Sent when the bot is installed in a personal chat or a team. */

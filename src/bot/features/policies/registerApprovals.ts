@@ -12,7 +12,11 @@ export async function handleRegisterApprovals(context: TurnContext, bot: BotCont
     return;
   }
   if (conversationKindOf(context) !== 'channel') {
-    await context.sendActivity('Type `register approvals` in the team channel where approval requests should go.');
+    // In a channel Teams delivers only the messages that @mention the bot: without the mention nothing arrives.
+    await context.sendActivity(
+      'Do this in the team channel where approval requests should go: there, @mention me and type `register approvals` ' +
+        '(in a channel I only see messages that @mention me).',
+    );
     return;
   }
   const result = await bot.requests.registerApprovalsChannel(channelRootReference(context), actor);

@@ -1,4 +1,4 @@
-/** RFC 4180 CSV for the audit export. */
+/** RFC 4180 CSV for the admin CLI's audit export: the one place the audit log becomes a spreadsheet. */
 import type { AuditEntry } from '../requests/ports';
 
 const HEADER = ['sequence', 'at', 'kind', 'requestId', 'policyKey', 'actorId', 'actorName', 'graphRequestId', 'detail'];
@@ -13,6 +13,7 @@ function cell(value: string | number | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A header row, then one row per entry in the given order. */
 export function auditToCsv(entries: readonly AuditEntry[]): string {
   const rows = entries.map((entry) =>
     [
@@ -30,16 +31,4 @@ export function auditToCsv(entries: readonly AuditEntry[]): string {
       .join(','),
   );
   return [HEADER.join(','), ...rows].map((line) => `${line}\r\n`).join('');
-}
-
-/** How many entries a CSV from {@link auditToCsv} holds: its line ends outside quoted cells, less the header's. */
-export function auditCsvEntryCount(csv: string): number {
-  let quoted = false;
-  let lines = 0;
-  for (const character of csv) {
-    // An escaped quote ("") toggles twice: still inside the cell.
-    if (character === '"') quoted = !quoted;
-    else if (character === '\n' && !quoted) lines += 1;
-  }
-  return Math.max(lines - 1, 0);
 }
