@@ -28,7 +28,8 @@ export function createIntuneReader(deps: IntuneReaderDeps): IntuneReadinessReade
   const send = (requests: readonly BatchRequest[]) => sendBatched(deps.batch, 'beta', requests, deps.batchOptions);
 
   return {
-    async readPolicyDetails(policyIds) {
+    async readPolicyDetails(ids) {
+      const policyIds = [...new Set(ids)];
       const requests = policyIds.flatMap((id): BatchRequest[] => [
         { key: `settings:${id}`, method: 'GET', url: `${policyPath(id)}/settings` },
         { key: `assignments:${id}`, method: 'GET', url: `${policyPath(id)}/assignments` },
@@ -73,7 +74,8 @@ export function createIntuneReader(deps: IntuneReaderDeps): IntuneReadinessReade
     },
   };
 
-  async function readEach<T>(ids: readonly string[], url: (id: string) => string, parse: (body: unknown) => Lookup<T>): Promise<Traced<ReadonlyMap<string, Lookup<T>>>> {
+  async function readEach<T>(asked: readonly string[], url: (id: string) => string, parse: (body: unknown) => Lookup<T>): Promise<Traced<ReadonlyMap<string, Lookup<T>>>> {
+    const ids = [...new Set(asked)];
     const outcome = await send(ids.map((id) => ({ key: id, method: 'GET', url: url(id) })));
     const found = new Map<string, Lookup<T>>();
     for (const id of ids) {

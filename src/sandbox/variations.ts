@@ -24,6 +24,12 @@ export interface GraphVariations {
    * bot's own record.
    */
   readonly appOnlyMembershipTargetRead?: 'allow' | 'refuse';
+  /**
+   * POST to an app's or a script's assignments collection (documented as Create assignment). `noRoute`
+   * (default): 400 "No method match route template", as Intune answers that POST on its other assignment
+   * collections; `create`: 201 as documented.
+   */
+  readonly intuneAssignmentCreate?: 'noRoute' | 'create';
 }
 
 export const STRICT_VARIATIONS: Required<GraphVariations> = {
@@ -31,4 +37,5 @@ export const STRICT_VARIATIONS: Required<GraphVariations> = {
   concurrentUpsert: 'conflict',
   appOnlyMembershipTarget: 'refuse',
   appOnlyMembershipTargetRead: 'allow',
+  intuneAssignmentCreate: 'noRoute',
 };
