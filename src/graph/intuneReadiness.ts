@@ -1,12 +1,11 @@
 /**
  * Issue 20's Graph area, over the shared client: the inventory's batched readiness reads and the one-click
- * fix's assignment write. `$batch` is sent through the client like any call, so the envelope gets its token,
- * its client-request-id and the RetryHandler (a throttled or unavailable envelope is retried there); what is
- * throttled inside the batch is the batch helper's to retry.
+ * fix's assignment write. `$batch` goes through the client like any call (token, client-request-id, the
+ * RetryHandler for a throttled envelope); what is throttled inside a batch is the batch helper's to retry.
  */
 import type { IntuneAssigner, IntuneReadinessReader } from '../inventory/intune';
 import { isGraphStatus } from './graphResponse';
-import type { BatchOptions, BatchTransport } from './batch';
+import type { BatchOptions } from './batch';
 import type { GraphClient } from './graphClient';
 import { createIntuneAssigner } from './intuneAssign';
 import { createIntuneReader } from './intuneReader';
@@ -14,19 +13,9 @@ import { z } from 'zod';
 
 const NOT_FOUND = 404;
 
-export function createBatchTransport(graph: GraphClient): BatchTransport {
-  return {
-    async post(version, body) {
-      // Only reads are batched (GETs and retrieve…), so sending a batch again cannot apply anything twice.
-      const response = await graph.call('POST', '/$batch', { version, body, idempotent: true });
-      return { status: response.status, headers: {}, body: response.body, requestId: response.requestId, clientRequestId: response.clientRequestId };
-    },
-  };
-}
-
 export function createIntuneReadiness(graph: GraphClient, batchOptions?: BatchOptions): IntuneReadinessReader & IntuneAssigner {
   const reader = createIntuneReader({
-    batch: createBatchTransport(graph),
+    batch: graph.batch,
     listAll: (path) => graph.listAll(z.unknown(), path, 'beta'),
     ...(batchOptions ? { batchOptions } : {}),
   });

@@ -3,6 +3,7 @@
  * service limits counting each request of a batch on its own, the readiness reads and the assignment write.
  */
 import { createGraphClient, type GraphClient } from '../../src/graph/graphClient';
+import { createGraphDirectory } from '../../src/graph/graphDirectory';
 import { createIntuneReadiness } from '../../src/graph/intuneReadiness';
 import { readinessOf } from '../../src/inventory/readinessPass';
 import { GraphError } from '../../src/provisioning/graphError';
@@ -48,6 +49,20 @@ describe('$batch on the wire', () => {
     expect(responses.map((each) => each.status)).toEqual([429, 429]);
     expect(responses[0]?.headers['Retry-After']).toMatch(/^\d+$/);
     expect(emulator.requestLog.at(-1)?.batch).toEqual({ requests: 2, throttled: 2 });
+  });
+});
+
+describe('a client that batches its reads', () => {
+  it('sends the Directory reads made at the same time as one $batch, each answered on its own (404 included)', async () => {
+    const groups = Array.from({ length: 25 }, (_, index) => emulator.admin.addGroup({ displayName: `G${index}` }));
+    const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: SANDBOX_TOKEN }, retry: FAST_RETRY, batchReads: {} });
+    emulator.clearRequestLog();
+    const read = await Promise.all([...groups.map((group) => directory.getGroup(group.id)), directory.getGroup('missing')]);
+    expect(read.map((each) => each.value?.displayName)).toEqual([...groups.map((group) => group.displayName), undefined]);
+    expect(emulator.requestLog.map((entry) => [entry.path, entry.batch?.requests])).toEqual([
+      ['/v1.0/$batch', 20],
+      ['/v1.0/$batch', 6],
+    ]);
   });
 });
 
