@@ -8,6 +8,7 @@
  *
  * Usage: npm run bench:inventory [-- N]   (or BENCH_N=…; BENCH_RATE, BENCH_BURST tune the throttle)
  */
+import { createTenantPolicies } from '../src/inventory/tenant';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ async function inventoryRun(n: number, faults: GraphEmulatorFaults): Promise<Run
       emulator.admin.addPolicy({ name: `Bench policy ${index}`, templateId, membershipTargetIds: [group.id] });
     }
     const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: { maxRetries: 10, maxRetryTimeMs: 600_000 } });
-    const inventory = createInventory({ directory, records: store });
+    const inventory = createInventory({ tenant: createTenantPolicies({ directory }), records: store });
     emulator.setFaults(faults);
     emulator.clearRequestLog();
     const started = process.hrtime.bigint();

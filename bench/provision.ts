@@ -7,6 +7,7 @@
  *
  * Usage: npm run bench:provision [-- N]   (or BENCH_N=…; BENCH_RATE, BENCH_BURST, BENCH_CONCURRENCY tune it)
  */
+import { orderFor } from '../test/provisioning/support/names';
 import { createGraphDirectory } from '../src/graph/graphDirectory';
 import { createProvisioningService } from '../src/provisioning/service';
 import { startGraphEmulator, type GraphEmulator } from '../src/sandbox/graphEmulator';
@@ -88,7 +89,7 @@ async function provisionAll(settings: Settings, faults: GraphEmulatorFaults): Pr
 
     const started = process.hrtime.bigint();
     await inParallel(settings.n, settings.concurrency, (index) =>
-      service.ensureGroup(`Bench policy ${index}`, index % 2 === 0 ? 'userDriven' : 'automatic', { aadObjectId: 'bench', name: 'Bench' }),
+      service.ensureGroup(orderFor(service, `Bench policy ${index}`, index % 2 === 0 ? 'userDriven' : 'automatic'), { aadObjectId: 'bench', name: 'Bench' }),
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 

@@ -7,6 +7,7 @@
 import type { Logger as RootLogger } from 'pino';
 import { createGraphDirectory } from '../graph';
 import { createInventory } from '../inventory/inventory';
+import { createTenantPolicies } from '../inventory/tenant';
 import type { InventoryService } from '../inventory/types';
 import { createProvisioningService, type ProvisioningService } from '../provisioning';
 import { createApproverDirectory } from '../requests/approvers';
@@ -68,13 +69,16 @@ export function createServices(config: Config, store: Store, graph: GraphAccess,
     logger: logger.child({ component: 'provisioning' }),
     clock,
   });
-  const inventoryDeps = { directory, records: store, orphanAfterDays: config.inventory.orphanGroupDays, clock };
+  // One reader of the tenant's policies for everything: the inventory, the paced watch and every resolution.
+  const tenant = createTenantPolicies({ directory, clock });
+  const inventoryDeps = { tenant, records: store, orphanAfterDays: config.inventory.orphanGroupDays, clock };
   const inventory = createInventory(inventoryDeps);
   const pacedInventory = createInventory({ ...inventoryDeps, pace: () => new Promise<void>((resolve) => setTimeout(resolve, WATCH_PACE_MS)) });
   const requests = createRequestsService({
     store,
     provisioning,
     inventory,
+    tenant,
     approvers,
     ...(options.notifier && { notifier: options.notifier }),
     clock,

@@ -4,11 +4,18 @@
  */
 export const POLICY_NAME_MAX_LENGTH = 120;
 
+declare const parsedPolicyName: unique symbol;
+
+/**
+ * A policy name that passed `parsePolicyName` (or was kept from such a parse by the store): the only kind of
+ * policy name the services below the requests service accept, so nothing down there parses one again.
+ */
 export interface PolicyName {
   /** Trimmed, inner whitespace collapsed: what we display and store. */
   readonly name: string;
   /** Case- and whitespace-insensitive identity of the policy. */
   readonly key: string;
+  readonly [parsedPolicyName]: true;
 }
 
 export type PolicyNameResult =
@@ -29,7 +36,15 @@ export function parsePolicyName(raw: unknown): PolicyNameResult {
   if (FORBIDDEN_CHARACTERS.test(name)) {
     return { ok: false, reason: 'The policy name contains invisible or control characters; type it again.' };
   }
-  return { ok: true, value: { name, key: policyKeyOf(name) } };
+  return { ok: true, value: recordedPolicyName(name, policyKeyOf(name)) };
+}
+
+/**
+ * The name and key a request or record kept from the parse at submit time: taken as they are, never parsed
+ * again, so a rule that changed since cannot make the group differ from the one that was approved.
+ */
+export function recordedPolicyName(name: string, key: string): PolicyName {
+  return { name, key } as PolicyName;
 }
 
 /** The key of an already-valid name. NFKC folds compatibility forms (full-width letters) into one key. */

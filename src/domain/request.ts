@@ -3,6 +3,7 @@
  *
  *   pending → approved → provisioning → provisioned | failed
  *   pending → rejected,  pending → cancelled,  failed → provisioning (retry)
+ *   provisioning → cancelled (superseded: the policy got its group meanwhile, so none is made)
  */
 import type { Actor } from './actor';
 import type { GroupNames } from './naming';
@@ -87,7 +88,7 @@ export const INTERRUPTIBLE_STATES: readonly RequestState[] = ['approved', 'provi
 const ALLOWED: Readonly<Record<RequestState, readonly RequestState[]>> = {
   pending: ['approved', 'rejected', 'cancelled'],
   approved: ['provisioning'],
-  provisioning: ['provisioned', 'failed'],
+  provisioning: ['provisioned', 'failed', 'cancelled'],
   failed: ['provisioning'],
   provisioned: [],
   rejected: [],

@@ -1,27 +1,17 @@
 /** Intune's device-preparation policies over Graph beta: list them, and read or set their enrollment-time device group. */
 import { z } from 'zod';
-import type { DevicePreparationPolicy, Directory, MembershipTargetResult, PolicyListEntry } from '../provisioning/directory';
+import type { Directory, MembershipTargetResult, PolicyListEntry } from '../provisioning/directory';
 import type { GraphClient } from './graphClient';
 import { configurationPolicySchema, looseIdentitySchema, membershipTargetResultSchema } from './graphSchemas';
 import { odataStringLiteral } from './graphUrl';
 
 export type DevicePreparationPolicies = Pick<
   Directory,
-  'listDevicePreparationPolicies' | 'listPolicyEntries' | 'setEnrollmentTimeDeviceMembershipTarget' | 'retrieveEnrollmentTimeDeviceMembershipTarget'
+  'listPolicyEntries' | 'setEnrollmentTimeDeviceMembershipTarget' | 'retrieveEnrollmentTimeDeviceMembershipTarget'
 >;
 
 export function createDevicePreparationPolicies(graph: GraphClient): DevicePreparationPolicies {
   return {
-    async listDevicePreparationPolicies() {
-      const page = await graph.listAll(configurationPolicySchema, devicePreparationPoliciesPath(), 'beta');
-      const policies: DevicePreparationPolicy[] = page.value.map((policy) => ({
-        id: policy.id,
-        name: policy.name,
-        templateId: policy.templateReference?.templateId ?? '',
-      }));
-      return { value: policies, requestIds: page.requestIds };
-    },
-
     async setEnrollmentTimeDeviceMembershipTarget(policyId, groupId) {
       const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'POST', `${policyPath(policyId)}/setEnrollmentTimeDeviceMembershipTarget`, {
         version: 'beta',

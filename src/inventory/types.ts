@@ -5,11 +5,13 @@
  */
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { Scenario } from '../domain/scenario';
-import type { GroupAssessmentCode } from '../provisioning/types';
+import type { GroupAssessmentCode, RecycleBinEntry } from '../provisioning/types';
 
 /** A group's own problems (the provisioning layer's assessment), and what only the whole tenant shows. */
 export type FindingCode =
   | GroupAssessmentCode
+  /** Only the drift check reads members; the inventory does not spend a call per group on them. */
+  | 'unexpectedMembers'
   | 'noGroup'
   | 'sharedGroup'
   | 'notRecorded'
@@ -91,4 +93,70 @@ export interface InventoryRecords {
 
 export interface InventoryService {
   take(): Promise<InventoryReport>;
+}
+
+/** A device-preparation policy as Intune lists it now. */
+export interface IntunePolicy {
+  readonly id: string;
+  readonly name: string;
+  /** The key of its current name. */
+  readonly key: string;
+  readonly templateId: string;
+  readonly scenario: Scenario;
+}
+
+/** An item of Intune's list in a shape that cannot be read: reported, never dropped silently. */
+export interface UnreadablePolicy {
+  readonly id: string | null;
+  readonly name: string | null;
+  readonly reason: string;
+}
+
+/** Graph could not be asked: its words, and the error for callers that end a run with it (the inventory). */
+export interface TenantUnavailable {
+  readonly kind: 'unavailable';
+  readonly message: string;
+  readonly error: unknown;
+}
+
+interface Traced {
+  /** One per Graph call that answered this read (none when it came from the cache). */
+  readonly graphRequestIds: readonly string[];
+}
+
+export type PolicyListing =
+  | ({ readonly kind: 'listed'; readonly policies: readonly IntunePolicy[]; readonly unreadable: readonly UnreadablePolicy[] } & Traced)
+  | TenantUnavailable;
+
+/** A policy's device group as Intune reports it. */
+export type MembershipTarget =
+  | ({ readonly kind: 'group'; readonly groupId: string } & Traced)
+  /** The policy has no device group yet. */
+  | ({ readonly kind: 'none' } & Traced)
+  /** Intune would not tell this (app-only) caller: it answers such calls with 500 in some tenants. */
+  | ({ readonly kind: 'hidden' } & Traced)
+  /** An answer in an unexpected shape (or several groups): `groupId` is the first one named, if any. */
+  | ({ readonly kind: 'unreadable'; readonly groupId: string | null; readonly detail: string } & Traced)
+  | TenantUnavailable;
+
+/** A group as the one assessment finds it. */
+export type GroupReading =
+  | ({ readonly kind: 'live'; readonly groupId: string; readonly group: InventoryGroup; readonly findings: readonly InventoryFinding[] } & Traced)
+  | ({ readonly kind: 'deleted'; readonly groupId: string; readonly recycleBin: RecycleBinEntry; readonly findings: readonly InventoryFinding[] } & Traced)
+  | ({ readonly kind: 'purged'; readonly groupId: string; readonly findings: readonly InventoryFinding[] } & Traced)
+  | ({ readonly kind: 'unreadable'; readonly groupId: string; readonly findings: readonly InventoryFinding[] } & Traced)
+  | TenantUnavailable;
+
+export interface ReadOptions {
+  /** Read past the cache (and refresh it): for the decisive moments and the inventory itself. */
+  readonly fresh?: boolean;
+}
+
+/** What the tenant says about its policies and their groups (see tenant.ts). */
+export interface TenantPolicies {
+  policies(options?: ReadOptions): Promise<PolicyListing>;
+  target(policyId: string, options?: ReadOptions): Promise<MembershipTarget>;
+  group(groupId: string, options?: ReadOptions): Promise<GroupReading>;
+  /** Forgets every cached answer: after a write to Intune or Entra (bind, adopt, a new group). */
+  invalidate(): void;
 }

@@ -124,7 +124,6 @@ export interface Directory {
   restoreDeletedGroup(groupId: string): Promise<Traced<void>>;
   /** Adds a service-principal owner; succeeds when it is an owner already. */
   addServicePrincipalOwner(groupId: string, servicePrincipalId: string): Promise<Traced<void>>;
-  listDevicePreparationPolicies(): Promise<Traced<readonly DevicePreparationPolicy[]>>;
   setEnrollmentTimeDeviceMembershipTarget(policyId: string, groupId: string): Promise<Traced<MembershipTargetResult>>;
   /**
    * Every enrollment configuration policy, all pages, each item parsed on its own so that one odd item does not

@@ -5,11 +5,10 @@
  * registry is only ever written after the group has been read back and verified.
  */
 import { type Logger, silentLogger } from '../shared/logger';
-import { type Clock, systemClock } from '../shared/clock';
 import type { Actor } from '../domain/actor';
-import { groupNamesFor, NamingError, type GroupNames, type GroupNamingOptions } from '../domain/naming';
+import { groupNamesFor, type GroupNames, type GroupNamingOptions } from '../domain/naming';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
-import { parsePolicyName, policyKeyOf, type PolicyName } from '../domain/policy';
+import type { PolicyName } from '../domain/policy';
 import { SCENARIO_INFO, type Scenario } from '../domain/scenario';
 import {
   DYNAMIC_MEMBERSHIP,
@@ -21,16 +20,19 @@ import {
 } from './directory';
 import { ForeignGroupConflictError, GroupInRecycleBinError, GroupVerificationError, OwnerServicePrincipalMissingError } from './errors';
 import { isGraphError, type GraphError } from './graphError';
-import { assessGroup, recycleBinEntry, unexpectedMembersFinding, withAllOwners as withAllOwnersOf } from './groupAssessment';
+import { assessGroup, assessRecordedGroup, recycleBinEntry, withAllOwners as withAllOwnersOf, type OwnerToCheck } from './groupAssessment';
 import type {
   BindResult,
   DriftFinding,
   DriftReport,
   EnsureGroupResult,
+  GroupOrder,
   PolicyGroupRegistry,
+  RestoreSubject,
   RestoreGroupResult,
   ProvisioningService,
 } from './types';
+import { type Clock, systemClock } from '../shared/clock';
 
 /**
  * Where an admin binds the group by hand. The way to the policies is Microsoft's device-preparation tutorial
@@ -45,7 +47,7 @@ export interface ProvisioningServiceDeps {
   readonly registry: PolicyGroupRegistry;
   readonly naming?: GroupNamingOptions;
   readonly logger?: Logger;
-  /** Stamps `createdAt`. */
+  /** Clock port for `createdAt`. */
   readonly clock?: Clock;
 }
 
@@ -87,12 +89,6 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     }
   }
 
-  function namesFor(policy: PolicyName, scenario: Scenario): GroupNames {
-    const result = groupNamesFor(policy, scenario, deps.naming);
-    if (!result.ok) throw new NamingError(result.code, result.reason);
-    return result.value;
-  }
-
   const withAllOwners = (group: DirectoryGroup, ownerId: string, requestIds: string[]): Promise<DirectoryGroup> =>
     withAllOwnersOf(directory, group, ownerId, requestIds);
 
@@ -103,26 +99,28 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     return true;
   }
 
-  /** Finds (recovery) or creates our group, then verifies it; never adopts a same-named foreign group. */
-  async function obtainVerifiedGroup(policy: PolicyName, scenario: Scenario, names: GroupNames, requestIds: string[]): Promise<DirectoryGroup> {
+  /** Finds (recovery) or creates our group, then verifies it; never adopts a same-named foreign group. `madeNow`: this call's upsert created it. */
+  async function obtainVerifiedGroup(policy: PolicyName, scenario: Scenario, names: GroupNames, requestIds: string[]): Promise<{ group: DirectoryGroup; madeNow: boolean }> {
     const ownerId = await ownerIdFor(requestIds);
     const sameName = collect(await directory.findGroupsByDisplayName(names.displayName), requestIds);
     const foreign = sameName.find((group) => !isOurs(group, names));
     if (foreign) throw new ForeignGroupConflictError(foreign.displayName, foreign.id, whyForeign(foreign));
 
     let group = sameName.find((candidate) => isOurs(candidate, names));
+    let madeNow = false;
     if (!group) {
       const upsert = collect(
         await directory.upsertGroup({ ...names, description: descriptionFor(policy, scenario), ownerServicePrincipalId: ownerId }),
         requestIds,
       );
       // 201 carries the new group; the owner was bound atomically in the same request.
+      madeNow = upsert.created;
       group = upsert.created ? upsert.group : await existingGroup(names, 'uniqueNameTaken' in upsert, ownerId, requestIds);
     }
     group = await withAllOwners(group, ownerId, requestIds);
     const findings = assessGroup(group, ownerId);
     if (findings.length > 0) throw new GroupVerificationError(group.id, findings);
-    return group;
+    return { group, madeNow };
   }
 
   /**
@@ -146,14 +144,10 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     return { ...group, owners: [...(group.owners ?? []), { id: ownerId, type: 'servicePrincipal' }] };
   }
 
-  async function ensureGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<EnsureGroupResult> {
-    const policy = parsedPolicy(policyName);
-    const names = namesFor(policy, scenario);
-    const recorded = await registry.findGroup(policy.key);
-    if (recorded) return { group: recorded, created: false, graphRequestIds: [] };
-
+  async function ensureGroup(order: GroupOrder, actor: Actor): Promise<EnsureGroupResult> {
+    const { policy, scenario, names } = order;
     const requestIds: string[] = [];
-    const group = await obtainVerifiedGroup(policy, scenario, names, requestIds);
+    const { group, madeNow } = await obtainVerifiedGroup(policy, scenario, names, requestIds);
     const record: PolicyGroupRecord = {
       ...names,
       policyKey: policy.key,
@@ -164,7 +158,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
       createdBy: actor,
     };
     const stored = await registry.recordGroup(record);
-    const created = stored.groupId === record.groupId && stored.createdAt === record.createdAt && stored.createdBy.aadObjectId === actor.aadObjectId;
+    const created = madeNow && stored.groupId === group.id;
     if (stored.groupId !== group.id) {
       logger.warn({ policyKey: policy.key, recorded: stored.groupId, found: group.id }, 'The registry already maps this policy to another group.');
     }
@@ -172,80 +166,50 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     return { group: stored, created, graphRequestIds: requestIds };
   }
 
-  async function checkGroup(policyName: string, options: { readonly repairOwner?: boolean } = {}): Promise<DriftReport> {
-    const policy = parsedPolicy(policyName);
-    const record = await registry.findGroup(policy.key);
-    if (!record) {
-      return report(policy.key, undefined, [{ code: 'noGroupRecorded', message: 'No group has been created for this policy yet.' }], false, []);
-    }
+  async function checkGroup(record: PolicyGroupRecord, options: { readonly repairOwner?: boolean } = {}): Promise<DriftReport> {
     const requestIds: string[] = [];
     const ownerId = await ownerIdOrMissing(requestIds);
-    const found = collect(await directory.getGroup(record.groupId), requestIds);
-    if (!found) {
-      const deleted = collect(await directory.getDeletedGroup(record.groupId), requestIds);
-      const entry = deleted && recycleBinEntry(deleted);
-      const message = entry
-        ? `The group ${record.groupId} was deleted on ${entry.deletedAt}; it is in the Entra recycle bin and can be restored, with the same object id, until ${entry.restorableUntil}.`
-        : `The group ${record.groupId} no longer exists in Entra, not even in the recycle bin: it cannot be restored.`;
-      return { ...report(policy.key, record, [{ code: 'securityGroupNotFound', message }], false, requestIds), ...(entry ? { deletedGroup: entry } : {}) };
+    const owner: OwnerToCheck = typeof ownerId === 'string' ? { kind: 'present', id: ownerId } : { kind: 'missing', message: ownerId.message };
+    const assessment = await assessRecordedGroup(directory, record.groupId, owner, requestIds);
+    if (assessment.kind !== 'live') {
+      const deleted = assessment.kind === 'deleted' ? { deletedGroup: assessment.recycleBin } : {};
+      return { ...report(record, assessment.kind, assessment.findings, false, requestIds), ...deleted };
     }
-    const group = typeof ownerId === 'string' ? await withAllOwners(found, ownerId, requestIds) : found;
-    const findings: DriftFinding[] =
-      ownerId instanceof OwnerServicePrincipalMissingError
-        ? [...assessGroup(group, undefined), { code: 'firstPartyAppNotAnOwner' as const, message: ownerId.message }]
-        : assessGroup(group, ownerId);
-    const membersFinding = unexpectedMembersFinding(collect(await directory.listMembers(group.id), requestIds));
-    if (membersFinding) findings.push(membersFinding);
-
-    const repairable =
-      options.repairOwner === true && typeof ownerId === 'string' && findings.some((finding) => finding.code === 'firstPartyAppNotAnOwner');
-    if (!repairable) return report(policy.key, record, findings, false, requestIds);
-    collect(await directory.addServicePrincipalOwner(group.id, ownerId), requestIds);
-    logger.info({ policyKey: policy.key, groupId: group.id }, 'Re-added the Intune Provisioning Client as owner, as asked.');
+    const { group, findings } = assessment;
+    const repairable = options.repairOwner === true && owner.kind === 'present' && findings.some((finding) => finding.code === 'firstPartyAppNotAnOwner');
+    if (!repairable) return report(record, 'live', findings, false, requestIds);
+    collect(await directory.addServicePrincipalOwner(group.id, owner.id), requestIds);
+    logger.info({ policyKey: record.policyKey, groupId: group.id }, 'Re-added the Intune Provisioning Client as owner, as asked.');
     const remaining = findings.filter((finding) => finding.code !== 'firstPartyAppNotAnOwner');
-    return report(policy.key, record, remaining, true, requestIds);
+    return report(record, 'live', remaining, true, requestIds);
   }
 
-  async function bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult> {
+  async function bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string): Promise<BindResult> {
     const requestIds: string[] = [];
     try {
-      const policy = parsedPolicy(policyName);
-      const record = await registry.findGroup(policy.key);
-      if (!record) return { outcome: 'failed', message: 'No group has been created for this policy yet; create it first.' };
-      const templateId = SCENARIO_INFO[scenario].templateId;
-      const policies = collect(await directory.listDevicePreparationPolicies(), requestIds);
-      const matches = policies.filter((candidate) => candidate.templateId === templateId && policyKeyOf(candidate.name) === policy.key);
-      const [match, ...others] = matches;
-      if (!match) {
-        return {
-          outcome: 'policyNotFound',
-          message: `Intune has no ${SCENARIO_INFO[scenario].label} device-preparation policy named "${policy.name}" yet. Create it, then bind again.`,
-          graphRequestIds: requestIds,
-        };
-      }
-      if (others.length > 0) {
-        return {
-          outcome: 'failed',
-          message: `Intune has ${matches.length} ${SCENARIO_INFO[scenario].label} policies named "${policy.name}"; bind it by hand.`,
-          graphRequestIds: requestIds,
-        };
-      }
       let set: Traced<MembershipTargetResult>;
       try {
-        set = await directory.setEnrollmentTimeDeviceMembershipTarget(match.id, record.groupId);
+        set = await directory.setEnrollmentTimeDeviceMembershipTarget(intunePolicyId, record.groupId);
       } catch (error) {
         // With an app-only token, Intune's 500 is its refusal of app-only callers (it accepts delegated ones).
         if (isGraphError(error) && error.status === 500 && (await directory.callerKind()) === 'appOnly') {
-          logger.warn({ policyName, groupId: record.groupId }, 'Intune refused an app-only call to set the device group.');
+          logger.warn({ intunePolicyId, groupId: record.groupId }, 'Intune refused an app-only call to set the device group.');
           return appOnlyRefusal(record, error, requestIds);
+        }
+        if (isGraphError(error) && error.status === 404) {
+          return {
+            outcome: 'policyNotFound',
+            message: `Intune has no device-preparation policy ${intunePolicyId} any more (deleted meanwhile?). Create it, then bind again.`,
+            graphRequestIds: error.requestId ? [error.requestId] : [],
+          };
         }
         throw error;
       }
       const result = collect(set, requestIds);
-      return { outcome: result.validationSucceeded ? 'bound' : 'validationFailed', policyId: match.id, statuses: result.statuses, graphRequestIds: requestIds };
+      return { outcome: result.validationSucceeded ? 'bound' : 'validationFailed', policyId: intunePolicyId, statuses: result.statuses, graphRequestIds: requestIds };
     } catch (error) {
       // Binding is optional: report any failure (e.g. Intune's 500 with app-only tokens), never undo the group.
-      logger.warn({ policyName, error: String(error) }, 'Binding the group to the Intune policy failed.');
+      logger.warn({ intunePolicyId, error: String(error) }, 'Binding the group to the Intune policy failed.');
       if (isGraphError(error)) {
         const failedCall = error.requestId ? [error.requestId] : [];
         return {
@@ -260,20 +224,19 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     }
   }
 
-  async function restoreGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<RestoreGroupResult> {
-    const policy = parsedPolicy(policyName);
-    const names = namesFor(policy, scenario);
+  async function restoreGroup(subject: RestoreSubject, actor: Actor): Promise<RestoreGroupResult> {
     const requestIds: string[] = [];
     const ownerId = await ownerIdFor(requestIds);
-    const record = await registry.findGroup(policy.key);
-    // The recorded group; without a record (a new request met the recycle bin), the one holding our uniqueName.
-    const deleted = record
-      ? collect(await directory.getDeletedGroup(record.groupId), requestIds)
-      : collect(await directory.findDeletedGroupByUniqueName(names.uniqueName), requestIds);
+    // The recorded group; without a record (a new request met the recycle bin), the one holding its uniqueName.
+    const deleted =
+      'record' in subject
+        ? collect(await directory.getDeletedGroup(subject.record.groupId), requestIds)
+        : collect(await directory.findDeletedGroupByUniqueName(subject.order.names.uniqueName), requestIds);
     if (!deleted) {
-      const live = record
-        ? collect(await directory.getGroup(record.groupId), requestIds)
-        : collect(await directory.getGroupByUniqueName(names.uniqueName), requestIds);
+      const live =
+        'record' in subject
+          ? collect(await directory.getGroup(subject.record.groupId), requestIds)
+          : collect(await directory.getGroupByUniqueName(subject.order.names.uniqueName), requestIds);
       return live
         ? { outcome: 'notDeleted', message: `The group ${live.id} is not deleted: there is nothing to restore.`, graphRequestIds: requestIds }
         : {
@@ -291,17 +254,18 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     const ownerReAdded = await ensureOwner(group, ownerId, requestIds);
     const findings = assessGroup(group, ownerReAdded ? undefined : ownerId);
     const stored =
-      record ??
-      (await registry.recordGroup({
-        ...names,
-        policyKey: policy.key,
-        policyName: policy.name,
-        scenario,
-        groupId: deleted.id,
-        createdAt: clock.now().toISOString(),
-        createdBy: actor,
-      }));
-    logger.info({ policyKey: policy.key, groupId: deleted.id, ownerReAdded, graphRequestIds: requestIds }, 'Restored the device group from the recycle bin.');
+      'record' in subject
+        ? subject.record
+        : await registry.recordGroup({
+            ...subject.order.names,
+            policyKey: subject.order.policy.key,
+            policyName: subject.order.policy.name,
+            scenario: subject.order.scenario,
+            groupId: deleted.id,
+            createdAt: clock.now().toISOString(),
+            createdBy: actor,
+          });
+    logger.info({ policyKey: stored.policyKey, groupId: deleted.id, ownerReAdded, graphRequestIds: requestIds }, 'Restored the device group from the recycle bin.');
     return { outcome: 'restored', group: stored, ownerReAdded, findings, graphRequestIds: requestIds };
   }
 
@@ -313,12 +277,6 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     restoreGroup,
     ownerServicePrincipalId: async () => (await resolveOwner()).value,
   };
-}
-
-function parsedPolicy(policyName: string): PolicyName {
-  const parsed = parsePolicyName(policyName);
-  if (!parsed.ok) throw new NamingError('invalidPolicyName', parsed.reason);
-  return parsed.value;
 }
 
 function isOurs(group: DirectoryGroup, names: GroupNames): boolean {
@@ -361,11 +319,11 @@ function collect<T>(traced: Traced<T>, requestIds: string[]): T {
 }
 
 function report(
-  policyKey: string,
-  group: PolicyGroupRecord | undefined,
+  group: PolicyGroupRecord,
+  groupState: DriftReport['groupState'],
   findings: readonly DriftFinding[],
   ownerRepaired: boolean,
   graphRequestIds: readonly string[],
 ): DriftReport {
-  return { policyKey, ...(group ? { group } : {}), healthy: findings.length === 0, findings, ownerRepaired, graphRequestIds };
+  return { policyKey: group.policyKey, group, groupState, healthy: findings.length === 0, findings, ownerRepaired, graphRequestIds };
 }

@@ -3,7 +3,7 @@
  * The implementation lives beside this file; callers depend only on these types.
  */
 import type { Actor } from '../domain/actor';
-import type { GroupNamesResult } from '../domain/naming';
+import type { GroupNames, GroupNamesResult } from '../domain/naming';
 import type { PolicyName } from '../domain/policy';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { Scenario } from '../domain/scenario';
@@ -14,13 +14,25 @@ import type { MembershipTargetStatus } from './directory';
  * for the policy key exists already, it returns the existing one unchanged.
  */
 export interface PolicyGroupRegistry {
-  findGroup(policyKey: string): Promise<PolicyGroupRecord | undefined>;
   recordGroup(record: PolicyGroupRecord): Promise<PolicyGroupRecord>;
 }
 
+/**
+ * What an approval decided, as the request stored it at submit: the parsed policy, its scenario and the names
+ * the approver saw. Provisioning makes exactly this; it parses nothing and applies no template again.
+ */
+export interface GroupOrder {
+  readonly policy: PolicyName;
+  readonly scenario: Scenario;
+  readonly names: GroupNames;
+}
+
+/** What to restore: the recorded group, or (no record yet) the group an earlier order's uniqueName names. */
+export type RestoreSubject = { readonly record: PolicyGroupRecord } | { readonly order: GroupOrder };
+
 export interface EnsureGroupResult {
   readonly group: PolicyGroupRecord;
-  /** false when the policy already had its group (nothing was written). */
+  /** true when this call's upsert created the group in Entra; false when it found the group there already. */
   readonly created: boolean;
   /** Graph `request-id` of every call made, in order, for the audit log. */
   readonly graphRequestIds: readonly string[];
@@ -53,7 +65,9 @@ export interface RecycleBinEntry {
 
 export interface DriftReport {
   readonly policyKey: string;
-  readonly group?: PolicyGroupRecord;
+  readonly group: PolicyGroupRecord;
+  /** Where the group is: in Entra, in its recycle bin (`deletedGroup` says until when), or purged for good. */
+  readonly groupState: 'live' | 'deleted' | 'purged';
   /** Set with `securityGroupNotFound` when the group is deleted but restorable; absent when it is gone for good. */
   readonly deletedGroup?: RecycleBinEntry;
   readonly healthy: boolean;
@@ -103,15 +117,21 @@ export type RestoreGroupResult = (
 export interface ProvisioningService {
   /** Pure preview: the names the group would get, or why this policy name cannot have them. */
   previewNames(policy: PolicyName, scenario: Scenario): GroupNamesResult;
-  ensureGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<EnsureGroupResult>;
-  checkGroup(policyName: string, options?: { readonly repairOwner?: boolean }): Promise<DriftReport>;
-  bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult>;
   /**
-   * Restores the policy's deleted group (the recorded one, or else the one holding the policy's uniqueName) with
+   * Makes (or finds again, after a crash) the ordered group and records it. A record that names a group Entra
+   * purged is replaced by the new group; any other record of the policy is kept and answered.
+   */
+  ensureGroup(order: GroupOrder, actor: Actor): Promise<EnsureGroupResult>;
+  /** The recorded group as it is now, and (when asked) the missing Intune owner re-added. */
+  checkGroup(record: PolicyGroupRecord, options?: { readonly repairOwner?: boolean }): Promise<DriftReport>;
+  /** Sets the recorded group as the device group of the Intune policy with this id (from the policy's resolution). */
+  bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string): Promise<BindResult>;
+  /**
+   * Restores the policy's deleted group (the recorded one, or else the one holding the order's uniqueName) with
    * `POST /directory/deletedItems/{id}/restore`, re-adds the Intune owner if missing, and records it when the
    * policy had no record yet. Graph failures are thrown as GraphError.
    */
-  restoreGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<RestoreGroupResult>;
+  restoreGroup(subject: RestoreSubject, actor: Actor): Promise<RestoreGroupResult>;
   /** Readiness probe: can the owner service principal be resolved? */
   ownerServicePrincipalId(): Promise<string>;
 }

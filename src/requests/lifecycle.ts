@@ -11,6 +11,8 @@ import type { Permissions } from './permissions';
 import type { AuditEntryInput, GroupProvisioning, RequestChange, TransitionResult } from './ports';
 import type { ProvisioningRunner } from './runner';
 import type { DecideResult, NamesPreview, NewRequestInput, RequestsService, SubmitResult } from './types';
+import { type PolicyTruth, tenantGroupOf, tenantNoticeOf } from './resolution';
+import { tenantGroupView } from './tenantGroup';
 import { validateDecisionReason, validateRequestFields } from './validation';
 
 type Lifecycle = Pick<RequestsService, 'submit' | 'approve' | 'reject' | 'cancel' | 'retry' | 'previewNames'>;
@@ -20,6 +22,7 @@ export function createLifecycle(
   permissions: Permissions,
   provisioning: Pick<GroupProvisioning, 'previewNames' | 'checkGroup'>,
   runner: ProvisioningRunner,
+  truth: PolicyTruth,
 ): Lifecycle {
   const { store } = context;
 
@@ -70,22 +73,37 @@ export function createLifecycle(
     async submit(input: NewRequestInput): Promise<SubmitResult> {
       const fields = validateRequestFields(input);
       if (!fields.ok) return { kind: 'invalid', field: fields.field, message: fields.message };
-      const policy = parsePolicyName(input.policyName);
-      if (!policy.ok) return { kind: 'invalid', field: 'policyName', message: policy.reason };
       if (!isScenario(input.scenario)) {
         return { kind: 'invalid', field: 'scenario', message: 'Choose the scenario: user-driven or automatic.' };
       }
-      const names = namesOf(policy.value, input.scenario);
-      if (!names.ok) return { kind: 'invalid', field: names.field, message: names.message };
-      const group = await store.findGroup(policy.value.key);
-      if (group) {
-        // One group per policy: a deleted one is restored by an approver, never replaced by a second.
-        const check = await provisioning.checkGroup(group.policyName);
-        return check.deletedGroup ? { kind: 'groupDeleted', group, deleted: check.deletedGroup } : { kind: 'groupExists', group };
+      // The tenant first: a submission decides the policy's one group, so it reads past the cache.
+      const resolved = await truth.resolve({ name: input.policyName }, { fresh: true });
+      if (resolved.kind !== 'resolved') return { kind: 'invalid', field: 'policyName', message: resolved.kind === 'invalid' ? resolved.message : 'Intune does not know that policy.' };
+      const { resolution } = resolved;
+      const { policy } = resolution;
+      const refusedAs = async (reason: string): Promise<void> =>
+        context.recordDenial({ attempt: `request a group for "${policy.name}"`, reason, actor: input.requester, policyKey: resolution.key });
+      if (resolution.intune.kind === 'ambiguous') {
+        await refusedAs(resolution.intune.reason);
+        return { kind: 'policyUnclear', reason: resolution.intune.reason };
       }
+      const names = namesOf(policy, input.scenario);
+      if (!names.ok) return { kind: 'invalid', field: names.field, message: names.message };
+      if (resolution.record) {
+        // One group per policy: a deleted one is restored by an approver, never replaced by a second.
+        const check = await provisioning.checkGroup(resolution.record);
+        return check.deletedGroup ? { kind: 'groupDeleted', group: resolution.record, deleted: check.deletedGroup } : { kind: 'groupExists', group: resolution.record };
+      }
+      const tenantGroup = await tenantGroupOf(truth.tenant, resolution, { fresh: true });
+      if (tenantGroup) {
+        const view = tenantGroupView(tenantGroup);
+        await refusedAs(`Intune policy ${view.policyId} already uses the group ${view.groupId}, which the bot did not make (${view.adoptable ? 'correct: adoptable' : view.findings.map((finding) => finding.code).join(', ')}); no second group`);
+        return { kind: 'policyUsesGroup', tenantGroup: view };
+      }
+      const tenantNotice = tenantNoticeOf(resolution.intune);
       const result = await store.createRequest({
-        policyKey: policy.value.key,
-        policyName: policy.value.name,
+        policyKey: policy.key,
+        policyName: policy.name,
         scenario: input.scenario,
         names: names.names,
         ...(fields.ticket !== undefined && { ticket: fields.ticket }),
@@ -101,7 +119,7 @@ export function createLifecycle(
       if (!approversNotified) {
         await store.appendAudit(context.auditOf('approversUnreachable', result.request, input.requester, 'no approvals channel and no approver chat could be reached'));
       }
-      return { ...result, approversNotified };
+      return { ...result, approversNotified, ...(tenantNotice !== undefined && { tenantNotice }) };
     },
 
     approve: (requestId, actor) => decide('approved', requestId, actor),

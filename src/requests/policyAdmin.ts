@@ -3,13 +3,15 @@
  * policy, and where approval cards go. Anyone may check; everything that changes something is approvers'.
  */
 import { graphRequestIdOf } from '../provisioning/graphError';
-import type { BindResult } from '../provisioning/types';
+import type { BindResult, RestoreSubject } from '../provisioning/types';
 import type { Actor } from '../domain/actor';
-import { parsePolicyName, type PolicyName } from '../domain/policy';
+import { parsePolicyName, recordedPolicyName } from '../domain/policy';
+import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { SCENARIO_INFO } from '../domain/scenario';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { AuditKind, GroupProvisioning } from './ports';
+import type { PolicyResolution, PolicyTruth } from './resolution';
 import type { NoGroup, RequestsService } from './types';
 
 type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
@@ -18,6 +20,7 @@ export function createPolicyAdministration(
   context: ServiceContext,
   permissions: Permissions,
   provisioning: Pick<GroupProvisioning, 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>,
+  truth: PolicyTruth,
 ): PolicyAdministration {
   const { store, logger } = context;
 
@@ -33,51 +36,86 @@ export function createPolicyAdministration(
     });
   }
 
-  async function noGroup(policy: PolicyName): Promise<NoGroup> {
-    const request = await store.latestRequestForPolicy(policy.key);
-    return { kind: 'noGroup', policyName: policy.name, ...(request && { request }) };
+  async function noGroup(resolution: PolicyResolution): Promise<NoGroup> {
+    const request = await store.latestRequestForPolicy(resolution.key);
+    return { kind: 'noGroup', policyName: resolution.policy.name, ...(request && { request }) };
+  }
+
+  /** A name typed by a person, resolved; `fresh` for what changes the tenant (bind, restore). */
+  async function resolveName(policyName: string, fresh: boolean): Promise<PolicyResolution | { readonly kind: 'invalid'; readonly message: string }> {
+    const resolved = await truth.resolve({ name: policyName }, { fresh });
+    if (resolved.kind === 'resolved') return resolved.resolution;
+    return { kind: 'invalid', message: resolved.kind === 'invalid' ? resolved.message : 'Intune does not know that policy.' };
+  }
+
+  /** Binds the record to the Intune policy the resolution found: by its id, never by a name match. */
+  async function bindResolved(resolution: PolicyResolution, record: PolicyGroupRecord): Promise<BindResult> {
+    const { intune } = resolution;
+    const label = SCENARIO_INFO[record.scenario].label;
+    switch (intune.kind) {
+      case 'absent':
+        return { outcome: 'policyNotFound', message: `Intune has no device-preparation policy named "${resolution.policy.name}" yet. Create it as a ${label} policy, then bind again.` };
+      case 'ambiguous':
+        return { outcome: 'failed', message: intune.reason };
+      case 'unavailable':
+        return { outcome: 'failed', message: `${intune.message} Nothing was bound; try again later.` };
+      case 'found':
+        if (intune.policy.scenario !== record.scenario) {
+          return {
+            outcome: 'policyNotFound',
+            message: `The Intune policy "${intune.policy.name}" is a ${SCENARIO_INFO[intune.policy.scenario].label} policy, but its group was made for ${label}. Bind it by hand, or request a group for the right scenario.`,
+          };
+        }
+        return provisioning.bindToPolicy(record, intune.policy.id);
+    }
   }
 
   return {
     async checkPolicy(policyName, actor, options = {}) {
-      const policy = parsePolicyName(policyName);
-      if (!policy.ok) return { kind: 'invalid', message: policy.reason };
+      const resolution = await resolveName(policyName, false);
+      if ('kind' in resolution) return resolution;
       // Nothing to check yet: say where the policy stands (e.g. its request waiting for approval), not a drift.
-      if (!(await store.findGroup(policy.value.key))) return noGroup(policy.value);
+      const { record } = resolution;
+      if (!record) return noGroup(resolution);
       let repairRefused: string | undefined;
       if (options.repairOwner === true) {
         repairRefused = await permissions.administer(actor, 'repair a group');
         if (repairRefused) {
-          await context.recordDenial({ attempt: 'repair owner', reason: 'only approvers can repair a group; checked without repairing', actor, policyKey: policy.value.key });
+          await context.recordDenial({ attempt: 'repair owner', reason: 'only approvers can repair a group; checked without repairing', actor, policyKey: record.policyKey });
         }
       }
-      const report = await provisioning.checkGroup(policy.value.name, { repairOwner: options.repairOwner === true && !repairRefused });
+      const report = await provisioning.checkGroup(record, { repairOwner: options.repairOwner === true && !repairRefused });
+      if (report.ownerRepaired) truth.tenant.invalidate();
       if (!report.healthy) {
         const detail = report.findings.map((finding) => `${finding.code}: ${finding.message}`).join('; ');
-        await auditPolicy('driftFound', policy.value.key, actor, detail, report.graphRequestIds);
+        await auditPolicy('driftFound', record.policyKey, actor, detail, report.graphRequestIds);
       }
       return { kind: 'checked', report, ...(repairRefused !== undefined && { repairRefused }) };
     },
 
     async bindPolicy(policyName, actor) {
-      const policy = parsePolicyName(policyName);
-      if (!policy.ok) return { kind: 'invalid', message: policy.reason };
+      const parsed = parsePolicyName(policyName);
+      if (!parsed.ok) return { kind: 'invalid', message: parsed.reason };
       const refusal = await permissions.administer(actor, 'bind a group to its Intune policy');
       if (refusal) {
-        await context.recordDenial({ attempt: 'bind', reason: refusal, actor, policyKey: policy.value.key });
+        await context.recordDenial({ attempt: 'bind', reason: refusal, actor, policyKey: parsed.value.key });
         return { kind: 'forbidden', reason: refusal };
       }
-      const group = await store.findGroup(policy.value.key);
-      if (!group) return noGroup(policy.value);
-      await auditPolicy('bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${group.policyName}"`);
+      const resolution = await resolveName(policyName, true);
+      if ('kind' in resolution) return resolution;
+      const group = resolution.record;
+      if (!group) return noGroup(resolution);
+      const intuneName = resolution.intune.kind === 'found' ? resolution.intune.policy.name : resolution.policy.name;
+      await auditPolicy('bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${intuneName}"`);
       // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
-      const bind = await provisioning.bindToPolicy(group.policyName, group.scenario);
+      const bind = await bindResolved(resolution, group);
       const graphRequestIds = bind.graphRequestIds ?? [];
       await auditPolicy(bind.outcome === 'bound' ? 'bound' : 'bindFailed', group.policyKey, actor, bindAuditDetail(bind), graphRequestIds);
       if (bind.outcome !== 'bound') {
         logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
         return { kind: 'attempted', group, bind };
       }
+      truth.tenant.invalidate();
       const bound = (await store.recordBinding(group.policyKey, { intunePolicyId: bind.policyId, at: context.now(), by: actor })) ?? group;
       // The requester of the group learns that their policy now uses it.
       const request = await store.latestRequestForPolicy(group.policyKey);
@@ -86,26 +124,31 @@ export function createPolicyAdministration(
     },
 
     async restoreGroup(policyName, actor) {
-      const policy = parsePolicyName(policyName);
-      if (!policy.ok) return { kind: 'invalid', message: policy.reason };
+      const parsed = parsePolicyName(policyName);
+      if (!parsed.ok) return { kind: 'invalid', message: parsed.reason };
       const refusal = await permissions.administer(actor, 'restore a deleted group');
       if (refusal) {
-        await context.recordDenial({ attempt: 'restore', reason: refusal, actor, policyKey: policy.value.key });
+        await context.recordDenial({ attempt: 'restore', reason: refusal, actor, policyKey: parsed.value.key });
         return { kind: 'forbidden', reason: refusal };
       }
-      // The scenario names the group; it is the recorded one, or else the policy's newest request's.
-      const group = await store.findGroup(policy.value.key);
-      const request = group ? undefined : await store.latestRequestForPolicy(policy.value.key);
-      const scenario = group?.scenario ?? request?.scenario;
-      if (!scenario) return noGroup(policy.value);
-      const audit = (kind: 'groupRestored' | 'restoreFailed', detail: string, graphRequestIds: readonly string[]) =>
-        auditPolicy(kind, policy.value.key, actor, detail, graphRequestIds);
+      const resolution = await resolveName(policyName, true);
+      if ('kind' in resolution) return resolution;
+      // The recorded group; without a record, the one the policy's newest request named (its stored names).
+      const { record } = resolution;
+      const request = record ? undefined : await store.latestRequestForPolicy(resolution.key);
+      const subject: RestoreSubject | undefined = record
+        ? { record }
+        : request && { order: { policy: recordedPolicyName(request.policyName, request.policyKey), scenario: request.scenario, names: request.names } };
+      if (!subject) return noGroup(resolution);
+      const policyKey = record?.policyKey ?? resolution.key;
+      const audit = (kind: 'groupRestored' | 'restoreFailed', detail: string, graphRequestIds: readonly string[]) => auditPolicy(kind, policyKey, actor, detail, graphRequestIds);
       try {
-        const result = await provisioning.restoreGroup(group?.policyName ?? policy.value.name, scenario, actor);
+        const result = await provisioning.restoreGroup(subject, actor);
         if (result.outcome !== 'restored') {
           await audit('restoreFailed', `${result.outcome}: ${result.message}`, result.graphRequestIds);
           return { kind: 'notRestored', message: result.message };
         }
+        truth.tenant.invalidate();
         await audit('groupRestored', `group ${result.group.groupId}${result.ownerReAdded ? ', owner re-added' : ''}`, result.graphRequestIds);
         return { kind: 'restored', group: result.group, ownerReAdded: result.ownerReAdded, findings: result.findings };
       } catch (error) {
@@ -114,7 +157,7 @@ export function createPolicyAdministration(
         const message = error instanceof Error ? error.message : String(error);
         const graphRequestId = graphRequestIdOf(error);
         await audit('restoreFailed', message, graphRequestId === undefined ? [] : [graphRequestId]);
-        logger.error({ err: error, policyKey: policy.value.key }, 'restoring the deleted group failed');
+        logger.error({ err: error, policyKey }, 'restoring the deleted group failed');
         return { kind: 'notRestored', message };
       }
     },

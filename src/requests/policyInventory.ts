@@ -2,89 +2,119 @@
  * The tenant's device-preparation policies for approvers, and adoption: an approver makes a correct hand-made
  * group its policy's one group. Permissions and audit are decided here; the inventory only reports.
  */
+import type { Actor } from '../domain/actor';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { InventoryReport, PolicyInventoryEntry } from '../inventory/types';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { PolicyInventory } from './ports';
+import { type PolicyTruth, tenantGroupOf } from './resolution';
+import { ADOPTABLE, tenantGroupView } from './tenantGroup';
 import type { AdoptResult, PolicyAction, PolicyListResult, RequestsService } from './types';
 
 type PolicyInventoryPart = Pick<RequestsService, 'listPolicies' | 'adoptGroup'>;
 
-/** The one finding adoption exists to clear: the group is fine, the bot just did not make it. */
-const ADOPTABLE = new Set(['notRecorded']);
+/** How long Previous/Next may page through the same inventory rather than taking the tenant's again. */
+const RECENT_INVENTORY_MS = 3 * 60_000;
 
-export function createPolicyInventoryPart(context: ServiceContext, permissions: Permissions, inventory: PolicyInventory): PolicyInventoryPart {
+export function createPolicyInventoryPart(context: ServiceContext, permissions: Permissions, inventory: PolicyInventory, truth: PolicyTruth): PolicyInventoryPart {
   const { store, logger } = context;
+  let recent: { readonly report: InventoryReport; readonly at: number } | undefined;
+
+  async function inventoryFor(reuseRecent: boolean): Promise<InventoryReport> {
+    if (reuseRecent && recent && context.nowMs() - recent.at < RECENT_INVENTORY_MS) return recent.report;
+    const report = await inventory.take();
+    recent = { report, at: context.nowMs() };
+    return report;
+  }
+
+  async function refused(actor: Actor, policyKey: string, policyId: string, reason: string): Promise<AdoptResult> {
+    await store.appendAudit({ kind: 'adoptRefused', at: context.now(), actor, policyKey, detail: `policy ${policyId}: ${reason}` });
+    return { kind: 'refused', reason };
+  }
 
   return {
-    async listPolicies(actor): Promise<PolicyListResult> {
+    async listPolicies(actor, options = {}): Promise<PolicyListResult> {
       const refusal = await permissions.review(actor);
       if (refusal) {
         await context.recordDenial({ attempt: 'list policies', reason: 'not an approver', actor });
         return { kind: 'forbidden', reason: refusal };
       }
-      const report = await inventory.take();
+      const report = await inventoryFor(options.recent === true);
       return { kind: 'listed', policies: report.entries.map((entry) => ({ ...entry, actions: actionsFor(entry) })) };
     },
 
     async adoptGroup(policyId, actor): Promise<AdoptResult> {
+      const attempt = `adopt the group of policy ${policyId}`;
       const refusal = await permissions.administer(actor, "adopt a group as its policy's one group");
       if (refusal) {
-        await context.recordDenial({ attempt: `adopt the group of policy ${policyId}`, reason: refusal, actor });
+        await context.recordDenial({ attempt, reason: refusal, actor });
         return { kind: 'forbidden', reason: refusal };
       }
-      const report: InventoryReport = await inventory.take();
-      const entry = report.entries.find((each) => each.policyId === policyId && each.scenario !== null);
-      if (!entry || entry.scenario === null || entry.policyKey === null) {
-        await context.recordDenial({ attempt: `adopt the group of policy ${policyId}`, reason: 'no such device-preparation policy in Intune', actor });
+      // That one policy, read again: its name, the group Intune names for it, and that group now.
+      const resolved = await truth.resolve({ intunePolicyId: policyId }, { fresh: true });
+      if (resolved.kind === 'unknownPolicy') {
+        await context.recordDenial({ attempt, reason: 'no such device-preparation policy in Intune', actor });
         return { kind: 'notFound', policyId };
       }
-      const refused = async (reason: string): Promise<AdoptResult> => {
-        await store.appendAudit({ kind: 'adoptRefused', at: context.now(), actor, policyKey: entry.policyKey ?? undefined, detail: `policy ${policyId}: ${reason}` });
-        return { kind: 'refused', entry, reason };
-      };
-      if (entry.groupId === null || entry.group === null || entry.groupSource !== 'intune') {
-        return refused('Intune names no group for this policy that the bot can read; set the policy\'s device group in Intune first.');
+      if (resolved.kind !== 'resolved') {
+        const reason = resolved.message;
+        await context.recordDenial({ attempt, reason, actor });
+        return { kind: 'refused', reason };
       }
-      const blocking = entry.findings.filter((finding) => !ADOPTABLE.has(finding.code));
-      if (blocking.length > 0) {
-        return refused(`Fix these first: ${blocking.map((finding) => `${finding.code}: ${finding.detail}`).join(' ')}`);
-      }
-      if (entry.recorded) {
+      const { resolution } = resolved;
+      const { intune, record } = resolution;
+      if (intune.kind === 'ambiguous') return refused(actor, resolution.key, policyId, intune.reason);
+      const tenantGroup = await tenantGroupOf(truth.tenant, resolution, { fresh: true });
+      if (record) {
         // A second click, or another approver's adoption that finished first: the same outcome.
-        const existing = await store.findGroup(entry.policyKey);
-        if (existing?.adopted === true && existing.groupId === entry.groupId) return { kind: 'adopted', group: existing };
-        return refused("The bot already records this policy's one group.");
+        if (record.adopted === true && (tenantGroup === undefined || tenantGroup.groupId === record.groupId)) return { kind: 'adopted', group: record };
+        return refused(actor, record.policyKey, policyId, "The bot already records this policy's one group.");
       }
-      const record: PolicyGroupRecord = {
-        policyKey: entry.policyKey,
-        policyName: entry.policyName,
-        scenario: entry.scenario,
-        displayName: entry.group.displayName,
-        mailNickname: entry.group.mailNickname ?? '',
-        uniqueName: entry.group.uniqueName,
-        groupId: entry.groupId,
+      if (!tenantGroup || intune.kind !== 'found') {
+        return refused(actor, resolution.key, policyId, "Intune names no group for this policy that the bot can read; set the policy's device group in Intune first.");
+      }
+      const view = tenantGroupView(tenantGroup);
+      // Whether another policy uses the group too takes every policy's target: the card's recent inventory has them.
+      const listed = (await inventoryFor(true)).entries.find((entry) => entry.policyId === policyId && entry.groupId === tenantGroup.groupId);
+      const blocking = [...view.findings, ...(listed?.findings.filter((finding) => finding.code === 'sharedGroup') ?? [])];
+      if (blocking.length > 0 || tenantGroup.reading.kind !== 'live') {
+        return refused(actor, resolution.key, policyId, `Fix these first: ${blocking.map((finding) => `${finding.code}: ${finding.detail}`).join(' ')}`);
+      }
+      const { group } = tenantGroup.reading;
+      const adopted: PolicyGroupRecord = {
+        policyKey: resolution.key,
+        policyName: resolution.policy.name,
+        scenario: intune.policy.scenario,
+        displayName: group.displayName,
+        mailNickname: group.mailNickname ?? '',
+        uniqueName: group.uniqueName,
+        groupId: tenantGroup.groupId,
         createdAt: context.now(),
         createdBy: actor,
         adopted: true,
       };
-      const result = await store.adoptGroup(record, {
+      const result = await store.adoptGroup(adopted, {
         kind: 'groupAdopted',
-        at: record.createdAt,
+        at: adopted.createdAt,
         actor,
-        policyKey: record.policyKey,
-        detail: `group ${record.groupId} ("${record.displayName}") as the one group of Intune policy ${policyId} "${entry.policyName}"`,
+        policyKey: adopted.policyKey,
+        detail: `group ${adopted.groupId} ("${adopted.displayName}") as the one group of Intune policy ${policyId} "${intune.policy.name}"`,
       });
+      // The list and every cached answer show the adoption from now on.
+      recent = undefined;
+      truth.tenant.invalidate();
       switch (result.kind) {
         case 'adopted':
-          logger.info({ policyKey: record.policyKey, groupId: record.groupId, actor: actor.aadObjectId }, 'group adopted');
+          logger.info({ policyKey: adopted.policyKey, groupId: adopted.groupId, actor: actor.aadObjectId }, 'group adopted');
           return { kind: 'adopted', group: result.record };
         case 'policyHasGroup':
           // Another approver's adoption won the race: the same outcome when it is the same group.
-          return result.record.groupId === record.groupId ? { kind: 'adopted', group: result.record } : refused(`The policy already has its one group, ${result.record.groupId}.`);
+          return result.record.groupId === adopted.groupId
+            ? { kind: 'adopted', group: result.record }
+            : refused(actor, adopted.policyKey, policyId, `The policy already has its one group, ${result.record.groupId}.`);
         case 'groupTaken':
-          return refused(`The group is already the one group of the policy "${result.record.policyName}"; a policy needs a group of its own.`);
+          return refused(actor, adopted.policyKey, policyId, `The group is already the one group of the policy "${result.record.policyName}"; a policy needs a group of its own.`);
       }
     },
   };

@@ -132,6 +132,8 @@ export interface RequestRepository {
 /** The policy→group map as the requests service reads it (provisioning writes it). */
 export interface PolicyGroupCatalogue {
   findGroup(policyKey: string): Promise<PolicyGroupRecord | undefined>;
+  /** The record a bind tied to this Intune policy id, or the one of the key the policy was first seen under. */
+  findGroupOfIntunePolicy(intunePolicyId: string): Promise<PolicyGroupRecord | undefined>;
   /** Records which Intune policy uses the policy's group (the latest bind wins); the record, or undefined. */
   recordBinding(policyKey: string, binding: PolicyBinding): Promise<PolicyGroupRecord | undefined>;
   /** Ordered by policy name. */
@@ -209,6 +211,8 @@ export type RequestEventKind =
   | 'provisioning'
   | 'provisioned'
   | 'failed'
+  /** An approved request ended without a group: its policy got one meanwhile (`failureReason` says which). */
+  | 'superseded'
   /** The request's group was bound to its Intune policy (not a state change). */
   | 'bound';
 

@@ -1,22 +1,25 @@
 /** What people may see: requests, a policy's status, pending work, the policy→group catalogue, approval views. */
-import { parsePolicyName } from '../domain/policy';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
+import type { PolicyTruth } from './resolution';
 import type { RequestsService } from './types';
 import { validateGroupPage } from './validation';
 
 type Queries = Pick<RequestsService, 'get' | 'statusOfPolicy' | 'listMine' | 'listPending' | 'listGroups' | 'approvalView'>;
 
-export function createQueries(context: ServiceContext, permissions: Permissions): Queries {
+export function createQueries(context: ServiceContext, permissions: Permissions, truth: Pick<PolicyTruth, 'resolve'>): Queries {
   const { store } = context;
   return {
     get: (requestId) => store.getRequest(requestId),
 
     async statusOfPolicy(policyName) {
-      const policy = parsePolicyName(policyName);
-      if (!policy.ok) return { kind: 'invalid', message: policy.reason };
-      const [request, group] = await Promise.all([store.latestRequestForPolicy(policy.value.key), store.findGroup(policy.value.key)]);
-      return { kind: 'found', policyName: policy.value.name, ...(request && { request }), ...(group && { group }) };
+      // A cached read of Intune is enough to follow a rename; nothing is decided from it.
+      const resolved = await truth.resolve({ name: policyName });
+      if (resolved.kind !== 'resolved') return { kind: 'invalid', message: resolved.kind === 'invalid' ? resolved.message : 'Intune does not know that policy.' };
+      const { policy, key, record, intune } = resolved.resolution;
+      const request = await store.latestRequestForPolicy(key);
+      const tenantNotice = intune.kind === 'unavailable' ? `${intune.message} This is what my own records say.` : undefined;
+      return { kind: 'found', policyName: policy.name, ...(request && { request }), ...(record && { group: record }), ...(tenantNotice !== undefined && { tenantNotice }) };
     },
 
     listMine: (actor) => store.listRequestsByRequester(actor.aadObjectId),

@@ -10,6 +10,9 @@ import { type Logger, silentLogger } from '../shared/logger';
 import { type Repeating, repeatEvery } from '../shared/repeat';
 import type { ServiceContext } from './context';
 import type { AuditEntryInput, GroupProvisioning, RequestChange } from './ports';
+import { recordedPolicyName, type PolicyName } from '../domain/policy';
+import { type PolicyTruth, tenantGroupOf } from './resolution';
+import { tenantGroupView } from './tenantGroup';
 
 export interface ProvisioningRunner {
   /** Claims an approved request (or one stuck in `provisioning`) and provisions it, in the background. */
@@ -28,9 +31,18 @@ export interface RunnerOptions {
   readonly resumeAfterMs: number;
 }
 
+/** What the decisive re-check just before a group is made found. */
+type CreationCheck =
+  | { readonly kind: 'create' }
+  /** The policy got its group meanwhile: the request ends cancelled, and no group is made. */
+  | { readonly kind: 'superseded'; readonly reason: string }
+  /** Intune leaves the policy unclear: the request fails with the reason, and an approver can retry later. */
+  | { readonly kind: 'unclear'; readonly reason: string };
+
 export function createProvisioningRunner(
   context: ServiceContext,
   provisioning: Pick<GroupProvisioning, 'ensureGroup'>,
+  truth: PolicyTruth,
   options: RunnerOptions,
 ): ProvisioningRunner {
   const { store, logger } = context;
@@ -58,13 +70,56 @@ export function createProvisioningRunner(
     await provision(claim.request, actor);
   }
 
+  /**
+   * The decisive moment: Intune and the records read again, past every cache, right before the group is made.
+   * A group that is this request's own (a crash after its creation) is no reason to stop: the uniqueName says so.
+   */
+  async function checkBeforeCreating(request: GroupRequest): Promise<CreationCheck> {
+    const resolved = await truth.resolve({ policy: policyOf(request) }, { fresh: true });
+    if (resolved.kind !== 'resolved') return { kind: 'create' };
+    const { resolution } = resolved;
+    if (resolution.intune.kind === 'ambiguous') return { kind: 'unclear', reason: resolution.intune.reason };
+    const { record } = resolution;
+    if (record && record.uniqueName !== request.names.uniqueName) {
+      const how = record.adopted === true ? `adopted by ${record.createdBy.name}` : `made for ${record.policyName}`;
+      return { kind: 'superseded', reason: `The policy got its one group meanwhile: "${record.displayName}" (${record.groupId}), ${how}. No second group was made.` };
+    }
+    if (record) return { kind: 'create' };
+    const tenantGroup = await tenantGroupOf(truth.tenant, resolution, { fresh: true });
+    if (!tenantGroup) return { kind: 'create' };
+    if (tenantGroup.reading.kind === 'live' && tenantGroup.reading.group.uniqueName === request.names.uniqueName) return { kind: 'create' };
+    const view = tenantGroupView(tenantGroup);
+    const named = view.group ? `"${view.group.displayName}" (${view.groupId})` : view.groupId;
+    const next = view.adoptable ? 'It is a correct device group: an approver can adopt it with `policies`.' : (view.fix ?? '');
+    return { kind: 'superseded', reason: `Intune gave the policy "${view.policyName}" the group ${named} meanwhile; no second group was made. ${next}`.trim() };
+  }
+
+  /** The request ends `cancelled` with the reason, audited, and everyone who follows it is told. */
+  async function supersede(request: GroupRequest, actor: Actor | undefined, reason: string): Promise<void> {
+    const ended = await store.transitionRequest(
+      request.id,
+      { state: 'provisioning', version: request.version },
+      { to: 'cancelled', at: context.now(), failureReason: reason },
+      context.auditOf('cancelled', request, actor, `superseded: ${reason}`),
+    );
+    if (ended.kind === 'applied') await context.notify('superseded', ended.request, actor);
+  }
+
   async function provision(request: GroupRequest, actor: Actor | undefined): Promise<void> {
     // The group is created on behalf of whoever approved (or retried) it.
     const onBehalfOf = actor ?? request.decision?.by ?? request.requester;
     let change: RequestChange;
     let audit: AuditEntryInput;
     try {
-      const result = await provisioning.ensureGroup(request.policyName, request.scenario, onBehalfOf);
+      const check = await checkBeforeCreating(request);
+      if (check.kind === 'superseded') {
+        await supersede(request, actor, check.reason);
+        return;
+      }
+      if (check.kind === 'unclear') throw new Error(check.reason);
+      // Exactly what was approved: the names, key and scenario the request kept from its submission.
+      const result = await provisioning.ensureGroup({ policy: policyOf(request), scenario: request.scenario, names: request.names }, onBehalfOf);
+      truth.tenant.invalidate();
       await auditGraphCalls(request, result.graphRequestIds);
       change = { to: 'provisioned', at: context.now(), groupId: result.group.groupId };
       audit = context.auditOf('provisioned', request, actor, `group ${result.group.groupId}${result.created ? ' created' : ' already existed'}`);
@@ -111,6 +166,11 @@ export function createProvisioningRunner(
       while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
     },
   };
+}
+
+/** The policy as the request kept it from the parse at submit time. */
+function policyOf(request: GroupRequest): PolicyName {
+  return recordedPolicyName(request.policyName, request.policyKey);
 }
 
 /** Re-runs `resumeInterrupted` every `intervalMs` (never overlapping) until stopped. */

@@ -12,6 +12,8 @@ import { createPolicyAdministration } from './policyAdmin';
 import type { ApproverDirectory, GroupProvisioning, PolicyInventory, RequestNotifier, RequestsStore } from './ports';
 import { createPolicyInventoryPart } from './policyInventory';
 import { createQueries } from './queries';
+import { createPolicyResolver, NO_TENANT, type PolicyTruth } from './resolution';
+import type { TenantPolicies } from '../inventory/types';
 import { createProvisioningRunner } from './runner';
 import type { RequestsService } from './types';
 
@@ -21,6 +23,8 @@ export interface RequestsServiceDeps {
   readonly approvers: ApproverDirectory;
   /** The tenant's policies (listing, adoption); without it those two answer that no inventory is configured. */
   readonly inventory?: PolicyInventory;
+  /** Intune's answers about policies and their groups, which every entry point resolves a policy against. */
+  readonly tenant?: TenantPolicies;
   readonly notifier?: RequestNotifier;
   readonly clock?: Clock;
   /** Let an approver approve their own request (small teams); off by default. */
@@ -43,12 +47,14 @@ const NO_INVENTORY: PolicyInventory = {
 export function createRequestsService(deps: RequestsServiceDeps): RequestsService {
   const context = createServiceContext(deps);
   const permissions = createPermissions(deps.approvers, { allowSelfApproval: deps.allowSelfApproval });
-  const runner = createProvisioningRunner(context, deps.provisioning, { resumeAfterMs: deps.resumeAfterMs ?? DEFAULT_RESUME_AFTER_MS });
+  const tenant = deps.tenant ?? NO_TENANT;
+  const truth: PolicyTruth = { tenant, resolve: createPolicyResolver(tenant, deps.store) };
+  const runner = createProvisioningRunner(context, deps.provisioning, truth, { resumeAfterMs: deps.resumeAfterMs ?? DEFAULT_RESUME_AFTER_MS });
   return {
-    ...createLifecycle(context, permissions, deps.provisioning, runner),
-    ...createQueries(context, permissions),
-    ...createPolicyAdministration(context, permissions, deps.provisioning),
-    ...createPolicyInventoryPart(context, permissions, deps.inventory ?? NO_INVENTORY),
+    ...createLifecycle(context, permissions, deps.provisioning, runner, truth),
+    ...createQueries(context, permissions, truth),
+    ...createPolicyAdministration(context, permissions, deps.provisioning, truth),
+    ...createPolicyInventoryPart(context, permissions, deps.inventory ?? NO_INVENTORY, truth),
     resumeInterrupted: () => runner.resumeInterrupted(),
     idle: () => runner.idle(),
   };

@@ -10,7 +10,7 @@ import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { ConversationAddress, GroupRequest } from '../domain/request';
 import type { Scenario } from '../domain/scenario';
 import type { BindResult, DriftFinding, DriftReport, RecycleBinEntry } from '../provisioning/types';
-import type { PolicyInventoryEntry } from '../inventory/types';
+import type { InventoryFinding, InventoryGroup, PolicyInventoryEntry } from '../inventory/types';
 
 export interface NewRequestInput {
   readonly policyName: string;
@@ -24,13 +24,35 @@ export interface NewRequestInput {
 
 export type RequestField = 'policyName' | 'scenario' | 'ticket' | 'justification';
 
+/** A group Intune gives the policy that the bot did not make or adopt: what it is, and what can be done. */
+export interface TenantGroupView {
+  readonly policyId: string;
+  readonly policyName: string;
+  readonly scenario: Scenario;
+  readonly groupId: string;
+  /** Its names, when it could be read. */
+  readonly group: InventoryGroup | null;
+  /** What is wrong with it (empty when it is a correct device group). */
+  readonly findings: readonly InventoryFinding[];
+  /** Correct as it is: an approver can adopt it as the policy's one group (`policies`, or Adopt on the card). */
+  readonly adoptable: boolean;
+  /** What fixes it, in words for a person, when it is not adoptable. */
+  readonly fix?: string;
+}
+
 export type SubmitResult =
   | {
       readonly kind: 'created';
       readonly request: GroupRequest;
       /** false when no approver could be told (no approvals channel, no chat the bot has or could open). */
       readonly approversNotified: boolean;
+      /** Intune could not be asked, or would not say which group the policy uses: the records alone decided. */
+      readonly tenantNotice?: string;
     }
+  /** Intune already gives the policy a group the bot did not make: no second group is requested. */
+  | { readonly kind: 'policyUsesGroup'; readonly tenantGroup: TenantGroupView }
+  /** Intune's answer leaves the policy unclear (two policies under one name): nothing is requested. */
+  | { readonly kind: 'policyUnclear'; readonly reason: string }
   | { readonly kind: 'activeRequestExists'; readonly request: GroupRequest }
   | { readonly kind: 'groupExists'; readonly group: PolicyGroupRecord }
   /** The policy's group was deleted and is in the recycle bin: an approver restores it (never a second group). */
@@ -73,6 +95,8 @@ export type PolicyStatusResult =
       /** The newest request for the policy (any state), and its group if it has one. */
       readonly request?: GroupRequest;
       readonly group?: PolicyGroupRecord;
+      /** Intune could not be asked: the records alone answered. */
+      readonly tenantNotice?: string;
     }
   | { readonly kind: 'invalid'; readonly message: string };
 
@@ -126,7 +150,7 @@ export type AdoptResult =
   /** The policy's one group is now this hand-made group (also when another approver's identical adoption won). */
   | { readonly kind: 'adopted'; readonly group: PolicyGroupRecord }
   /** The group cannot be adopted as it is: what to fix first. */
-  | { readonly kind: 'refused'; readonly entry: PolicyInventoryEntry; readonly reason: string }
+  | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'notFound'; readonly policyId: string }
   | Forbidden;
 
@@ -161,8 +185,11 @@ export interface RequestsService {
   bindPolicy(policyName: string, actor: Actor): Promise<BindPolicyResult>;
   /** Bring the policy's deleted group back from the recycle bin, same object id and owner (approvers only). */
   restoreGroup(policyName: string, actor: Actor): Promise<RestorePolicyResult>;
-  /** Every device-preparation policy in the tenant, its group and findings, problems first (approvers only). */
-  listPolicies(actor: Actor): Promise<PolicyListResult>;
+  /**
+   * Every device-preparation policy in the tenant, its group and findings, problems first (approvers only).
+   * `recent`: a page of the same list (Previous/Next) may reuse an inventory taken in the last few minutes.
+   */
+  listPolicies(actor: Actor, options?: { readonly recent?: boolean }): Promise<PolicyListResult>;
   /** Record the policy's correct hand-made group as its one group (approvers only); refused with what to fix. */
   adoptGroup(intunePolicyId: string, actor: Actor): Promise<AdoptResult>;
   /** Make a team channel the place approval cards go (approvers only). */

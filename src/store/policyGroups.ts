@@ -22,6 +22,16 @@ export function createPolicyGroups(executor: SqlExecutor): PolicyGroupRegistry &
       return row && toPolicyGroupRecord(row);
     },
 
+    async findGroupOfIntunePolicy(intunePolicyId) {
+      const [row] = await executor.query(
+        `SELECT * FROM policy_groups WHERE intune_policy_id = $1
+           OR policy_key IN (SELECT policy_key FROM intune_policies WHERE policy_id = $1)
+         ORDER BY CASE WHEN intune_policy_id = $1 THEN 0 ELSE 1 END, policy_key LIMIT 1`,
+        [intunePolicyId],
+      );
+      return row && toPolicyGroupRecord(row);
+    },
+
     async recordGroup(record) {
       return executor.transaction(async (session) => {
         const [inserted] = await session.query(

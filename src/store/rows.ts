@@ -216,6 +216,7 @@ const FINDING_CODES = {
   notRecorded: true,
   recordedGroupDiffers: true,
   orphanGroup: true,
+  unexpectedMembers: true,
   unreadable: true,
 } as const satisfies Record<FindingCode, true>;
 const findingCode = z.enum(Object.keys(FINDING_CODES) as [FindingCode, ...FindingCode[]]);

@@ -2,6 +2,7 @@
 jest.mock('swiper', () => ({}));
 
 /** `policies` and its buttons through botbuilder's TestAdapter, over the real stack and the sandbox Graph emulator. */
+import { orderFor } from '../provisioning/support/names';
 import { VERBS } from '../../src/bot/verbs';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { type BotWorld, approver, createBotWorld, helpdesk, otherApprover } from './support/world';
@@ -58,7 +59,7 @@ describe('bot: policies', () => {
   it('offers Repair owner and Restore for the groups the bot made, and they work from the card', async () => {
     const [reply] = await teams.say(approver, 'policies');
     expect(cardVerbs(cardOf(reply))).toEqual([]);
-    const made = await world.provisioning.ensureGroup('Contoso User-driven', 'userDriven', approver);
+    const made = await world.provisioning.ensureGroup(orderFor(world.provisioning, 'Contoso User-driven', 'userDriven'), approver);
     const seeded = world.emulator.admin.policies().find((policy) => policy.name === 'Contoso User-driven');
     if (!seeded) throw new Error('seeded policy missing');
     seeded.membershipTargetIds = [made.group.groupId];

@@ -15,6 +15,8 @@ const LIFECYCLE: ReadonlyArray<readonly [RequestState, RequestState]> = [
   ['approved', 'provisioning'],
   ['provisioning', 'provisioned'],
   ['provisioning', 'failed'],
+  // Superseded: the policy got its group meanwhile, so the runner makes none.
+  ['provisioning', 'cancelled'],
   ['failed', 'provisioning'],
 ];
 

@@ -9,7 +9,7 @@ const { start } = sandboxPerTest();
 describe('Intune device-preparation policies', () => {
   it('lists device-preparation policies and sets the membership target (delegated caller)', async () => {
     sandbox = await start({}, {}, DELEGATED_TOKEN);
-    const policies = (await sandbox.directory.listDevicePreparationPolicies()).value;
+    const policies = (await sandbox.directory.listPolicyEntries()).value.flatMap((entry) => (entry.kind === 'policy' ? [entry.policy] : []));
     const userDriven = policies.find((policy) => policy.templateId === SCENARIO_INFO.userDriven.templateId);
     expect(userDriven?.name).toBe('Contoso User-driven');
     const group = sandbox.emulator.admin.addGroup({ displayName: 'G', ownerIds: [sandbox.emulator.admin.ownerServicePrincipalId as string] });

@@ -2,6 +2,7 @@
  * A process killed (SIGKILL) between the Graph create and recording the result, then run again, still
  * leaves exactly one group: the rerun finds the group by its uniqueName-derived identity and records it.
  */
+import { orderFor } from './support/names';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createProvisioningService } from '../../src/provisioning/service';
@@ -44,11 +45,11 @@ it.each([
 
   const registry = createMemoryRegistry();
   const service = createProvisioningService({ directory: sandbox.directory, registry });
-  const rerun = await service.ensureGroup(policyName, 'userDriven', { aadObjectId: 'rerun', name: 'Rerun' });
+  const rerun = await service.ensureGroup(orderFor(service, policyName, 'userDriven'), { aadObjectId: 'rerun', name: 'Rerun' });
 
   expect(sandbox.emulator.admin.groups()).toHaveLength(1);
   expect(rerun.group.groupId).toBe(created?.id);
   expect(registry.records()).toEqual([rerun.group]);
-  expect((await service.ensureGroup(policyName, 'userDriven', { aadObjectId: 'again', name: 'Again' })).created).toBe(false);
+  expect((await service.ensureGroup(orderFor(service, policyName, 'userDriven'), { aadObjectId: 'again', name: 'Again' })).created).toBe(false);
   expect(sandbox.emulator.admin.groups()).toHaveLength(1);
 });

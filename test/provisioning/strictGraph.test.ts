@@ -2,7 +2,7 @@
  * The real Graph adapter and the provisioning service against the strict emulator over HTTP: the places where
  * the real Graph is stricter than a naive copy (issue 11), each with the product's answer to it.
  */
-import { previewedNames } from './support/names';
+import { orderFor, previewedNames } from './support/names';
 import { rejection } from './support/rejection';
 import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -41,6 +41,12 @@ afterEach(async () => {
 const ownerSpId = (): string => sandbox.emulator.admin.ownerServicePrincipalId as string;
 const calls = (): string[] => sandbox.emulator.requestLog.map((entry) => `${entry.method} ${entry.status}`);
 
+const policyIdNamed = (name: string): string => {
+  const policy = sandbox.emulator.admin.policies().find((each) => each.name === name);
+  if (!policy) throw new Error(`no policy ${name}`);
+  return policy.id;
+};
+
 describe('1. long display names', () => {
   // 91 characters of policy name: with the default template, a display name of 124 characters.
   const LONG_POLICY = `Contoso ${'Engineering '.repeat(7)}Devices`;
@@ -49,13 +55,13 @@ describe('1. long display names', () => {
     await setUp();
     const { displayName } = previewedNames(service, LONG_POLICY, 'userDriven');
     expect(displayName.length).toBeGreaterThan(120);
-    const result = await service.ensureGroup(LONG_POLICY, 'userDriven', ADA);
+    const result = await service.ensureGroup(orderFor(service, LONG_POLICY, 'userDriven'), ADA);
     expect(result.created).toBe(true);
     expect(sandbox.emulator.admin.groups().map((group) => group.displayName)).toEqual([displayName]);
     expect(sandbox.emulator.requestLog.every((entry) => entry.status < 400)).toBe(true);
 
     const afterCrash = createProvisioningService({ directory: sandbox.directory, registry: createMemoryRegistry() });
-    const recovered = await afterCrash.ensureGroup(LONG_POLICY, 'userDriven', ADA);
+    const recovered = await afterCrash.ensureGroup(orderFor(afterCrash, LONG_POLICY, 'userDriven'), ADA);
     expect(recovered.group.groupId).toBe(result.group.groupId);
     expect(sandbox.emulator.admin.groups()).toHaveLength(1);
   });
@@ -137,8 +143,8 @@ describe('3. Intune refuses app-only binding', () => {
 
   it('says plainly that Intune does not accept app-only binding, with the manual path, and leaves the group', async () => {
     await setUp();
-    const { group } = await service.ensureGroup('Contoso User-driven', 'userDriven', ADA);
-    const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
+    const { group } = await service.ensureGroup(orderFor(service, 'Contoso User-driven', 'userDriven'), ADA);
+    const result = await service.bindToPolicy(group, policyIdNamed('Contoso User-driven'));
     const refused = sandbox.emulator.requestLog.at(-1);
     expect(refused).toMatchObject({ method: 'POST', status: 500 });
     expect(result).toMatchObject({ outcome: 'failed', reason: 'appOnlyNotSupported', graphRequestId: refused?.requestId });
@@ -146,21 +152,21 @@ describe('3. Intune refuses app-only binding', () => {
     expect(result.message).toContain('Intune does not accept app-only binding today');
     expect(result.message).toContain(INTUNE_MANUAL_BIND_PATH);
     expect(result.message).toContain(group.displayName);
-    expect(result.graphRequestIds).toEqual(sandbox.emulator.requestLog.slice(-2).map((entry) => entry.requestId));
+    expect(result.graphRequestIds).toEqual(sandbox.emulator.requestLog.slice(-1).map((entry) => entry.requestId));
     expect(sandbox.emulator.admin.groups().map((each) => each.id)).toEqual([group.groupId]);
     expect(sandbox.emulator.admin.policies().every((policy) => policy.membershipTargetIds.length === 0)).toBe(true);
   });
 
   it('binds with the knob that lets app-only callers through', async () => {
     await setUp({ variations: { appOnlyMembershipTarget: 'allow' } });
-    await service.ensureGroup('Contoso User-driven', 'userDriven', ADA);
-    expect((await service.bindToPolicy('Contoso User-driven', 'userDriven')).outcome).toBe('bound');
+    const { group } = await service.ensureGroup(orderFor(service, 'Contoso User-driven', 'userDriven'), ADA);
+    expect((await service.bindToPolicy(group, policyIdNamed('Contoso User-driven'))).outcome).toBe('bound');
   });
 
   it('reports a 500 to a delegated caller as an ordinary failure, not as the app-only refusal', async () => {
     await setUp({ faults: { membershipTargetInternalError: true } }, DELEGATED_TOKEN);
-    await service.ensureGroup('Contoso User-driven', 'userDriven', ADA);
-    const result = await service.bindToPolicy('Contoso User-driven', 'userDriven');
+    const { group } = await service.ensureGroup(orderFor(service, 'Contoso User-driven', 'userDriven'), ADA);
+    const result = await service.bindToPolicy(group, policyIdNamed('Contoso User-driven'));
     expect(result.outcome).toBe('failed');
     expect(result).not.toHaveProperty('reason');
   });
@@ -169,14 +175,14 @@ describe('3. Intune refuses app-only binding', () => {
 describe('4. deleted groups in the recycle bin', () => {
   async function provisionedThenDeleted(): Promise<string> {
     await setUp();
-    const { group } = await service.ensureGroup('Sales', 'userDriven', ADA);
+    const { group } = await service.ensureGroup(orderFor(service, 'Sales', 'userDriven'), ADA);
     sandbox.emulator.admin.deleteGroup(group.groupId);
     return group.groupId;
   }
 
   it('check tells a deleted but restorable group, with its deletion date, from one that is gone', async () => {
     const groupId = await provisionedThenDeleted();
-    const report = await service.checkGroup('Sales');
+    const report = await service.checkGroup(registry.recordOf('Sales'));
     expect(report.findings.map((finding) => finding.code)).toEqual(['securityGroupNotFound']);
     expect(report.deletedGroup).toEqual({
       groupId,
@@ -186,26 +192,26 @@ describe('4. deleted groups in the recycle bin', () => {
     expect(report.findings[0]?.message).toMatch(/recycle bin and can be restored/);
 
     clockMs += 30 * DAY_MS;
-    const gone = await service.checkGroup('Sales');
+    const gone = await service.checkGroup(registry.recordOf('Sales'));
     expect(gone.deletedGroup).toBeUndefined();
     expect(gone.findings[0]?.message).toMatch(/not even in the recycle bin/);
   });
 
   it('restores the same object id, re-adds the missing owner and verifies it', async () => {
     await setUp();
-    const { group } = await service.ensureGroup('Sales', 'userDriven', ADA);
+    const { group } = await service.ensureGroup(orderFor(service, 'Sales', 'userDriven'), ADA);
     sandbox.emulator.admin.removeOwner(group.groupId, ownerSpId());
     sandbox.emulator.admin.deleteGroup(group.groupId);
-    const result = await service.restoreGroup('sales', 'userDriven', ADA);
+    const result = await service.restoreGroup({ record: registry.recordOf('sales') }, ADA);
     expect(result).toMatchObject({ outcome: 'restored', group: { groupId: group.groupId }, ownerReAdded: true, findings: [] });
     expect(sandbox.emulator.admin.group(group.groupId)?.ownerIds).toEqual([ownerSpId()]);
-    expect((await service.checkGroup('Sales')).healthy).toBe(true);
+    expect((await service.checkGroup(registry.recordOf('Sales'))).healthy).toBe(true);
     expect(result.graphRequestIds.length).toBeGreaterThan(0);
   });
 
   it('restores without touching the owner when it came back with the group', async () => {
     const groupId = await provisionedThenDeleted();
-    const result = await service.restoreGroup('Sales', 'userDriven', ADA);
+    const result = await service.restoreGroup({ record: registry.recordOf('Sales') }, ADA);
     expect(result).toMatchObject({ outcome: 'restored', ownerReAdded: false, findings: [] });
     expect(sandbox.emulator.requestLog.filter((entry) => entry.path.includes('/owners/$ref'))).toEqual([]);
     expect(sandbox.emulator.admin.group(groupId)).toBeDefined();
@@ -214,7 +220,7 @@ describe('4. deleted groups in the recycle bin', () => {
   it('a new request for a policy whose group is in the recycle bin meets a typed error naming the options, never a second group', async () => {
     const groupId = await provisionedThenDeleted();
     const fresh = createProvisioningService({ directory: sandbox.directory, registry: createMemoryRegistry() });
-    const error = await rejection(fresh.ensureGroup('Sales', 'userDriven', ADA));
+    const error = await rejection(fresh.ensureGroup(orderFor(fresh, 'Sales', 'userDriven'), ADA));
     expect(error).toBeInstanceOf(GroupInRecycleBinError);
     expect(error).toMatchObject({ code: 'groupInRecycleBin', groupId, restorableUntil: new Date(clockMs + 30 * DAY_MS).toISOString() });
     expect(error.message).toMatch(/restore it/);
@@ -226,26 +232,26 @@ describe('4. deleted groups in the recycle bin', () => {
     const groupId = await provisionedThenDeleted();
     const freshRegistry = createMemoryRegistry();
     const fresh = createProvisioningService({ directory: sandbox.directory, registry: freshRegistry });
-    const result = await fresh.restoreGroup('Sales', 'automatic', ADA);
+    const result = await fresh.restoreGroup({ order: orderFor(fresh, 'Sales', 'automatic') }, ADA);
     expect(result).toMatchObject({ outcome: 'restored', group: { groupId, policyKey: 'sales', scenario: 'automatic', createdBy: ADA } });
     expect(freshRegistry.records().map((record) => record.groupId)).toEqual([groupId]);
-    expect(await fresh.ensureGroup('Sales', 'automatic', ADA)).toMatchObject({ created: false, group: { groupId } });
+    expect(await fresh.ensureGroup(orderFor(fresh, 'Sales', 'automatic'), ADA)).toMatchObject({ created: false, group: { groupId } });
   });
 
   it('after a permanent delete, a new request creates a new group', async () => {
     const groupId = await provisionedThenDeleted();
     sandbox.emulator.admin.purgeGroup(groupId);
     const fresh = createProvisioningService({ directory: sandbox.directory, registry: createMemoryRegistry() });
-    const result = await fresh.ensureGroup('Sales', 'userDriven', ADA);
+    const result = await fresh.ensureGroup(orderFor(fresh, 'Sales', 'userDriven'), ADA);
     expect(result.created).toBe(true);
     expect(result.group.groupId).not.toBe(groupId);
   });
 
   it('answers a restore of a live group or of a purged one without writing', async () => {
     await setUp();
-    await service.ensureGroup('Sales', 'userDriven', ADA);
-    expect(await service.restoreGroup('Sales', 'userDriven', ADA)).toMatchObject({ outcome: 'notDeleted' });
-    expect(await service.restoreGroup('Never Requested', 'userDriven', ADA)).toMatchObject({ outcome: 'notInRecycleBin' });
+    await service.ensureGroup(orderFor(service, 'Sales', 'userDriven'), ADA);
+    expect(await service.restoreGroup({ record: registry.recordOf('Sales') }, ADA)).toMatchObject({ outcome: 'notDeleted' });
+    expect(await service.restoreGroup({ order: orderFor(service, 'Never Requested', 'userDriven') }, ADA)).toMatchObject({ outcome: 'notInRecycleBin' });
     expect(sandbox.emulator.requestLog.filter((entry) => entry.method !== 'GET').map((entry) => entry.method)).toEqual(['PATCH']);
   });
 });
@@ -255,7 +261,7 @@ describe('5. an existing group must not depend on re-binding its owner', () => {
     await setUp();
     const names = previewedNames(service, 'Renamed', 'userDriven');
     const existing = sandbox.emulator.admin.addGroup({ ...names, displayName: 'Someone renamed it', ownerIds: [ownerSpId()] });
-    const result = await service.ensureGroup('Renamed', 'userDriven', ADA);
+    const result = await service.ensureGroup(orderFor(service, 'Renamed', 'userDriven'), ADA);
     expect(result.group.groupId).toBe(existing.id);
     expect(calls()).toEqual(['GET 200', 'GET 200', 'PATCH 400', 'GET 200']);
     expect(sandbox.emulator.admin.groups()).toHaveLength(1);
@@ -266,7 +272,7 @@ describe('5. an existing group must not depend on re-binding its owner', () => {
     await setUp({ faults: { replicationLagMs: 350 } }, undefined, () => (clockMs += 100));
     const names = previewedNames(service, 'Ownerless', 'userDriven');
     const existing = sandbox.emulator.admin.createGroup({ ...names, displayName: 'made by someone else', ownerIds: [] });
-    const result = await service.ensureGroup('Ownerless', 'userDriven', ADA);
+    const result = await service.ensureGroup(orderFor(service, 'Ownerless', 'userDriven'), ADA);
     expect(result.group.groupId).toBe(existing.id);
     expect(sandbox.emulator.admin.group(existing.id)?.ownerIds).toEqual([ownerSpId()]);
     expect(calls().slice(2)).toEqual(['PATCH 400', 'GET 404', 'GET 200', 'POST 204']);
@@ -285,7 +291,7 @@ describe('6. concurrent upserts of one uniqueName', () => {
     await setUp({ faults: { replicationLagMs: 350 } }, undefined, () => (clockMs += 100));
     const names = previewedNames(service, 'Raced', 'userDriven');
     const winner = sandbox.emulator.admin.createGroup({ ...names, displayName: 'won the race', ownerIds: [ownerSpId()] });
-    const result = await service.ensureGroup('Raced', 'userDriven', ADA);
+    const result = await service.ensureGroup(orderFor(service, 'Raced', 'userDriven'), ADA);
     expect(result.group.groupId).toBe(winner.id);
     expect(calls().slice(2)).toEqual(['PATCH 400', 'GET 404', 'GET 200']);
     expect(sandbox.emulator.admin.groups()).toHaveLength(1);
@@ -294,7 +300,7 @@ describe('6. concurrent upserts of one uniqueName', () => {
   it('several instances racing on one policy still make one group', async () => {
     await setUp();
     const services = [0, 1, 2, 3].map(() => createProvisioningService({ directory: sandbox.directory, registry }));
-    const results = await Promise.all(services.map((each) => each.ensureGroup('Race', 'userDriven', ADA)));
+    const results = await Promise.all(services.map((each) => each.ensureGroup(orderFor(each, 'Race', 'userDriven'), ADA)));
     expect(sandbox.emulator.admin.groups()).toHaveLength(1);
     expect(new Set(results.map((result) => result.group.groupId)).size).toBe(1);
   });
@@ -303,7 +309,7 @@ describe('6. concurrent upserts of one uniqueName', () => {
     await setUp({ faults: { replicationLagMs: 60_000 } });
     const names = previewedNames(service, 'Invisible', 'userDriven');
     sandbox.emulator.admin.createGroup({ ...names, ownerIds: [ownerSpId()] });
-    const error = await rejection(service.ensureGroup('Invisible', 'userDriven', ADA));
+    const error = await rejection(service.ensureGroup(orderFor(service, 'Invisible', 'userDriven'), ADA));
     expect(error).toBeInstanceOf(GroupVerificationError);
     expect(registry.records()).toEqual([]);
   });
@@ -312,7 +318,7 @@ describe('6. concurrent upserts of one uniqueName', () => {
 describe('7. $expand returns at most 20 owners', () => {
   async function crowdedGroup(withIntuneOwner: boolean): Promise<void> {
     await setUp({ pageSize: 10 });
-    const { group } = await service.ensureGroup('Crowded', 'userDriven', ADA);
+    const { group } = await service.ensureGroup(orderFor(service, 'Crowded', 'userDriven'), ADA);
     const admin = sandbox.emulator.admin;
     admin.removeOwner(group.groupId, ownerSpId());
     for (let i = 0; i < 22; i++) admin.addOwner(group.groupId, admin.addUser({ displayName: `Owner ${i}` }).id);
@@ -321,14 +327,14 @@ describe('7. $expand returns at most 20 owners', () => {
 
   it('does not raise a false firstPartyAppNotAnOwner when the owner is past the 20th', async () => {
     await crowdedGroup(true);
-    const report = await service.checkGroup('Crowded');
+    const report = await service.checkGroup(registry.recordOf('Crowded'));
     expect(report.findings).toEqual([]);
     expect(sandbox.emulator.requestLog.some((entry) => entry.path.startsWith('/beta/groups/') && entry.path.includes('/owners'))).toBe(true);
   });
 
   it('still reports the owner missing when the full list lacks it', async () => {
     await crowdedGroup(false);
-    expect((await service.checkGroup('Crowded')).findings.map((finding) => finding.code)).toEqual(['firstPartyAppNotAnOwner']);
+    expect((await service.checkGroup(registry.recordOf('Crowded'))).findings.map((finding) => finding.code)).toEqual(['firstPartyAppNotAnOwner']);
   });
 });
 
@@ -353,7 +359,7 @@ describe('9. national clouds', () => {
 
   it('binds the owner with a reference on the configured host, which the emulator (a cloud at its URL) resolves', async () => {
     await setUp();
-    await service.ensureGroup('Cloud', 'userDriven', ADA);
+    await service.ensureGroup(orderFor(service, 'Cloud', 'userDriven'), ADA);
     expect(sandbox.emulator.admin.groups()[0]?.ownerIds).toEqual([ownerSpId()]);
   });
 });
@@ -410,8 +416,8 @@ describe('11. throttling details', () => {
   it('waits out whole-second Retry-After from the emulator by default and succeeds', async () => {
     // The real clock: the throttle refills while the client waits the whole second it was told to.
     await setUp({ clock: { now: () => new Date() }, faults: { writeThrottle: { capacity: 1, refillPerSecond: 20 } } });
-    await service.ensureGroup('First', 'userDriven', ADA);
-    await service.ensureGroup('Second', 'userDriven', ADA);
+    await service.ensureGroup(orderFor(service, 'First', 'userDriven'), ADA);
+    await service.ensureGroup(orderFor(service, 'Second', 'userDriven'), ADA);
     const throttled = sandbox.emulator.requestLog.filter((entry) => entry.status === 429);
     expect(throttled).toHaveLength(1);
     expect(sandbox.emulator.admin.groups()).toHaveLength(2);

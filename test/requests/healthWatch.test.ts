@@ -5,6 +5,7 @@
  */
 import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { createInventory } from '../../src/inventory/inventory';
+import { createTenantPolicies } from '../../src/inventory/tenant';
 import { createGraphDirectory } from '../../src/graph';
 import { createHealthWatch, type HealthWatch } from '../../src/requests/healthWatch';
 import type { DigestPoster, HealthDigest } from '../../src/requests/ports';
@@ -38,7 +39,7 @@ describe.each(adapterHarnesses())('health watch on %s', (_name, factory) => {
     const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY });
     return createHealthWatch({
       store: storeOf,
-      inventory: createInventory({ directory, records: storeOf, clock: { now: () => new Date(clockMs) } }),
+      inventory: createInventory({ tenant: createTenantPolicies({ directory }), records: storeOf, clock: { now: () => new Date(clockMs) } }),
       digest: poster,
       intervalMs: INTERVAL_MS,
       clock: { now: () => new Date(clockMs) },

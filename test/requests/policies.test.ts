@@ -5,6 +5,7 @@
  */
 import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { createInventory } from '../../src/inventory/inventory';
+import { createTenantPolicies } from '../../src/inventory/tenant';
 import { createGraphDirectory } from '../../src/graph';
 import { createProvisioningService } from '../../src/provisioning';
 import { createRequestsService } from '../../src/requests/service';
@@ -32,10 +33,12 @@ describe.each(adapterHarnesses())('policies and adoption on %s', (_name, factory
     harness = factory();
     store = await stores.open(harness);
     const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY });
+    const tenant = createTenantPolicies({ directory });
     service = createRequestsService({
       store,
       provisioning: createProvisioningService({ directory, registry: store }),
-      inventory: createInventory({ directory, records: store }),
+      tenant,
+      inventory: createInventory({ tenant, records: store }),
       approvers: approverIds(approver, otherApprover),
       resumeAfterMs: 0,
     });

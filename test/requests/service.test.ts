@@ -394,8 +394,9 @@ describe('requests service', () => {
       expect(await world.service.bindPolicy('   ', approver)).toMatchObject({ kind: 'invalid', message: expect.stringMatching(/Enter the name/) });
     });
 
-    it('binds with the recorded name and scenario and audits the attempt and the Graph request ids', async () => {
+    it('binds to the Intune policy the name resolves to, by its id, and audits the attempt and the Graph request ids', async () => {
       await provisioned('automatic');
+      world.tenant.addPolicy('policy-1', 'Contoso Sales', 'automatic');
       world.provisioning.bindResult = {
         outcome: 'bound',
         policyId: 'policy-1',
@@ -404,7 +405,7 @@ describe('requests service', () => {
       };
       const result = await world.service.bindPolicy('CONTOSO sales', approver);
       expect(result).toMatchObject({ kind: 'attempted', group: { groupId: 'group-1', scenario: 'automatic' }, bind: { outcome: 'bound' } });
-      expect(world.provisioning.bindCalls).toEqual([{ policyName: 'Contoso Sales', scenario: 'automatic' }]);
+      expect(world.provisioning.bindCalls).toEqual([{ policyName: 'Contoso Sales', intunePolicyId: 'policy-1' }]);
       const [requested, bound] = (await policyAudit()).slice(-2);
       expect(requested).toMatchObject({ kind: 'bindRequested', actor: approver, detail: 'group group-1 to the Automatic · Windows 365 policy "Contoso Sales"' });
       expect(bound).toMatchObject({ kind: 'bound', actor: approver, graphRequestId: 'graph-list graph-set', detail: 'bound on policy policy-1: group-1 ok' });
@@ -412,6 +413,7 @@ describe('requests service', () => {
 
     it("audits Intune's validation codes when it refuses the group", async () => {
       await provisioned();
+      world.tenant.addPolicy('policy-1', 'Contoso Sales', 'automatic');
       world.provisioning.bindResult = {
         outcome: 'validationFailed',
         policyId: 'policy-1',
@@ -427,6 +429,7 @@ describe('requests service', () => {
 
     it('reports a failed bind (Intune 500) without touching the group or the request', async () => {
       await provisioned();
+      world.tenant.addPolicy('policy-1', 'Contoso Sales', 'automatic');
       const before = await store.findGroup('contoso sales');
       world.provisioning.bindResult = { outcome: 'failed', message: 'Internal error', graphRequestId: 'graph-500', graphRequestIds: ['graph-list', 'graph-500'] };
       const result = await world.service.bindPolicy('Contoso Sales', approver);

@@ -77,6 +77,9 @@ function outcome(request: GroupRequest): CardElement[] {
   if (request.state === 'provisioned' && request.groupId) {
     lines.push(text(`Group created: ${plain(request.names.displayName)} (object id ${request.groupId})`, { color: 'Good' }));
   }
+  if (request.state === 'cancelled' && request.failureReason) {
+    lines.push(text(`No group was made: ${plain(request.failureReason)}`));
+  }
   if (request.state === 'failed') {
     lines.push(text(`Creating the group failed: ${plain(request.failureReason ?? 'unknown reason')}`, { color: 'Attention' }));
   }

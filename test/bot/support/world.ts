@@ -17,6 +17,7 @@ import { createProvisioningService } from '../../../src/provisioning';
 import type { ProvisioningService } from '../../../src/provisioning/types';
 import { createApproverDirectory } from '../../../src/requests/approvers';
 import { createInventory } from '../../../src/inventory/inventory';
+import { createTenantPolicies } from '../../../src/inventory/tenant';
 import { createRequestsService } from '../../../src/requests/service';
 import type { RequestsService } from '../../../src/requests/types';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/sandbox/graphEmulator';
@@ -78,8 +79,9 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
   const sender = createProactiveSender({ adapter: options.adapter, botAppId, logger });
   const reach = createApproverReach({ conversations: store, approvers, ...(options.personalChats && { personalChats: options.personalChats(directory) }), logger });
   const notifier = createRequestNotifier({ sender, reach, conversations: store, approverIds, logger });
-  const inventory = createInventory({ directory, records: store });
-  const requests = createRequestsService({ store, provisioning, inventory, approvers, notifier, resumeAfterMs: 0 });
+  const tenant = createTenantPolicies({ directory });
+  const inventory = createInventory({ tenant, records: store });
+  const requests = createRequestsService({ store, provisioning, inventory, tenant, approvers, notifier, resumeAfterMs: 0 });
   const bot = createBot({ requests, conversations: store, approverIds, adapter: options.adapter, botAppId, logger, startTypingTimer: false });
   return {
     emulator,

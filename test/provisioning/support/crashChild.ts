@@ -2,6 +2,7 @@
  * Child process for the crash-safety test: provisions a policy's group against the emulator, then stops
  * inside recordGroup (after the Graph create, before the result is recorded) and waits to be killed.
  */
+import { orderFor } from './names';
 import { createGraphDirectory } from '../../../src/graph/graphDirectory';
 import { createProvisioningService } from '../../../src/provisioning/service';
 
@@ -12,7 +13,6 @@ if (!emulatorUrl || !token || !policyName) throw new Error('usage: crashChild <e
 const service = createProvisioningService({
   directory: createGraphDirectory({ baseUrl: emulatorUrl, credential: { kind: 'static', token } }),
   registry: {
-    findGroup: async () => undefined,
     recordGroup: () => {
       process.stdout.write(`${AT_RECORD}\n`);
       return new Promise(() => undefined); // never records: the parent kills us here
@@ -20,4 +20,4 @@ const service = createProvisioningService({
   },
 });
 
-void service.ensureGroup(policyName, 'userDriven', { aadObjectId: 'crash-test', name: 'Crash test' });
+void service.ensureGroup(orderFor(service, policyName, 'userDriven'), { aadObjectId: 'crash-test', name: 'Crash test' });

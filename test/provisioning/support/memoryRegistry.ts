@@ -1,15 +1,17 @@
 /** Test double of the store's policy→group map, with the same conditional-write contract. */
 import type { PolicyGroupRegistry } from '../../../src/provisioning/types';
 import type { PolicyGroupRecord } from '../../../src/domain/policyGroup';
+import { policyKeyOf } from '../../../src/domain/policy';
 
 export interface MemoryRegistry extends PolicyGroupRegistry {
   records(): readonly PolicyGroupRecord[];
+  /** The record of a policy name, as the requests service's resolution would hand it down; throws when none. */
+  recordOf(policyName: string): PolicyGroupRecord;
 }
 
 export function createMemoryRegistry(initial: readonly PolicyGroupRecord[] = []): MemoryRegistry {
   const byKey = new Map(initial.map((record) => [record.policyKey, record]));
   return {
-    findGroup: async (policyKey) => byKey.get(policyKey),
     recordGroup: async (record) => {
       const existing = byKey.get(record.policyKey);
       if (existing) return existing;
@@ -17,5 +19,10 @@ export function createMemoryRegistry(initial: readonly PolicyGroupRecord[] = [])
       return record;
     },
     records: () => [...byKey.values()],
+    recordOf(policyName) {
+      const record = byKey.get(policyKeyOf(policyName));
+      if (!record) throw new Error(`No group is recorded for "${policyName}".`);
+      return record;
+    },
   };
 }

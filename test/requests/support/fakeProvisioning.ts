@@ -6,7 +6,8 @@
 import type { Actor } from '../../../src/domain/actor';
 import { type Clock, systemClock } from '../../../src/shared/clock';
 import type { Scenario } from '../../../src/domain/scenario';
-import type { BindResult, DriftReport, EnsureGroupResult, PolicyGroupRegistry, ProvisioningService, RestoreGroupResult } from '../../../src/provisioning/types';
+import type { PolicyGroupRecord } from '../../../src/domain/policyGroup';
+import type { BindResult, DriftReport, EnsureGroupResult, GroupOrder, PolicyGroupRegistry, ProvisioningService, RestoreGroupResult, RestoreSubject } from '../../../src/provisioning/types';
 import type { GroupNames, GroupNamesResult } from '../../../src/domain/naming';
 import { policyKeyOf, type PolicyName } from '../../../src/domain/policy';
 
@@ -25,7 +26,7 @@ export interface FakeProvisioning extends ProvisioningService {
   driftFindings: DriftReport['findings'];
   /** What the next bindToPolicy calls answer. */
   bindResult: BindResult;
-  readonly bindCalls: { policyName: string; scenario: Scenario }[];
+  readonly bindCalls: { policyName: string; intunePolicyId: string }[];
 }
 
 export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clock = systemClock): FakeProvisioning {
@@ -64,19 +65,20 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clo
       return { release: () => release() };
     },
     previewNames,
-    async ensureGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<EnsureGroupResult> {
+    async ensureGroup(order: GroupOrder, actor: Actor): Promise<EnsureGroupResult> {
+      const { policy, scenario, names } = order;
+      const policyName = policy.name;
       ensureCalls.push({ policyName, actor });
       await gate;
       const failure = failures.shift();
       if (failure) throw failure;
-      const names = namesOf(policyName, scenario);
       const graphRequestIds = [`graph-${++requestCounter}`];
       const existing = groups.get(names.uniqueName);
       const groupId = existing ?? `group-${groups.size + 1}`;
       groups.set(names.uniqueName, groupId);
       const group = await registry.recordGroup({
         ...names,
-        policyKey: policyKeyOf(policyName),
+        policyKey: policy.key,
         policyName,
         scenario,
         groupId,
@@ -92,14 +94,14 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clo
       groups.delete(uniqueName);
       deleted.set(uniqueName, { groupId, deletedAt: clock.now().toISOString() });
     },
-    async checkGroup(policyName: string, options?: { readonly repairOwner?: boolean }): Promise<DriftReport> {
-      const group = await registry.findGroup(policyKeyOf(policyName));
-      const inBin = group?.uniqueName ? deleted.get(group.uniqueName) : undefined;
-      if (group && inBin) {
+    async checkGroup(group: PolicyGroupRecord, options?: { readonly repairOwner?: boolean }): Promise<DriftReport> {
+      const inBin = group.uniqueName ? deleted.get(group.uniqueName) : undefined;
+      if (inBin) {
         const restorableUntil = new Date(Date.parse(inBin.deletedAt) + 30 * 86_400_000).toISOString();
         return {
           policyKey: group.policyKey,
           group,
+          groupState: 'deleted',
           deletedGroup: { groupId: inBin.groupId, deletedAt: inBin.deletedAt, restorableUntil },
           healthy: false,
           findings: [{ code: 'securityGroupNotFound', message: `The group ${inBin.groupId} was deleted; it can be restored.` }],
@@ -109,38 +111,42 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clo
       }
       const findings = options?.repairOwner ? service.driftFindings.filter((f) => f.code !== 'firstPartyAppNotAnOwner') : service.driftFindings;
       return {
-        policyKey: policyKeyOf(policyName),
-        ...(group && { group }),
+        policyKey: group.policyKey,
+        group,
+        groupState: 'live',
         healthy: findings.length === 0,
         findings,
         ownerRepaired: options?.repairOwner === true && findings.length !== service.driftFindings.length,
         graphRequestIds: ['graph-check-1'],
       };
     },
-    async restoreGroup(policyName: string, scenario: Scenario, actor: Actor): Promise<RestoreGroupResult> {
-      const names = namesOf(policyName, scenario);
-      const inBin = deleted.get(names.uniqueName);
+    async restoreGroup(subject: RestoreSubject, actor: Actor): Promise<RestoreGroupResult> {
+      const uniqueName = 'record' in subject ? (subject.record.uniqueName ?? '') : subject.order.names.uniqueName;
+      const inBin = deleted.get(uniqueName);
       const graphRequestIds = [`graph-${++requestCounter}`];
       if (!inBin) {
-        return groups.has(names.uniqueName)
+        return groups.has(uniqueName)
           ? { outcome: 'notDeleted', message: 'The group is not deleted.', graphRequestIds }
           : { outcome: 'notInRecycleBin', message: 'The group is not in the recycle bin.', graphRequestIds };
       }
-      deleted.delete(names.uniqueName);
-      groups.set(names.uniqueName, inBin.groupId);
-      const group = await registry.recordGroup({
-        ...names,
-        policyKey: policyKeyOf(policyName),
-        policyName,
-        scenario,
-        groupId: inBin.groupId,
-        createdAt: clock.now().toISOString(),
-        createdBy: actor,
-      });
+      deleted.delete(uniqueName);
+      groups.set(uniqueName, inBin.groupId);
+      const group =
+        'record' in subject
+          ? subject.record
+          : await registry.recordGroup({
+              ...subject.order.names,
+              policyKey: subject.order.policy.key,
+              policyName: subject.order.policy.name,
+              scenario: subject.order.scenario,
+              groupId: inBin.groupId,
+              createdAt: clock.now().toISOString(),
+              createdBy: actor,
+            });
       return { outcome: 'restored', group, ownerReAdded: false, findings: [], graphRequestIds };
     },
-    async bindToPolicy(policyName: string, scenario: Scenario): Promise<BindResult> {
-      service.bindCalls.push({ policyName, scenario });
+    async bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string): Promise<BindResult> {
+      service.bindCalls.push({ policyName: record.policyName, intunePolicyId });
       return service.bindResult;
     },
     async ownerServicePrincipalId() {

@@ -40,6 +40,8 @@ export function requesterMessage(kind: RequestEventKind, request: GroupRequest):
       return `${subject} is done: the group ${verbatim(request.names.displayName)} exists (object id ${request.groupId ?? 'unknown'}).`;
     case 'failed':
       return `${subject} was approved, but creating the group failed: ${plain(request.failureReason ?? 'unknown reason')}. An approver can retry.`;
+    case 'superseded':
+      return `${subject} was approved, but no group was made: ${plain(request.failureReason ?? 'the policy got its group meanwhile')}`;
     case 'bound':
       return `The Intune policy ${verbatim(request.policyName)} now uses the group ${verbatim(request.names.displayName)} of your request ${request.id}: devices that enroll with it are added to the group.`;
     case 'requested':

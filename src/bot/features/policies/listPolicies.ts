@@ -15,18 +15,18 @@ export async function handlePolicies(context: TurnContext, bot: BotContext): Pro
     await context.sendActivity(NO_IDENTITY_MESSAGE);
     return;
   }
-  const reply = await policiesPage(bot, actor, 0);
+  const reply = await policiesPage(bot, actor, 0, false);
   if ('card' in reply) await replyWithCard(context, reply.card);
   else await context.sendActivity(reply.message);
 }
 
-/** "Previous" / "Next" on the policies card: the inventory is taken again, so the page is current. */
+/** "Previous" / "Next" on the policies card: pages of the inventory the list was made from, if it is recent. */
 export async function showPoliciesPage(_context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.policiesPage>): Promise<InvokeReply> {
-  return policiesPage(bot, actor, data.offset ?? 0);
+  return policiesPage(bot, actor, data.offset ?? 0, true);
 }
 
-async function policiesPage(bot: BotContext, actor: Actor, offset: number): Promise<InvokeReply> {
-  const result = await bot.requests.listPolicies(actor);
+async function policiesPage(bot: BotContext, actor: Actor, offset: number, recent: boolean): Promise<InvokeReply> {
+  const result = await bot.requests.listPolicies(actor, { recent });
   return result.kind === 'forbidden' ? { message: result.reason } : { card: policiesCard(result.policies, offset) };
 }
 

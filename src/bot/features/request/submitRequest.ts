@@ -2,6 +2,8 @@ import type { TurnContext } from 'botbuilder';
 import { requestFormCard } from './formCard';
 import { groupDeletedCard, groupExistsCard } from '../../cards/group';
 import { requestCard, requesterCard } from '../../cards/request';
+import { noticeCard, plain } from '../../cards/elements';
+import { tenantGroupCard } from './tenantGroupCard';
 import { formWithPreview, parseRequestForm } from './form';
 import type { BotContext } from '../../routes';
 import { type InvokeReply, actorTeamsIdOf, referenceOf } from '../../turn';
@@ -22,16 +24,26 @@ export async function submitRequest(context: TurnContext, bot: BotContext, { dat
   switch (result.kind) {
     case 'created':
       await rememberRequesterCard(context, bot, result.request.id);
-      return { card: requesterCard(result.request, actorTeamsIdOf(context), result.approversNotified ? undefined : NOBODY_TOLD) };
+      return { card: requesterCard(result.request, actorTeamsIdOf(context), noticeOf(result.approversNotified, result.tenantNotice)) };
     case 'activeRequestExists':
       return { card: requestCard(result.request, 'This policy already has a request in progress') };
     case 'groupExists':
       return { card: groupExistsCard(result.group) };
     case 'groupDeleted':
       return { card: groupDeletedCard(result.group, result.deleted) };
+    case 'policyUsesGroup':
+      return { card: tenantGroupCard(result.tenantGroup) };
+    case 'policyUnclear':
+      return { card: noticeCard('Which policy is meant?', plain(result.reason)) };
     case 'invalid':
       return { card: requestFormCard(formWithPreview(bot, { ...parsed.form, errors: { [result.field]: result.message } })) };
   }
+}
+
+/** What the requester should know beside the request: nobody told, or Intune not asked. */
+function noticeOf(approversNotified: boolean, tenantNotice: string | undefined): string | undefined {
+  const notices = [...(approversNotified ? [] : [NOBODY_TOLD]), ...(tenantNotice === undefined ? [] : [plain(tenantNotice)])];
+  return notices.length > 0 ? notices.join(' ') : undefined;
 }
 
 /** The form becomes the requester's card about the request: remembered, so the bot keeps it current. */
