@@ -34,7 +34,8 @@ export interface GraphClientOptions {
   readonly onRequest?: (attempt: GraphAttempt) => void;
   /**
    * Send reads made at the same time as JSON batches (issue 20): GETs and read actions without a body, made
-   * in the same event-loop turn, go out together, at most 20 a batch. Off by default; the inventory's client has it on.
+   * in the same event-loop turn, go out together, at most 20 a batch; a read alone in its turn goes out as
+   * itself. Off by default; the composition turns it on.
    */
   readonly batchReads?: BatchOptions;
 }
@@ -88,7 +89,7 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       return { status: response.status, headers: {}, body: response.body, requestId: response.requestId, clientRequestId: response.clientRequestId };
     },
   };
-  const batchedRead = options.batchReads && createReadBatcher(batch, options.batchReads);
+  const batchedRead = options.batchReads && createReadBatcher(batch, (method, path, version) => send(method, path, { version, idempotent: true }), options.batchReads);
 
   function call(method: Method, path: string, init: CallOptions = {}): Promise<GraphResponse> {
     const read = (init.idempotent ?? method === 'GET') && (method === 'GET' || method === 'POST') && init.body === undefined && init.headers === undefined;

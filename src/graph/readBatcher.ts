@@ -18,13 +18,19 @@ interface Queued {
   readonly reject: (error: unknown) => void;
 }
 
-export function createReadBatcher(transport: BatchTransport, options: BatchOptions = {}): BatchedRead {
+/** `single`: how a read that found no company in its turn is sent — on its own, as it would be unbatched. */
+export function createReadBatcher(transport: BatchTransport, single: BatchedRead, options: BatchOptions = {}): BatchedRead {
   const queues = new Map<Version, Queued[]>();
   let counter = 0;
 
   function flush(version: Version): void {
     const queued = queues.get(version) ?? [];
     queues.delete(version);
+    const [only] = queued;
+    if (only && queued.length === 1) {
+      single(only.request.method, only.request.url, version).then(only.resolve, only.reject);
+      return;
+    }
     sendBatched(transport, version, queued.map((each) => each.request), options).then(
       (outcome) => {
         for (const each of queued) {

@@ -22,11 +22,16 @@ export type ReadinessCode =
   | 'unknownAppType'
   | 'unreadable';
 
+/** The app or script a one-click fix would assign to the device group (only where assigning fixes it). */
+export interface ReadinessFix {
+  readonly kind: 'app' | 'script';
+  readonly id: string;
+}
+
 export interface ReadinessFinding {
   readonly code: ReadinessCode;
   readonly detail: string;
-  /** The app or script a one-click fix would assign to the device group (only where assigning fixes it). */
-  readonly fix?: { readonly kind: 'app' | 'script'; readonly id: string };
+  readonly fix?: ReadinessFix;
 }
 
 /** The setting's maximumCount (allowed apps) and the documented script limit of device preparation. */
