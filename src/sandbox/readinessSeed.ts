@@ -1,7 +1,7 @@
 /**
  * `npm start`'s scene for issue 20: a few apps and scripts and three device-preparation policies around them —
  * one ready, one selecting an app assigned only to a user group, one selecting a script that runs as the user —
- * so `policies` shows what the readiness check finds.
+ * so `policies` shows what the readiness check finds. Every policy of the tenant is made to apply to someone.
  */
 import { SCENARIO_INFO } from '../domain/scenario';
 import type { SandboxIntune } from './intuneState';
@@ -11,6 +11,7 @@ export interface SeedDirectory {
   readonly ownerServicePrincipalId: string | undefined;
   addGroup(init: { readonly displayName: string; readonly ownerIds?: string[] }): { readonly id: string };
   addPolicy(init: { readonly name: string; readonly templateId: string; readonly membershipTargetIds?: readonly string[] }): { readonly id: string };
+  policies(): readonly { readonly id: string; readonly name: string; readonly templateId: string }[];
 }
 
 export function seedReadinessCases(directory: SeedDirectory, intune: SandboxIntune): void {
@@ -35,5 +36,10 @@ export function seedReadinessCases(directory: SeedDirectory, intune: SandboxIntu
   intune.selectForPolicy(sales.id, { apps: [portal, crm], scripts: [rename] });
   const kiosks = directory.addPolicy({ name: 'Litware Kiosks', templateId, membershipTargetIds: [kioskDevices.id] });
   intune.selectForPolicy(kiosks.id, { apps: [portal], scripts: [rename, drives] });
-  for (const policy of [ready, sales, kiosks]) intune.assignPolicy(policy.id, [{ kind: 'group', groupId: staff.id }]);
+  // Every policy applies to someone, so what the scene shows is about apps and scripts: user-driven ones to
+  // the staff, automatic ones through a Windows 365 provisioning policy each.
+  for (const policy of directory.policies()) {
+    if (policy.templateId === templateId) intune.assignPolicy(policy.id, [{ kind: 'group', groupId: staff.id }]);
+    else intune.addProvisioningPolicy({ displayName: `${policy.name} Cloud PCs`, devicePreparationPolicyId: policy.id });
+  }
 }

@@ -154,7 +154,7 @@ describe('Intune service limits of the emulator', () => {
 describe('the sandbox scene for readiness', () => {
   it('seeds three policies around shared apps and scripts, each assigned to the staff group', () => {
     let next = 0;
-    const policies: { id: string; name: string; membershipTargetIds?: readonly string[] }[] = [];
+    const policies: { id: string; name: string; templateId: string; membershipTargetIds?: readonly string[] }[] = [];
     const groups: { id: string; displayName: string }[] = [];
     seedReadinessCases(
       {
@@ -169,6 +169,7 @@ describe('the sandbox scene for readiness', () => {
           policies.push(created);
           return created;
         },
+        policies: () => policies,
       },
       intune,
     );
