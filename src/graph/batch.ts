@@ -60,7 +60,10 @@ export interface BatchOptions {
   readonly maxPerBatch?: number;
   /** Batches in flight at once (default 1). */
   readonly concurrency?: number;
-  /** Sends of one request at most, the first included (default 6). */
+  /**
+   * Sends of one request at most, the first included (default 30): the time budget is the real bound; Graph's
+   * Retry-After is per request, so many requests throttled together may each need several rounds.
+   */
   readonly maxAttempts?: number;
   /** No retry round starts that would begin later than this after the call (default 120 000 ms). */
   readonly retryBudgetMs?: number;
@@ -102,7 +105,7 @@ interface Pending {
 export async function sendBatched(transport: BatchTransport, version: BatchVersion, requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<BatchOutcome> {
   const maxPerBatch = Math.min(options.maxPerBatch ?? MAX_BATCH_REQUESTS, MAX_BATCH_REQUESTS);
   const concurrency = Math.max(1, options.concurrency ?? 1);
-  const maxAttempts = Math.max(1, options.maxAttempts ?? 6);
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 30);
   const budgetMs = options.retryBudgetMs ?? 120_000;
   const baseDelayMs = options.baseDelayMs ?? 1_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
