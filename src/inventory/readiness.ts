@@ -78,12 +78,24 @@ export function assessReadiness(input: ReadinessInput): ReadinessFinding[] {
   return findings;
 }
 
-function appFindings(id: string, lookup: Lookup<IntuneApp> | undefined, groupId: string | null, group: string): ReadinessFinding[] {
+/** What is said of a selected app or script that was not read (deleted, or in a shape we cannot read); undefined when it was. */
+function unreadSelection<T>(what: 'app' | 'script', id: string, lookup: Lookup<T> | undefined): ReadinessFinding[] | undefined {
   if (!lookup) return [];
   if (lookup.kind === 'notFound') {
-    return [{ code: 'appNotFound', detail: `The policy selects the app ${id}, which no longer exists in Intune: remove it from the policy's allowed apps, or select the app that replaced it.` }];
+    return [
+      {
+        code: what === 'app' ? 'appNotFound' : 'scriptNotFound',
+        detail: `The policy selects the ${what} ${id}, which no longer exists in Intune: remove it from the policy's allowed ${what}s, or select the ${what} that replaced it.`,
+      },
+    ];
   }
-  if (lookup.kind === 'unreadable') return [{ code: 'unreadable', detail: `Intune returned the selected app ${id} in an unexpected shape, so it was not checked: ${lookup.reason}` }];
+  if (lookup.kind === 'unreadable') return [{ code: 'unreadable', detail: `Intune returned the selected ${what} ${id} in an unexpected shape, so it was not checked: ${lookup.reason}` }];
+  return undefined;
+}
+
+function appFindings(id: string, lookup: Lookup<IntuneApp> | undefined, groupId: string | null, group: string): ReadinessFinding[] {
+  const unread = unreadSelection('app', id, lookup);
+  if (unread || lookup?.kind !== 'found') return unread ?? [];
   const app = lookup.value;
   const name = `"${app.displayName}"`;
   if (!app.knownType) {
@@ -141,11 +153,8 @@ function userContextFix(appType: string): string {
 }
 
 function scriptFindings(id: string, lookup: Lookup<IntuneScript> | undefined, groupId: string | null, group: string): ReadinessFinding[] {
-  if (!lookup) return [];
-  if (lookup.kind === 'notFound') {
-    return [{ code: 'scriptNotFound', detail: `The policy selects the script ${id}, which no longer exists in Intune: remove it from the policy's allowed scripts, or select the script that replaced it.` }];
-  }
-  if (lookup.kind === 'unreadable') return [{ code: 'unreadable', detail: `Intune returned the selected script ${id} in an unexpected shape, so it was not checked: ${lookup.reason}` }];
+  const unread = unreadSelection('script', id, lookup);
+  if (unread || lookup?.kind !== 'found') return unread ?? [];
   const script = lookup.value;
   const name = `"${script.displayName}"`;
   const findings: ReadinessFinding[] = [];

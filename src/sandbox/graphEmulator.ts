@@ -10,7 +10,7 @@ import { graphError, isErrorReply, type GraphReply } from './graphWire';
 import { readBody } from './requestBody';
 import { callerKindOf } from '../graph/graphCredential';
 import { type Clock, systemClock } from '../shared/clock';
-import type { GraphVersion } from './route';
+import type { GraphVersion, RouteRequest } from './route';
 import { isWrite, routeGraphRequest } from './routes';
 import { handleBatch, type InnerAnswer } from './batchRoute';
 import { routeIntuneRequest } from './intuneRoutes';
@@ -43,13 +43,7 @@ export interface BatchLog {
 }
 
 /** One request as the routes see it, top-level or inside a batch. */
-interface OneRequest {
-  readonly method: string;
-  readonly version: GraphVersion;
-  readonly path: string;
-  readonly query: URLSearchParams;
-  readonly prefer: string | undefined;
-  readonly body: unknown;
+interface OneRequest extends RouteRequest {
   readonly caller: CallerKind;
   readonly addressedOrigin: string;
 }
@@ -197,7 +191,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     if (serverError && !serverError.afterApplying) return serverErrorReply(serverError);
     if (request.body === UNREADABLE) return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');
 
-    const routeRequest = { method, version: request.version, path, query: request.query, prefer: request.prefer, body: request.body };
+    const routeRequest: RouteRequest = request;
     const reply =
       routeIntuneRequest(routeRequest, { intune: tenant.intune, policyExists: (id) => tenant.policy(id) !== undefined, variations: { assignmentCreate: variations.intuneAssignmentCreate } }) ??
       routeGraphRequest(routeRequest, {
