@@ -1,69 +1,123 @@
 /**
- * The inventory of N device-preparation policies (default 500), each with its own hand-made group, against the
- * sandbox Graph emulator through the real Graph adapter and a real SQLite store: once without and once with the
- * emulator's directory-write throttle, and prints
- *  - Graph calls per policy (logical calls and HTTP attempts; the list's pages and the owner lookup included),
- *  - writes made (must be 0: the inventory only reads, so it never spends provisioning's write budget),
- *  - total time, and the throttled run against the throttle's bound for the writes it makes (none: 0 s).
+ * The inventory at scale (issue 20): N device-preparation policies (default 5,000), each with its own group and
+ * selecting 4 apps and 2 scripts from a shared catalogue (100 apps, 30 scripts), against the sandbox emulator
+ * with Intune's documented service limits on, through the real Graph adapter and a real SQLite store. Two runs
+ * in the same process, each on a fresh emulator and store:
+ *  - batched: reads made together go out as JSON batches (the product's configuration);
+ *  - not batched: the same inventory, every request its own HTTP round trip;
+ * and then one health-watch pass (the paced inventory) at the same size. Printed per run: HTTP round trips per
+ * policy, logical reads per policy, 429s, time against the throttle's lower bound, the process's peak RSS.
  *
- * Usage: npm run bench:inventory [-- N]   (or BENCH_N=…; BENCH_RATE, BENCH_BURST tune the throttle)
+ * The throttle's 20 s window is shortened BENCH_THROTTLE_SCALE times (default 20) so that a run takes about a
+ * minute instead of twenty; every limit keeps its ratio. Retry-After stays in whole seconds, as Graph sends it.
+ *
+ * Usage: npm run bench:inventory [-- N]   (or BENCH_N=…; BENCH_THROTTLE_SCALE=1 for the documented window)
  */
-import { createTenantPolicies } from '../src/inventory/tenant';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SCENARIO_INFO } from '../src/domain/scenario';
-import { createInventory } from '../src/inventory/inventory';
+import { createGraphClient } from '../src/graph/graphClient';
 import { createGraphDirectory } from '../src/graph/graphDirectory';
-import { isWrite } from '../src/sandbox/routes';
-import { startGraphEmulator } from '../src/sandbox/graphEmulator';
-import type { GraphEmulatorFaults } from '../src/sandbox/faults';
+import { createIntuneReadiness } from '../src/graph/intuneReadiness';
+import { createInventory, READ_CHUNK } from '../src/inventory/inventory';
+import type { IntuneReadinessReader } from '../src/inventory/intune';
+import { createTenantPolicies } from '../src/inventory/tenant';
+import { startGraphEmulator, type GraphEmulator } from '../src/sandbox/graphEmulator';
+import { INTUNE_LIMITS, INTUNE_WINDOW_MS } from '../src/sandbox/intuneThrottle';
+import type { SandboxApp, SandboxScript } from '../src/sandbox/intuneState';
 import { openStore } from '../src/store';
 
 const TOKEN = 'bench-token';
+const APPS = 100;
+const SCRIPTS = 30;
+const APPS_PER_POLICY = 4;
+const SCRIPTS_PER_POLICY = 2;
+/** The product's pause between chunks of a watch pass (src/app/services.ts), scaled like the throttle. */
+const WATCH_PACE_MS = 8_000;
+const RETRY = { maxRetries: 10, maxRetryTimeMs: 600_000 };
 
 interface RunResult {
   readonly seconds: number;
-  readonly logicalPerPolicy: number;
+  readonly roundTripsPerPolicy: number;
+  readonly readsPerPolicy: number;
   readonly attemptsPerPolicy: number;
-  readonly writes: number;
   readonly throttled: number;
   readonly findings: number;
+  readonly peakRssMb: number;
 }
 
-function positiveInteger(name: string, raw: string | undefined, fallback: number): number {
+function positiveNumber(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, not "${raw}".`);
+  if (!(value > 0)) throw new Error(`${name} must be a positive number, not "${raw}".`);
   return value;
 }
 
-async function inventoryRun(n: number, faults: GraphEmulatorFaults): Promise<RunResult> {
+/** The scene: every 97th policy selects an app not assigned to its group, every 89th a user-context script. */
+async function scene(n: number, scale: number): Promise<GraphEmulator> {
   const emulator = await startGraphEmulator({ requiredToken: TOKEN, seed: { policies: [] } });
+  const { admin } = emulator;
+  const owner = admin.ownerServicePrincipalId as string;
+  const selection = (index: number) => ({
+    apps: Array.from({ length: APPS_PER_POLICY }, (_, k) => (index * 3 + k) % APPS),
+    scripts: Array.from({ length: SCRIPTS_PER_POLICY }, (_, k) => (index + k * 7) % SCRIPTS),
+  });
+  const groups = Array.from({ length: n }, (_, index) => admin.addGroup({ displayName: `Bench devices ${index}`, ownerIds: [owner] }).id);
+  const appGroups = Array.from({ length: APPS }, () => [] as string[]);
+  const scriptGroups = Array.from({ length: SCRIPTS }, () => [] as string[]);
+  for (let index = 0; index < n; index++) {
+    const { apps, scripts } = selection(index);
+    apps.forEach((app, k) => {
+      if (index % 97 !== 0 || k !== 0) appGroups[app]?.push(groups[index]);
+    });
+    for (const script of scripts) scriptGroups[script]?.push(groups[index]);
+  }
+  const apps: SandboxApp[] = appGroups.map((groupIds, index) =>
+    admin.intune.addApp({ displayName: `App ${index}`, appType: index % 2 ? 'win32LobApp' : 'winGetApp', runAsAccount: 'system', assignments: groupIds.map((groupId) => ({ intent: 'required', target: { kind: 'group', groupId } })) }),
+  );
+  const scripts: SandboxScript[] = scriptGroups.map((groupIds, index) =>
+    admin.intune.addScript({ displayName: `Script ${index}`, runAsAccount: index === 5 ? 'user' : 'system', assignments: groupIds.map((groupId) => ({ kind: 'group', groupId })) }),
+  );
+  for (let index = 0; index < n; index++) {
+    const templateId = SCENARIO_INFO.userDriven.templateId;
+    const policy = admin.addPolicy({ name: `Bench policy ${index}`, templateId, membershipTargetIds: [groups[index]] });
+    const chosen = selection(index);
+    admin.intune.selectForPolicy(policy.id, { apps: chosen.apps.map((app) => apps[app]), scripts: chosen.scripts.map((script) => scripts[script]) });
+    admin.intune.assignPolicy(policy.id, [{ kind: 'allLicensedUsers' }]);
+  }
+  emulator.setFaults({ intuneThrottle: { timeScale: scale } });
+  emulator.clearRequestLog();
+  return emulator;
+}
+
+async function inventoryRun(n: number, scale: number, batched: boolean, paceMs: number): Promise<RunResult> {
+  const emulator = await scene(n, scale);
   const dir = mkdtempSync(join(tmpdir(), 'bench-inventory-'));
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'bench.sqlite') });
   try {
-    const owner = emulator.admin.ownerServicePrincipalId as string;
-    for (let index = 0; index < n; index += 1) {
-      const group = emulator.admin.addGroup({ displayName: `Bench devices ${index}`, ownerIds: [owner] });
-      const templateId = (index % 2 === 0 ? SCENARIO_INFO.userDriven : SCENARIO_INFO.automatic).templateId;
-      emulator.admin.addPolicy({ name: `Bench policy ${index}`, templateId, membershipTargetIds: [group.id] });
-    }
-    const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: { maxRetries: 10, maxRetryTimeMs: 600_000 } });
-    const inventory = createInventory({ tenant: createTenantPolicies({ directory }), records: store });
-    emulator.setFaults(faults);
-    emulator.clearRequestLog();
+    const options = { baseUrl: emulator.url, credential: { kind: 'static' as const, token: TOKEN }, retry: RETRY };
+    const directory = createGraphDirectory(batched ? { ...options, batchReads: {} } : options);
+    // Not batched: every readiness read in an envelope of its own, one HTTP round trip each.
+    const readiness: IntuneReadinessReader = batched ? directory : createIntuneReadiness(createGraphClient(options), { maxPerBatch: 1 });
+    const pace = paceMs > 0 ? () => new Promise<void>((resolve) => setTimeout(resolve, paceMs)) : undefined;
+    const inventory = createInventory({ tenant: createTenantPolicies({ directory }), records: store, readiness, ...(pace ? { pace } : {}) });
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
     const started = process.hrtime.bigint();
-    const report = await inventory.take();
+    const report = await inventory.take().finally(() => clearInterval(sampler));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const log = emulator.requestLog;
+    const attempts = log.reduce((sum, entry) => sum + (entry.batch?.requests ?? 1), 0);
+    const throttled = log.reduce((sum, entry) => sum + (entry.batch ? entry.batch.throttled : entry.status === 429 ? 1 : 0), 0);
     return {
       seconds,
-      logicalPerPolicy: new Set(log.map((entry) => entry.clientRequestId)).size / n,
-      attemptsPerPolicy: log.length / n,
-      writes: log.filter((entry) => isWrite(entry.method, new URL(entry.path, emulator.url).pathname.replace(/^\/(v1\.0|beta)/, ''))).length,
-      throttled: log.filter((entry) => entry.status === 429).length,
-      findings: report.entries.reduce((sum, entry) => sum + entry.findings.length, 0),
+      roundTripsPerPolicy: log.length / n,
+      readsPerPolicy: (attempts - throttled) / n,
+      attemptsPerPolicy: attempts / n,
+      throttled,
+      findings: report.entries.reduce((sum, entry) => sum + entry.findings.filter((finding) => finding.code !== 'notRecorded').length, 0),
+      peakRssMb: peakRss / 2 ** 20,
     };
   } finally {
     await store.close();
@@ -72,35 +126,48 @@ async function inventoryRun(n: number, faults: GraphEmulatorFaults): Promise<Run
   }
 }
 
-function describeRun(label: string, run: RunResult): string {
+/**
+ * The least time Intune's limits allow for the run's Intune requests: per limit (device config v2, any and
+ * write; applications; devices), (requests − the bucket's capacity) / its rate; the largest of them.
+ */
+function throttleBoundSeconds(n: number, scale: number): number {
+  const windowSeconds = INTUNE_WINDOW_MS / 1000 / scale;
+  const pages = Math.ceil(n / 100);
+  const buckets = [
+    // The list's pages, each policy's target (a POST) and its settings and assignments.
+    { requests: pages + 3 * n, limit: INTUNE_LIMITS.deviceConfigV2.any },
+    { requests: n, limit: INTUNE_LIMITS.deviceConfigV2.write },
+    { requests: APPS, limit: INTUNE_LIMITS.applications.any },
+    { requests: SCRIPTS, limit: INTUNE_LIMITS.devices.any },
+  ];
+  return Math.max(...buckets.map(({ requests, limit }) => Math.max(0, requests - limit) / (limit / windowSeconds)));
+}
+
+function describeRun(label: string, run: RunResult, bound: number): string {
   return [
     `${label}:`,
-    `  Graph calls per policy    ${run.logicalPerPolicy.toFixed(2)} logical, ${run.attemptsPerPolicy.toFixed(2)} HTTP attempts (${run.throttled} answered 429)`,
-    `  writes                    ${run.writes} (must be 0)`,
-    `  total time                ${run.seconds.toFixed(2)} s`,
-    `  findings                  ${run.findings} (each policy: notRecorded, a hand-made group)`,
+    `  HTTP round trips / policy ${run.roundTripsPerPolicy.toFixed(3)}`,
+    `  logical reads / policy    ${run.readsPerPolicy.toFixed(2)} (${run.attemptsPerPolicy.toFixed(2)} sent, ${run.throttled} answered 429)`,
+    `  time                      ${run.seconds.toFixed(1)} s (throttle lower bound ${bound.toFixed(1)} s: ${((bound / run.seconds) * 100).toFixed(0)} %)`,
+    `  peak RSS                  ${run.peakRssMb.toFixed(0)} MB`,
+    `  findings                  ${run.findings} (besides notRecorded)`,
   ].join('\n');
 }
 
 async function main(): Promise<void> {
-  const n = positiveInteger('N', process.argv[2] ?? process.env.BENCH_N, 500);
-  const rate = positiveInteger('BENCH_RATE', process.env.BENCH_RATE, 100);
-  const burst = positiveInteger('BENCH_BURST', process.env.BENCH_BURST, 100);
-  console.log(`Inventory of ${n} device-preparation policies; write throttle ${rate}/s, burst ${burst}.\n`);
-  const baseline = await inventoryRun(n, {});
-  console.log(describeRun('Baseline (no throttle)', baseline));
-  const throttled = await inventoryRun(n, { writeThrottle: { capacity: burst, refillPerSecond: rate, retryAfterPrecision: 'seconds' } });
-  console.log(describeRun('With write throttle', throttled));
-  // The throttle's lower bound is (writes − burst) / rate: for an inventory that writes nothing, 0 s.
-  const boundSeconds = Math.max(0, throttled.writes - burst) / rate;
-  console.log(
-    [
-      '',
-      `Throttle lower bound      ${boundSeconds.toFixed(2)} s for ${throttled.writes} writes; the run took ${throttled.seconds.toFixed(2)} s (reads only, never throttled)`,
-      `Throttled / baseline time ${(throttled.seconds / baseline.seconds).toFixed(2)}×`,
-    ].join('\n'),
-  );
-  if (baseline.writes + throttled.writes > 0 || throttled.throttled > 0) process.exitCode = 1;
+  const n = Math.round(positiveNumber('N', process.argv[2] ?? process.env.BENCH_N, 5000));
+  const scale = positiveNumber('BENCH_THROTTLE_SCALE', process.env.BENCH_THROTTLE_SCALE, 20);
+  const bound = throttleBoundSeconds(n, scale);
+  console.log(`Inventory of ${n} policies (${APPS_PER_POLICY} of ${APPS} apps and ${SCRIPTS_PER_POLICY} of ${SCRIPTS} scripts each), Intune limits on, window 20 s / ${scale}.\n`);
+  const batched = await inventoryRun(n, scale, true, 0);
+  console.log(describeRun('Batched', batched, bound));
+  const unbatched = await inventoryRun(n, scale, false, 0);
+  console.log(describeRun('Not batched', unbatched, bound));
+  const watch = await inventoryRun(n, scale, true, WATCH_PACE_MS / scale);
+  const paceBound = (Math.ceil(n / READ_CHUNK) - 1) * (WATCH_PACE_MS / scale / 1000);
+  console.log(describeRun(`Health-watch pass (batched, ${(WATCH_PACE_MS / scale).toFixed(0)} ms between chunks of ${READ_CHUNK})`, watch, Math.max(bound, paceBound)));
+  console.log(`\nRound trips: batched / not batched ${(batched.roundTripsPerPolicy / unbatched.roundTripsPerPolicy).toFixed(3)}; time ${(batched.seconds / unbatched.seconds).toFixed(2)}×`);
+  if (batched.roundTripsPerPolicy > 0.5) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

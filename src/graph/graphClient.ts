@@ -21,6 +21,8 @@ import { replicationWaitMs, retryPolicyOf, type GraphRetryOptions } from './grap
 import { collectionSchema } from './graphSchemas';
 import { delay } from '../shared/delay';
 import { GRAPH_BASE_URL, relativeLink, validatedBaseUrl, type Version } from './graphUrl';
+import type { BatchEnvelope, BatchOptions, BatchRequestBody, BatchTransport } from './batch';
+import { createReadBatcher } from './readBatcher';
 
 export interface GraphClientOptions {
   /** Graph's origin; the sandbox emulator's URL (plain http allowed on loopback only). */
@@ -31,6 +33,12 @@ export interface GraphClientOptions {
   readonly retry?: GraphRetryOptions;
   /** Called for every HTTP attempt, retries included (for logs and benchmarks). */
   readonly onRequest?: (attempt: GraphAttempt) => void;
+  /**
+   * Send reads made at the same time as JSON batches (issue 20): GETs and read actions without a body, made
+   * in the same event-loop turn, go out together, at most 20 a batch; a read alone in its turn goes out as
+   * itself. Off by default; the composition turns it on.
+   */
+  readonly batchReads?: BatchOptions;
 }
 
 type Schema<T> = z.ZodType<T, z.ZodTypeDef, unknown>;
@@ -40,6 +48,8 @@ export interface GraphClient {
   readonly origin: string;
   /** The bearer token the calls carry (to tell a delegated caller from an app-only one). */
   token(): Promise<string>;
+  /** `POST /{version}/$batch` of reads, as one logical call (JSON batching; see batch.ts). */
+  readonly batch: BatchTransport;
   /** One logical call: its throttling retries (RetryHandler) and, when idempotent, its timeout retries. */
   call(method: Method, path: string, init?: CallOptions): Promise<GraphResponse>;
   /** A call whose 2xx body is parsed with `schema`. */
@@ -73,7 +83,21 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     ],
   });
 
-  async function call(method: Method, path: string, init: CallOptions = {}): Promise<GraphResponse> {
+  const batch: BatchTransport = {
+    async post(version: Version, body: BatchRequestBody): Promise<BatchEnvelope> {
+      // Only reads are batched (GETs and read actions), so a batch sent again cannot apply anything twice.
+      const response = await send('POST', '/$batch', { version, body, idempotent: true });
+      return { status: response.status, headers: {}, body: response.body, requestId: response.requestId, clientRequestId: response.clientRequestId };
+    },
+  };
+  const batchedRead = options.batchReads && createReadBatcher(batch, (method, path, version) => send(method, path, { version, idempotent: true }), options.batchReads);
+
+  function call(method: Method, path: string, init: CallOptions = {}): Promise<GraphResponse> {
+    const read = (init.idempotent ?? method === 'GET') && (method === 'GET' || method === 'POST') && init.body === undefined && init.headers === undefined;
+    return batchedRead && read ? batchedRead(method, path, init.version ?? 'v1.0') : send(method, path, init);
+  }
+
+  async function send(method: Method, path: string, init: CallOptions = {}): Promise<GraphResponse> {
     const clientRequestId = randomUUID();
     const startedAt = Date.now();
     const idempotent = init.idempotent ?? method === 'GET';
@@ -126,5 +150,5 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
   }
 
-  return { origin: base.origin, token, call, callParsed, listAll, getOptional };
+  return { origin: base.origin, token, batch, call, callParsed, listAll, getOptional };
 }

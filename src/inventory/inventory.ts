@@ -21,6 +21,8 @@ import type {
   TenantUnavailable,
 } from './types';
 import { type Clock, systemClock } from '../shared/clock';
+import type { IntuneReadinessReader } from './intune';
+import { readinessOf } from './readinessPass';
 
 export interface InventoryDeps {
   /** The tenant's answers; the inventory always reads past their cache, and so refreshes it. */
@@ -29,9 +31,17 @@ export interface InventoryDeps {
   readonly clock?: Clock;
   /** A group the bot made is an orphan when its policy has not appeared in Intune this many days later. */
   readonly orphanAfterDays?: number;
-  /** Awaited before each policy's calls: the watch spreads a run's calls over time with it. */
+  /**
+   * Awaited between chunks of up to READ_CHUNK policies, whose reads go out together (one JSON batch with a
+   * batching Graph client): the watch spreads a run's calls over time with it.
+   */
   readonly pace?: () => Promise<void>;
+  /** What each policy selects and whom it applies to (issue 20); without it the run checks groups only. */
+  readonly readiness?: IntuneReadinessReader;
 }
+
+/** Policies whose reads are made at the same time: one JSON batch of reads (Graph's limit is 20 requests). */
+export const READ_CHUNK = 20;
 
 export const DEFAULT_ORPHAN_AFTER_DAYS = 14;
 const DAY_MS = 24 * 3600 * 1000;
@@ -90,17 +100,30 @@ export function createInventory(deps: InventoryDeps): InventoryService {
 
     const groupUsers = new Map<string, string[]>();
     const rows: Row[] = [];
-    for (const policy of policies) {
-      await pace();
-      const identity: KnownPolicy | undefined = knownById.get(policy.id);
-      const key = identity?.policyKey ?? policy.key;
-      const candidate = recordByKey.get(key);
-      const record = candidate && candidate.scenario === policy.scenario ? candidate : undefined;
-      if (record) matchedKeys.add(record.policyKey);
-      const row = rowOf(policy, key, record, answered(await tenant.target(policy.id, FRESH)));
-      if (row.groupId) groupUsers.set(row.groupId, [...(groupUsers.get(row.groupId) ?? []), policy.id]);
-      rows.push(row);
+    for (let start = 0; start < policies.length; start += READ_CHUNK) {
+      if (start > 0) await pace();
+      const chunk = policies.slice(start, start + READ_CHUNK);
+      const targets = await Promise.all(chunk.map((policy) => tenant.target(policy.id, FRESH)));
+      chunk.forEach((policy, index) => {
+        const identity: KnownPolicy | undefined = knownById.get(policy.id);
+        const key = identity?.policyKey ?? policy.key;
+        const candidate = recordByKey.get(key);
+        const record = candidate && candidate.scenario === policy.scenario ? candidate : undefined;
+        if (record) matchedKeys.add(record.policyKey);
+        const row = rowOf(policy, key, record, answered(targets[index]));
+        if (row.groupId) groupUsers.set(row.groupId, [...(groupUsers.get(row.groupId) ?? []), policy.id]);
+        rows.push(row);
+      });
     }
+    // Every distinct group read at once: with a batching client, in batches.
+    const groupVerdicts = new Map(await Promise.all([...groupUsers.keys()].map(async (groupId) => [groupId, await verdictOf(groupId)] as const)));
+    const readiness = deps.readiness
+      ? await readinessOf(
+          deps.readiness,
+          rows.map((row) => ({ policyId: row.policy.id, scenario: row.policy.scenario, groupId: row.groupId, groupName: (row.groupId && groupVerdicts.get(row.groupId)?.group?.displayName) || null })),
+        )
+      : undefined;
+    requestIds.push(...(readiness?.requestIds ?? []));
 
     const nameOf = new Map(policies.map((policy) => [policy.id, policy.name]));
     for (const row of rows) {
@@ -117,6 +140,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         restorableUntil = verdict.restorableUntil;
         group = verdict.group;
       }
+      row.findings.push(...(readiness?.findings.get(row.policy.id) ?? []));
       entries.push({
         policyId: row.policy.id,
         policyName: row.policy.name,
@@ -134,9 +158,10 @@ export function createInventory(deps: InventoryDeps): InventoryService {
     // Every recorded group is checked, also where its policy is not (yet) in Intune: the group is made before
     // the policy. Past the configured number of days such a group is an orphan as well.
     const cutoff = clock.now().getTime() - orphanAfterMs;
-    for (const record of recorded) {
-      if (matchedKeys.has(record.policyKey)) continue;
-      const verdict = await verdictOf(record.groupId);
+    const unmatched = recorded.filter((record) => !matchedKeys.has(record.policyKey));
+    const unmatchedVerdicts = await Promise.all(unmatched.map((record) => verdictOf(record.groupId)));
+    unmatched.forEach((record, index) => {
+      const verdict = unmatchedVerdicts[index];
       const orphan: InventoryFinding[] =
         Date.parse(record.createdAt) > cutoff
           ? []
@@ -153,7 +178,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         group: verdict.group,
         ...(verdict.restorableUntil ? { restorableUntil: verdict.restorableUntil } : {}),
       });
-    }
+    });
 
     return { entries: entries.sort(problemsFirst), graphRequestIds: requestIds };
   }

@@ -6,6 +6,7 @@
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { Scenario } from '../domain/scenario';
 import type { GroupAssessmentCode, RecycleBinEntry } from '../provisioning/types';
+import type { ReadinessCode, ReadinessFix } from './readiness';
 
 /** A group's own problems (the provisioning layer's assessment), and what only the whole tenant shows. */
 export type FindingCode =
@@ -18,11 +19,15 @@ export type FindingCode =
   | 'recordedGroupDiffers'
   | 'orphanGroup'
   /** Graph answered with a policy, target or group in a shape we cannot read. */
-  | 'unreadable';
+  | 'unreadable'
+  /** Whether the policy delivers what it selects (issue 20; readiness.ts). */
+  | ReadinessCode;
 
 export interface InventoryFinding {
   readonly code: FindingCode;
   readonly detail: string;
+  /** The app or script that assigning to the policy's device group would fix (the one-click fix). */
+  readonly fix?: ReadinessFix;
 }
 
 /**

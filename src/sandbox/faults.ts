@@ -1,4 +1,5 @@
 /** Fault knobs of the Graph emulator: throttling, server errors, latency, replication lag. */
+import type { IntuneThrottleOptions } from './intuneThrottle';
 
 export interface ServerErrorFault {
   readonly status?: 500 | 502 | 503 | 504;
@@ -11,6 +12,8 @@ export interface ServerErrorFault {
 export interface GraphEmulatorFaults {
   /** Directory-write throttle as a token bucket: 429 with `Retry-After` once it is empty. */
   readonly writeThrottle?: WriteThrottle;
+  /** Intune's documented service limits per app and tenant (issue 20); off unless set. */
+  readonly intuneThrottle?: IntuneThrottleOptions;
   /** Fraction (0..1) of requests answered with a server error, drawn from the emulator's seeded random source. */
   readonly serverErrorRate?: number;
   /** Shape of the random server errors (default 503 without Retry-After). */

@@ -14,8 +14,11 @@ import { graphCallerOf, type GraphCaller } from './tokenService/delegatedToken';
 import type { SandboxTokenService } from './tokenService/tokenService';
 import { createTokenServiceHandler } from './tokenService/tokenServiceHttp';
 import { type Clock, systemClock } from '../shared/clock';
-import type { GraphVersion } from './route';
+import type { GraphVersion, RouteRequest } from './route';
 import { isWrite, routeGraphRequest } from './routes';
+import { handleBatch, type InnerAnswer } from './batchRoute';
+import { routeIntuneRequest } from './intuneRoutes';
+import { IntuneThrottle } from './intuneThrottle';
 import { seedTenant, type TenantSeed } from './seed';
 import { SandboxTenant, type SandboxGroup } from './tenant';
 import { readTenantFile, tenantFileWriter } from './tenantFile';
@@ -35,6 +38,38 @@ export interface RequestLogEntry {
   readonly hadBearerToken: boolean;
   /** Who the bearer acted for: the application, a person (their Entra object id when the token service vouched), or nobody. */
   readonly caller: { readonly kind: CallerKind | 'refused'; readonly objectId?: string };
+  /** For a `$batch`: how many requests it carried, and how many of them were answered 429. */
+  readonly batch?: BatchLog;
+}
+
+export interface BatchLog {
+  requests: number;
+  throttled: number;
+}
+
+/** One request as the routes see it, top-level or inside a batch. */
+interface OneRequest extends RouteRequest {
+  readonly caller: ActingCaller;
+  readonly addressedOrigin: string;
+}
+
+/** A request body that is not JSON (answered 400 once the throttles and faults had their say). */
+const UNREADABLE = Symbol('unreadable body');
+
+function parsedBody(rawBody: string): unknown {
+  try {
+    return rawBody.length > 0 ? (JSON.parse(rawBody) as unknown) : undefined;
+  } catch {
+    return UNREADABLE;
+  }
+}
+
+/** A reply as one answer inside a batch: its own status, headers (request-id included) and body. */
+function innerAnswer(reply: GraphReply, at: string): InnerAnswer {
+  const requestId = randomUUID();
+  const headers = { 'request-id': requestId, ...(reply.headers ?? {}) };
+  if (isErrorReply(reply)) return { status: reply.status, headers: { ...headers, 'Content-Type': 'application/json' }, body: { error: { ...reply.error, innerError: { date: at, 'request-id': requestId } } } };
+  return { status: reply.status, headers: reply.body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' }, body: reply.body };
 }
 
 export interface GraphEmulatorOptions {
@@ -83,7 +118,9 @@ export interface GraphEmulator {
 }
 
 /** A caller the emulator answers; `objectId` only when the token service vouched for the person. */
-type EmulatorCaller = { readonly kind: CallerKind; readonly objectId?: string } | Extract<GraphCaller, { readonly kind: 'refused' }>;
+/** Who a request acts for, once its token was accepted. */
+type ActingCaller = { readonly kind: CallerKind; readonly objectId?: string };
+type EmulatorCaller = ActingCaller | Extract<GraphCaller, { readonly kind: 'refused' }>;
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const VERSION_PREFIX = /^\/(v1\.0|beta)(\/.*)$/;
@@ -99,12 +136,14 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
   let faults: GraphEmulatorFaults = {};
   let variations: Required<GraphVariations> = { ...STRICT_VARIATIONS, ...options.variations };
   let throttle: TokenBucket | undefined;
+  let intuneThrottle: IntuneThrottle | undefined;
   let failuresLeft = 0;
   let baseUrl = '';
 
   function setFaults(next: GraphEmulatorFaults): void {
     faults = next;
     throttle = next.writeThrottle ? new TokenBucket(next.writeThrottle.capacity, next.writeThrottle.refillPerSecond, now) : undefined;
+    intuneThrottle = next.intuneThrottle ? new IntuneThrottle(next.intuneThrottle, now) : undefined;
     failuresLeft = next.failNext?.count ?? 0;
   }
   setFaults(options.faults ?? {});
@@ -128,7 +167,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     return { kind: callerKindOf(authorization?.replace(/^Bearer\s+/i, '') ?? '') };
   }
 
-  function process(request: IncomingMessage, rawBody: string, caller: EmulatorCaller): GraphReply {
+  function process(request: IncomingMessage, rawBody: string, caller: EmulatorCaller, batchLog: BatchLog): GraphReply {
     const authorization = request.headers.authorization;
     if (options.requiredToken !== undefined && authorization !== `Bearer ${options.requiredToken}`) {
       return authorization
@@ -139,9 +178,28 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const url = new URL(request.url ?? '/', 'http://emulator.invalid');
     const versioned = VERSION_PREFIX.exec(url.pathname);
     if (!versioned) return graphError(400, 'BadRequest', 'Invalid version: the path must start with /v1.0 or /beta.');
+    const version = versioned[1] as GraphVersion;
     const method = request.method ?? 'GET';
-    const path = versioned[2];
+    // A loopback proxy in front of the emulator is addressed as itself: references name the proxy's host.
+    const addressedOrigin = request.headers.host ? new URL(`http://${request.headers.host}`).origin : baseUrl;
+    const body = parsedBody(rawBody);
+    if (method === 'POST' && versioned[2] === '/$batch') {
+      if (body === UNREADABLE) return graphError(400, 'BadRequest', 'Invalid batch payload format.');
+      // Each request of the batch meets the throttles and faults on its own, as Graph evaluates them.
+      return handleBatch(body, (inner) => {
+        const innerUrl = new URL(inner.url, 'http://emulator.invalid');
+        const prefer = Object.entries(inner.headers).find(([name]) => name.toLowerCase() === 'prefer')?.[1];
+        const reply = processOne({ method: inner.method, version, path: innerUrl.pathname, query: innerUrl.searchParams, prefer, body: inner.body, caller, addressedOrigin });
+        batchLog.requests += 1;
+        if (reply.status === 429) batchLog.throttled += 1;
+        return innerAnswer(reply, new Date(now()).toISOString());
+      });
+    }
+    return processOne({ method, version, path: versioned[2], query: url.searchParams, prefer: header(request, 'prefer'), body, caller, addressedOrigin });
+  }
 
+  function processOne(request: OneRequest): GraphReply {
+    const { method, path } = request;
     if (throttle && isWrite(method, path)) {
       const decision = throttle.take();
       if (!decision.allowed) {
@@ -150,30 +208,26 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         });
       }
     }
+    const intuneRefusal = intuneThrottle?.admit(method, path);
+    if (intuneRefusal) return intuneRefusal;
     const serverError = drawServerError();
     if (serverError && !serverError.afterApplying) return serverErrorReply(serverError);
+    if (request.body === UNREADABLE) return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');
 
-    let body: unknown;
-    try {
-      body = rawBody.length > 0 ? JSON.parse(rawBody) : undefined;
-    } catch {
-      return graphError(400, 'BadRequest', 'Unable to read JSON request payload.');
-    }
-    const reply = routeGraphRequest(
-      { method, version: versioned[1] as GraphVersion, path, query: url.searchParams, prefer: header(request, 'prefer'), body },
-      {
+    const routeRequest: RouteRequest = request;
+    const reply =
+      routeIntuneRequest(routeRequest, { intune: tenant.intune, policyExists: (id) => tenant.policy(id) !== undefined, variations: { assignmentCreate: variations.intuneAssignmentCreate } }) ??
+      routeGraphRequest(routeRequest, {
         tenant,
         visible,
         pageSize: options.pageSize ?? 100,
         baseUrl,
-        // A loopback proxy in front of the emulator is addressed as itself: references name the proxy's host.
-        addressedOrigin: request.headers.host ? new URL(`http://${request.headers.host}`).origin : baseUrl,
+        addressedOrigin: request.addressedOrigin,
         membershipTargetInternalError: faults.membershipTargetInternalError ?? false,
-        caller: caller.kind,
-        callerScopeCovers: (groupId) => caller.objectId === undefined || options.tokenService?.intuneScopeCovers(caller.objectId, groupId) !== false,
+        caller: request.caller.kind,
+        callerScopeCovers: (groupId) => request.caller.objectId === undefined || options.tokenService?.intuneScopeCovers(request.caller.objectId, groupId) !== false,
         variations,
-      },
-    );
+      });
     return serverError ? serverErrorReply(serverError) : reply;
   }
 
@@ -183,10 +237,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
     const clientRequestId = header(request, 'client-request-id');
     const caller = callerOf(request.headers.authorization);
     let reply: GraphReply;
+    const batchLog: BatchLog = { requests: 0, throttled: 0 };
     try {
       const rawBody = await readBody(request, MAX_BODY_BYTES);
       if (faults.latencyMs) await sleep(faults.latencyMs);
-      reply = rawBody === undefined ? graphError(413, 'Request_EntityTooLarge', 'The request body is too large.') : process(request, rawBody, caller);
+      reply = rawBody === undefined ? graphError(413, 'Request_EntityTooLarge', 'The request body is too large.') : process(request, rawBody, caller, batchLog);
     } catch (error) {
       reply = error instanceof URIError ? graphError(400, 'BadRequest', 'Malformed percent-encoding in the URL.') : graphError(500, 'InternalServerError', String(error));
     }
@@ -214,6 +269,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
       retryAttempt: Number(header(request, 'retry-attempt') ?? '0') || 0,
       hadBearerToken: /^Bearer \S+/.test(request.headers.authorization ?? ''),
       caller: { kind: caller.kind, ...(caller.kind === 'delegated' && caller.objectId !== undefined && { objectId: caller.objectId }) },
+      ...(batchLog.requests > 0 ? { batch: { ...batchLog } } : {}),
     });
   }
 

@@ -1,6 +1,7 @@
 /** What a new sandbox tenant starts with: the owner service principal, policies and (for `npm start`) the broken cases. */
 import { DYNAMIC_MEMBERSHIP, OWNER_APP_ID } from '../provisioning/directory';
 import { SCENARIO_INFO } from '../domain/scenario';
+import { seedReadinessCases } from './readinessSeed';
 import type { SandboxTenant } from './tenant';
 
 export interface TenantSeed {
@@ -10,7 +11,8 @@ export interface TenantSeed {
   readonly policies?: readonly { readonly name: string; readonly templateId: string }[];
   /**
    * Add policies with the hand-made groups Microsoft lists as known breakages (shared, dynamic, no Intune owner,
-   * deleted), so `policies` finds something in a new sandbox (default false: tests set their own scene).
+   * deleted), and policies around apps and scripts (one ready, one with an app assigned only to users, one with
+   * a user-context script), so `policies` finds something in a new sandbox (default false: tests set their own scene).
    */
   readonly brokenCases?: boolean;
 }
@@ -25,7 +27,10 @@ export function seedTenant(tenant: SandboxTenant, seed: TenantSeed = {}): void {
     tenant.addServicePrincipal({ appId: OWNER_APP_ID, displayName: 'Intune Provisioning Client' });
   }
   for (const policy of seed.policies ?? DEFAULT_SEED_POLICIES) tenant.addPolicy(policy);
-  if (seed.brokenCases === true) addBrokenCases(tenant);
+  if (seed.brokenCases === true) {
+    addBrokenCases(tenant);
+    seedReadinessCases(tenant, tenant.intune);
+  }
 }
 
 /** Hand-made groups as real tenants have them, each bound to its policy in Intune. */

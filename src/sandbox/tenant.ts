@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DYNAMIC_MEMBERSHIP, OWNER_APP_ID } from '../provisioning/directory';
+import { SandboxIntune, type IntuneState } from './intuneState';
 
 export interface SandboxGroup {
   readonly id: string;
@@ -73,9 +74,13 @@ export interface TenantState {
   readonly policies: readonly SandboxPolicy[];
   readonly catalogAppIds: readonly string[];
   readonly installations: readonly { readonly userId: string; readonly installations: readonly SandboxInstallation[] }[];
+  /** Apps, scripts and what policies select (issue 20); absent in files written before it. */
+  readonly intune?: IntuneState;
 }
 
 export class SandboxTenant {
+  /** Intune's apps and scripts, and what each policy selects and is assigned to. */
+  readonly intune: SandboxIntune;
   private readonly groupsById = new Map<string, SandboxGroup>();
   private readonly deletedGroupsById = new Map<string, DeletedSandboxGroup>();
   private readonly objectsById = new Map<string, SandboxObject>();
@@ -88,6 +93,7 @@ export class SandboxTenant {
     private readonly now: () => number = Date.now,
     state?: TenantState,
   ) {
+    this.intune = new SandboxIntune(state?.intune);
     if (!state) return;
     const copy = structuredClone(state);
     for (const object of copy.objects) this.objectsById.set(object.id, object);
@@ -107,6 +113,7 @@ export class SandboxTenant {
       policies: [...this.policiesById.values()],
       catalogAppIds: [...this.catalogAppIds],
       installations: [...this.installationsByUser].map(([userId, installations]) => ({ userId, installations })),
+      intune: this.intune.state(),
     });
   }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { intuneStateSchema } from './intuneState';
 import type { SandboxTenant, TenantState } from './tenant';
 
 /** Raise it when the state's shape changes in a way an older file cannot be read as. */
@@ -55,6 +56,7 @@ const tenantStateSchema = z.object({
   policies: z.array(policySchema),
   catalogAppIds: z.array(z.string()),
   installations: z.array(z.object({ userId: z.string(), installations: z.array(installationSchema) })),
+  intune: intuneStateSchema.optional(),
 }) satisfies z.ZodType<TenantState>;
 
 const tenantFileSchema = z.object({ version: z.literal(TENANT_FILE_VERSION), tenant: tenantStateSchema });

@@ -30,6 +30,12 @@ export interface GraphVariations {
    * script (third-party) reports of some tenants.
    */
   readonly retrieveMembershipTargetMethod?: 'post' | 'get';
+  /**
+   * POST to an app's or a script's assignments collection (documented as Create assignment). `noRoute`
+   * (default): 400 "No method match route template", as Intune answers that POST on its other assignment
+   * collections; `create`: 201 as documented.
+   */
+  readonly intuneAssignmentCreate?: 'noRoute' | 'create';
 }
 
 export const STRICT_VARIATIONS: Required<GraphVariations> = {
@@ -38,4 +44,5 @@ export const STRICT_VARIATIONS: Required<GraphVariations> = {
   appOnlyMembershipTarget: 'refuse',
   appOnlyMembershipTargetRead: 'allow',
   retrieveMembershipTargetMethod: 'post',
+  intuneAssignmentCreate: 'noRoute',
 };

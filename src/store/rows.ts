@@ -218,6 +218,16 @@ const FINDING_CODES = {
   orphanGroup: true,
   unexpectedMembers: true,
   unreadable: true,
+  appNotAssignedToGroup: true,
+  scriptNotAssignedToGroup: true,
+  appNotSystemContext: true,
+  scriptNotSystemContext: true,
+  appNotFound: true,
+  scriptNotFound: true,
+  tooManyApps: true,
+  tooManyScripts: true,
+  policyNotAssigned: true,
+  unknownAppType: true,
 } as const satisfies Record<FindingCode, true>;
 const findingCode = z.enum(Object.keys(FINDING_CODES) as [FindingCode, ...FindingCode[]]);
 

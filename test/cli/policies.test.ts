@@ -50,6 +50,9 @@ describe('admin policies', () => {
     const dynamic = ownedGroup('Dynamic devices', { groupTypes: ['DynamicMembership'], membershipRule: '(device.deviceOSType -eq "Windows")' });
     const broken = emulator.admin.addPolicy({ name: 'Kiosks', templateId: SCENARIO_INFO.userDriven.templateId, membershipTargetIds: [dynamic.id] });
     const empty = emulator.admin.addPolicy({ name: 'Cloud PCs', templateId: SCENARIO_INFO.automatic.templateId });
+    // Both apply to someone (issue 20): the user-driven one to users, the automatic one through Windows 365.
+    emulator.admin.intune.assignPolicy(broken.id, [{ kind: 'allLicensedUsers' }]);
+    emulator.admin.intune.addProvisioningPolicy({ displayName: 'Cloud PCs', devicePreparationPolicyId: empty.id });
 
     const run = await cli(['policies', '--json'], env);
     expect(run.code).toBe(EXIT_DRIFT);
@@ -79,6 +82,7 @@ describe('admin policies', () => {
   it('adopt --as an approver records the group (exit 0); then the policy is healthy (exit 0)', async () => {
     const group = ownedGroup('Hand-made kiosks');
     const policy = emulator.admin.addPolicy({ name: 'Kiosks', templateId: SCENARIO_INFO.userDriven.templateId, membershipTargetIds: [group.id] });
+    emulator.admin.intune.assignPolicy(policy.id, [{ kind: 'allLicensedUsers' }]);
     expect((await cli(['policies'], env)).code).toBe(EXIT_DRIFT);
     const adopted = await cli(['policies', 'adopt', policy.id, '--as', APPROVER], env);
     expect(adopted).toMatchObject({ code: EXIT_OK, out: expect.stringContaining(`Adopted: the group ${group.id}`) });

@@ -212,9 +212,10 @@ describe('bad input and faults', () => {
   });
 
   it('ends the run with the GraphError when 503 with Retry-After outlasts the retries on a policy read, past the list', async () => {
-    tenant().addPolicy({ name: 'Contoso', templateId: USER_DRIVEN });
+    // 21 policies: the pace runs once, between the first chunk of 20 and the last policy.
+    for (let index = 0; index < 21; index++) tenant().addPolicy({ name: `Contoso ${index}`, templateId: USER_DRIVEN });
     const directory = oneRetry();
-    // Owner lookup and the list answer; the policy's target read is throttled past its one retry.
+    // Owner lookup, the list and the first chunk answer; the last policy's target read fails past its one retry.
     sandbox.emulator.setFaults({});
     const run = createInventory({
       tenant: createTenantPolicies({ directory }),
@@ -242,6 +243,24 @@ describe("the sandbox's seeded tenant (npm start)", () => {
       'Tailspin Kiosks': ['firstPartyAppNotAnOwner', 'notRecorded'],
       'Woodgrove Lab': ['notRecorded', 'securityGroupNotFound'],
       'Adatum Reception': ['notRecorded'],
+      // Around apps and scripts (issue 20): hand-made groups too.
+      'Litware Ready': ['notRecorded'],
+      'Litware Sales': ['notRecorded'],
+      'Litware Kiosks': ['notRecorded'],
     });
+  });
+
+  it('shows what the readiness check finds (issue 20): one policy ready, an app assigned only to users, a user-context script', async () => {
+    await sandbox.emulator.close();
+    sandbox = await startSandbox({ clock, seed: { brokenCases: true } });
+    const report = await createInventory({ tenant: createTenantPolicies({ directory: sandbox.directory }), records: store, clock, readiness: sandbox.directory }).take();
+    const byName = Object.fromEntries(report.entries.map((entry) => [entry.policyName, codes(entry)]));
+    expect(byName['Litware Ready']).toEqual(['notRecorded']);
+    expect(byName['Litware Sales']).toEqual(['appNotAssignedToGroup', 'notRecorded']);
+    expect(byName['Litware Kiosks']).toEqual(['notRecorded', 'scriptNotSystemContext']);
+    expect(byName['Contoso Windows 365']).toEqual(['noGroup']);
+    const sales = entryNamed(report, 'Litware Sales').findings.find((finding) => finding.code === 'appNotAssignedToGroup');
+    expect(sales?.detail).toBe('"Litware CRM" is not assigned to the device group "Litware sales devices": devices skip it during setup. Assign it to the device group "Litware sales devices" as required.');
+    expect(sales?.fix).toEqual({ kind: 'app', id: expect.any(String) });
   });
 });

@@ -41,6 +41,16 @@ export const PROBLEM_WORDS: Readonly<Record<ProblemCode, ProblemWords>> = {
   notRecorded: fixed('Made by hand, not by this bot', (count) => `${count} made by hand`),
   recordedGroupDiffers: fixed("Intune uses another group than the bot's record", (count) => `${count} using another group than recorded`),
   orphanGroup: fixed('Its policy never appeared in Intune', (count) => `${counted(count, 'group')} whose policy never appeared`),
+  appNotAssignedToGroup: fixed('A selected app is not assigned to the device group', (count) => `${count} with an app not assigned to the device group`),
+  scriptNotAssignedToGroup: fixed('A selected script is not assigned to the device group', (count) => `${count} with a script not assigned to the device group`),
+  appNotSystemContext: fixed('A selected app installs as the user, not the system', (count) => `${count} with an app in user context`),
+  scriptNotSystemContext: fixed('A selected script runs as the user, not the system', (count) => `${count} with a script in user context`),
+  appNotFound: fixed('A selected app no longer exists', (count) => `${count} selecting a deleted app`),
+  scriptNotFound: fixed('A selected script no longer exists', (count) => `${count} selecting a deleted script`),
+  tooManyApps: fixed('More than 25 apps selected', (count) => `${count} with more than 25 apps`),
+  tooManyScripts: fixed('More than 10 scripts selected', (count) => `${count} with more than 10 scripts`),
+  policyNotAssigned: fixed('Not assigned to any users', (count) => `${count} not assigned to users`),
+  unknownAppType: fixed('A selected app of a type the bot cannot check', (count) => `${count} with an app of an unknown type`),
   unreadable: fixed("Graph's answer could not be read", (count) => `${count} unreadable`),
 };
 

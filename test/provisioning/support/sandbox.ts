@@ -1,7 +1,5 @@
 /** The real Graph adapter against a real emulator on loopback, tuned so tests never sleep for long. */
 import { createGraphDirectory, type GraphDirectoryOptions } from '../../../src/graph/graphDirectory';
-import type { Directory } from '../../../src/provisioning/directory';
-import type { GroupMembershipChecker } from '../../../src/requests/ports';
 import type { GraphAttempt } from '../../../src/graph/graphMiddleware';
 import { startGraphEmulator, type GraphEmulator, type GraphEmulatorOptions } from '../../../src/sandbox/graphEmulator';
 
@@ -18,7 +16,7 @@ export function unsignedJwt(claims: Record<string, unknown>): string {
 
 export interface Sandbox {
   readonly emulator: GraphEmulator;
-  readonly directory: Directory & GroupMembershipChecker;
+  readonly directory: ReturnType<typeof createGraphDirectory>;
   readonly attempts: GraphAttempt[];
 }
 
