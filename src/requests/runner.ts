@@ -33,7 +33,8 @@ export interface RunnerOptions {
 
 /** What the decisive re-check just before a group is made found. */
 type CreationCheck =
-  | { readonly kind: 'create' }
+  /** Make the approved group; `replacesPurgedGroupId` when the policy's record names a group Entra purged. */
+  | { readonly kind: 'create'; readonly replacesPurgedGroupId?: string }
   /** The policy got its group meanwhile: the request ends cancelled, and no group is made. */
   | { readonly kind: 'superseded'; readonly reason: string }
   /** Intune leaves the policy unclear: the request fails with the reason, and an approver can retry later. */
@@ -47,7 +48,7 @@ interface Outcome {
 
 export function createProvisioningRunner(
   context: ServiceContext,
-  provisioning: Pick<GroupProvisioning, 'ensureGroup'>,
+  provisioning: Pick<GroupProvisioning, 'ensureGroup' | 'checkGroup'>,
   truth: PolicyTruth,
   options: RunnerOptions,
 ): ProvisioningRunner {
@@ -86,6 +87,8 @@ export function createProvisioningRunner(
     const { resolution } = resolved;
     if (resolution.intune.kind === 'ambiguous') return { kind: 'unclear', reason: resolution.intune.reason };
     const { record } = resolution;
+    // A record whose group is gone for good (not even in the recycle bin) holds the policy no longer.
+    if (record && (await provisioning.checkGroup(record)).groupState === 'purged') return { kind: 'create', replacesPurgedGroupId: record.groupId };
     if (record && record.uniqueName !== request.names.uniqueName) {
       const how = record.adopted === true ? `adopted by ${record.createdBy.name}` : `made for ${record.policyName}`;
       return { kind: 'superseded', reason: `The policy got its one group meanwhile: "${record.displayName}" (${record.groupId}), ${how}. No second group was made.` };
@@ -114,23 +117,24 @@ export function createProvisioningRunner(
   async function provision(request: GroupRequest, actor: Actor | undefined): Promise<void> {
     const check = await checkBeforeCreating(request);
     if (check.kind === 'superseded') return supersede(request, actor, check.reason);
-    const { change, audit } = check.kind === 'unclear' ? failure(request, actor, check.reason) : await made(request, actor);
+    const { change, audit } = check.kind === 'unclear' ? failure(request, actor, check.reason) : await made(request, actor, check.replacesPurgedGroupId);
     const finished = await store.transitionRequest(request.id, { state: 'provisioning', version: request.version }, change, audit);
     if (finished.kind === 'applied') await context.notify(change.to === 'provisioned' ? 'provisioned' : 'failed', finished.request, actor);
   }
 
   /** The group made (or found again after a crash), exactly as approved; a Graph failure is the request's failure. */
-  async function made(request: GroupRequest, actor: Actor | undefined): Promise<Outcome> {
+  async function made(request: GroupRequest, actor: Actor | undefined, replacesPurgedGroupId: string | undefined): Promise<Outcome> {
     // The group is created on behalf of whoever approved (or retried) it.
     const onBehalfOf = actor ?? request.decision?.by ?? request.requester;
     try {
       // Exactly what was approved: the names, key and scenario the request kept from its submission.
-      const result = await provisioning.ensureGroup({ policy: policyOf(request), scenario: request.scenario, names: request.names }, onBehalfOf);
+      const order = { policy: policyOf(request), scenario: request.scenario, names: request.names, ...(replacesPurgedGroupId !== undefined && { replacesPurgedGroupId }) };
+      const result = await provisioning.ensureGroup(order, onBehalfOf);
       truth.tenant.invalidate();
       await auditGraphCalls(request, result.graphRequestIds);
       return {
         change: { to: 'provisioned', at: context.now(), groupId: result.group.groupId },
-        audit: context.auditOf('provisioned', request, actor, `group ${result.group.groupId}${result.created ? ' created' : ' already existed'}`),
+        audit: context.auditOf('provisioned', request, actor, `group ${result.group.groupId}${result.created ? ' created' : ' already existed'}${replacedOf(replacesPurgedGroupId)}`),
       };
     } catch (error) {
       const graphRequestId = graphRequestIdOf(error);
@@ -175,6 +179,11 @@ export function createProvisioningRunner(
       while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
     },
   };
+}
+
+/** The audit's words for a record replaced because Entra purged its group. */
+function replacedOf(purgedGroupId: string | undefined): string {
+  return purgedGroupId === undefined ? '' : `; it replaces the record of group ${purgedGroupId}, which Entra purged`;
 }
 
 /** The policy as the request kept it from the parse at submit time. */
