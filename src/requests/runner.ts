@@ -33,8 +33,11 @@ export interface RunnerOptions {
 
 /** What the decisive re-check just before a group is made found. */
 type CreationCheck =
-  /** Make the approved group; `replacesPurgedGroupId` when the policy's record names a group Entra purged. */
-  | { readonly kind: 'create'; readonly replacesPurgedGroupId?: string }
+  /**
+   * Make the approved group; `replacesPurgedGroupId` when the policy's record names a group Entra purged;
+   * `policyAbsent` when Intune lists no such policy now (not made yet, or deleted while the request waited).
+   */
+  | { readonly kind: 'create'; readonly replacesPurgedGroupId?: string; readonly policyAbsent?: true }
   /** The policy got its group meanwhile: the request ends cancelled, and no group is made. */
   | { readonly kind: 'superseded'; readonly reason: string }
   /** Intune leaves the policy unclear: the request fails with the reason, and an approver can retry later. */
@@ -94,6 +97,8 @@ export function createProvisioningRunner(
       return { kind: 'superseded', reason: `The policy got its one group meanwhile: "${record.displayName}" (${record.groupId}), ${how}. No second group was made.` };
     }
     if (record) return { kind: 'create' };
+    // The name alone: the group comes first (or the policy was deleted meanwhile); it is bound once the policy exists.
+    if (resolution.intune.kind === 'absent') return { kind: 'create', policyAbsent: true };
     const tenantGroup = await tenantGroupOf(truth.tenant, resolution, { fresh: true });
     if (!tenantGroup) return { kind: 'create' };
     if (tenantGroup.reading.kind === 'live' && tenantGroup.reading.group.uniqueName === request.names.uniqueName) return { kind: 'create' };
@@ -117,13 +122,14 @@ export function createProvisioningRunner(
   async function provision(request: GroupRequest, actor: Actor | undefined): Promise<void> {
     const check = await checkBeforeCreating(request);
     if (check.kind === 'superseded') return supersede(request, actor, check.reason);
-    const { change, audit } = check.kind === 'unclear' ? failure(request, actor, check.reason) : await made(request, actor, check.replacesPurgedGroupId);
+    const { change, audit } = check.kind === 'unclear' ? failure(request, actor, check.reason) : await made(request, actor, check);
     const finished = await store.transitionRequest(request.id, { state: 'provisioning', version: request.version }, change, audit);
     if (finished.kind === 'applied') await context.notify(change.to === 'provisioned' ? 'provisioned' : 'failed', finished.request, actor);
   }
 
   /** The group made (or found again after a crash), exactly as approved; a Graph failure is the request's failure. */
-  async function made(request: GroupRequest, actor: Actor | undefined, replacesPurgedGroupId: string | undefined): Promise<Outcome> {
+  async function made(request: GroupRequest, actor: Actor | undefined, check: CreationCheck & { readonly kind: 'create' }): Promise<Outcome> {
+    const { replacesPurgedGroupId } = check;
     // The group is created on behalf of whoever approved (or retried) it.
     const onBehalfOf = actor ?? request.decision?.by ?? request.requester;
     try {
@@ -134,7 +140,7 @@ export function createProvisioningRunner(
       await auditGraphCalls(request, result.graphRequestIds);
       return {
         change: { to: 'provisioned', at: context.now(), groupId: result.group.groupId },
-        audit: context.auditOf('provisioned', request, actor, `group ${result.group.groupId}${result.created ? ' created' : ' already existed'}${replacedOf(replacesPurgedGroupId)}`),
+        audit: context.auditOf('provisioned', request, actor, `group ${result.group.groupId}${result.created ? ' created' : ' already existed'}${notesOf(request, check)}`),
       };
     } catch (error) {
       const graphRequestId = graphRequestIdOf(error);
@@ -181,9 +187,11 @@ export function createProvisioningRunner(
   };
 }
 
-/** The audit's words for a record replaced because Entra purged its group. */
-function replacedOf(purgedGroupId: string | undefined): string {
-  return purgedGroupId === undefined ? '' : `; it replaces the record of group ${purgedGroupId}, which Entra purged`;
+/** What the audit adds to a group made: the record it replaced (its group purged), and a policy Intune does not list. */
+function notesOf(request: GroupRequest, check: CreationCheck & { readonly kind: 'create' }): string {
+  const replaced = check.replacesPurgedGroupId === undefined ? '' : `; it replaces the record of group ${check.replacesPurgedGroupId}, which Entra purged`;
+  const absent = check.policyAbsent === true ? `; Intune lists no policy "${request.policyName}" now (not made yet, or deleted): bind the group once it exists` : '';
+  return replaced + absent;
 }
 
 /** The policy as the request kept it from the parse at submit time. */

@@ -196,6 +196,26 @@ describe.each(adapterHarnesses())('one group per policy, decided from the tenant
     expect(await request('Contoso Kiosks')).toMatchObject({ kind: 'groupExists', group: { groupId: made[0]?.id } });
   });
 
+  run('makes the one group for the name alone when the policy was deleted in Intune while the request waited, audited', async () => {
+    const policy = emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: USER_DRIVEN });
+    const waiting = await approved('Contoso Kiosks');
+    emulator.admin.deletePolicy(policy.id);
+    await service.approve(waiting.id, approver);
+    await service.idle();
+
+    const made = emulator.admin.groups().filter((group) => group.uniqueName === waiting.names.uniqueName);
+    expect(made).toHaveLength(1);
+    expect(await service.get(waiting.id)).toMatchObject({ state: 'provisioned', groupId: made[0]?.id });
+    const audit = await store.listAudit({ requestId: waiting.id });
+    expect(audit.find((entry) => entry.kind === 'provisioned')?.detail).toBe(
+      `group ${made[0]?.id} created; Intune lists no policy "Contoso Kiosks" now (not made yet, or deleted): bind the group once it exists`,
+    );
+    // The policy made again in Intune under that name: the one group answers, never a second.
+    emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: USER_DRIVEN });
+    expect(await request('Contoso Kiosks')).toMatchObject({ kind: 'groupExists', group: { groupId: made[0]?.id } });
+    expect(emulator.admin.groups().filter((group) => group.uniqueName === waiting.names.uniqueName)).toHaveLength(1);
+  });
+
   run('refuses a name two Intune policies answer to, audited, and requests nothing', async () => {
     emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: USER_DRIVEN });
     emulator.admin.addPolicy({ name: 'contoso  KIOSKS', templateId: USER_DRIVEN });
