@@ -29,9 +29,12 @@ const Offset = z.object({ offset: z.coerce.number().int().min(0).max(1_000_000).
 const NoData = z.object({});
 
 /**
- * A policy as the buttons of today's cards name it (issue 17 gives the requests service a resolver by id or key);
- * `returnTo: 'policies'` on a row of the policies list or the digest: the answer is that list again, current.
+ * A recorded policy as a button carries it: its record's key, which the requests service looks up again (a name
+ * from card data is never trusted); `returnTo: 'policies'` on a row of the policies list or the digest: the
+ * answer is that list again, current.
  */
+const PolicyKey = z.object({ policyKey: z.string().max(1000).refine((key) => key.trim() !== ''), returnTo: z.literal('policies').optional() });
+/** Bind names its policy; the requests service resolves the name against Intune again before it changes anything. */
 const PolicyName = z.object({ policyName: z.string().max(1000).refine((name) => name.trim() !== ''), returnTo: z.literal('policies').optional() });
 
 const NO_POLICY = { problem: 'the card names no policy', message: 'This card does not name a policy.' };
@@ -68,8 +71,8 @@ export const CARD_VERBS = {
   }),
   retry: defineVerb({ name: 'approval.retry', data: RequestId, identity: 'required', attempt: 'retry' }),
   groupsPage: defineVerb({ name: 'groups.page', data: Offset, identity: 'optional', attempt: 'groups page' }),
-  repairOwner: defineVerb({ name: 'check.repairOwner', data: PolicyName, identity: 'required', attempt: 'repair owner', unreadable: NO_POLICY }),
-  restoreGroup: defineVerb({ name: 'check.restoreGroup', data: PolicyName, identity: 'required', attempt: 'restore a group', unreadable: NO_POLICY }),
+  repairOwner: defineVerb({ name: 'check.repairOwner', data: PolicyKey, identity: 'required', attempt: 'repair owner', unreadable: NO_POLICY }),
+  restoreGroup: defineVerb({ name: 'check.restoreGroup', data: PolicyKey, identity: 'required', attempt: 'restore a group', unreadable: NO_POLICY }),
   bindPolicy: defineVerb({ name: 'policies.bind', data: PolicyName, identity: 'required', attempt: 'bind a group to its Intune policy', unreadable: NO_POLICY }),
   policiesPage: defineVerb({ name: 'policies.page', data: Offset, identity: 'required', attempt: 'policies page' }),
   adoptGroup: defineVerb({

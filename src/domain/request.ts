@@ -79,8 +79,11 @@ export interface GroupRequest {
   readonly version: number;
 }
 
-/** States that hold a policy: at most one request per policy key may be in one of them (enforced by the DB). */
-export const ACTIVE_STATES: readonly RequestState[] = ['pending', 'approved', 'provisioning', 'provisioned'];
+/**
+ * States of a request in flight: at most one request per policy key may be in one of them (enforced by the DB).
+ * Once provisioned, the policy's group record answers later requests (and, when Entra purged it, lets one through).
+ */
+export const ACTIVE_STATES: readonly RequestState[] = ['pending', 'approved', 'provisioning'];
 
 /** States a crash can leave work unfinished in: they are resumed at start-up or by the sweeper. */
 export const INTERRUPTIBLE_STATES: readonly RequestState[] = ['approved', 'provisioning'];

@@ -169,7 +169,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
       createdAt: clock.now().toISOString(),
       createdBy: actor,
     };
-    const stored = await registry.recordGroup(record);
+    const stored = order.replacesPurgedGroupId === undefined ? await registry.recordGroup(record) : await registry.replacePurgedGroup(record, order.replacesPurgedGroupId);
     const created = madeNow && stored.groupId === group.id;
     if (stored.groupId !== group.id) {
       logger.warn({ policyKey: policy.key, recorded: stored.groupId, found: group.id }, 'The registry already maps this policy to another group.');

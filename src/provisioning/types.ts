@@ -16,6 +16,11 @@ import type { MembershipTargetStatus } from './directory';
  */
 export interface PolicyGroupRegistry {
   recordGroup(record: PolicyGroupRecord): Promise<PolicyGroupRecord>;
+  /**
+   * Replaces the policy's record only where it still names `purgedGroupId` (a group Entra purged), else records
+   * as `recordGroup` does: of two racing callers one replaces, the other gets the record the first wrote.
+   */
+  replacePurgedGroup(record: PolicyGroupRecord, purgedGroupId: string): Promise<PolicyGroupRecord>;
 }
 
 /**
@@ -26,6 +31,8 @@ export interface GroupOrder {
   readonly policy: PolicyName;
   readonly scenario: Scenario;
   readonly names: GroupNames;
+  /** The policy's recorded group that Entra purged (the decisive re-check found it gone for good): the new one replaces its record. */
+  readonly replacesPurgedGroupId?: string;
 }
 
 /** What to restore: the recorded group, or (no record yet) the group an earlier order's uniqueName names. */

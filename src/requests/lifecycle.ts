@@ -90,9 +90,11 @@ export function createLifecycle(
       const names = namesOf(policy, input.scenario);
       if (!names.ok) return { kind: 'invalid', field: names.field, message: names.message };
       if (resolution.record) {
-        // One group per policy: a deleted one is restored by an approver, never replaced by a second.
+        // One group per policy: a deleted one is restored by an approver, never replaced by a second; only a
+        // group Entra purged (gone for good) leaves the policy free for a new one, which replaces its record.
         const check = await provisioning.checkGroup(resolution.record);
-        return check.deletedGroup ? { kind: 'groupDeleted', group: resolution.record, deleted: check.deletedGroup } : { kind: 'groupExists', group: resolution.record };
+        if (check.deletedGroup) return { kind: 'groupDeleted', group: resolution.record, deleted: check.deletedGroup };
+        if (check.groupState !== 'purged') return { kind: 'groupExists', group: resolution.record };
       }
       const tenantGroup = await tenantGroupOf(truth.tenant, resolution, { fresh: true });
       if (tenantGroup) {

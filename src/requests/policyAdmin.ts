@@ -13,7 +13,7 @@ import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { AuditKind, GroupProvisioning } from './ports';
 import type { NameResolveResult, PolicyResolution, PolicyTruth } from './resolution';
-import type { NoGroup, RequestsService } from './types';
+import type { NoGroup, PolicyRef, RequestsService } from './types';
 
 type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'mayBind' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
 
@@ -42,9 +42,9 @@ export function createPolicyAdministration(
     return { kind: 'noGroup', policyName: resolution.policy.name, ...(request && { request }) };
   }
 
-  /** A name typed by a person, resolved; `fresh` for what changes the tenant (bind, restore). */
-  function resolveName(policyName: string, fresh: boolean): Promise<NameResolveResult> {
-    return truth.resolve({ name: policyName }, { fresh });
+  /** A name typed by a person, or a record's key from a button, resolved; `fresh` for what changes the tenant (bind, restore). */
+  function resolveName(policy: PolicyRef, fresh: boolean): Promise<NameResolveResult> {
+    return truth.resolve(typeof policy === 'string' ? { name: policy } : policy, { fresh });
   }
 
   /** Binds the record to the Intune policy the resolution found: by its id, never by a name match. */
@@ -70,8 +70,8 @@ export function createPolicyAdministration(
   }
 
   return {
-    async checkPolicy(policyName, actor, options = {}) {
-      const resolved = await resolveName(policyName, false);
+    async checkPolicy(policy, actor, options = {}) {
+      const resolved = await resolveName(policy, false);
       if (resolved.kind === 'invalid') return resolved;
       const { resolution } = resolved;
       // Nothing to check yet: say where the policy stands (e.g. its request waiting for approval), not a drift.
@@ -130,15 +130,15 @@ export function createPolicyAdministration(
       return { kind: 'attempted', group: bound, bind };
     },
 
-    async restoreGroup(policyName, actor) {
-      const parsed = parsePolicyName(policyName);
-      if (!parsed.ok) return { kind: 'invalid', message: parsed.reason };
+    async restoreGroup(policy, actor) {
+      const asked = askedKeyOf(policy);
+      if (!asked.ok) return { kind: 'invalid', message: asked.reason };
       const refusal = await permissions.administer(actor, 'restore a deleted group');
       if (refusal) {
-        await context.recordDenial({ attempt: 'restore', reason: refusal, actor, policyKey: parsed.value.key });
+        await context.recordDenial({ attempt: 'restore', reason: refusal, actor, policyKey: asked.value });
         return { kind: 'forbidden', reason: refusal };
       }
-      const resolved = await resolveName(policyName, true);
+      const resolved = await resolveName(policy, true);
       if (resolved.kind === 'invalid') return resolved;
       const { resolution } = resolved;
       // The recorded group; without a record, the one the policy's newest request named (its stored names).
@@ -191,6 +191,13 @@ export function createPolicyAdministration(
       await context.recordDenial({ attempt, reason: problem, ...(actor && { actor }) });
     },
   };
+}
+
+/** The key a refusal is audited under, before anything is resolved: the typed name's, or the button's. */
+function askedKeyOf(policy: PolicyRef): { readonly ok: true; readonly value: string } | { readonly ok: false; readonly reason: string } {
+  if (typeof policy !== 'string') return { ok: true, value: policy.policyKey };
+  const parsed = parsePolicyName(policy);
+  return parsed.ok ? { ok: true, value: parsed.value.key } : parsed;
 }
 
 /** One audit line per binding outcome, with Intune's per-target validation codes. */

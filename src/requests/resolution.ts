@@ -5,17 +5,17 @@
  * its history (the group it made or adopted, the Intune id a bind recorded, the key a policy was first seen
  * under). A policy that is not in Intune yet (the group comes first) resolves to its name alone.
  */
-import { parsePolicyName, type PolicyName } from '../domain/policy';
+import { parsePolicyName, recordedPolicyName, type PolicyName } from '../domain/policy';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { GroupReading, IntunePolicy, MembershipTarget, ReadOptions, TenantPolicies } from '../inventory/types';
 import type { PolicyGroupCatalogue } from './ports';
 
 /**
  * What a person typed (a policy name), what a request kept from its submission (the parsed policy), or what a
- * card carries (the Intune id of a listed policy).
+ * card carries (the key of a policy's record, or the Intune id of a listed policy).
  */
 export type PolicyQuery = NameQuery | { readonly intunePolicyId: string };
-export type NameQuery = { readonly name: string } | { readonly policy: PolicyName };
+export type NameQuery = { readonly name: string } | { readonly policy: PolicyName } | { readonly policyKey: string };
 
 /** What Intune says about the policy. */
 export type IntuneView =
@@ -127,11 +127,20 @@ export function createPolicyResolver(tenant: TenantPolicies, records: Pick<Polic
     return found(policy, listing.policies, parsed.value, options);
   }
 
+  /** A record's key: the policy under the name the bot recorded (never a name from card data), else the key as a name. */
+  async function byKey(policyKey: string, options: ReadOptions): Promise<NameResolveResult> {
+    const record = await records.findGroup(policyKey);
+    if (record) return byName(recordedPolicyName(record.policyName, record.policyKey), options);
+    const parsed = parsePolicyName(policyKey);
+    return parsed.ok ? byName(parsed.value, options) : { kind: 'invalid', message: parsed.reason };
+  }
+
   function resolvePolicy(query: NameQuery, options?: ReadOptions): Promise<NameResolveResult>;
   function resolvePolicy(query: PolicyQuery, options?: ReadOptions): Promise<ResolveResult>;
   async function resolvePolicy(query: PolicyQuery, options: ReadOptions = {}): Promise<ResolveResult> {
     if ('intunePolicyId' in query) return byId(query.intunePolicyId, options);
     if ('policy' in query) return byName(query.policy, options);
+    if ('policyKey' in query) return byKey(query.policyKey, options);
     const parsed = parsePolicyName(query.name);
     return parsed.ok ? byName(parsed.value, options) : { kind: 'invalid', message: parsed.reason };
   }

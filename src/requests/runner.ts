@@ -33,7 +33,11 @@ export interface RunnerOptions {
 
 /** What the decisive re-check just before a group is made found. */
 type CreationCheck =
-  | { readonly kind: 'create' }
+  /**
+   * Make the approved group; `replacesPurgedGroupId` when the policy's record names a group Entra purged;
+   * `policyAbsent` when Intune lists no such policy now (not made yet, or deleted while the request waited).
+   */
+  | { readonly kind: 'create'; readonly replacesPurgedGroupId?: string; readonly policyAbsent?: true }
   /** The policy got its group meanwhile: the request ends cancelled, and no group is made. */
   | { readonly kind: 'superseded'; readonly reason: string }
   /** Intune leaves the policy unclear: the request fails with the reason, and an approver can retry later. */
@@ -47,7 +51,7 @@ interface Outcome {
 
 export function createProvisioningRunner(
   context: ServiceContext,
-  provisioning: Pick<GroupProvisioning, 'ensureGroup'>,
+  provisioning: Pick<GroupProvisioning, 'ensureGroup' | 'checkGroup'>,
   truth: PolicyTruth,
   options: RunnerOptions,
 ): ProvisioningRunner {
@@ -86,11 +90,15 @@ export function createProvisioningRunner(
     const { resolution } = resolved;
     if (resolution.intune.kind === 'ambiguous') return { kind: 'unclear', reason: resolution.intune.reason };
     const { record } = resolution;
+    // A record whose group is gone for good (not even in the recycle bin) holds the policy no longer.
+    if (record && (await provisioning.checkGroup(record)).groupState === 'purged') return { kind: 'create', replacesPurgedGroupId: record.groupId };
     if (record && record.uniqueName !== request.names.uniqueName) {
       const how = record.adopted === true ? `adopted by ${record.createdBy.name}` : `made for ${record.policyName}`;
       return { kind: 'superseded', reason: `The policy got its one group meanwhile: "${record.displayName}" (${record.groupId}), ${how}. No second group was made.` };
     }
     if (record) return { kind: 'create' };
+    // The name alone: the group comes first (or the policy was deleted meanwhile); it is bound once the policy exists.
+    if (resolution.intune.kind === 'absent') return { kind: 'create', policyAbsent: true };
     const tenantGroup = await tenantGroupOf(truth.tenant, resolution, { fresh: true });
     if (!tenantGroup) return { kind: 'create' };
     if (tenantGroup.reading.kind === 'live' && tenantGroup.reading.group.uniqueName === request.names.uniqueName) return { kind: 'create' };
@@ -114,23 +122,25 @@ export function createProvisioningRunner(
   async function provision(request: GroupRequest, actor: Actor | undefined): Promise<void> {
     const check = await checkBeforeCreating(request);
     if (check.kind === 'superseded') return supersede(request, actor, check.reason);
-    const { change, audit } = check.kind === 'unclear' ? failure(request, actor, check.reason) : await made(request, actor);
+    const { change, audit } = check.kind === 'unclear' ? failure(request, actor, check.reason) : await made(request, actor, check);
     const finished = await store.transitionRequest(request.id, { state: 'provisioning', version: request.version }, change, audit);
     if (finished.kind === 'applied') await context.notify(change.to === 'provisioned' ? 'provisioned' : 'failed', finished.request, actor);
   }
 
   /** The group made (or found again after a crash), exactly as approved; a Graph failure is the request's failure. */
-  async function made(request: GroupRequest, actor: Actor | undefined): Promise<Outcome> {
+  async function made(request: GroupRequest, actor: Actor | undefined, check: CreationCheck & { readonly kind: 'create' }): Promise<Outcome> {
+    const { replacesPurgedGroupId } = check;
     // The group is created on behalf of whoever approved (or retried) it.
     const onBehalfOf = actor ?? request.decision?.by ?? request.requester;
     try {
       // Exactly what was approved: the names, key and scenario the request kept from its submission.
-      const result = await provisioning.ensureGroup({ policy: policyOf(request), scenario: request.scenario, names: request.names }, onBehalfOf);
+      const order = { policy: policyOf(request), scenario: request.scenario, names: request.names, ...(replacesPurgedGroupId !== undefined && { replacesPurgedGroupId }) };
+      const result = await provisioning.ensureGroup(order, onBehalfOf);
       truth.tenant.invalidate();
       await auditGraphCalls(request, result.graphRequestIds);
       return {
         change: { to: 'provisioned', at: context.now(), groupId: result.group.groupId },
-        audit: context.auditOf('provisioned', request, actor, `group ${result.group.groupId}${result.created ? ' created' : ' already existed'}`),
+        audit: context.auditOf('provisioned', request, actor, `group ${result.group.groupId}${result.created ? ' created' : ' already existed'}${notesOf(request, check)}`),
       };
     } catch (error) {
       const graphRequestId = graphRequestIdOf(error);
@@ -175,6 +185,13 @@ export function createProvisioningRunner(
       while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
     },
   };
+}
+
+/** What the audit adds to a group made: the record it replaced (its group purged), and a policy Intune does not list. */
+function notesOf(request: GroupRequest, check: CreationCheck & { readonly kind: 'create' }): string {
+  const replaced = check.replacesPurgedGroupId === undefined ? '' : `; it replaces the record of group ${check.replacesPurgedGroupId}, which Entra purged`;
+  const absent = check.policyAbsent === true ? `; Intune lists no policy "${request.policyName}" now (not made yet, or deleted): bind the group once it exists` : '';
+  return replaced + absent;
 }
 
 /** The policy as the request kept it from the parse at submit time. */

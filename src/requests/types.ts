@@ -25,6 +25,9 @@ export interface NewRequestInput {
 
 export type RequestField = 'policyName' | 'scenario' | 'ticket' | 'justification';
 
+/** A policy as a person names it (typed), or as a card's button carries it (its record's key, looked up again). */
+export type PolicyRef = string | { readonly policyKey: string };
+
 /** A group Intune gives the policy that the bot did not make or adopt: what it is, and what can be done. */
 export interface TenantGroupView {
   readonly policyId: string;
@@ -202,7 +205,7 @@ export interface RequestsService {
 
   // Policy administration.
   /** Anyone may check; only an approver's check repairs a missing owner. */
-  checkPolicy(policyName: string, actor: Actor, options?: { readonly repairOwner?: boolean }): Promise<CheckPolicyResult>;
+  checkPolicy(policy: PolicyRef, actor: Actor, options?: { readonly repairOwner?: boolean }): Promise<CheckPolicyResult>;
   /** Bind the policy's group to the Intune policy of the group's scenario (approvers only); never fatal. */
   /**
    * `as`: the approver's own delegated credential, sent to Intune for this bind only (opaque here; audited as a
@@ -212,7 +215,7 @@ export interface RequestsService {
   /** Whether this actor may bind (asked before a sign-in, so a non-approver is never asked to sign in); no audit. */
   mayBind(actor: Actor): Promise<boolean>;
   /** Bring the policy's deleted group back from the recycle bin, same object id and owner (approvers only). */
-  restoreGroup(policyName: string, actor: Actor): Promise<RestorePolicyResult>;
+  restoreGroup(policy: PolicyRef, actor: Actor): Promise<RestorePolicyResult>;
   /**
    * Every device-preparation policy in the tenant, its group and findings, problems first (approvers only).
    * `recent`: a page of the same list (Previous/Next) may reuse an inventory taken in the last few minutes.

@@ -344,6 +344,11 @@ export class SandboxTenant {
     return policy;
   }
 
+  /** Deleted in the Intune admin center: gone, id and all (Intune keeps no recycle bin for policies). */
+  deletePolicy(id: string): void {
+    if (!this.policiesById.delete(id)) throw new Error(`No sandbox policy ${id}.`);
+  }
+
   policies(): readonly SandboxPolicy[] {
     return [...this.policiesById.values()];
   }

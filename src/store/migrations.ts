@@ -222,6 +222,12 @@ CREATE INDEX policy_groups_by_name ON policy_groups (policy_name, policy_key);`;
 const ADOPTED_POSTGRES = `
 ALTER TABLE policy_groups ALTER COLUMN unique_name DROP NOT NULL;
 ALTER TABLE policy_groups ADD COLUMN adopted INTEGER NOT NULL DEFAULT 0 CHECK (adopted IN (0, 1));`;
+// A provisioned request no longer holds its policy: its group's record does (and a record whose group Entra
+// purged gives the policy free for a new request). The index keeps one request in flight per policy.
+const IN_FLIGHT_INDEX = `
+DROP INDEX requests_one_active_per_policy;
+CREATE UNIQUE INDEX requests_one_active_per_policy ON requests (policy_key)
+  WHERE state IN ('pending', 'approved', 'provisioning');`;
 const INVENTORY_TABLES = `
 CREATE TABLE intune_policies (
   policy_id TEXT PRIMARY KEY,
@@ -274,6 +280,7 @@ export const MIGRATIONS: readonly Migration[] = [
       postgres: `${ADOPTED_POSTGRES}\n${INVENTORY_TABLES}\n${auditKindsPostgres(AUDIT_KINDS_V6)}`,
     },
   },
+  { version: 7, name: 'a provisioned request leaves the policy to its record', sql: { sqlite: IN_FLIGHT_INDEX, postgres: IN_FLIGHT_INDEX } },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {

@@ -7,7 +7,20 @@ import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { PolicyGroupRegistry } from '../provisioning/types';
 import type { PolicyGroupCatalogue } from '../requests/ports';
 import { policyGroupValues, toPolicyGroupRecord } from './rows';
-import type { SqlExecutor } from './sql';
+import type { SqlExecutor, SqlSession } from './sql';
+
+/** One conditional insert: the record as written, or the policy's existing record unchanged. */
+async function insertOrExisting(session: SqlSession, record: PolicyGroupRecord): Promise<PolicyGroupRecord> {
+  const [inserted] = await session.query(
+    `INSERT INTO policy_groups (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name,
+       group_id, created_at, created_by_id, created_by_name)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (policy_key) DO NOTHING RETURNING *`,
+    policyGroupValues(record),
+  );
+  const [row] = inserted ? [inserted] : await session.query('SELECT * FROM policy_groups WHERE policy_key = $1', [record.policyKey]);
+  return toPolicyGroupRecord(row);
+}
 
 export function createPolicyGroups(executor: SqlExecutor): PolicyGroupRegistry & PolicyGroupCatalogue {
   return {
@@ -32,17 +45,19 @@ export function createPolicyGroups(executor: SqlExecutor): PolicyGroupRegistry &
       return row && toPolicyGroupRecord(row);
     },
 
-    async recordGroup(record) {
+    recordGroup: (record) => executor.transaction((session) => insertOrExisting(session, record)),
+
+    async replacePurgedGroup(record, purgedGroupId) {
       return executor.transaction(async (session) => {
-        const [inserted] = await session.query(
-          `INSERT INTO policy_groups (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name,
-             group_id, created_at, created_by_id, created_by_name)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-           ON CONFLICT (policy_key) DO NOTHING RETURNING *`,
-          policyGroupValues(record),
+        // The Intune policy id stays (the record is still that policy's); the binding named the purged group.
+        const [replaced] = await session.query(
+          `UPDATE policy_groups SET policy_name = $2, scenario = $3, display_name = $4, mail_nickname = $5, unique_name = $6,
+             group_id = $7, created_at = $8, created_by_id = $9, created_by_name = $10, adopted = 0,
+             bound_at = NULL, bound_by_id = NULL, bound_by_name = NULL
+           WHERE policy_key = $1 AND group_id = $11 RETURNING *`,
+          [...policyGroupValues(record), purgedGroupId],
         );
-        const [row] = inserted ? [inserted] : await session.query('SELECT * FROM policy_groups WHERE policy_key = $1', [record.policyKey]);
-        return toPolicyGroupRecord(row);
+        return replaced ? toPolicyGroupRecord(replaced) : insertOrExisting(session, record);
       });
     },
 

@@ -253,10 +253,10 @@ describe('bot card actions', () => {
       const owner = world.emulator.admin.ownerServicePrincipalId;
       if (!group || !owner) throw new Error('no group or owner');
       world.emulator.admin.removeOwner(group.id, owner);
-      const byOutsider = await teams.click(outsider, VERBS.repairOwner, { policyName: 'Drifty' });
+      const byOutsider = await teams.click(outsider, VERBS.repairOwner, { policyKey: 'drifty' });
       expect(cardText(byOutsider.value)).toContain('firstPartyAppNotAnOwner');
       expect(world.emulator.admin.group(group.id)?.ownerIds).not.toContain(owner);
-      const byApprover = await teams.click(approver, VERBS.repairOwner, { policyName: 'Drifty' });
+      const byApprover = await teams.click(approver, VERBS.repairOwner, { policyKey: 'drifty' });
       expect(cardText(byApprover.value)).toContain('added back as owner');
       expect(world.emulator.admin.group(group.id)?.ownerIds).toContain(owner);
     });

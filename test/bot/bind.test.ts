@@ -2,7 +2,7 @@
 import { policyKeyOf } from '../../src/domain/policy';
 import { VERBS } from '../../src/bot/verbs';
 import { type BotWorld, approver, createBotWorldWithTeams, helpdesk, provisioned, submitted } from './support/world';
-import { type Teams, cardOf, cardText, cardVerbs, visibleText } from './support/turns';
+import { type Teams, buttonData, cardOf, cardText, cardVerbs, visibleText } from './support/turns';
 
 /** Seeded in the sandbox tenant as a user-driven device-preparation policy. */
 const SEEDED_POLICY = 'Contoso User-driven';
@@ -93,7 +93,7 @@ describe('bot: bind <policy>', () => {
     expect(cardVerbs(card)).toEqual([VERBS.repairOwner]);
     expect(seededPolicy()?.membershipTargetIds).toEqual([]);
 
-    await teams.click(approver, VERBS.repairOwner, { policyName: SEEDED_POLICY });
+    await teams.click(approver, VERBS.repairOwner, buttonData(card, VERBS.repairOwner));
     expect(cardText(cardOf((await teams.say(approver, `bind ${SEEDED_POLICY}`))[0]))).toContain('now uses its device group');
   });
 

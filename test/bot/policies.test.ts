@@ -7,7 +7,7 @@ import { VERBS } from '../../src/bot/verbs';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { type BotWorld, approver, createBotWorld, helpdesk, otherApprover } from './support/world';
 import { lintCard } from './support/cardLint';
-import { Teams, cardOf, cardText, cardVerbs } from './support/turns';
+import { Teams, buttonData, cardOf, cardText, cardVerbs } from './support/turns';
 
 const USER_DRIVEN = SCENARIO_INFO.userDriven.templateId;
 
@@ -83,7 +83,9 @@ describe('bot: policies', () => {
     const [broken] = await teams.say(approver, 'policies');
     expect(cardVerbs(cardOf(broken))).toEqual([VERBS.repairOwner]);
     expect(cardText(cardOf(broken))).toContain('• Not owned by the Intune Provisioning Client');
-    const repaired = await teams.click(approver, VERBS.repairOwner, { policyName: 'Contoso User-driven', returnTo: 'policies' });
+    // The button carries the record's key, not the name a card shows.
+    expect(buttonData(cardOf(broken), VERBS.repairOwner)).toEqual({ policyKey: 'contoso user-driven', returnTo: 'policies' });
+    const repaired = await teams.click(approver, VERBS.repairOwner, buttonData(cardOf(broken), VERBS.repairOwner));
     expect(world.emulator.admin.group(made.group.groupId)?.ownerIds).toContain(world.emulator.admin.ownerServicePrincipalId);
     expect(cardText(repaired.value)).toContain('Repaired: the Intune Provisioning Client owns the group of "Contoso User-driven" again.');
     expect(cardVerbs(repaired.value)).toEqual([]);
@@ -92,7 +94,8 @@ describe('bot: policies', () => {
     const [deleted] = await teams.say(approver, 'policies');
     expect(cardVerbs(cardOf(deleted))).toEqual([VERBS.restoreGroup]);
     expect(cardText(cardOf(deleted))).toMatch(/• Deleted — restorable until \d{1,2} [A-Z][a-z]{2} \d{4}\n/);
-    const restored = await teams.click(approver, VERBS.restoreGroup, { policyName: 'Contoso User-driven', returnTo: 'policies' });
+    expect(buttonData(cardOf(deleted), VERBS.restoreGroup)).toEqual({ policyKey: 'contoso user-driven', returnTo: 'policies' });
+    const restored = await teams.click(approver, VERBS.restoreGroup, buttonData(cardOf(deleted), VERBS.restoreGroup));
     expect(world.emulator.admin.group(made.group.groupId)).toBeDefined();
     expect(cardText(restored.value)).toContain('Restored: the group of "Contoso User-driven" is back');
     expect(cardVerbs(restored.value)).toEqual([]);

@@ -6,7 +6,7 @@
 import { policyKeyOf } from '../../src/domain/policy';
 import { VERBS } from '../../src/bot/verbs';
 import { type BotWorld, approver, createBotWorldWithTeams, helpdesk, outsider, provisioned } from './support/world';
-import { type Teams, cardOf, cardText, cardVerbs } from './support/turns';
+import { type Teams, buttonData, cardOf, cardText, cardVerbs } from './support/turns';
 
 describe('bot: a deleted group', () => {
   let world: BotWorld;
@@ -48,11 +48,14 @@ describe('bot: a deleted group', () => {
 
   it('approvers restore the same group with its owner; others are refused and audited', async () => {
     const groupId = await deletedGroupOf('Contoso Sales');
-    const refused = await teams.click(outsider, VERBS.restoreGroup, { policyName: 'Contoso Sales' });
+    const [checked] = await teams.say(helpdesk, 'check Contoso Sales');
+    const restore = buttonData(cardOf(checked), VERBS.restoreGroup);
+    expect(restore).toEqual({ policyKey: 'contoso sales' });
+    const refused = await teams.click(outsider, VERBS.restoreGroup, restore);
     expect(refused.value).toBe('Only approvers can restore a deleted group.');
     expect(await audited('denied')).toEqual(['restore: Only approvers can restore a deleted group.']);
 
-    const restored = await teams.click(approver, VERBS.restoreGroup, { policyName: 'Contoso Sales' });
+    const restored = await teams.click(approver, VERBS.restoreGroup, restore);
     expect(cardText(restored.value)).toContain('The device group of "Contoso Sales" is back');
     expect(cardText(restored.value)).toContain(`Group object id: ${groupId}`);
     expect(world.emulator.admin.groups().map((group) => group.id)).toEqual([groupId]);

@@ -3,17 +3,20 @@ jest.mock('swiper', () => ({}));
 
 /** A request for a policy Intune already gives a group, through the real bot, store and Graph adapter (issue 17). */
 import { VERBS } from '../../src/bot/verbs';
-import { type BotWorld, approver, createBotWorld, helpdesk } from './support/world';
+import { type BotWorld, approver, createBotWorld, helpdesk, provisioned } from './support/world';
 import { lintCard } from './support/cardLint';
 import { Teams, cardOf, cardText, cardVerbs } from './support/turns';
 
 describe('bot: one group per policy, decided from the tenant', () => {
   let world: BotWorld;
   let teams: Teams;
+  /** How far the emulator's clock is ahead: past the recycle bin's 30 days, Entra has purged a deleted group. */
+  let daysLater: number;
 
   beforeEach(async () => {
+    daysLater = 0;
     teams = new Teams(() => world.bot);
-    world = await createBotWorld({ adapter: teams.adapter, brokenCases: true });
+    world = await createBotWorld({ adapter: teams.adapter, brokenCases: true, graphClock: { now: () => new Date(Date.now() + daysLater * 24 * 60 * 60 * 1000) } });
   });
   afterEach(() => world.dispose());
 
@@ -47,5 +50,39 @@ describe('bot: one group per policy, decided from the tenant', () => {
     expect(cardText(card)).toMatch(/cannot replace a policy's group yet/);
     expect(cardVerbs(card)).toEqual([]);
     expect(world.emulator.admin.groups()).toHaveLength(groupsBefore);
+  });
+
+  it('a policy whose recorded group Entra purged takes a new request: approved, its new group replaces the record', async () => {
+    await provisioned(world, 'Contoso Kiosks');
+    const purged = await world.store.findGroup('contoso kiosks');
+    if (!purged) throw new Error('no record');
+    world.emulator.admin.deleteGroup(purged.groupId);
+    daysLater = 31; // past the recycle bin's 30 days: gone for good
+
+    const reply = await teams.click(helpdesk, VERBS.submitRequest, { policyName: 'Contoso Kiosks', scenario: 'userDriven' });
+    expect(lintCard(reply.value)).toEqual([]);
+    const request = await world.store.latestRequestForPolicy('contoso kiosks');
+    expect(request).toMatchObject({ state: 'pending' });
+    expect(cardText(reply.value)).toContain(request?.id);
+    await teams.click(approver, VERBS.approve, { requestId: request?.id });
+    await world.requests.idle();
+
+    const [made, ...more] = world.emulator.admin.groups().filter((group) => group.uniqueName === purged.uniqueName);
+    expect(more).toEqual([]);
+    expect(made?.id).not.toBe(purged.groupId);
+    expect(await world.store.findGroup('contoso kiosks')).toMatchObject({ groupId: made?.id });
+    const [status] = await teams.say(helpdesk, 'status Contoso Kiosks');
+    expect(cardText(cardOf(status))).toContain(made?.id);
+    expect(cardText(cardOf(status))).not.toContain(purged.groupId);
+  });
+
+  it('`status <policy>` says plainly when Intune could not be asked, and answers from the records', async () => {
+    await provisioned(world, 'Contoso Kiosks');
+    world.emulator.setFaults({ failNext: { status: 503, count: 2 } });
+    const [status] = await teams.say(helpdesk, 'status Contoso Kiosks');
+    const card = cardOf(status);
+    expect(lintCard(card)).toEqual([]);
+    expect(cardText(card)).toContain('Contoso Kiosks has its device group');
+    expect(cardText(card)).toMatch(/Intune could not be asked .*This is what my own records say\./);
   });
 });

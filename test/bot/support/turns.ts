@@ -158,6 +158,24 @@ export function cardVerbs(card: unknown): string[] {
   return verbs;
 }
 
+/** The data the card's button with this verb carries (what Teams sends back on its click); throws when none. */
+export function buttonData(card: unknown, verb: string): Record<string, unknown> {
+  let found: Record<string, unknown> | undefined;
+  const walk = (node: unknown): void => {
+    if (found || typeof node !== 'object' || node === null) return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    const record = node as Record<string, unknown>;
+    if (record['type'] === 'Action.Execute' && record['verb'] === verb && typeof record['title'] === 'string') {
+      found = typeof record['data'] === 'object' && record['data'] !== null ? (record['data'] as Record<string, unknown>) : {};
+      return;
+    }
+    Object.entries(record).forEach(([key, value]) => key !== 'refresh' && walk(value));
+  };
+  walk(card);
+  if (!found) throw new Error(`no ${verb} button on the card`);
+  return found;
+}
+
 // Teams renders the markdown of messages, TextBlocks and facts (HTML tags are dropped): a CommonMark renderer
 // with HTML on shows what a person would see, and what a link or a tag would become.
 const markdown = new MarkdownIt({ html: true });

@@ -11,6 +11,7 @@ import { type Bot, createBot } from '../../../src/bot/app';
 import { createRequestNotifier } from '../../../src/bot/features/approval/notifier';
 import { type PersonalChatOpening, createApproverReach, createProactiveSender } from '../../../src/bot/proactive';
 import type { TeamsAppInstaller } from '../../../src/bot/ports';
+import type { Clock } from '../../../src/shared/clock';
 import type { Logger } from '../../../src/shared/logger';
 import { createGraphDirectory } from '../../../src/graph';
 import { createProvisioningService } from '../../../src/provisioning';
@@ -59,10 +60,16 @@ export interface BotWorldOptions {
   readonly personalChats?: (installer: TeamsAppInstaller) => PersonalChatOpening;
   /** Seed the sandbox's hand-made groups (correct and broken) as `npm start` does. */
   readonly brokenCases?: boolean;
+  /** The emulator's clock (Entra purges a deleted group 30 days after its deletion). */
+  readonly graphClock?: Clock;
 }
 
 export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld> {
-  const emulator = await startGraphEmulator({ requiredToken: TOKEN, ...(options.brokenCases === true && { seed: { brokenCases: true } }) });
+  const emulator = await startGraphEmulator({
+    requiredToken: TOKEN,
+    ...(options.brokenCases === true && { seed: { brokenCases: true } }),
+    ...(options.graphClock && { clock: options.graphClock }),
+  });
   const harness: StoreHarness = sqliteHarness();
   const store = await harness.open();
   const problems: BotWorld['problems'] = [];

@@ -10,14 +10,14 @@ const AT_RECORD = 'created-in-graph-now-recording';
 const [emulatorUrl, token, policyName] = process.argv.slice(2);
 if (!emulatorUrl || !token || !policyName) throw new Error('usage: crashChild <emulatorUrl> <token> <policyName>');
 
+function stopHere(): Promise<never> {
+  process.stdout.write(`${AT_RECORD}\n`);
+  return new Promise(() => undefined); // never records: the parent kills us here
+}
+
 const service = createProvisioningService({
   directory: createGraphDirectory({ baseUrl: emulatorUrl, credential: { kind: 'static', token } }),
-  registry: {
-    recordGroup: () => {
-      process.stdout.write(`${AT_RECORD}\n`);
-      return new Promise(() => undefined); // never records: the parent kills us here
-    },
-  },
+  registry: { recordGroup: stopHere, replacePurgedGroup: stopHere },
 });
 
 void service.ensureGroup(orderFor(service, policyName, 'userDriven'), { aadObjectId: 'crash-test', name: 'Crash test' });

@@ -11,10 +11,16 @@ export interface MemoryRegistry extends PolicyGroupRegistry {
 
 export function createMemoryRegistry(initial: readonly PolicyGroupRecord[] = []): MemoryRegistry {
   const byKey = new Map(initial.map((record) => [record.policyKey, record]));
+  const recordGroup = async (record: PolicyGroupRecord): Promise<PolicyGroupRecord> => {
+    const existing = byKey.get(record.policyKey);
+    if (existing) return existing;
+    byKey.set(record.policyKey, record);
+    return record;
+  };
   return {
-    recordGroup: async (record) => {
-      const existing = byKey.get(record.policyKey);
-      if (existing) return existing;
+    recordGroup,
+    replacePurgedGroup: async (record, purgedGroupId) => {
+      if (byKey.get(record.policyKey)?.groupId !== purgedGroupId) return recordGroup(record);
       byKey.set(record.policyKey, record);
       return record;
     },

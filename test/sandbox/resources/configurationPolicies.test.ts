@@ -26,6 +26,17 @@ describe('Graph emulator: device-preparation policies (issue 14)', () => {
     expect(second.body?.['@odata.nextLink']).toBeUndefined();
   });
 
+  it('deletes a policy (204): it is no longer listed or read, and a second delete is 404', async () => {
+    await start();
+    const created = await graph('POST', POLICIES, createBody('Short-lived', SCENARIO_INFO.userDriven.templateId));
+    const id = String(created.body?.['id']);
+    expect((await graph('DELETE', `${POLICIES}/${id}`)).status).toBe(204);
+    expect(wire.emulator.admin.policies().map((policy) => policy.name)).not.toContain('Short-lived');
+    expect((await graph('GET', `${POLICIES}/${id}`)).status).toBe(404);
+    expect((await graph('DELETE', `${POLICIES}/${id}`)).status).toBe(404);
+    expect(() => wire.emulator.admin.deletePolicy(id)).toThrow(/No sandbox policy/);
+  });
+
   it('renames a policy in place (200, same id) and refuses bodies and templates it does not model', async () => {
     await start();
     const created = await graph('POST', POLICIES, createBody('Old name', SCENARIO_INFO.userDriven.templateId));

@@ -125,6 +125,15 @@ function contract(makeHarness: () => StoreHarness): void {
       expect(again).toMatchObject({ kind: 'created', request: { id: 'REQ-2' } });
     });
 
+    it('leaves a policy whose request is provisioned to its group record: a new request is accepted', async () => {
+      const { request } = await store.createRequest(newRequest('Sales'));
+      const at = '2026-01-01T10:02:00.000Z';
+      await store.transitionRequest(request.id, { state: 'pending' }, approval(bob, at));
+      await store.transitionRequest(request.id, { state: 'approved' }, { to: 'provisioning', at });
+      await store.transitionRequest(request.id, { state: 'provisioning' }, { to: 'provisioned', at, groupId: 'g-1' });
+      expect(await store.createRequest(newRequest('Sales'))).toMatchObject({ kind: 'created', request: { id: 'REQ-2' } });
+    });
+
     it('lets exactly one of 50 concurrent requests for one policy through', async () => {
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, index) => store.createRequest(newRequest('Sales', { ticket: `T${index}` }))),
@@ -217,6 +226,25 @@ function contract(makeHarness: () => StoreHarness): void {
       expect(second).toEqual(first);
       expect(await store.findGroup('sales')).toEqual(first);
       expect(await store.findGroup('finance')).toBeUndefined();
+    });
+
+    it('replaces a record only where it still names the purged group: of two racing replacers one writes', async () => {
+      const purged = await store.recordGroup(groupRecord('Sales', 'group-1'));
+      await store.recordBinding('sales', { intunePolicyId: 'policy-1', at: '2026-01-02T10:00:00.000Z', by: bob });
+      const replacement = { ...groupRecord('Sales', 'group-2'), createdBy: alice, createdAt: '2026-02-01T10:00:00.000Z' };
+      const [first, second] = await Promise.all([
+        store.replacePurgedGroup(replacement, purged.groupId),
+        store.replacePurgedGroup({ ...replacement, groupId: 'group-3' }, purged.groupId),
+      ]);
+      expect(second).toEqual(first);
+      expect(['group-2', 'group-3']).toContain(first.groupId);
+      // The new group is not bound yet; the record still belongs to the same Intune policy.
+      expect(first).toMatchObject({ policyKey: 'sales', createdBy: alice, createdAt: '2026-02-01T10:00:00.000Z' });
+      expect(first.binding).toBeUndefined();
+      expect(await store.findGroupOfIntunePolicy('policy-1')).toEqual(first);
+      // A record that names another group is kept; a policy without one gets the new record.
+      expect(await store.replacePurgedGroup({ ...replacement, groupId: 'group-4' }, purged.groupId)).toEqual(first);
+      expect(await store.replacePurgedGroup(groupRecord('Finance', 'group-5'), 'group-0')).toMatchObject({ policyKey: 'finance', groupId: 'group-5' });
     });
 
     it('pages groups by policy name with a total', async () => {

@@ -65,7 +65,7 @@ export function bindCard(view: BindCardView): AdaptiveCard {
       body.push(...refused.map((status) => text(`• ${explainValidationCode(status.errorCode, group.policyName)}`)));
       details.push(...refused.map((status) => text(`Group ${status.targetId}: ${plain(status.errorCode ?? 'no code')}`, { isSubtle: true, spacing: 'Small' })));
       if (refused.some((status) => status.errorCode === 'firstPartyAppNotAnOwner')) {
-        actions.push(execute('Repair owner', CARD_VERBS.repairOwner, { policyName: group.policyName }, { style: 'positive' }));
+        actions.push(execute('Repair owner', CARD_VERBS.repairOwner, { policyKey: group.policyKey }, { style: 'positive' }));
       }
       break;
     }

@@ -35,7 +35,7 @@ export function driftCard(view: DriftCardView): AdaptiveCard {
 }
 
 function primaryAction(view: DriftCardView): ExecuteAction[] {
-  if (view.report.deletedGroup) return [restoreAction(view.policyName)];
+  if (view.report.deletedGroup) return [restoreAction(view.report.group.policyKey)];
   const ownerMissing = view.report.findings.some((finding) => finding.code === 'firstPartyAppNotAnOwner');
-  return ownerMissing ? [execute('Repair owner', CARD_VERBS.repairOwner, { policyName: view.policyName }, { style: 'positive' })] : [];
+  return ownerMissing ? [execute('Repair owner', CARD_VERBS.repairOwner, { policyKey: view.report.group.policyKey }, { style: 'positive' })] : [];
 }

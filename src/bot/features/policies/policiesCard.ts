@@ -79,11 +79,13 @@ function detailsOf(policy: ListedPolicy): CardElement[] {
 /** The row's one button; Repair owner and Restore answer with this list again, current (`returnTo`). */
 function primaryAction(policy: ListedPolicy): { readonly button: ExecuteAction | ConfirmAction; readonly adopt: boolean } | undefined {
   const chosen = ACTION_PRIORITY.find((action) => policy.actions.includes(action));
+  // Restore and Repair owner act on the policy's record, which its key names (a recorded policy always has one).
+  const { policyKey } = policy;
   switch (chosen) {
     case 'restore':
-      return { button: execute('Restore', CARD_VERBS.restoreGroup, { policyName: policy.policyName, returnTo: 'policies' }, { style: 'positive' }), adopt: false };
+      return policyKey === null ? undefined : { button: execute('Restore', CARD_VERBS.restoreGroup, { policyKey, returnTo: 'policies' }, { style: 'positive' }), adopt: false };
     case 'repairOwner':
-      return { button: execute('Repair owner', CARD_VERBS.repairOwner, { policyName: policy.policyName, returnTo: 'policies' }, { style: 'positive' }), adopt: false };
+      return policyKey === null ? undefined : { button: execute('Repair owner', CARD_VERBS.repairOwner, { policyKey, returnTo: 'policies' }, { style: 'positive' }), adopt: false };
     case 'bind':
       return { button: bindConfirmation(policy.policyName), adopt: false };
     case 'adopt':

@@ -12,10 +12,12 @@ import type { CARD_VERBS } from '../../verbs';
  * comes back, current). The requests service lets only approvers repair.
  */
 export async function repairOwner(_context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.repairOwner>): Promise<InvokeReply> {
-  const result = await bot.requests.checkPolicy(data.policyName, actor, { repairOwner: true });
-  if (data.returnTo !== 'policies' || result.kind !== 'checked') return checkReply(data.policyName, result);
+  const result = await bot.requests.checkPolicy({ policyKey: data.policyKey }, actor, { repairOwner: true });
+  // The policy's name as the bot recorded it, never one from the card.
+  const policyName = result.kind === 'checked' ? result.report.group.policyName : data.policyKey;
+  if (data.returnTo !== 'policies' || result.kind !== 'checked') return checkReply(policyName, result);
   if (result.repairRefused) return { message: result.repairRefused };
-  const policy = `"${plain(data.policyName)}"`;
+  const policy = `"${plain(policyName)}"`;
   return policiesAfter(
     bot,
     actor,

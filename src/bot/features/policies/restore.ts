@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { Actor } from '../../../domain/actor';
+import type { RestorePolicyResult } from '../../../requests/types';
 import { policyCommandInput } from '../../commandArgs';
 import { noGroupMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
@@ -23,13 +24,17 @@ export async function handleRestore(context: TurnContext, bot: BotContext): Prom
 
 /** "Restore" on a check, request or status card; on a row of the policies list or the digest, the list comes back, current. */
 export async function restoreGroup(_context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.restoreGroup>): Promise<InvokeReply> {
-  const reply = await runRestore(bot, data.policyName, actor);
-  if (data.returnTo !== 'policies' || !('card' in reply)) return reply;
-  return policiesAfter(bot, actor, `Restored: the group of "${plain(data.policyName)}" is back from the recycle bin, with the same object id.`);
+  const result = await bot.requests.restoreGroup({ policyKey: data.policyKey }, actor);
+  if (data.returnTo !== 'policies' || result.kind !== 'restored') return restoreReply(result);
+  // The policy's name as the bot recorded it, never one from the card.
+  return policiesAfter(bot, actor, `Restored: the group of "${plain(result.group.policyName)}" is back from the recycle bin, with the same object id.`);
 }
 
 async function runRestore(bot: BotContext, policyName: string, actor: Actor): Promise<InvokeReply> {
-  const result = await bot.requests.restoreGroup(policyName, actor);
+  return restoreReply(await bot.requests.restoreGroup(policyName, actor));
+}
+
+function restoreReply(result: RestorePolicyResult): InvokeReply {
   switch (result.kind) {
     case 'restored':
       return { card: restoreCard(result) };
