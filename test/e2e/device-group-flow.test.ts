@@ -183,6 +183,20 @@ describe('requesting, approving and creating a device group in the Agents Playgr
     expect((await listGroups(graphUrl)).length).toBe(groupsBefore.length + 1);
   });
 
+  it('6. the approver reads every policy of the tenant at a glance: problems first, a plain heading each', async () => {
+    await approver.openConversation('Personal Chat');
+    await approver.sendMessage('policies');
+    const card = await approver.waitForCard('Device-preparation policies');
+    const text = await card.innerText();
+    expect(text).toMatch(/\d+ policies: .*made by hand/);
+    expect(text).toContain('Needs attention');
+    expect(text).toContain('Dynamic membership');
+    expect(text).toContain('Not owned by the Intune Provisioning Client');
+    // Codes stay behind Details: the card speaks in headings (issue 21).
+    expect(text).not.toContain('notStaticSecurityGroup');
+    await approver.screenshot('policies');
+  });
+
   it('made no attempt to reach beyond loopback', () => {
     expect(run.nonLoopbackAttempts()).toEqual({ processes: [], browser: [] });
   });
