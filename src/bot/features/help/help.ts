@@ -22,6 +22,7 @@ export const COMMANDS: readonly (CommandHelp & { readonly keyword: string })[] =
   { keyword: 'restore', usage: 'restore <policy>', description: "Bring the policy's deleted group back from the recycle bin (approvers)." },
   { keyword: 'policies', usage: 'policies', description: 'Every device-preparation policy in the tenant, its group and what is wrong with it; adopt a hand-made group (approvers).' },
   { keyword: 'cancel', usage: 'cancel REQ-n | cancel <policy>', description: 'Cancel your request while it is pending.' },
+  { keyword: 'sign', usage: 'sign out', description: 'Forget your sign-in: the next bind asks you to sign in again (approvers).' },
   { keyword: 'register', usage: 'register approvals', description: 'In a team channel: post new requests here (approvers).' },
   { keyword: 'help', usage: 'help', description: 'This list.' },
 ];
