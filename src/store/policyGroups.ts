@@ -24,26 +24,11 @@ async function insertOrExisting(session: SqlSession, record: PolicyGroupRecord):
 
 export function createPolicyGroups(executor: SqlExecutor): PolicyGroupRegistry & PolicyGroupCatalogue {
   return {
-    async findGroup(policyKey) {
-      // The policy's own key, else the key its Intune policy had when first seen (a rename keeps the record).
-      const [row] = await executor.query(
-        `SELECT * FROM policy_groups WHERE policy_key = $1
-           OR policy_key IN (SELECT policy_key FROM intune_policies WHERE current_key = $1)
-         ORDER BY CASE WHEN policy_key = $1 THEN 0 ELSE 1 END, policy_key LIMIT 1`,
-        [policyKey],
-      );
-      return row && toPolicyGroupRecord(row);
-    },
+    // The policy's own key, else the key its Intune policy had when first seen (a rename keeps the record).
+    findGroup: (policyKey) => recordThrough(executor, 'policy_key', 'current_key', policyKey),
 
-    async findGroupOfIntunePolicy(intunePolicyId) {
-      const [row] = await executor.query(
-        `SELECT * FROM policy_groups WHERE intune_policy_id = $1
-           OR policy_key IN (SELECT policy_key FROM intune_policies WHERE policy_id = $1)
-         ORDER BY CASE WHEN intune_policy_id = $1 THEN 0 ELSE 1 END, policy_key LIMIT 1`,
-        [intunePolicyId],
-      );
-      return row && toPolicyGroupRecord(row);
-    },
+    // The Intune policy id a bind recorded, else the id its first sighting recorded.
+    findGroupOfIntunePolicy: (intunePolicyId) => recordThrough(executor, 'intune_policy_id', 'policy_id', intunePolicyId),
 
     recordGroup: (record) => executor.transaction((session) => insertOrExisting(session, record)),
 
@@ -79,4 +64,23 @@ export function createPolicyGroups(executor: SqlExecutor): PolicyGroupRegistry &
       return { items: rows.map(toPolicyGroupRecord), total: Number(count?.['total'] ?? 0), offset };
     },
   };
+}
+
+/**
+ * One record found by its own column, else through the policy identity table's column (`intune_policies`), the
+ * record's own match first. The column names are fixed here; only `value` comes from outside, as a parameter.
+ */
+async function recordThrough(
+  executor: SqlExecutor,
+  ownColumn: 'policy_key' | 'intune_policy_id',
+  identityColumn: 'current_key' | 'policy_id',
+  value: string,
+): Promise<PolicyGroupRecord | undefined> {
+  const [row] = await executor.query(
+    `SELECT * FROM policy_groups WHERE ${ownColumn} = $1
+       OR policy_key IN (SELECT policy_key FROM intune_policies WHERE ${identityColumn} = $1)
+     ORDER BY CASE WHEN ${ownColumn} = $1 THEN 0 ELSE 1 END, policy_key LIMIT 1`,
+    [value],
+  );
+  return row && toPolicyGroupRecord(row);
 }
