@@ -8,12 +8,12 @@ import { validateGroupPage } from './validation';
 
 type Queries = Pick<RequestsService, 'get' | 'statusOfPolicy' | 'listMine' | 'listPending' | 'listGroups' | 'approvalView' | 'roleOf'>;
 
-export function createQueries(context: ServiceContext, permissions: Permissions, truth: Pick<PolicyTruth, 'resolve'>): Queries {
+export function createQueries(context: ServiceContext, permissions: Permissions, truth: Pick<PolicyTruth, 'resolve' | 'tenant'>): Queries {
   const { store } = context;
   return {
     get: (requestId) => store.getRequest(requestId),
 
-    async statusOfPolicy(policyName) {
+    async statusOfPolicy(policyName, options = {}) {
       const parsed = parsePolicyName(policyName);
       if (!parsed.ok) return { kind: 'invalid', message: parsed.reason };
       // A cached read of Intune is enough to follow a rename; nothing is decided from it. The newest request
@@ -23,7 +23,16 @@ export function createQueries(context: ServiceContext, permissions: Permissions,
       const { policy, key, record, intune } = resolved.resolution;
       const request = key === parsed.value.key ? typed : await store.latestRequestForPolicy(key);
       const tenantNotice = intune.kind === 'unavailable' ? `${intune.message} This is what my own records say.` : undefined;
-      return { kind: 'found', policyName: policy.name, ...(request && { request }), ...(record && { group: record }), ...(tenantNotice !== undefined && { tenantNotice }) };
+      // Only a group Entra purged frees the policy; an outage or an unreadable answer keeps the record's word.
+      const groupPurged = options.groupState === true && record !== undefined && (await truth.tenant.group(record.groupId)).kind === 'purged';
+      return {
+        kind: 'found',
+        policyName: policy.name,
+        ...(request && { request }),
+        ...(record && { group: record }),
+        ...(tenantNotice !== undefined && { tenantNotice }),
+        ...(groupPurged && { groupPurged: true }),
+      };
     },
 
     listMine: (actor) => store.listRequestsByRequester(actor.aadObjectId),

@@ -104,6 +104,8 @@ export type PolicyStatusResult =
       readonly group?: PolicyGroupRecord;
       /** Intune could not be asked: the records alone answered. */
       readonly tenantNotice?: string;
+      /** Asked with `groupState`: the recorded group is gone for good (Entra purged it), so a new request may replace it. */
+      readonly groupPurged?: true;
     }
   | { readonly kind: 'invalid'; readonly message: string };
 
@@ -189,7 +191,8 @@ export interface RequestsService {
   previewNames(policyName: string, scenario: Scenario): NamesPreview;
   /** Anyone may ask where a request stands. */
   get(requestId: string): Promise<GroupRequest | undefined>;
-  statusOfPolicy(policyName: string): Promise<PolicyStatusResult>;
+  /** `groupState`: also read (cached) whether the recorded group still exists; the request form asks it. */
+  statusOfPolicy(policyName: string, options?: { readonly groupState?: boolean }): Promise<PolicyStatusResult>;
   /** The actor's own requests, newest first. */
   listMine(actor: Actor): Promise<readonly GroupRequest[]>;
   /** What waits for a decision, oldest first (approvers only). */

@@ -59,6 +59,12 @@ describe('bot: one group per policy, decided from the tenant', () => {
     world.emulator.admin.deleteGroup(purged.groupId);
     daysLater = 31; // past the recycle bin's 30 days: gone for good
 
+    // Typed, the request opens the form (not "this policy already has its group") and says why.
+    const [opened] = await teams.say(helpdesk, 'request Contoso Kiosks');
+    const form = cardOf(opened);
+    expect(cardText(form)).toContain('was deleted for good in Entra');
+    expect(cardVerbs(form)).toContain(VERBS.submitRequest);
+
     const reply = await teams.click(helpdesk, VERBS.submitRequest, { policyName: 'Contoso Kiosks', scenario: 'userDriven' });
     expect(lintCard(reply.value)).toEqual([]);
     const request = await world.store.latestRequestForPolicy('contoso kiosks');

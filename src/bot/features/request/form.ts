@@ -63,8 +63,12 @@ export function formWithPreview(bot: Pick<BotContext, 'requests'>, inputs: Omit<
  * (a second would be refused on Submit), else the form, with an earlier rejection and its reason on top.
  */
 export async function formForPolicy(bot: Pick<BotContext, 'requests'>, inputs: Omit<RequestFormView, 'preview'>): Promise<AdaptiveCard> {
-  const status = inputs.policyName === undefined ? undefined : await bot.requests.statusOfPolicy(inputs.policyName);
+  const status = inputs.policyName === undefined ? undefined : await bot.requests.statusOfPolicy(inputs.policyName, { groupState: true });
   if (status?.kind === 'found') {
+    if (status.group && status.groupPurged) {
+      const notice = `The policy's group ${plain(status.group.displayName)} was deleted for good in Entra (not even in the recycle bin). A new request makes a new group, which then has to be chosen in the policy again.`;
+      return requestFormCard(formWithPreview(bot, { ...inputs, notice }));
+    }
     if (status.group) return groupExistsCard(status.group);
     const latest = status.request;
     if (latest && isActiveState(latest.state)) return requestCard(latest, 'This policy already has a request in progress');
