@@ -3,6 +3,7 @@
  * whatever crashes, retries or races happen. Exactly-once rests on Graph's upsert on the immutable
  * `uniqueName` alternate key (derived from the policy key) plus the registry's conditional write; the
  * registry is only ever written after the group has been read back and verified.
+ * Over 300 lines because its operations share the cached owner lookup and that one exactly-once rule.
  */
 import { type Logger, silentLogger } from '../shared/logger';
 import type { Actor } from '../domain/actor';

@@ -1,6 +1,8 @@
 /**
  * The sandbox Graph emulator: a real HTTP server on loopback speaking Microsoft Graph's wire format for the
  * calls this product makes, with fault knobs and a request log. The real Graph adapter is what runs against it.
+ * Over 300 lines because it is one request pipeline (body, token, throttles, faults, batch, route, save, log);
+ * the resources themselves are in resources/.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

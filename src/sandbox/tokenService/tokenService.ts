@@ -7,6 +7,7 @@
  * bot redeems with GetToken?code=), or the bot exchanges Teams' SSO token. The sandbox has no Entra, so by
  * default every sandbox person counts as signed in (the Agents Playground cannot show a sign-in); `ask` makes
  * each person sign in through the loopback page first. Signing out is remembered in both modes.
+ * Over 300 lines because its operations share one per-person, per-connection state; the wire format is apart.
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
