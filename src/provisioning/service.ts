@@ -33,6 +33,7 @@ import type {
   RestoreGroupResult,
   ProvisioningService,
 } from './types';
+import { recordOfOrder } from './types';
 import { type Clock, systemClock } from '../shared/clock';
 import { delay } from '../shared/delay';
 import type { ActingAs } from '../domain/delegation';
@@ -161,15 +162,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     const { policy, scenario, names } = order;
     const requestIds: string[] = [];
     const { group, madeNow } = await obtainVerifiedGroup(policy, scenario, names, requestIds);
-    const record: PolicyGroupRecord = {
-      ...names,
-      policyKey: policy.key,
-      policyName: policy.name,
-      scenario,
-      groupId: group.id,
-      createdAt: clock.now().toISOString(),
-      createdBy: actor,
-    };
+    const record = recordOfOrder(order, group.id, clock.now().toISOString(), actor);
     const stored = order.replacesPurgedGroupId === undefined ? await registry.recordGroup(record) : await registry.replacePurgedGroup(record, order.replacesPurgedGroupId);
     const created = madeNow && stored.groupId === group.id;
     if (stored.groupId !== group.id) {
@@ -282,15 +275,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
     const stored =
       'record' in subject
         ? subject.record
-        : await registry.recordGroup({
-            ...subject.order.names,
-            policyKey: subject.order.policy.key,
-            policyName: subject.order.policy.name,
-            scenario: subject.order.scenario,
-            groupId: deleted.id,
-            createdAt: clock.now().toISOString(),
-            createdBy: actor,
-          });
+        : await registry.recordGroup(recordOfOrder(subject.order, deleted.id, clock.now().toISOString(), actor));
     logger.info({ policyKey: stored.policyKey, groupId: deleted.id, ownerReAdded, graphRequestIds: requestIds }, 'Restored the device group from the recycle bin.');
     return { outcome: 'restored', group: stored, ownerReAdded, findings, graphRequestIds: requestIds };
   }

@@ -35,6 +35,11 @@ export interface GroupOrder {
   readonly replacesPurgedGroupId?: string;
 }
 
+/** The record an order makes for the group it got: exactly the names and key that were approved. */
+export function recordOfOrder(order: GroupOrder, groupId: string, createdAt: string, createdBy: Actor): PolicyGroupRecord {
+  return { ...order.names, policyKey: order.policy.key, policyName: order.policy.name, scenario: order.scenario, groupId, createdAt, createdBy };
+}
+
 /** What to restore: the recorded group, or (no record yet) the group an earlier order's uniqueName names. */
 export type RestoreSubject = { readonly record: PolicyGroupRecord } | { readonly order: GroupOrder };
 

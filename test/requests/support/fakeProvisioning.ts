@@ -8,7 +8,7 @@ import type { Actor } from '../../../src/domain/actor';
 import { type Clock, systemClock } from '../../../src/shared/clock';
 import type { Scenario } from '../../../src/domain/scenario';
 import type { PolicyGroupRecord } from '../../../src/domain/policyGroup';
-import type { BindResult, DriftReport, EnsureGroupResult, GroupOrder, PolicyGroupRegistry, ProvisioningService, RestoreGroupResult, RestoreSubject } from '../../../src/provisioning/types';
+import { recordOfOrder, type BindResult, type DriftReport, type EnsureGroupResult, type GroupOrder, type PolicyGroupRegistry, type ProvisioningService, type RestoreGroupResult, type RestoreSubject } from '../../../src/provisioning/types';
 import type { GroupNames, GroupNamesResult } from '../../../src/domain/naming';
 import { policyKeyOf, type PolicyName } from '../../../src/domain/policy';
 
@@ -68,8 +68,8 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clo
     },
     previewNames,
     async ensureGroup(order: GroupOrder, actor: Actor): Promise<EnsureGroupResult> {
-      const { policy, scenario, names } = order;
-      const policyName = policy.name;
+      const { names } = order;
+      const policyName = order.policy.name;
       ensureCalls.push({ policyName, actor });
       await gate;
       const failure = failures.shift();
@@ -78,15 +78,7 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clo
       const existing = groups.get(names.uniqueName);
       const groupId = existing ?? `group-${groups.size + 1}`;
       groups.set(names.uniqueName, groupId);
-      const group = await registry.recordGroup({
-        ...names,
-        policyKey: policy.key,
-        policyName,
-        scenario,
-        groupId,
-        createdAt: clock.now().toISOString(),
-        createdBy: actor,
-      });
+      const group = await registry.recordGroup(recordOfOrder(order, groupId, clock.now().toISOString(), actor));
       return { group, created: existing === undefined, graphRequestIds };
     },
     deleteGroup(policyName, scenario) {
@@ -136,15 +128,7 @@ export function createFakeProvisioning(registry: PolicyGroupRegistry, clock: Clo
       const group =
         'record' in subject
           ? subject.record
-          : await registry.recordGroup({
-              ...subject.order.names,
-              policyKey: subject.order.policy.key,
-              policyName: subject.order.policy.name,
-              scenario: subject.order.scenario,
-              groupId: inBin.groupId,
-              createdAt: clock.now().toISOString(),
-              createdBy: actor,
-            });
+          : await registry.recordGroup(recordOfOrder(subject.order, inBin.groupId, clock.now().toISOString(), actor));
       return { outcome: 'restored', group, ownerReAdded: false, findings: [], graphRequestIds };
     },
     async bindToPolicy(record: PolicyGroupRecord, intunePolicyId: string, options: ActingAs = {}): Promise<BindResult> {
