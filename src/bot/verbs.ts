@@ -34,8 +34,6 @@ const NoData = z.object({});
  * answer is that list again, current.
  */
 const PolicyKey = z.object({ policyKey: z.string().max(1000).refine((key) => key.trim() !== ''), returnTo: z.literal('policies').optional() });
-/** Bind names its policy; the requests service resolves the name against Intune again before it changes anything. */
-const PolicyName = z.object({ policyName: z.string().max(1000).refine((name) => name.trim() !== ''), returnTo: z.literal('policies').optional() });
 
 const NO_POLICY = { problem: 'the card names no policy', message: 'This card does not name a policy.' };
 
@@ -73,7 +71,8 @@ export const CARD_VERBS = {
   groupsPage: defineVerb({ name: 'groups.page', data: Offset, identity: 'optional', attempt: 'groups page' }),
   repairOwner: defineVerb({ name: 'check.repairOwner', data: PolicyKey, identity: 'required', attempt: 'repair owner', unreadable: NO_POLICY }),
   restoreGroup: defineVerb({ name: 'check.restoreGroup', data: PolicyKey, identity: 'required', attempt: 'restore a group', unreadable: NO_POLICY }),
-  bindPolicy: defineVerb({ name: 'policies.bind', data: PolicyName, identity: 'required', attempt: 'bind a group to its Intune policy', unreadable: NO_POLICY }),
+  // The requests service looks the record up by its key and resolves it against Intune again before it changes anything.
+  bindPolicy: defineVerb({ name: 'policies.bind', data: PolicyKey, identity: 'required', attempt: 'bind a group to its Intune policy', unreadable: NO_POLICY }),
   policiesPage: defineVerb({ name: 'policies.page', data: Offset, identity: 'required', attempt: 'policies page' }),
   adoptGroup: defineVerb({
     name: 'policies.adopt',

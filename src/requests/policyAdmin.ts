@@ -11,9 +11,9 @@ import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { SCENARIO_INFO } from '../domain/scenario';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
-import type { AuditKind, GroupProvisioning } from './ports';
+import type { AuditKind, BindClaim, GroupProvisioning } from './ports';
 import type { NameResolveResult, PolicyResolution, PolicyTruth } from './resolution';
-import type { NoGroup, PolicyRef, RequestsService } from './types';
+import type { BindPolicyResult, NoGroup, PolicyRef, RequestsService } from './types';
 
 type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'mayBind' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
 
@@ -22,8 +22,10 @@ export function createPolicyAdministration(
   permissions: Permissions,
   provisioning: Pick<GroupProvisioning, 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>,
   truth: PolicyTruth,
+  bindClaimOptions: BindClaimOptions = {},
 ): PolicyAdministration {
   const { store, logger } = context;
+  const claimTiming = bindClaimTimingOf(bindClaimOptions);
 
   /** One audit entry about a policy, with the Graph request ids of the calls it made (space-separated). */
   async function auditPolicy(kind: AuditKind, policyKey: string, actor: Actor, detail: string, graphRequestIds: readonly string[] = []): Promise<void> {
@@ -69,6 +71,51 @@ export function createPolicyAdministration(
     }
   }
 
+  /**
+   * Takes the policy's bind claim, waiting (in the store alone) while another approver's bind holds it. `waited`:
+   * taken only after a wait, so what the caller read before may be stale. `held` once the wait is over.
+   */
+  async function claimOrWait(group: PolicyGroupRecord, actor: Actor): Promise<
+    { readonly kind: 'claimed'; readonly claim: BindClaim; readonly waited: boolean } | { readonly kind: 'changed' } | { readonly kind: 'held'; readonly by: Actor; readonly since: string }
+  > {
+    for (let round = 0; ; round += 1) {
+      const claim: BindClaim = {
+        policyKey: group.policyKey,
+        groupId: group.groupId,
+        seenBoundAt: group.binding?.at ?? null,
+        at: context.now(),
+        by: actor,
+        staleBefore: new Date(context.nowMs() - claimTiming.leaseMs).toISOString(),
+      };
+      const claimed = await store.claimBinding(claim);
+      if (claimed.kind === 'claimed') return { kind: 'claimed', claim, waited: round > 0 };
+      if (claimed.kind === 'changed' || round >= claimTiming.rounds) return claimed;
+      await claimTiming.wait(claimTiming.pollMs);
+    }
+  }
+
+  /** The one bind that holds the policy's claim: audited before and after, recorded, and the requester told. */
+  async function bindClaimed(resolution: PolicyResolution, group: PolicyGroupRecord, actor: Actor, options: ActingAs): Promise<BindPolicyResult> {
+    const intuneName = resolution.intune.kind === 'found' ? resolution.intune.policy.name : resolution.policy.name;
+    // Whose rights Intune judged the change by: the approver's own (delegated) or the bot's (app-only).
+    const caller = options.as ? 'delegated call as the approver' : 'app-only call as the bot';
+    await auditPolicy('bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${intuneName}" (${caller})`);
+    // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
+    const bind = await bindResolved(resolution, group, options);
+    const graphRequestIds = bind.graphRequestIds ?? [];
+    await auditPolicy(bind.outcome === 'bound' ? 'bound' : 'bindFailed', group.policyKey, actor, `${bindAuditDetail(bind)} (${caller})`, graphRequestIds);
+    if (bind.outcome !== 'bound') {
+      logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
+      return { kind: 'attempted', group, bind };
+    }
+    truth.tenant.invalidate();
+    const bound = (await store.recordBinding(group.policyKey, { intunePolicyId: bind.policyId, at: context.now(), by: actor })) ?? group;
+    // The requester of the group learns that their policy now uses it.
+    const request = await store.latestRequestForPolicy(group.policyKey);
+    if (request?.state === 'provisioned') await context.notify('bound', request, actor);
+    return { kind: 'attempted', group: bound, bind };
+  }
+
   return {
     async checkPolicy(policy, actor, options = {}) {
       const resolved = await resolveName(policy, false);
@@ -97,37 +144,36 @@ export function createPolicyAdministration(
       return (await permissions.administer(actor, 'bind a group to its Intune policy')) === undefined;
     },
 
-    async bindPolicy(policyName, actor, options = {}) {
-      const parsed = parsePolicyName(policyName);
-      if (!parsed.ok) return { kind: 'invalid', message: parsed.reason };
+    async bindPolicy(policy, actor, options = {}) {
+      const asked = askedKeyOf(policy);
+      if (!asked.ok) return { kind: 'invalid', message: asked.reason };
       const refusal = await permissions.administer(actor, 'bind a group to its Intune policy');
       if (refusal) {
-        await context.recordDenial({ attempt: 'bind', reason: refusal, actor, policyKey: parsed.value.key });
+        await context.recordDenial({ attempt: 'bind', reason: refusal, actor, policyKey: asked.value });
         return { kind: 'forbidden', reason: refusal };
       }
-      const resolved = await resolveName(policyName, true);
-      if (resolved.kind === 'invalid') return resolved;
-      const { resolution } = resolved;
-      const group = resolution.record;
-      if (!group) return noGroup(resolution);
-      const intuneName = resolution.intune.kind === 'found' ? resolution.intune.policy.name : resolution.policy.name;
-      // Whose rights Intune judged the change by: the approver's own (delegated) or the bot's (app-only).
-      const caller = options.as ? 'delegated call as the approver' : 'app-only call as the bot';
-      await auditPolicy('bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${intuneName}" (${caller})`);
-      // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
-      const bind = await bindResolved(resolution, group, options);
-      const graphRequestIds = bind.graphRequestIds ?? [];
-      await auditPolicy(bind.outcome === 'bound' ? 'bound' : 'bindFailed', group.policyKey, actor, `${bindAuditDetail(bind)} (${caller})`, graphRequestIds);
-      if (bind.outcome !== 'bound') {
-        logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
-        return { kind: 'attempted', group, bind };
+      // Each read is fresh (Intune and the record); the claim makes the one bind that reaches Intune.
+      for (let reread = 0; ; reread += 1) {
+        const resolved = await resolveName(policy, true);
+        if (resolved.kind === 'invalid') return resolved;
+        const { resolution } = resolved;
+        const group = resolution.record;
+        if (!group) return noGroup(resolution);
+        // Even when Intune already uses the group, a bind in flight is waited for: it is about to record who bound it.
+        const outcome = await claimOrWait(group, actor);
+        if (outcome.kind === 'claimed') {
+          try {
+            // Claimed at once: what was just read still holds (the claim required the binding read). After a wait: read again.
+            if (!outcome.waited) return usesGroup(resolution, group) ? { kind: 'alreadyBound', group } : await bindClaimed(resolution, group, actor, options);
+          } finally {
+            await store.releaseBindClaim(group.policyKey, outcome.claim);
+          }
+        }
+        if (outcome.kind === 'held') return { kind: 'bindInProgress', group, by: outcome.by, since: outcome.since };
+        if (reread >= MAX_BIND_REREADS) {
+          return { kind: 'attempted', group, bind: { outcome: 'failed', message: "The policy's record kept changing while I read it (other approvers binding?). Nothing was sent to Intune; try again." } };
+        }
       }
-      truth.tenant.invalidate();
-      const bound = (await store.recordBinding(group.policyKey, { intunePolicyId: bind.policyId, at: context.now(), by: actor })) ?? group;
-      // The requester of the group learns that their policy now uses it.
-      const request = await store.latestRequestForPolicy(group.policyKey);
-      if (request?.state === 'provisioned') await context.notify('bound', request, actor);
-      return { kind: 'attempted', group: bound, bind };
     },
 
     async restoreGroup(policy, actor) {
@@ -191,6 +237,34 @@ export function createPolicyAdministration(
       await context.recordDenial({ attempt, reason: problem, ...(actor && { actor }) });
     },
   };
+}
+
+/**
+ * How binds of one policy take turns (its claim in the store). `leaseMs`: a claim older than this was abandoned (its
+ * instance stopped mid-bind; one bind with Intune's replication retries takes well under it). A click that meets
+ * another approver's bind waits `pollMs` at a time, up to `maxWaitMs`, then reads Intune again.
+ */
+export interface BindClaimOptions {
+  readonly leaseMs?: number;
+  readonly pollMs?: number;
+  readonly maxWaitMs?: number;
+  readonly wait?: (ms: number) => Promise<void>;
+}
+
+const BIND_CLAIM_DEFAULTS = { leaseMs: 120_000, pollMs: 250, maxWaitMs: 10_000 };
+/** Fresh reads one click makes at most while the record keeps changing under it. */
+const MAX_BIND_REREADS = 3;
+
+function bindClaimTimingOf(options: BindClaimOptions): { readonly leaseMs: number; readonly pollMs: number; readonly rounds: number; readonly wait: (ms: number) => Promise<void> } {
+  const { leaseMs, pollMs, maxWaitMs } = { ...BIND_CLAIM_DEFAULTS, ...options };
+  const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return { leaseMs, pollMs, rounds: Math.max(1, Math.ceil(maxWaitMs / pollMs)), wait };
+}
+
+/** Intune already names the recorded group as the policy's device group (read fresh). */
+function usesGroup(resolution: PolicyResolution, group: PolicyGroupRecord): boolean {
+  const { intune } = resolution;
+  return intune.kind === 'found' && intune.target.kind === 'group' && intune.target.groupId === group.groupId;
 }
 
 /** The key a refusal is audited under, before anything is resolved: the typed name's, or the button's. */

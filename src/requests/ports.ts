@@ -136,9 +136,35 @@ export interface PolicyGroupCatalogue {
   findGroupOfIntunePolicy(intunePolicyId: string): Promise<PolicyGroupRecord | undefined>;
   /** Records which Intune policy uses the policy's group (the latest bind wins); the record, or undefined. */
   recordBinding(policyKey: string, binding: PolicyBinding): Promise<PolicyGroupRecord | undefined>;
+  /**
+   * The conditional write that lets one bind of the policy's group run at a time, across instances: it succeeds
+   * only while the record still names `groupId`, still has the binding the claimant read, and no fresh claim is held.
+   */
+  claimBinding(claim: BindClaim): Promise<BindClaimResult>;
+  /** Ends the claimant's own claim (a later claim by someone else is left alone). */
+  releaseBindClaim(policyKey: string, claim: Pick<BindClaim, 'at' | 'by'>): Promise<void>;
   /** Ordered by policy name. */
   listGroups(offset: number, limit: number): Promise<Page<PolicyGroupRecord>>;
 }
+
+/** An approver's claim to bind a policy's group now. */
+export interface BindClaim {
+  readonly policyKey: string;
+  readonly groupId: string;
+  /** When the binding the claimant read was recorded (null: none): a bind recorded since makes the claim fail. */
+  readonly seenBoundAt: string | null;
+  readonly at: string;
+  readonly by: Actor;
+  /** A claim taken before this instant was abandoned (its instance stopped mid-bind): it may be taken over. */
+  readonly staleBefore: string;
+}
+
+export type BindClaimResult =
+  | { readonly kind: 'claimed' }
+  /** Another bind holds the claim: whose, since when. */
+  | { readonly kind: 'held'; readonly by: Actor; readonly since: string }
+  /** The record is not as the claimant read it (bound meanwhile, another group, or gone): read again. */
+  | { readonly kind: 'changed' };
 
 export type AdoptGroupResult =
   | { readonly kind: 'adopted'; readonly record: PolicyGroupRecord }

@@ -8,7 +8,7 @@ import type { Clock } from '../shared/clock';
 import { createServiceContext } from './context';
 import { createLifecycle } from './lifecycle';
 import { createPermissions } from './permissions';
-import { createPolicyAdministration } from './policyAdmin';
+import { type BindClaimOptions, createPolicyAdministration } from './policyAdmin';
 import type { ApproverDirectory, GroupProvisioning, PolicyInventory, RequestNotifier, RequestsStore } from './ports';
 import { createPolicySearch } from './policySearch';
 import { createPolicyInventoryPart } from './policyInventory';
@@ -36,6 +36,8 @@ export interface RequestsServiceDeps {
    * With several instances, a younger one is probably being provisioned by another instance right now.
    */
   readonly resumeAfterMs?: number;
+  /** How binds of one policy take turns (tests shorten the waits). */
+  readonly bindClaim?: BindClaimOptions;
 }
 
 const DEFAULT_RESUME_AFTER_MS = 60_000;
@@ -54,7 +56,7 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
   return {
     ...createLifecycle(context, permissions, deps.provisioning, runner, truth),
     ...createQueries(context, permissions, truth),
-    ...createPolicyAdministration(context, permissions, deps.provisioning, truth),
+    ...createPolicyAdministration(context, permissions, deps.provisioning, truth, deps.bindClaim),
     ...createPolicyInventoryPart(context, permissions, deps.inventory ?? NO_INVENTORY, truth),
     ...createPolicySearch(context, truth.tenant),
     resumeInterrupted: () => runner.resumeInterrupted(),

@@ -130,6 +130,13 @@ export type CheckPolicyResult =
 export type BindPolicyResult =
   /** Intune was asked; `bind` says what it answered (bound, validation failed, no such policy, failure). */
   | { readonly kind: 'attempted'; readonly group: PolicyGroupRecord; readonly bind: BindResult }
+  /**
+   * Intune already uses the group (read fresh): nothing was sent. `group.binding` says who bound it and when, when
+   * the bot did (e.g. another approver's click a moment earlier).
+   */
+  | { readonly kind: 'alreadyBound'; readonly group: PolicyGroupRecord }
+  /** Another approver's bind of this policy is still running (on any instance): nothing was sent. */
+  | { readonly kind: 'bindInProgress'; readonly group: PolicyGroupRecord; readonly by: Actor; readonly since: string }
   | NoGroup
   | Forbidden
   | { readonly kind: 'invalid'; readonly message: string };
@@ -209,12 +216,14 @@ export interface RequestsService {
   // Policy administration.
   /** Anyone may check; only an approver's check repairs a missing owner. */
   checkPolicy(policy: PolicyRef, actor: Actor, options?: { readonly repairOwner?: boolean }): Promise<CheckPolicyResult>;
-  /** Bind the policy's group to the Intune policy of the group's scenario (approvers only); never fatal. */
   /**
-   * `as`: the approver's own delegated credential, sent to Intune for this bind only (opaque here; audited as a
-   * delegated call). Without it the bot's app-only credential is used, which Intune refuses today.
+   * Bind the policy's group to the Intune policy of the group's scenario (approvers only); never fatal. Of
+   * approvers binding one policy at once, one bind reaches Intune; the others learn it is bound (or being bound).
+   * `policy`: a typed name, or a button's record key (looked up again). `as`: the approver's own delegated
+   * credential, sent to Intune for this bind only (opaque here; audited as a delegated call). Without it the
+   * bot's app-only credential is used, which Intune refuses today.
    */
-  bindPolicy(policyName: string, actor: Actor, options?: ActingAs): Promise<BindPolicyResult>;
+  bindPolicy(policy: PolicyRef, actor: Actor, options?: ActingAs): Promise<BindPolicyResult>;
   /** Whether this actor may bind (asked before a sign-in, so a non-approver is never asked to sign in); no audit. */
   mayBind(actor: Actor): Promise<boolean>;
   /** Bring the policy's deleted group back from the recycle bin, same object id and owner (approvers only). */

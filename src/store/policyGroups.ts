@@ -6,7 +6,7 @@ import type { Page } from '../domain/page';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { PolicyGroupRegistry } from '../provisioning/types';
 import type { PolicyGroupCatalogue } from '../requests/ports';
-import { policyGroupValues, toPolicyGroupRecord } from './rows';
+import { policyGroupValues, toBindClaimState, toPolicyGroupRecord } from './rows';
 import type { SqlExecutor, SqlSession } from './sql';
 
 /** One conditional insert: the record as written, or the policy's existing record unchanged. */
@@ -53,6 +53,33 @@ export function createPolicyGroups(executor: SqlExecutor): PolicyGroupRegistry &
         [policyKey, binding.intunePolicyId, binding.at, binding.by.aadObjectId, binding.by.name],
       );
       return row && toPolicyGroupRecord(row);
+    },
+
+    async claimBinding(claim) {
+      const [claimed] = await executor.query(
+        `UPDATE policy_groups SET bind_claimed_at = $2, bind_claimed_by_id = $3, bind_claimed_by_name = $4
+         WHERE policy_key = $1 AND group_id = $5 AND COALESCE(bound_at, '') = $6
+           AND (bind_claimed_at IS NULL OR bind_claimed_at < $7)
+         RETURNING policy_key`,
+        [claim.policyKey, claim.at, claim.by.aadObjectId, claim.by.name, claim.groupId, claim.seenBoundAt ?? '', claim.staleBefore],
+      );
+      if (claimed) return { kind: 'claimed' };
+      // Why not: say whose claim stands in the way, unless the record itself moved on (then the claimant reads again).
+      const [row] = await executor.query(
+        'SELECT policy_key, group_id, bound_at, bind_claimed_at, bind_claimed_by_id, bind_claimed_by_name FROM policy_groups WHERE policy_key = $1',
+        [claim.policyKey],
+      );
+      const current = row && toBindClaimState(row);
+      if (!current || current.group_id !== claim.groupId || current.bound_at !== claim.seenBoundAt || current.bind_claimed_at === null) return { kind: 'changed' };
+      return { kind: 'held', since: current.bind_claimed_at, by: { aadObjectId: current.bind_claimed_by_id ?? '', name: current.bind_claimed_by_name ?? '' } };
+    },
+
+    async releaseBindClaim(policyKey, claim) {
+      await executor.query(
+        `UPDATE policy_groups SET bind_claimed_at = NULL, bind_claimed_by_id = NULL, bind_claimed_by_name = NULL
+         WHERE policy_key = $1 AND bind_claimed_at = $2 AND bind_claimed_by_id = $3`,
+        [policyKey, claim.at, claim.by.aadObjectId],
+      );
     },
 
     async listGroups(offset, limit): Promise<Page<PolicyGroupRecord>> {

@@ -172,6 +172,19 @@ export function toPolicyGroupRecord(row: unknown): PolicyGroupRecord {
   };
 }
 
+/** Where a policy's bind claim stands: the record's group and binding, and the claim held (if any). */
+const bindClaimRow = z.object({
+  group_id: text,
+  bound_at: nullableText,
+  bind_claimed_at: nullableText,
+  bind_claimed_by_id: nullableText,
+  bind_claimed_by_name: nullableText,
+});
+
+export function toBindClaimState(row: unknown): z.infer<typeof bindClaimRow> {
+  return parseRow(bindClaimRow, row, describeRow('policy_groups', row, 'policy_key'));
+}
+
 export function toAuditEntry(row: unknown): AuditEntry {
   const r = parseRow(auditRow, row, describeRow('audit_log', row, 'seq'));
   return {

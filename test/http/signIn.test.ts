@@ -19,6 +19,8 @@ const TENANT = '00000000-0000-4000-8000-000000000001';
 const MEGAN = { id: '29:megan-bowen', name: 'Megan Bowen', userPrincipleName: 'meganb@contoso.example', aadObjectId: '00000000-0000-4000-8000-0000000000a2' };
 const ALEX = { id: '29:alex-wilber', name: 'Alex Wilber', userPrincipleName: 'alexw@contoso.example', aadObjectId: '00000000-0000-4000-8000-0000000000a1' };
 const POLICY = 'Contoso User-driven';
+/** The key of the policy's record, which the Bind button carries. */
+const POLICY_KEY = 'contoso user-driven';
 
 interface InvokeAnswer {
   readonly status: number;
@@ -41,7 +43,7 @@ async function startWorld(signIn: 'ask' | undefined): Promise<void> {
   const group = emulator.admin.addGroup({ displayName: 'Autopilot DP · Contoso User-driven · User-driven', ownerIds: [emulator.admin.ownerServicePrincipalId as string] });
   const store = await openSqliteStore(sqlitePath);
   await store.recordGroup({
-    policyKey: 'contoso user-driven', policyName: POLICY, scenario: 'userDriven', groupId: group.id,
+    policyKey: POLICY_KEY, policyName: POLICY, scenario: 'userDriven', groupId: group.id,
     displayName: group.displayName, mailNickname: 'adp-contoso', uniqueName: null,
     createdAt: '2026-01-01T00:00:00.000Z', createdBy: { aadObjectId: MEGAN.aadObjectId, name: MEGAN.name },
   });
@@ -74,7 +76,7 @@ async function clickBind(person: typeof MEGAN, extra: Record<string, unknown> = 
       recipient: { id: '28:bot', name: 'Autopilot groups' },
       conversation: { id: `personal-${person.id}`, conversationType: 'personal', tenantId: TENANT },
       channelData: { tenant: { id: TENANT } },
-      value: { action: { type: 'Action.Execute', verb: 'policies.bind', data: { policyName: POLICY } }, trigger: 'manual', ...extra },
+      value: { action: { type: 'Action.Execute', verb: 'policies.bind', data: { policyKey: POLICY_KEY } }, trigger: 'manual', ...extra },
     }),
   });
   return { status: response.status, body: (await response.json()) as InvokeAnswer['body'] };
@@ -154,8 +156,8 @@ describe('one click from `policies` (default sandbox)', () => {
       if (Array.isArray(node)) return node.forEach((item) => walk(item, confirmed));
       if (typeof node !== 'object' || node === null) return;
       const record = node as Record<string, unknown>;
-      const data = record['data'] as { policyName?: string } | undefined;
-      if (record['verb'] === 'policies.bind' && confirmed && data?.policyName) offers.push(data.policyName);
+      const data = record['data'] as { policyKey?: string } | undefined;
+      if (record['verb'] === 'policies.bind' && confirmed && data?.policyKey) offers.push(data.policyKey);
       Object.values(record).forEach((value) => walk(value, confirmed || record['type'] === 'Action.ShowCard'));
     };
     walk(cards, false);
@@ -163,7 +165,7 @@ describe('one click from `policies` (default sandbox)', () => {
   }
 
   it('offers Bind behind a confirmation for the policy whose recorded group Intune does not use; confirmed, it binds as the approver and the offer is gone', async () => {
-    expect(await bindOffers()).toEqual([POLICY]);
+    expect(await bindOffers()).toEqual([POLICY_KEY]);
     expect(setCalls()).toHaveLength(0); // opening the confirmation changes nothing
     expect((await clickBind(MEGAN)).body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(setCalls().map((entry) => entry.caller)).toEqual([{ kind: 'delegated', objectId: MEGAN.aadObjectId }]);

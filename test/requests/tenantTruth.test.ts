@@ -161,7 +161,11 @@ describe.each(adapterHarnesses())('one group per policy, decided from the tenant
     service = startService(); // nothing cached: what Intune says now
     expect(await service.statusOfPolicy('Contoso Lobby Kiosks')).toMatchObject({ kind: 'found', policyName: 'Contoso Lobby Kiosks', group: { groupId: group?.groupId } });
     expect(await request('Contoso Lobby Kiosks')).toMatchObject({ kind: 'groupExists', group: { groupId: group?.groupId } });
-    expect(await service.bindPolicy('Contoso Lobby Kiosks', approver)).toMatchObject({ kind: 'attempted', bind: { outcome: 'bound', policyId: policy.id } });
+    // Under its new name the bind finds the same record, already in place in Intune: nothing is sent again.
+    expect(await service.bindPolicy('Contoso Lobby Kiosks', approver)).toMatchObject({
+      kind: 'alreadyBound',
+      group: { groupId: group?.groupId, binding: { intunePolicyId: policy.id, by: approver } },
+    });
     expect(emulator.admin.groups().filter((each) => each.uniqueName === waiting.names.uniqueName)).toHaveLength(1);
     expect(await store.listAllGroups()).toHaveLength(1);
   });

@@ -265,6 +265,35 @@ function contract(makeHarness: () => StoreHarness): void {
       expect(await store.recordBinding('finance', { intunePolicyId: 'policy-3', at: '2026-01-03T10:00:00.000Z', by: alice })).toBeUndefined();
     });
 
+    it('gives the bind claim of a policy to one of two racing claimants; the other learns whose it is, until it is released or abandoned', async () => {
+      await store.recordGroup(groupRecord('Sales', 'group-1'));
+      const claimOf = (by: Actor, at: string) => ({ policyKey: 'sales', groupId: 'group-1', seenBoundAt: null, at, by, staleBefore: '2026-01-02T09:58:00.000Z' });
+      const bobs = claimOf(bob, '2026-01-02T10:00:00.000Z');
+      const alices = claimOf(alice, '2026-01-02T10:00:00.001Z');
+      const results = await Promise.all([store.claimBinding(bobs), store.claimBinding(alices)]);
+      expect(results.filter((result) => result.kind === 'claimed')).toHaveLength(1);
+      const winner = results[0]?.kind === 'claimed' ? bobs : alices;
+      const loser = winner === bobs ? alices : bobs;
+      expect(results).toContainEqual({ kind: 'held', by: winner.by, since: winner.at });
+      // Someone else's release leaves the claim alone; the holder's frees it.
+      await store.releaseBindClaim('sales', loser);
+      expect(await store.claimBinding(loser)).toEqual({ kind: 'held', by: winner.by, since: winner.at });
+      await store.releaseBindClaim('sales', winner);
+      expect(await store.claimBinding(loser)).toEqual({ kind: 'claimed' });
+      // A claim older than the claimant's lease is abandoned and taken over.
+      expect(await store.claimBinding({ ...winner, at: '2026-01-02T10:05:00.000Z', staleBefore: '2026-01-02T10:03:00.000Z' })).toEqual({ kind: 'claimed' });
+    });
+
+    it('refuses a bind claim when the record moved on since it was read: bound meanwhile, another group, or no record', async () => {
+      await store.recordGroup(groupRecord('Sales', 'group-1'));
+      await store.recordBinding('sales', { intunePolicyId: 'policy-1', at: '2026-01-02T10:00:00.000Z', by: bob });
+      const claim = { policyKey: 'sales', groupId: 'group-1', seenBoundAt: null, at: '2026-01-02T10:00:01.000Z', by: alice, staleBefore: '2026-01-02T09:58:00.000Z' };
+      expect(await store.claimBinding(claim)).toEqual({ kind: 'changed' });
+      expect(await store.claimBinding({ ...claim, groupId: 'group-2', seenBoundAt: '2026-01-02T10:00:00.000Z' })).toEqual({ kind: 'changed' });
+      expect(await store.claimBinding({ ...claim, policyKey: 'finance' })).toEqual({ kind: 'changed' });
+      expect(await store.claimBinding({ ...claim, seenBoundAt: '2026-01-02T10:00:00.000Z' })).toEqual({ kind: 'claimed' });
+    });
+
     it('finds the record of an Intune policy by the id a bind recorded, or by the key the policy was first seen under', async () => {
       const bound = await store.recordGroup(groupRecord('Sales', 'group-1'));
       const seen = await store.recordGroup(groupRecord('Finance', 'group-2'));

@@ -10,6 +10,8 @@ import { noGroupMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
 import { replyWithCard } from '../../turn';
 import { policyCommandInput } from '../../commandArgs';
+import { formatTime, plain, verbatim } from '../../cards/elements';
+import type { PolicyGroupRecord } from '../../../domain/policyGroup';
 
 export const BIND_COMMAND = /^\s*bind\b/i;
 
@@ -27,9 +29,15 @@ export async function handleBind(context: TurnContext, bot: BotContext): Promise
 
 /** The Bind button: as `bind <policy>`, with the approver's own sign-in (the route asked for it first). */
 export const bindFromCard: VerbHandler<typeof CARD_VERBS.bindPolicy> = async (context, bot, { data, actor }): Promise<InvokeReply> => {
-  const result = await bot.requests.bindPolicy(data.policyName, actor, actingAs(context));
+  const result = await bot.requests.bindPolicy({ policyKey: data.policyKey }, actor, actingAs(context));
   return result.kind === 'attempted' ? { card: bindCard(result) } : { message: refusalOf(result) };
 };
+
+/** Intune already uses the group: who bound it and when, when the bot did. */
+export function alreadyBoundMessage(group: PolicyGroupRecord): string {
+  const by = group.binding ? ` (bound by ${plain(group.binding.by.name)} at ${formatTime(group.binding.at)})` : '';
+  return `The Intune policy ${verbatim(group.policyName)} already uses its device group ${verbatim(group.displayName)}${by}. Nothing was changed.`;
+}
 
 /** The approver's delegated credential when they signed in; else the bot's own (app-only) call. */
 function actingAs(context: TurnContext): ActingAs {
@@ -37,8 +45,13 @@ function actingAs(context: TurnContext): ActingAs {
   return credential ? { as: credential } : {};
 }
 
+/** Every answer but Intune's: a refusal, or why nothing was sent (bound already, or being bound by someone else). */
 function refusalOf(result: Exclude<BindPolicyResult, { kind: 'attempted' }>): string {
   switch (result.kind) {
+    case 'alreadyBound':
+      return alreadyBoundMessage(result.group);
+    case 'bindInProgress':
+      return `${plain(result.by.name)} began binding the group of ${verbatim(result.group.policyName)} at ${formatTime(result.since)}; nothing more was sent to Intune. Type \`check ${plain(result.group.policyName)}\` in a minute to see it in place.`;
     case 'invalid':
       return result.message;
     case 'forbidden':

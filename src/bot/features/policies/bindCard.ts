@@ -39,12 +39,15 @@ export function explainValidationCode(code: string | undefined, policyName: stri
 export const INTUNE_ADMIN_CENTER_URL = 'https://intune.microsoft.com/';
 const POLICIES_PATH = 'Devices › Windows › Windows enrollment › Device preparation policies';
 
-/** The Bind button: a confirmation first, since the policy's device group changes in Intune. */
-export function bindConfirmation(policyName: string): ConfirmAction {
+/**
+ * The Bind button: a confirmation first, since the policy's device group changes in Intune. It carries the
+ * record's key (looked up again by the requests service); the name is only what the confirmation says.
+ */
+export function bindConfirmation(group: Pick<PolicyGroupRecord, 'policyKey' | 'policyName'>): ConfirmAction {
   return confirm(
     'Bind the bot\'s group',
-    `Make the Intune policy "${plain(policyName)}" use the bot's device group? Intune checks the group; you act with your own Intune role (you may be asked to sign in).`,
-    execute('Bind', CARD_VERBS.bindPolicy, { policyName }, { style: 'positive' }),
+    `Make the Intune policy "${plain(group.policyName)}" use the bot's device group? Intune checks the group; you act with your own Intune role (you may be asked to sign in).`,
+    execute('Bind', CARD_VERBS.bindPolicy, { policyKey: group.policyKey }, { style: 'positive' }),
   );
 }
 

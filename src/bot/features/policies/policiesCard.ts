@@ -79,7 +79,7 @@ function detailsOf(policy: ListedPolicy): CardElement[] {
 /** The row's one button; Repair owner and Restore answer with this list again, current (`returnTo`). */
 function primaryAction(policy: ListedPolicy): { readonly button: ExecuteAction | ConfirmAction; readonly adopt: boolean } | undefined {
   const chosen = ACTION_PRIORITY.find((action) => policy.actions.includes(action));
-  // Restore and Repair owner act on the policy's record, which its key names (a recorded policy always has one).
+  // Restore, Repair owner and Bind act on the policy's record, which its key names (a recorded policy always has one).
   const { policyKey } = policy;
   switch (chosen) {
     case 'restore':
@@ -87,7 +87,7 @@ function primaryAction(policy: ListedPolicy): { readonly button: ExecuteAction |
     case 'repairOwner':
       return policyKey === null ? undefined : { button: execute('Repair owner', CARD_VERBS.repairOwner, { policyKey, returnTo: 'policies' }, { style: 'positive' }), adopt: false };
     case 'bind':
-      return { button: bindConfirmation(policy.policyName), adopt: false };
+      return policyKey === null ? undefined : { button: bindConfirmation({ policyKey, policyName: policy.policyName }), adopt: false };
     case 'adopt':
       return policy.policyId ? { button: execute('Adopt', CARD_VERBS.adoptGroup, { policyId: policy.policyId }, { style: 'positive' }), adopt: true } : undefined;
     case undefined:
