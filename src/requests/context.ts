@@ -6,7 +6,7 @@ import type { Actor } from '../domain/actor';
 import type { GroupRequest } from '../domain/request';
 import { type Clock, systemClock } from '../shared/clock';
 import { type Logger, silentLogger } from '../shared/logger';
-import type { AuditEntryInput, AuditKind, Delivery, RequestEventKind, RequestNotifier, RequestsStore } from './ports';
+import type { AuditEntryInput, AuditKind, Delivery, RequestEvent, RequestEventKind, RequestNotifier, RequestsStore } from './ports';
 
 export interface ServiceContext {
   readonly store: RequestsStore;
@@ -15,7 +15,7 @@ export interface ServiceContext {
   /** Milliseconds since the epoch, from the same clock. */
   nowMs(): number;
   /** Tells the notifier after a committed transition; a lost notification never undoes or fails it. */
-  notify(kind: RequestEventKind, request: GroupRequest, actor?: Actor): Promise<Delivery>;
+  notify(kind: RequestEventKind, request: GroupRequest, actor?: Actor, about?: Pick<RequestEvent, 'policyInIntune'>): Promise<Delivery>;
   auditOf(kind: AuditKind, request: GroupRequest, actor?: Actor, detail?: string): AuditEntryInput;
   /** Audits a refusal: `attempt` names what was tried, `reason` why it was refused. */
   recordDenial(denial: Denial): Promise<void>;
@@ -48,10 +48,10 @@ export function createServiceContext(deps: ServiceContextDeps): ServiceContext {
     now,
     nowMs: () => clock.now().getTime(),
 
-    async notify(kind, request, actor) {
+    async notify(kind, request, actor, about = {}) {
       if (!notifier) return {};
       try {
-        return await notifier.notify({ kind, request, ...(actor && { actor }) });
+        return await notifier.notify({ kind, request, ...(actor && { actor }), ...about });
       } catch (error) {
         logger.warn({ err: error, requestId: request.id, event: kind }, 'request notification failed');
         return {};

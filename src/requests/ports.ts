@@ -243,11 +243,20 @@ export type RequestEventKind =
   /** The request's group was bound to its Intune policy (not a state change). */
   | 'bound';
 
+/**
+ * Where the policy of a request just provisioned stands in Intune, as the decisive re-check read it right before
+ * the group was made: `withoutGroup` (it exists and has no device group: the group can be bound to it) or
+ * `absent` (not made yet: create it, then bind). Unsaid when Intune named a group, or could not say.
+ */
+export type PolicyInIntune = 'withoutGroup' | 'absent';
+
 /** Emitted after every committed transition; the bot turns these into card updates and messages. */
 export interface RequestEvent {
   readonly kind: RequestEventKind;
   readonly request: GroupRequest;
   readonly actor?: Actor;
+  /** On `provisioned`: what an approver can do next about the policy in Intune. */
+  readonly policyInIntune?: PolicyInIntune;
 }
 
 /** What telling people about an event achieved; for a new request, how many approvers were reached. */

@@ -9,9 +9,9 @@ import { INTERRUPTIBLE_STATES, type GroupRequest } from '../domain/request';
 import { type Logger, silentLogger } from '../shared/logger';
 import { type Repeating, repeatEvery } from '../shared/repeat';
 import type { ServiceContext } from './context';
-import type { AuditEntryInput, GroupProvisioning, RequestChange } from './ports';
+import type { AuditEntryInput, GroupProvisioning, PolicyInIntune, RequestChange } from './ports';
 import { recordedPolicyName, type PolicyName } from '../domain/policy';
-import { type PolicyTruth, tenantGroupOf } from './resolution';
+import { type IntuneView, type PolicyTruth, tenantGroupOf } from './resolution';
 import { tenantGroupView } from './tenantGroup';
 
 export interface ProvisioningRunner {
@@ -35,9 +35,10 @@ export interface RunnerOptions {
 type CreationCheck =
   /**
    * Make the approved group; `replacesPurgedGroupId` when the policy's record names a group Entra purged;
-   * `policyAbsent` when Intune lists no such policy now (not made yet, or deleted while the request waited).
+   * `inIntune`: `absent` when Intune lists no such policy now (not made yet, or deleted while the request
+   * waited), `withoutGroup` when it lists it with no device group (the new group can be bound to it).
    */
-  | { readonly kind: 'create'; readonly replacesPurgedGroupId?: string; readonly policyAbsent?: true }
+  | { readonly kind: 'create'; readonly replacesPurgedGroupId?: string; readonly inIntune?: PolicyInIntune }
   /** The policy got its group meanwhile: the request ends cancelled, and no group is made. */
   | { readonly kind: 'superseded'; readonly reason: string }
   /** Intune leaves the policy unclear: the request fails with the reason, and an approver can retry later. */
@@ -90,17 +91,18 @@ export function createProvisioningRunner(
     const { resolution } = resolved;
     if (resolution.intune.kind === 'ambiguous') return { kind: 'unclear', reason: resolution.intune.reason };
     const { record } = resolution;
+    const create = { kind: 'create', ...inIntuneOf(resolution.intune) } as const;
     // A record whose group is gone for good (not even in the recycle bin) holds the policy no longer.
-    if (record && (await provisioning.checkGroup(record)).groupState === 'purged') return { kind: 'create', replacesPurgedGroupId: record.groupId };
+    if (record && (await provisioning.checkGroup(record)).groupState === 'purged') return { ...create, replacesPurgedGroupId: record.groupId };
     if (record && record.uniqueName !== request.names.uniqueName) {
       const how = record.adopted === true ? `adopted by ${record.createdBy.name}` : `made for ${record.policyName}`;
       return { kind: 'superseded', reason: `The policy got its one group meanwhile: "${record.displayName}" (${record.groupId}), ${how}. No second group was made.` };
     }
-    if (record) return { kind: 'create' };
-    // The name alone: the group comes first (or the policy was deleted meanwhile); it is bound once the policy exists.
-    if (resolution.intune.kind === 'absent') return { kind: 'create', policyAbsent: true };
+    // With a record, or with the name alone when the policy is not in Intune: the group comes first (or the policy
+    // was deleted meanwhile); it is bound once the policy exists.
+    if (record || resolution.intune.kind === 'absent') return create;
     const tenantGroup = await tenantGroupOf(truth.tenant, resolution, { fresh: true });
-    if (!tenantGroup) return { kind: 'create' };
+    if (!tenantGroup) return create;
     if (tenantGroup.reading.kind === 'live' && tenantGroup.reading.group.uniqueName === request.names.uniqueName) return { kind: 'create' };
     const view = tenantGroupView(tenantGroup);
     const named = view.group ? `"${view.group.displayName}" (${view.groupId})` : view.groupId;
@@ -124,7 +126,9 @@ export function createProvisioningRunner(
     if (check.kind === 'superseded') return supersede(request, actor, check.reason);
     const { change, audit } = check.kind === 'unclear' ? failure(request, actor, check.reason) : await made(request, actor, check);
     const finished = await store.transitionRequest(request.id, { state: 'provisioning', version: request.version }, change, audit);
-    if (finished.kind === 'applied') await context.notify(change.to === 'provisioned' ? 'provisioned' : 'failed', finished.request, actor);
+    if (finished.kind !== 'applied') return;
+    if (change.to === 'provisioned') await context.notify('provisioned', finished.request, actor, check.kind === 'create' && check.inIntune ? { policyInIntune: check.inIntune } : {});
+    else await context.notify('failed', finished.request, actor);
   }
 
   /** The group made (or found again after a crash), exactly as approved; a Graph failure is the request's failure. */
@@ -190,8 +194,14 @@ export function createProvisioningRunner(
 /** What the audit adds to a group made: the record it replaced (its group purged), and a policy Intune does not list. */
 function notesOf(request: GroupRequest, check: CreationCheck & { readonly kind: 'create' }): string {
   const replaced = check.replacesPurgedGroupId === undefined ? '' : `; it replaces the record of group ${check.replacesPurgedGroupId}, which Entra purged`;
-  const absent = check.policyAbsent === true ? `; Intune lists no policy "${request.policyName}" now (not made yet, or deleted): bind the group once it exists` : '';
+  const absent = check.inIntune === 'absent' ? `; Intune lists no policy "${request.policyName}" now (not made yet, or deleted): bind the group once it exists` : '';
   return replaced + absent;
+}
+
+/** What the re-check's read of Intune tells an approver to do next: bind the new group, or create the policy first. */
+function inIntuneOf(intune: IntuneView): { readonly inIntune?: PolicyInIntune } {
+  if (intune.kind === 'absent') return { inIntune: 'absent' };
+  return intune.kind === 'found' && intune.target.kind === 'none' ? { inIntune: 'withoutGroup' } : {};
 }
 
 /** The policy as the request kept it from the parse at submit time. */

@@ -10,7 +10,7 @@ import { VERBS } from '../../src/bot/verbs';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { type ConnectorCall, type FakeConnector, startFakeConnector } from '../bot/support/fakeConnector';
 import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider, provisioned } from '../bot/support/world';
-import { type InvokeBody, type Where, cardText, cardVerbs, conversationOf, renderedHtml, visibleText } from '../bot/support/turns';
+import { type InvokeBody, type Where, buttonData, cardText, cardVerbs, conversationOf, renderedHtml, visibleText } from '../bot/support/turns';
 
 const BOT = { id: '28:bot', name: 'Device groups' };
 const APPROVALS_CHANNEL = '19:approvals@thread.tacv2';
@@ -320,6 +320,46 @@ describe('HTTP server', () => {
     expect(cardText(cardIn(after))).toMatch(/Intune policy: uses this group, bound .+ by Aki Approver\n/);
     expect(cardText(cardIn(after))).toMatch(/Intune policy id: \S+/);
     expect(world.problems.filter((problem) => problem.level === 'error')).toEqual([]);
+  });
+
+  it('offers Bind on every copy of the approval card once the group is made for a policy Intune has without a group; bound, the copies say by whom', async () => {
+    const { world, connector } = running;
+    for (const person of [helpdesk, approver]) await say(running, person, 'help');
+    await say(running, approver, 'register approvals', { kind: 'channel', id: `${APPROVALS_CHANNEL};messageid=1` });
+    const policyName = 'Contoso User-driven'; // seeded in the sandbox tenant, without a device group
+    const submitted = await world.requests.submit({ policyName, scenario: 'userDriven', requester: helpdesk });
+    if (submitted.kind !== 'created') throw new Error(submitted.kind);
+    const [posted] = connector.calls.filter((call) => call.method === 'POST' && call.conversationId === APPROVALS_CHANNEL);
+    await click(running, approver, VERBS.approve, { requestId: submitted.request.id }, { kind: 'channel', id: APPROVALS_CHANNEL });
+    await world.requests.idle();
+    const latestCopy = () => cardIn(connector.calls.filter((call) => call.method === 'PUT' && call.activityId === posted?.assignedId).pop()?.activity);
+
+    const offered = latestCopy();
+    expect(cardText(offered)).toContain(`The Intune policy "${policyName}" exists and has no device group yet`);
+    // Behind the confirmation (Action.ShowCard), carrying the record's key, not a name.
+    expect(JSON.stringify(offered)).toContain('"type":"Action.ShowCard"');
+    expect(buttonData(offered, VERBS.bindPolicy)).toEqual({ policyKey: submitted.request.policyKey });
+
+    world.emulator.setVariations({ appOnlyMembershipTarget: 'allow' }); // as if delegated (this world has no sign-in)
+    const answer = await click(running, approver, VERBS.bindPolicy, buttonData(offered, VERBS.bindPolicy), { kind: 'channel', id: APPROVALS_CHANNEL });
+    expect(cardText(answer.value)).toContain('✅ Bound');
+    const after = latestCopy();
+    expect(cardText(after)).toContain(`✅ Bound: the Intune policy "${policyName}" uses this group (bound by Aki Approver).`);
+    expect(cardVerbs(after)).not.toContain(VERBS.bindPolicy);
+    expect(world.problems).toEqual([]);
+  });
+
+  it('says on the approval card to create the policy first when Intune has none yet, and offers no Bind', async () => {
+    const { world, connector } = running;
+    await say(running, approver, 'help');
+    const submitted = await world.requests.submit({ policyName: 'Contoso Not Yet', scenario: 'automatic', requester: helpdesk });
+    if (submitted.kind !== 'created') throw new Error(submitted.kind);
+    await click(running, approver, VERBS.approve, { requestId: submitted.request.id });
+    await world.requests.idle();
+    const updated = cardIn(connector.calls.filter((call) => call.method === 'PUT').pop()?.activity);
+    expect(cardText(updated)).toContain('Intune has no policy "Contoso Not Yet" yet: create it, then bind the group.');
+    expect(cardText(updated)).toContain('Create the Automatic · Windows 365 policy "Contoso Not Yet"');
+    expect(cardVerbs(updated)).not.toContain(VERBS.bindPolicy);
   });
 
   it('tells the requester when an approver binds their group to the Intune policy', async () => {

@@ -2,7 +2,10 @@ import type { GroupRequest } from '../../../domain/request';
 import { DECISION_REASON_MAX_LENGTH } from '../../../requests/validation';
 import { CARD_VERBS } from '../../verbs';
 import { requestDetails } from '../../cards/request';
-import { type AdaptiveCard, type CardElement, type ExecuteAction, MAX_REFRESH_USER_IDS, adaptiveCard, execute, heading, text } from '../../cards/elements';
+import { type AdaptiveCard, type CardAction, type CardElement, type ExecuteAction, MAX_REFRESH_USER_IDS, adaptiveCard, execute, heading, plain, text } from '../../cards/elements';
+import { bindConfirmation, createPolicySteps, openIntune } from '../../cards/intune';
+import type { Actor } from '../../../domain/actor';
+import type { PolicyInIntune } from '../../../requests/ports';
 
 export interface ApprovalCardView {
   readonly request: GroupRequest;
@@ -16,6 +19,10 @@ export interface ApprovalCardView {
   readonly cannotDecide?: string;
   /** Opened from the pending list (Review): a button goes back to it. */
   readonly backToPending?: boolean;
+  /** Once the group is made: where its policy stands in Intune, so the card offers Bind or says to create the policy first. */
+  readonly policyInIntune?: PolicyInIntune;
+  /** The approver who bound the group to its Intune policy (the card says so, and offers Bind no more). */
+  readonly boundBy?: Actor;
 }
 
 function isActionable(request: GroupRequest): boolean {
@@ -29,7 +36,8 @@ export function approvalCard(view: ApprovalCardView): AdaptiveCard {
   if (view.notice) body.push(text(view.notice, { weight: 'Bolder' }));
   if (view.cannotDecide !== undefined && request.state === 'pending') body.push(text(view.cannotDecide, { weight: 'Bolder' }));
   const decisions = view.viewer === 'approver' ? approverActions(request, body, view.cannotDecide === undefined) : observerActions(request);
-  const actions = view.backToPending ? [...decisions, execute('Back to the list', CARD_VERBS.showPending, {}, { associatedInputs: 'none' })] : decisions;
+  const next = request.state === 'provisioned' ? nextInIntune(view, body) : [];
+  const actions = view.backToPending ? [...decisions, ...next, execute('Back to the list', CARD_VERBS.showPending, {}, { associatedInputs: 'none' })] : [...decisions, ...next];
   const userIds = view.approverTeamsIds.slice(0, MAX_REFRESH_USER_IDS);
   const refresh =
     isActionable(request) && userIds.length > 0
@@ -56,6 +64,31 @@ function approverActions(request: GroupRequest, body: CardElement[], mayDecide: 
   }
   if (request.state === 'failed') return [execute('Retry', CARD_VERBS.retry, data, { associatedInputs: 'none' })];
   return [];
+}
+
+/**
+ * The group exists: Bind when its policy is in Intune without a device group (approval cards are posted where
+ * approvers are, and the requests service refuses anyone else before a sign-in); the steps to create the policy
+ * when Intune has none yet; and, once bound, who bound it.
+ */
+function nextInIntune(view: ApprovalCardView, body: CardElement[]): CardAction[] {
+  const { request } = view;
+  const policy = plain(request.policyName);
+  if (view.boundBy) {
+    body.push(text(`✅ Bound: the Intune policy "${policy}" uses this group (bound by ${plain(view.boundBy.name)}).`, { weight: 'Bolder' }));
+    return [];
+  }
+  switch (view.policyInIntune) {
+    case 'withoutGroup':
+      body.push(text(`The Intune policy "${policy}" exists and has no device group yet: bind this group to it.`, { weight: 'Bolder' }));
+      return [bindConfirmation(request)];
+    case 'absent':
+      body.push(text(`Intune has no policy "${policy}" yet: create it, then bind the group.`, { weight: 'Bolder' }));
+      body.push(createPolicySteps({ policyName: request.policyName, scenario: request.scenario, displayName: request.names.displayName }));
+      return [openIntune()];
+    case undefined:
+      return [];
+  }
 }
 
 /**

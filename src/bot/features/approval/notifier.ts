@@ -89,11 +89,21 @@ export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifie
     return reached;
   }
 
-  /** Every copy the bot knows of a card about the request, each in its own view, updated to the request now. */
-  async function updateCardCopies(request: GroupRequest): Promise<void> {
+  /**
+   * Every copy the bot knows of a card about the request, each in its own view, updated to the request now; the
+   * approval card's copies also say what the event tells approvers to do next in Intune (Bind), or who bound it.
+   */
+  async function updateCardCopies(event: RequestEvent): Promise<void> {
+    const { request } = event;
     const copies = await conversations.listCardCopies(request.id);
     if (copies.length === 0) return;
-    const approval = approvalCard({ request, viewer: 'observer', approverTeamsIds: await knownApproverTeamsIds(deps) });
+    const approval = approvalCard({
+      request,
+      viewer: 'observer',
+      approverTeamsIds: await knownApproverTeamsIds(deps),
+      ...(event.policyInIntune && { policyInIntune: event.policyInIntune }),
+      ...(event.kind === 'bound' && event.actor && { boundBy: event.actor }),
+    });
     const ownCard = requesterCard(request, request.origin?.user?.id);
     for (const copy of copies) {
       const card = copy.view === 'approval' ? approval : ownCard;
@@ -126,7 +136,7 @@ export function createRequestNotifier(deps: RequestNotifierDeps): RequestNotifie
 
   async function deliver(event: RequestEvent): Promise<Delivery> {
     if (event.kind === 'requested') return { approversReached: await postApprovalCards(event.request) };
-    await updateCardCopies(event.request);
+    await updateCardCopies(event);
     await messageRequester(event);
     return {};
   }

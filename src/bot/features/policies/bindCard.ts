@@ -1,9 +1,9 @@
-import { SCENARIO_INFO } from '../../../domain/scenario';
 import type { BindPolicyResult } from '../../../requests/types';
 import type { PolicyGroupRecord } from '../../../domain/policyGroup';
 import { CARD_VERBS } from '../../verbs';
 import { groupDetails, groupFacts } from '../../cards/group';
-import { type AdaptiveCard, type CardAction, type CardElement, type ConfirmAction, type OpenUrlAction, adaptiveCard, confirm, execute, facts, heading, plain, text } from '../../cards/elements';
+import { type AdaptiveCard, type CardAction, type CardElement, adaptiveCard, execute, facts, heading, plain, text } from '../../cards/elements';
+import { POLICIES_PATH, createPolicySteps, openIntune, steps } from '../../cards/intune';
 
 /** Intune's answer as the requests service reports a bind it attempted. */
 type BindResult = Extract<BindPolicyResult, { kind: 'attempted' }>['bind'];
@@ -32,25 +32,6 @@ export function explainValidationCode(code: string | undefined, policyName: stri
   }
 }
 
-/**
- * The Intune admin center. Microsoft documents no link straight to one device-preparation policy (nor to its
- * blade), so the button opens the admin center and the steps say where the policy is.
- */
-export const INTUNE_ADMIN_CENTER_URL = 'https://intune.microsoft.com/';
-const POLICIES_PATH = 'Devices › Windows › Windows enrollment › Device preparation policies';
-
-/**
- * The Bind button: a confirmation first, since the policy's device group changes in Intune. It carries the
- * record's key (looked up again by the requests service); the name is only what the confirmation says.
- */
-export function bindConfirmation(group: Pick<PolicyGroupRecord, 'policyKey' | 'policyName'>): ConfirmAction {
-  return confirm(
-    'Bind the bot\'s group',
-    `Make the Intune policy "${plain(group.policyName)}" use the bot's device group? Intune checks the group; you act with your own Intune role (you may be asked to sign in).`,
-    execute('Bind', CARD_VERBS.bindPolicy, { policyKey: group.policyKey }, { style: 'positive' }),
-  );
-}
-
 /** `bind <policy>`: what Intune answered when asked to use the policy's group; a refusal is a calm how-to, not an error. */
 export function bindCard(view: BindCardView): AdaptiveCard {
   const { group, bind } = view;
@@ -74,13 +55,7 @@ export function bindCard(view: BindCardView): AdaptiveCard {
     }
     case 'policyNotFound':
       // The title already says Intune has no such policy; the steps say what to do, once.
-      body.push(
-        steps([
-          `Open the Intune admin center (the button below) and go to ${POLICIES_PATH}.`,
-          `Create the ${SCENARIO_INFO[group.scenario].label} policy "${policy}", and choose the group **${plain(group.displayName)}** as its device group.`,
-          `Type \`bind ${policy}\` here, or \`check ${policy}\` to see that it is in place.`,
-        ]),
-      );
+      body.push(createPolicySteps(group));
       actions.push(openIntune());
       break;
     case 'failed':
@@ -111,15 +86,6 @@ export function bindCard(view: BindCardView): AdaptiveCard {
   }
   body.push(...groupDetails(group, 'bind-details', details));
   return adaptiveCard(body, { actions });
-}
-
-/** Numbered steps, one line each. */
-function steps(lines: readonly string[]): CardElement {
-  return text(lines.map((line, index) => `${index + 1}. ${line}`).join('\n'));
-}
-
-function openIntune(): OpenUrlAction {
-  return { type: 'Action.OpenUrl', title: 'Open the Intune admin center', url: INTUNE_ADMIN_CENTER_URL };
 }
 
 function titleOf(bind: BindResult, policy: string): string {

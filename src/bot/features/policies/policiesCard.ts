@@ -22,7 +22,7 @@ import {
   toggle,
 } from '../../cards/elements';
 import { problemCodes, problemHeading, problemSummary } from '../../cards/findings';
-import { bindConfirmation } from './bindCard';
+import { bindConfirmation } from '../../cards/intune';
 import { CARD_VERBS } from '../../verbs';
 
 export const POLICIES_PAGE_SIZE = 10;
