@@ -227,6 +227,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions = {}): Pr
         addressedOrigin: request.addressedOrigin,
         membershipTargetInternalError: faults.membershipTargetInternalError ?? false,
         caller: request.caller.kind,
+        ...(request.caller.objectId !== undefined && { callerObjectId: request.caller.objectId }),
         callerScopeCovers: (groupId) => request.caller.objectId === undefined || options.tokenService?.intuneScopeCovers(request.caller.objectId, groupId) !== false,
         variations,
       });

@@ -31,6 +31,8 @@ export interface RouteContext {
   readonly membershipTargetInternalError: boolean;
   /** Who the bearer token acts for: a user (its claims carry `scp`) or the application. */
   readonly caller: CallerKind;
+  /** The person's Entra object id, when the token service vouched for a delegated caller. */
+  readonly callerObjectId?: string;
   /** Whether the caller's Intune role covers this group (false: `securityGroupNotInCallerScope`). */
   readonly callerScopeCovers: (groupId: string) => boolean;
   readonly variations: Required<GraphVariations>;

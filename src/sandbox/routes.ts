@@ -4,6 +4,7 @@
  */
 import { graphError, type GraphReply } from './graphWire';
 import type { Route, RouteContext, RouteRequest } from './route';
+import { auditEventRoutes } from './resources/auditEvents';
 import { configurationPolicyRoutes } from './resources/configurationPolicies';
 import { deletedItemRoutes } from './resources/deletedItems';
 import { groupMemberRoutes } from './resources/groupMembers';
@@ -22,6 +23,7 @@ const ROUTES: readonly Route[] = [
   ...deletedItemRoutes,
   ...configurationPolicyRoutes,
   ...membershipTargetRoutes,
+  ...auditEventRoutes,
 ];
 
 /** Every call but a GET and the read-only POST actions its route declares is a write (for the write throttle). */

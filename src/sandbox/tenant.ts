@@ -62,6 +62,21 @@ export interface SandboxPolicy {
   lastModifiedAt: number;
 }
 
+/**
+ * An entry of Intune's audit log (`deviceManagement/auditEvents`): who changed which policy how. The emulator
+ * records the changes of a policy's device group, with the caller as Graph's token named them.
+ */
+export interface SandboxAuditEvent {
+  readonly id: string;
+  readonly activity: string;
+  /** Epoch ms. */
+  readonly activityDateTime: number;
+  /** `delegated`: a person (`userId`, their Entra object id); `appOnly`: the application. */
+  readonly actor: { readonly kind: 'delegated' | 'appOnly'; readonly userId: string | null };
+  readonly policyId: string;
+  readonly policyName: string;
+}
+
 export type TargetValidationCode = 'securityGroupNotFound' | 'notSecurityGroup' | 'notStaticSecurityGroup' | 'firstPartyAppNotAnOwner' | 'securityGroupNotInCallerScope';
 
 export type GroupInit = Partial<Omit<SandboxGroup, 'id' | 'createdAt'>> & { readonly displayName: string };
@@ -76,6 +91,8 @@ export interface TenantState {
   readonly installations: readonly { readonly userId: string; readonly installations: readonly SandboxInstallation[] }[];
   /** Apps, scripts and what policies select (issue 20); absent in files written before it. */
   readonly intune?: IntuneState;
+  /** Intune's audit log (issue 19); absent in files written before it. */
+  readonly auditEvents?: readonly SandboxAuditEvent[];
 }
 
 export class SandboxTenant {
@@ -87,6 +104,7 @@ export class SandboxTenant {
   private readonly policiesById = new Map<string, SandboxPolicy>();
   private readonly catalogAppIds = new Set<string>();
   private readonly installationsByUser = new Map<string, readonly SandboxInstallation[]>();
+  private readonly auditLog: SandboxAuditEvent[] = [];
 
   /** An empty tenant, or one resumed from `state` (copied: the tenant's records are its own). */
   constructor(
@@ -102,6 +120,7 @@ export class SandboxTenant {
     for (const policy of copy.policies) this.policiesById.set(policy.id, policy);
     for (const appId of copy.catalogAppIds) this.catalogAppIds.add(appId);
     for (const { userId, installations } of copy.installations) this.installationsByUser.set(userId, installations);
+    this.auditLog.push(...(copy.auditEvents ?? []));
   }
 
   /** A copy of everything the tenant holds, in insertion order (the order Graph lists come in). */
@@ -114,6 +133,7 @@ export class SandboxTenant {
       catalogAppIds: [...this.catalogAppIds],
       installations: [...this.installationsByUser].map(([userId, installations]) => ({ userId, installations })),
       intune: this.intune.state(),
+      auditEvents: this.auditLog,
     });
   }
 
@@ -355,6 +375,18 @@ export class SandboxTenant {
 
   policy(id: string): SandboxPolicy | undefined {
     return this.policiesById.get(id);
+  }
+
+  /** Appends to Intune's audit log what `actor` just did to the policy. */
+  recordAuditEvent(activity: string, actor: SandboxAuditEvent['actor'], policy: SandboxPolicy): SandboxAuditEvent {
+    const event: SandboxAuditEvent = { id: randomUUID(), activity, activityDateTime: this.now(), actor, policyId: policy.id, policyName: policy.name };
+    this.auditLog.push(event);
+    return event;
+  }
+
+  /** Intune's audit log, oldest first. */
+  auditEvents(): readonly SandboxAuditEvent[] {
+    return [...this.auditLog];
   }
 
   /** Intune's validation of an enrollment-time membership target, from the group's real state. */

@@ -57,7 +57,19 @@ const tenantStateSchema = z.object({
   catalogAppIds: z.array(z.string()),
   installations: z.array(z.object({ userId: z.string(), installations: z.array(installationSchema) })),
   intune: intuneStateSchema.optional(),
-}) satisfies z.ZodType<TenantState>;
+  auditEvents: z
+    .array(
+      z.object({
+        id: z.string(),
+        activity: z.string(),
+        activityDateTime: z.number(),
+        actor: z.object({ kind: z.enum(['delegated', 'appOnly']), userId: z.string().nullable() }),
+        policyId: z.string(),
+        policyName: z.string(),
+      }),
+    )
+    .default([]),
+}) satisfies z.ZodType<TenantState, z.ZodTypeDef, unknown>;
 
 const tenantFileSchema = z.object({ version: z.literal(TENANT_FILE_VERSION), tenant: tenantStateSchema });
 

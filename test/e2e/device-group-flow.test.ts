@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { E2eRun } from './support/e2e-run';
-import { intuneProvisioningClientId, listGroups, listMembers, type DirectoryGroup } from './support/graph-state';
+import { createDevicePreparationPolicy, intuneProvisioningClientId, listGroups, listMembers, policyAuditEvents, type DirectoryGroup } from './support/graph-state';
 import { loadSandboxPeople } from './support/people';
 import { startPlayground, writePlaygroundConfig } from './support/playground';
 import { PlaygroundPage } from './support/playground-page';
@@ -22,6 +22,8 @@ const REJECTED_POLICY = 'E2E Contoso Kiosks';
 const BYSTANDER_POLICY = 'E2E Contoso Labs';
 const REJECT_REASON = 'Kiosks use the automatic scenario; please request it as Windows 365.';
 const APPROVER_ACTIONS = 'Approver actions';
+/** The approval card's Bind, which opens its confirmation. */
+const BIND_OFFER = "Bind the bot's group";
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 const people = loadSandboxPeople();
@@ -36,9 +38,12 @@ describe('requesting, approving and creating a device group in the Agents Playgr
   let groupsBefore: DirectoryGroup[];
   let groupId: string;
   let statusText: string;
+  let approvedPolicyId: string;
 
   beforeAll(async () => {
-    graphUrl = await startGraphEmulator(supervisor, violationsFile);
+    graphUrl = await startGraphEmulator(supervisor, violationsFile, people.everyone);
+    // An Intune admin made the policy already, without a device group: the approval's result offers Bind.
+    approvedPolicyId = await createDevicePreparationPolicy(graphUrl, APPROVED_POLICY);
     const botEndpoint = await startBot(supervisor, {
       graphBaseUrl: graphUrl,
       sqlitePath: join(workDir, 'bot.sqlite'),
@@ -119,6 +124,21 @@ describe('requesting, approving and creating a device group in the Agents Playgr
     await agent.clickCardAction(status, 'Details');
     statusText = await status.innerText();
     expect(statusText).toContain(groupId);
+  });
+
+  it("3b. the approver binds the group from the approval card's result, as themselves (a delegated call Intune records under their id)", async () => {
+    // The approval card in the channel now says the policy exists without a device group, and offers Bind behind a confirmation.
+    const result = await approver.waitForCardWithAction(`The Intune policy "${APPROVED_POLICY}" exists and has no device group yet`, BIND_OFFER, 60_000);
+    await approver.screenshot('approval-result-offers-bind');
+    await approver.clickCardAction(result, BIND_OFFER);
+    await approver.clickCardAction(result, 'Bind');
+    const bound = await approver.waitForCard(/✅ Bound/, 30_000);
+    await approver.screenshot('bound-from-approval-card');
+    expect(await bound.innerText()).toContain(APPROVED_POLICY);
+
+    // The emulator's Intune audit log, read over Graph: the change was made with the approver's delegated token.
+    const changes = (await policyAuditEvents(graphUrl, approvedPolicyId)).filter((event) => event.activity === 'setEnrollmentTimeDeviceMembershipTarget');
+    expect(changes).toEqual([expect.objectContaining({ actor: { auditActorType: 'ItPro', userId: people.approver.aadObjectId } })]);
   });
 
   it('4. the directory holds exactly one new group, a correct Autopilot device group', async () => {

@@ -71,8 +71,16 @@ function setMembershipTarget(policy: SandboxPolicy, request: RouteRequest, conte
   const targetIds = parsed.data.enrollmentTimeDeviceMembershipTargets.map((target) => target.targetId);
   // Only an assignment is checked against the caller's Intune role scope; reading is not.
   const result = validationResult(targetIds, context, context.callerScopeCovers);
-  if (result.validationSucceeded) policy.membershipTargetIds = targetIds;
+  if (result.validationSucceeded) {
+    policy.membershipTargetIds = targetIds;
+    auditChange('setEnrollmentTimeDeviceMembershipTarget', policy, context);
+  }
   return membershipTargetReply(result, context);
+}
+
+/** Intune's audit log names who changed the policy's device group: the person, or the application. */
+function auditChange(activity: string, policy: SandboxPolicy, context: RouteContext): void {
+  context.tenant.recordAuditEvent(activity, { kind: context.caller, userId: context.callerObjectId ?? null }, policy);
 }
 
 /** No body; answers `{"value": true}`. */
@@ -80,6 +88,7 @@ function clearMembershipTarget(policy: SandboxPolicy, _: RouteRequest, context: 
   const refusal = membershipTargetRefusal(context);
   if (refusal) return refusal;
   policy.membershipTargetIds = [];
+  auditChange('clearEnrollmentTimeDeviceMembershipTarget', policy, context);
   return { status: 200, body: { '@odata.context': `${context.baseUrl}/beta/$metadata#Edm.Boolean`, value: true } };
 }
 

@@ -27,11 +27,17 @@ export type DirectoryGroup = z.infer<typeof group>;
 const groupPage = z.object({ value: z.array(group), '@odata.nextLink': z.string().optional() });
 const memberList = z.object({ value: z.array(directoryObject) });
 
-async function getJson(url: string): Promise<unknown> {
-  const response = await fetch(url, { headers: { authorization: 'Bearer e2e-reader', 'client-request-id': crypto.randomUUID() } });
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
+async function callJson(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: 'Bearer e2e-reader', 'client-request-id': crypto.randomUUID(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
+
+const getJson = (url: string): Promise<unknown> => callJson('GET', url);
 
 /** Every group in the directory, with owners, following paging. */
 export async function listGroups(graphBaseUrl: string): Promise<DirectoryGroup[]> {
@@ -54,4 +60,34 @@ export async function listMembers(graphBaseUrl: string, groupId: string): Promis
 export async function intuneProvisioningClientId(graphBaseUrl: string): Promise<string> {
   const url = `${graphBaseUrl}/v1.0/servicePrincipals(appId='${INTUNE_PROVISIONING_APP_ID}')`;
   return directoryObject.parse(await getJson(url)).id;
+}
+
+/** The user-driven device-preparation template, as Intune names it. */
+export const USER_DRIVEN_TEMPLATE_ID = '80d33118-b7b4-40d8-b15f-81be745e053f_1';
+
+/** Creates a device-preparation policy as an Intune admin would (Graph beta), without a device group yet. */
+export async function createDevicePreparationPolicy(graphBaseUrl: string, name: string, templateId = USER_DRIVEN_TEMPLATE_ID): Promise<string> {
+  const created = await callJson('POST', `${graphBaseUrl}/beta/deviceManagement/configurationPolicies`, {
+    name,
+    platforms: 'windows10',
+    technologies: 'enrollment',
+    templateReference: { templateId },
+  });
+  return z.object({ id: z.string() }).parse(created).id;
+}
+
+const auditEventPage = z.object({
+  value: z.array(
+    z.object({
+      activity: z.string(),
+      actor: z.object({ auditActorType: z.string().nullable(), userId: z.string().nullable() }),
+      resources: z.array(z.object({ resourceId: z.string().nullable() })),
+    }),
+  ),
+});
+
+/** Intune's audit log entries about one policy: who changed it (a person's object id, or none for the application). */
+export async function policyAuditEvents(graphBaseUrl: string, policyId: string): Promise<z.infer<typeof auditEventPage>['value']> {
+  const page = auditEventPage.parse(await getJson(`${graphBaseUrl}/v1.0/deviceManagement/auditEvents`));
+  return page.value.filter((event) => event.resources.some((resource) => resource.resourceId === policyId));
 }

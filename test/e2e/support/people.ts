@@ -32,6 +32,8 @@ export interface SandboxPeople {
   /** Someone the bot does not treat as an approver and who requested nothing. */
   readonly bystander: PlaygroundUser;
   readonly approverIds: readonly string[];
+  /** Everyone the Playground configs name, as the emulator's token service signs them in (SANDBOX_PEOPLE). */
+  readonly everyone: readonly PlaygroundUser[];
   /** The committed Playground config files of the helpdesk agent and the approver. */
   readonly helpdeskConfigPath: string;
   readonly approverConfigPath: string;
@@ -49,6 +51,7 @@ export function loadSandboxPeople(): SandboxPeople {
     approver,
     bystander,
     approverIds: script.SANDBOX_APPROVER_IDS,
+    everyone: [helpdeskAgent, approver, ...others],
     helpdeskConfigPath: join(ROOT, script.ROLES.helpdesk.file),
     approverConfigPath: join(ROOT, script.ROLES.approver.file),
     bystanderConfig: () => {

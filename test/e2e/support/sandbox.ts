@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { guardedEnv } from './network';
+import type { PlaygroundUser } from './playground';
 import type { ProcessSupervisor } from './processes';
 
 /**
@@ -17,13 +19,24 @@ function compiled(relativePath: string): string {
   return file;
 }
 
+/** The sandbox's OAuth connection name, from the compiled emulator (the one place that names it). */
+function sandboxConnectionName(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the compiled module, as npm start reads it
+  const main: unknown = require(compiled('sandbox/main.js'));
+  return z.object({ SANDBOX_CONNECTION_NAME: z.string() }).parse(main).SANDBOX_CONNECTION_NAME;
+}
+
 /** Starts `lib/<relativePath>` with the network guard preloaded. */
 function startCompiled(supervisor: ProcessSupervisor, name: string, relativePath: string, violationsFile: string, env: NodeJS.ProcessEnv) {
   return supervisor.start({ name, command: process.execPath, args: [compiled(relativePath)], cwd: ROOT, env: guardedEnv(violationsFile, env) });
 }
 
-export async function startGraphEmulator(supervisor: ProcessSupervisor, violationsFile: string): Promise<string> {
-  const emulator = startCompiled(supervisor, 'graph-emulator', 'sandbox/main.js', violationsFile, { GRAPH_EMULATOR_PORT: '0' });
+/**
+ * The emulator also serves the stub of the Bot Framework token service, which signs in `people` (the
+ * Playground's users, as `npm start` passes them): the bot's approvers then act in Intune with their own token.
+ */
+export async function startGraphEmulator(supervisor: ProcessSupervisor, violationsFile: string, people: readonly PlaygroundUser[]): Promise<string> {
+  const emulator = startCompiled(supervisor, 'graph-emulator', 'sandbox/main.js', violationsFile, { GRAPH_EMULATOR_PORT: '0', SANDBOX_PEOPLE: JSON.stringify(people) });
   const [, url] = await emulator.waitForOutput(/Graph emulator listening on (http:\/\/127\.0\.0\.1:\d+)/, START_TIMEOUT_MS);
   return url;
 }
@@ -45,6 +58,9 @@ export async function startBot(supervisor: ProcessSupervisor, options: BotStartO
     SQLITE_PATH: options.sqlitePath,
     DATABASE_URL: '', // SQLite, whatever the calling shell has configured
     APPROVER_IDS: options.approverIds.join(','),
+    // Sign-in through the emulator's token-service stub, as `npm start` sets it up.
+    OAUTH_CONNECTION_NAME: sandboxConnectionName(),
+    SANDBOX_TOKEN_SERVICE_URL: options.graphBaseUrl,
     LOG_LEVEL: 'info',
   });
   // pino's JSON line: {"level":30,…,"url":"http://127.0.0.1:<port>",…,"msg":"listening"}
