@@ -37,6 +37,15 @@ describe('bot: bind <policy>', () => {
     expect(seededPolicy()?.membershipTargetIds).toEqual([groupId]);
   });
 
+  it('binds once: binding again says who bound it and when, and sends nothing to Intune', async () => {
+    await provisionedGroupId(SEEDED_POLICY);
+    await teams.say(approver, `bind ${SEEDED_POLICY}`);
+    world.emulator.clearRequestLog();
+    const [again] = await teams.say(approver, `bind ${SEEDED_POLICY}`);
+    expect(again?.text).toMatch(/^The Intune policy `Contoso User-driven` already uses its device group `.+` \(bound by Aki Approver at \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC\)\. Nothing was changed\.$/);
+    expect(world.emulator.requestLog.filter((entry) => entry.path.includes('setEnrollmentTimeDeviceMembershipTarget'))).toEqual([]);
+  });
+
   it('is visible afterwards: status and groups say which Intune policy uses the group, and since when', async () => {
     await provisionedGroupId(SEEDED_POLICY);
     const [before] = await teams.say(helpdesk, `status ${SEEDED_POLICY}`);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Locator } from 'playwright-core';
 import { E2eRun } from './support/e2e-run';
-import { createDevicePreparationPolicy, intuneProvisioningClientId, listGroups, listMembers, policyAuditEvents, type DirectoryGroup } from './support/graph-state';
+import { intuneProvisioningClientId, policyIdNamed, listGroups, listMembers, policyAuditEvents, type DirectoryGroup } from './support/graph-state';
 import { loadSandboxPeople } from './support/people';
 import { startPlayground, writePlaygroundConfig } from './support/playground';
 import { PlaygroundPage } from './support/playground-page';
@@ -17,7 +17,8 @@ const RESULTS_DIR = join(process.cwd(), 'test-results', 'e2e');
 const BOT_NAME = 'Autopilot groups';
 const APPROVALS_CHANNEL = 'IT Helpdesk - Approvals';
 const USER_DRIVEN = 'User-driven · Microsoft Entra join';
-const APPROVED_POLICY = 'E2E Contoso Sales';
+/** A device-preparation policy the sandbox tenant is seeded with (as for `npm start`), without a device group: the approval's result offers Bind. */
+const APPROVED_POLICY = 'Contoso User-driven';
 const REJECTED_POLICY = 'E2E Contoso Kiosks';
 const BYSTANDER_POLICY = 'E2E Contoso Labs';
 const REJECT_REASON = 'Kiosks use the automatic scenario; please request it as Windows 365.';
@@ -42,8 +43,7 @@ describe('requesting, approving and creating a device group in the Agents Playgr
 
   beforeAll(async () => {
     graphUrl = await startGraphEmulator(supervisor, violationsFile, people.everyone);
-    // An Intune admin made the policy already, without a device group: the approval's result offers Bind.
-    approvedPolicyId = await createDevicePreparationPolicy(graphUrl, APPROVED_POLICY);
+    approvedPolicyId = await policyIdNamed(graphUrl, APPROVED_POLICY);
     const botEndpoint = await startBot(supervisor, {
       graphBaseUrl: graphUrl,
       sqlitePath: join(workDir, 'bot.sqlite'),

@@ -8,7 +8,7 @@ import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphE
 import { PLAYGROUND_BOT_ID, PLAYGROUND_TENANT_ID } from '../../src/sandbox/playground';
 import { SandboxTokenService, type SandboxPerson } from '../../src/sandbox/tokenService/tokenService';
 import { DELEGATED_TOKEN } from '../provisioning/support/sandbox';
-import type { Answer } from './support/wire';
+import { type Answer, callWithBearer } from './support/wire';
 
 const CONNECTION = 'IntuneGraph';
 const MEGAN: SandboxPerson = { userId: '29:megan-bowen', objectId: '00000000-0000-4000-8000-0000000000a2', displayName: 'Megan Bowen', userPrincipalName: 'meganb@contoso.example' };
@@ -26,14 +26,8 @@ beforeEach(async () => {
 });
 afterEach(() => emulator.close());
 
-async function call(method: string, path: string, bearer: string, body?: unknown): Promise<Pick<Answer, 'status' | 'body'>> {
-  const response = await fetch(`${emulator.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+function call(method: string, path: string, bearer: string, body?: unknown): Promise<Pick<Answer, 'status' | 'body'>> {
+  return callWithBearer(emulator.url, method, path, bearer, body);
 }
 
 async function meganToken(): Promise<string> {

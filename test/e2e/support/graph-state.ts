@@ -27,17 +27,11 @@ export type DirectoryGroup = z.infer<typeof group>;
 const groupPage = z.object({ value: z.array(group), '@odata.nextLink': z.string().optional() });
 const memberList = z.object({ value: z.array(directoryObject) });
 
-async function callJson(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: 'Bearer e2e-reader', 'client-request-id': crypto.randomUUID(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
+async function getJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { headers: { authorization: 'Bearer e2e-reader', 'client-request-id': crypto.randomUUID() } });
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
-
-const getJson = (url: string): Promise<unknown> => callJson('GET', url);
 
 /** Every group in the directory, with owners, following paging. */
 export async function listGroups(graphBaseUrl: string): Promise<DirectoryGroup[]> {
@@ -62,18 +56,14 @@ export async function intuneProvisioningClientId(graphBaseUrl: string): Promise<
   return directoryObject.parse(await getJson(url)).id;
 }
 
-/** The user-driven device-preparation template, as Intune names it. */
-export const USER_DRIVEN_TEMPLATE_ID = '80d33118-b7b4-40d8-b15f-81be745e053f_1';
+const policyPage = z.object({ value: z.array(z.object({ id: z.string(), name: z.string() })) });
 
-/** Creates a device-preparation policy as an Intune admin would (Graph beta), without a device group yet. */
-export async function createDevicePreparationPolicy(graphBaseUrl: string, name: string, templateId = USER_DRIVEN_TEMPLATE_ID): Promise<string> {
-  const created = await callJson('POST', `${graphBaseUrl}/beta/deviceManagement/configurationPolicies`, {
-    name,
-    platforms: 'windows10',
-    technologies: 'enrollment',
-    templateReference: { templateId },
-  });
-  return z.object({ id: z.string() }).parse(created).id;
+/** The id of the device-preparation policy Intune lists under `name` (Graph beta). */
+export async function policyIdNamed(graphBaseUrl: string, name: string): Promise<string> {
+  const filter = encodeURIComponent("technologies has 'enrollment'");
+  const policy = policyPage.parse(await getJson(`${graphBaseUrl}/beta/deviceManagement/configurationPolicies?$filter=${filter}`)).value.find((each) => each.name === name);
+  if (!policy) throw new Error(`Intune lists no policy named ${name}`);
+  return policy.id;
 }
 
 const auditEventPage = z.object({

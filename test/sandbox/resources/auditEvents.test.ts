@@ -1,6 +1,7 @@
 /** Intune's audit log over the wire: each change of a policy's device group, naming the person or the application. */
 import { startGraphEmulator, type GraphEmulator } from '../../../src/sandbox/graphEmulator';
 import { SANDBOX_CONNECTION_NAME, sandboxTokenService } from '../../../src/sandbox/main';
+import { callWithBearer } from '../support/wire';
 
 const MEGAN = { id: '29:megan-bowen', name: 'Megan Bowen', userPrincipleName: 'meganb@contoso.example', aadObjectId: '00000000-0000-4000-8000-0000000000a2' };
 const APP_ONLY = 'app-only-token';
@@ -18,15 +19,7 @@ describe('Graph emulator: deviceManagement/auditEvents', () => {
   });
   afterEach(() => emulator.close());
 
-  async function call(method: string, path: string, bearer: string, body?: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- Graph JSON: the assertions are the schema
-    const response = await fetch(`${emulator.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  }
+  const call = (method: string, path: string, bearer: string, body?: unknown) => callWithBearer(emulator.url, method, path, bearer, body);
 
   it('records a set by the signed-in person (their object id) and a clear by the application, and nothing for a refused set or a read', async () => {
     const [policy] = emulator.admin.policies();

@@ -25,6 +25,17 @@ export interface EmulatorWire {
   readonly upsert: (uniqueName: string, displayName: string) => Promise<Answer>;
 }
 
+/** One Graph call with any bearer (e.g. a token the emulator's token service issued), as a client sends it. */
+export async function callWithBearer(baseUrl: string, method: string, path: string, bearer: string, body?: unknown): Promise<Pick<Answer, 'status' | 'body'>> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
 /** One emulator per test, started with `defaults` under the test's own options. */
 export function emulatorWire(defaults: GraphEmulatorOptions = {}): EmulatorWire {
   let emulator: GraphEmulator | undefined;
