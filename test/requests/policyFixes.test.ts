@@ -3,55 +3,22 @@
  * through the real inventory, fixer and Graph adapter against the emulator over HTTP, on SQLite and PostgreSQL:
  * one assignment added and every other kept, the finding re-checked at the click, refusals and audit.
  */
-import { SCENARIO_INFO } from '../../src/domain/scenario';
-import { createGraphDirectory } from '../../src/graph';
-import { createInventory } from '../../src/inventory/inventory';
-import { createReadinessFixer } from '../../src/inventory/readinessFix';
-import { createTenantPolicies } from '../../src/inventory/tenant';
-import { createProvisioningService } from '../../src/provisioning';
-import { createRequestsService } from '../../src/requests/service';
 import type { RequestsService } from '../../src/requests/types';
-import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
+import type { GraphEmulator } from '../../src/sandbox/graphEmulator';
 import type { SandboxApp, SandboxScript } from '../../src/sandbox/intuneState';
 import type { Store } from '../../src/store';
-import { adapterHarnesses, trackStores, type StoreHarness } from '../store/support/harness';
-import { approver, approverIds, helpdesk, otherApprover } from './support/world';
-
-const TOKEN = 'fixes-token';
-const FAST_RETRY = { maxRetries: 1, delaySeconds: 0, maxRetryTimeMs: 5000, replicationReadAttempts: 5, replicationReadDelayMs: 20 };
-const USER_DRIVEN = SCENARIO_INFO.userDriven.templateId;
+import { adapterHarnesses } from '../store/support/harness';
+import { SANDBOX_STACK_TOKEN, USER_DRIVEN, useSandboxStack } from './support/sandboxStack';
+import { approver, helpdesk, otherApprover } from './support/world';
 
 describe.each(adapterHarnesses())('assigning to the device group on %s', (_name, factory) => {
   const run = factory ? it : it.skip;
+  const stack = useSandboxStack(factory, { readiness: true });
   let emulator: GraphEmulator;
-  let harness: StoreHarness;
   let store: Store;
   let service: RequestsService;
-  const stores = trackStores();
-
-  beforeEach(async () => {
-    if (!factory) return;
-    emulator = await startGraphEmulator({ requiredToken: TOKEN, seed: { policies: [] } });
-    harness = factory();
-    store = await stores.open(harness);
-    const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY, batchReads: {} });
-    const tenant = createTenantPolicies({ directory });
-    service = createRequestsService({
-      store,
-      provisioning: createProvisioningService({ directory, registry: store }),
-      tenant,
-      inventory: createInventory({ tenant, records: store, readiness: directory }),
-      fixes: createReadinessFixer({ reader: directory, assigner: directory }),
-      approvers: approverIds(approver, otherApprover),
-      resumeAfterMs: 0,
-    });
-  });
-  afterEach(async () => {
-    if (!factory) return;
-    await service.idle();
-    await stores.closeAll();
-    await harness.dispose();
-    await emulator.close();
+  beforeEach(() => {
+    ({ emulator, store, service } = stack);
   });
 
   /** A policy with its device group, assigned to a user group, selecting the given apps and scripts. */
@@ -183,7 +150,7 @@ describe.each(adapterHarnesses())('assigning to the device group on %s', (_name,
     // Spend the applications area's write budget (100 per 20 s); a tiny time scale keeps it from refilling.
     emulator.setFaults({ intuneThrottle: { timeScale: 0.0001 } });
     for (let index = 0; index < 100; index++) {
-      await fetch(`${emulator.url}/beta/deviceAppManagement/mobileApps/spent/assign`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+      await fetch(`${emulator.url}/beta/deviceAppManagement/mobileApps/spent/assign`, { method: 'POST', headers: { authorization: `Bearer ${SANDBOX_STACK_TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
     }
     const result = await service.assignToDeviceGroup({ policyId: policy.id, kind: 'app', itemId: crm.id }, approver);
     expect(result).toEqual({ kind: 'notAssigned', reason: expect.stringMatching(/^Intune refused the assignment: .*429.* Assign it by hand in Intune admin center › Apps › All apps › "Litware CRM" › Properties › Assignments › Edit\.$/) });
