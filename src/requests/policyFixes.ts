@@ -6,7 +6,7 @@
  */
 import { graphRequestIdOf } from '../provisioning/graphError';
 import type { Actor } from '../domain/actor';
-import type { AssignFixOutcome } from '../inventory/types';
+import type { AssignFixOutcome, IntunePolicy } from '../inventory/types';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { AuditKind, ReadinessFixes } from './ports';
@@ -15,7 +15,9 @@ import type { AssignRequest, AssignToGroupResult, AssignedItem, RequestsService 
 
 type PolicyFixesPart = Pick<RequestsService, 'assignToDeviceGroup'>;
 
-interface DeviceGroup {
+/** The Intune policy a click names and its device group, as read just now. */
+interface Target {
+  readonly policy: IntunePolicy;
   readonly groupId: string;
   readonly groupName: string | null;
 }
@@ -23,8 +25,8 @@ interface DeviceGroup {
 export function createPolicyFixes(context: ServiceContext, permissions: Permissions, fixes: ReadinessFixes, truth: PolicyTruth): PolicyFixesPart {
   const { store, logger } = context;
 
-  /** The policy's device group as Intune names it, or the record's where Intune will not tell; else why there is none. */
-  async function deviceGroupOf(resolution: PolicyResolution): Promise<DeviceGroup | { readonly reason: string }> {
+  /** The policy and its device group as Intune names it, or the record's where Intune will not tell; else why there is none. */
+  async function targetOf(resolution: PolicyResolution): Promise<Target | { readonly reason: string }> {
     const { intune, record } = resolution;
     if (intune.kind !== 'found') return { reason: intune.kind === 'ambiguous' ? intune.reason : 'Intune could not say which policy this is; nothing was assigned.' };
     const { target } = intune;
@@ -47,12 +49,12 @@ export function createPolicyFixes(context: ServiceContext, permissions: Permissi
     const reading = await truth.tenant.group(groupId);
     switch (reading.kind) {
       case 'live':
-        return { groupId, groupName: reading.group.displayName };
+        return { policy: intune.policy, groupId, groupName: reading.group.displayName };
       case 'deleted':
       case 'purged':
         return { reason: `The policy's device group ${groupId} is deleted: restore it, or give the policy another group, before assigning to it.` };
       case 'unreadable':
-        return { groupId, groupName: null };
+        return { policy: intune.policy, groupId, groupName: null };
       case 'unavailable':
         return { reason: `${reading.message} Nothing was assigned; try again later.` };
     }
@@ -81,13 +83,12 @@ export function createPolicyFixes(context: ServiceContext, permissions: Permissi
         return { kind: 'notAssigned', reason: resolved.message };
       }
       const { resolution } = resolved;
-      const group = await deviceGroupOf(resolution);
-      if ('reason' in group || resolution.intune.kind !== 'found') {
-        const reason = 'reason' in group ? group.reason : 'Intune could not say which policy this is.';
-        await context.recordDenial({ attempt, reason, actor, policyKey: resolution.key });
-        return { kind: 'notAssigned', reason };
+      const group = await targetOf(resolution);
+      if ('reason' in group) {
+        await context.recordDenial({ attempt, reason: group.reason, actor, policyKey: resolution.key });
+        return { kind: 'notAssigned', reason: group.reason };
       }
-      const { policy } = resolution.intune;
+      const { policy } = group;
       const groupLabel = group.groupName ?? group.groupId;
       const subject = `the ${what} to the device group "${groupLabel}" (${group.groupId}) of Intune policy "${policy.name}" (${policy.id})`;
       await audit('assignRequested', actor, resolution.key, subject);
@@ -138,20 +139,21 @@ function answerOf(outcome: AssignFixOutcome, item: (displayName: string) => Assi
   }
 }
 
+/** The outcome in the audit line, naming the app or script where it was read. */
 function auditWords(outcome: AssignFixOutcome): string {
   switch (outcome.kind) {
     case 'assigned':
-      return 'one assignment added, the others kept';
+      return `"${outcome.displayName}": one assignment added, the others kept`;
     case 'alreadyAssigned':
-      return 'already assigned; nothing written';
+      return `"${outcome.displayName}": already assigned; nothing written`;
     case 'writeFailed':
-      return `Graph refused: ${outcome.message}`;
+      return `"${outcome.displayName}": Graph refused: ${outcome.message}`;
     case 'byHand':
       return `not one the bot adds: ${outcome.detail}`;
     case 'unreadable':
       return `unreadable: ${outcome.reason}`;
     case 'assignmentsChanged':
-      return `written, but ${outcome.missing} earlier assignments missing on read-back`;
+      return `"${outcome.displayName}": written, but ${outcome.missing} earlier assignments missing on read-back`;
     case 'policyNotFound':
     case 'notFound':
     case 'notSelected':

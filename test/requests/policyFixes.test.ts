@@ -67,7 +67,7 @@ describe.each(adapterHarnesses())('assigning to the device group on %s', (_name,
 
     const [requested, assigned] = (await store.listAudit()).filter((entry) => entry.kind.startsWith('assign'));
     expect(requested).toMatchObject({ kind: 'assignRequested', actor: approver, policyKey: 'contoso sales', detail: `the app ${crm.id} to the device group "Sales devices" (${devices.id}) of Intune policy "Contoso Sales" (${policy.id})` });
-    expect(assigned).toMatchObject({ kind: 'assigned', actor: approver, detail: expect.stringMatching(/one assignment added, the others kept$/) });
+    expect(assigned).toMatchObject({ kind: 'assigned', actor: approver, detail: `${requested?.detail}: "Litware CRM": one assignment added, the others kept` });
     // The Graph request ids of the re-check reads (batched: each inner answer's own), the write and its read-back.
     const ids = assigned?.graphRequestId?.split(' ') ?? [];
     expect(ids.length).toBeGreaterThanOrEqual(4);
@@ -84,7 +84,7 @@ describe.each(adapterHarnesses())('assigning to the device group on %s', (_name,
     expect(await service.assignToDeviceGroup({ policyId: policy.id, kind: 'app', itemId: crm.id }, otherApprover)).toMatchObject({ kind: 'alreadyAssigned', item: { displayName: 'Litware CRM' } });
     expect(assignWrites()).toHaveLength(1);
     expect(emulator.admin.intune.app(crm.id)?.assignments).toHaveLength(1);
-    expect((await auditOf()).filter(([kind]) => kind === 'assigned').map(([, detail]) => detail.split(': ').at(-1))).toEqual(['one assignment added, the others kept', 'already assigned; nothing written']);
+    expect((await auditOf()).filter(([kind]) => kind === 'assigned').map(([, detail]) => detail.split('"Litware CRM": ').at(-1))).toEqual(['one assignment added, the others kept', 'already assigned; nothing written']);
   });
 
   run('assigns two approvers\' simultaneous clicks once: one assignment to the group, the others kept', async () => {
