@@ -66,6 +66,9 @@ export function createReadinessFixer(deps: ReadinessFixerDeps): ReadinessFixer {
         scripts,
         provisioningPolicies: undefined,
       });
+      // An app of a type the bot cannot check is never judged assigned, nor assigned by the bot.
+      const unchecked = findings.find((finding) => finding.code === 'unknownAppType');
+      if (unchecked) return traced({ kind: 'byHand', displayName, detail: unchecked.detail });
       const notAssigned = findings.find((finding) => NOT_ASSIGNED.has(finding.code));
       if (!notAssigned) return traced({ kind: 'alreadyAssigned', displayName });
       if (!notAssigned.fix) return traced({ kind: 'byHand', displayName, detail: notAssigned.detail });

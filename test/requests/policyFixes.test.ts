@@ -128,7 +128,7 @@ describe.each(adapterHarnesses())('assigning to the device group on %s', (_name,
     expect((await auditOf()).map(([kind]) => kind)).toEqual(['assignRequested', 'assignFailed', 'assignRequested', 'assignFailed', 'denied']);
   });
 
-  run('assigns by hand, with the admin center path, an app in user context or one the group has another assignment to', async () => {
+  run('assigns by hand, with the admin center path, an app in user context or one the group has another assignment to; never an app of an unknown type', async () => {
     const notes = emulator.admin.intune.addApp({ displayName: 'Notes', appType: 'win32LobApp', runAsAccount: 'user' });
     const { devices, policy } = scene({ apps: [notes] });
     const listed = await service.listPolicies(approver);
@@ -140,6 +140,10 @@ describe.each(adapterHarnesses())('assigning to the device group on %s', (_name,
     emulator.admin.intune.selectForPolicy(policy.id, { apps: [portal] });
     const available = await service.assignToDeviceGroup({ policyId: policy.id, kind: 'app', itemId: portal.id }, approver);
     expect(available).toEqual({ kind: 'notAssigned', reason: expect.stringContaining('is assigned to the device group "Sales devices" as available, not as required') });
+    const future = emulator.admin.intune.addApp({ displayName: 'Hologram', appType: 'futureApp' });
+    emulator.admin.intune.selectForPolicy(policy.id, { apps: [future] });
+    const unknownType = await service.assignToDeviceGroup({ policyId: policy.id, kind: 'app', itemId: future.id }, approver);
+    expect(unknownType).toEqual({ kind: 'notAssigned', reason: expect.stringContaining('"Hologram", a futureApp app the bot cannot check') });
     expect(assignWrites()).toEqual([]);
     expect(emulator.admin.intune.app(portal.id)?.assignments.map((each) => each.intent)).toEqual(['available']);
   });
