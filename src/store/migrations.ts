@@ -252,6 +252,9 @@ CREATE TABLE health_watch (
   next_due_at TEXT NOT NULL
 );`;
 
+// Version 8: the audit log also records the one-click assignment of an app or script to a policy's device group.
+const AUDIT_KINDS_V8 = `${AUDIT_KINDS_V6}, 'assignRequested', 'assigned', 'assignFailed'`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
   { version: 2, name: 'audit binding to Intune policies', sql: { sqlite: auditKindsSqlite(AUDIT_KINDS_V2), postgres: auditKindsPostgres(AUDIT_KINDS_V2) } },
@@ -281,6 +284,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 7, name: 'a provisioned request leaves the policy to its record', sql: { sqlite: IN_FLIGHT_INDEX, postgres: IN_FLIGHT_INDEX } },
+  { version: 8, name: 'audit assigning apps and scripts to device groups', sql: { sqlite: auditKindsSqlite(AUDIT_KINDS_V8), postgres: auditKindsPostgres(AUDIT_KINDS_V8) } },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {
