@@ -6,7 +6,8 @@
 // app's client secret (a secure parameter): only the Azure Bot's OAuth connection holds it, never the App Service.
 //
 // The managed identity still needs Graph application permissions (Group.ReadWrite.All, Application.Read.All,
-// DeviceManagementConfiguration.ReadWrite.All for `bind`): see README.md, "Graph permissions".
+// DeviceManagementConfiguration.ReadWrite.All for `bind` and for assigning scripts, DeviceManagementApps.ReadWrite.All
+// for assigning apps): see README.md, "Graph permissions".
 //
 // SQLite is not offered here: App Service's /home is a network share (SQLite's WAL and locking are unsafe
 // there) and App Service overlaps two instances on restart; the bot refuses SQLite on App Service.

@@ -7,6 +7,7 @@
 import type { Logger as RootLogger } from 'pino';
 import { createGraphDirectory } from '../graph';
 import { createInventory } from '../inventory/inventory';
+import { createReadinessFixer } from '../inventory/readinessFix';
 import { createTenantPolicies } from '../inventory/tenant';
 import type { InventoryService } from '../inventory/types';
 import { createProvisioningService, type ProvisioningService } from '../provisioning';
@@ -84,6 +85,7 @@ export function createServices(config: Config, store: Store, graph: GraphAccess,
     store,
     provisioning,
     inventory,
+    fixes: createReadinessFixer({ reader: directory, assigner: directory }),
     tenant,
     approvers,
     ...(options.notifier && { notifier: options.notifier }),

@@ -82,6 +82,14 @@ export const CARD_VERBS = {
     attempt: 'adopt a group',
     unreadable: { problem: 'the card names no Intune policy', message: 'This card does not name an Intune policy.' },
   }),
+  assignToGroup: defineVerb({
+    name: 'policies.assign',
+    // Ids only: the requests service reads the policy, its device group and the app or script again.
+    data: z.object({ policyId: z.string().min(1).max(200), kind: z.enum(['app', 'script']), itemId: z.string().min(1).max(200) }),
+    identity: 'required',
+    attempt: "assign an app or script to a policy's device group",
+    unreadable: { problem: 'the card names no policy and app or script', message: 'This card does not name a policy and an app or script.' },
+  }),
 } as const;
 
 export type CardVerb = (typeof CARD_VERBS)[keyof typeof CARD_VERBS];

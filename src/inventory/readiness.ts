@@ -22,11 +22,22 @@ export type ReadinessCode =
   | 'unknownAppType'
   | 'unreadable';
 
-/** The app or script a one-click fix would assign to the device group (only where assigning fixes it). */
+/**
+ * The app or script a one-click fix would assign to the device group: only where adding one assignment fixes it
+ * (the group has none of it yet, and the app or script runs in system context).
+ */
 export interface ReadinessFix {
   readonly kind: 'app' | 'script';
   readonly id: string;
+  /** Its display name, for the button's confirmation. */
+  readonly displayName: string;
 }
+
+/** Where an admin assigns by hand what the bot may not (Intune admin center; Microsoft Learn, "Assign apps" and "Use PowerShell scripts"). */
+export const ASSIGN_BY_HAND: Readonly<Record<ReadinessFix['kind'], (name: string) => string>> = {
+  app: (name) => `Intune admin center › Apps › All apps › ${name} › Properties › Assignments › Edit`,
+  script: (name) => `Intune admin center › Devices › Scripts and remediations › Platform scripts › ${name} › Properties › Assignments › Edit`,
+};
 
 export interface ReadinessFinding {
   readonly code: ReadinessCode;
@@ -112,12 +123,15 @@ function appFindings(id: string, lookup: Lookup<IntuneApp> | undefined, groupId:
   const required = toGroup.find((assignment) => assignment.intent === 'required');
   const excluded = app.assignments.some((assignment) => assignment.target.kind === 'exclusionGroup' && assignment.target.groupId === groupId);
   if (!required || excluded) {
+    // Adding an assignment fixes it only where the group has none (an existing one is never changed) and the app
+    // installs for the device; otherwise the admin center is the place, and the sentence says where.
+    const fixable = toGroup.length === 0 && !excluded && app.installContext !== 'user';
+    const assign = `Assign it to ${group} as required`;
     return [
       {
         code: 'appNotAssignedToGroup',
-        detail: `${name} ${appAssignmentProblem(toGroup, excluded, group)}: devices skip it during setup. Assign it to ${group} as required.`,
-        // Adding an assignment fixes it only where the group has none: an existing one is never changed.
-        ...(toGroup.length === 0 && !excluded ? { fix: { kind: 'app' as const, id: app.id } } : {}),
+        detail: `${name} ${appAssignmentProblem(toGroup, excluded, group)}: devices skip it during setup. ${fixable ? `${assign}.` : `${assign} in ${ASSIGN_BY_HAND.app(name)}${excluded ? ', and remove the exclusion' : ''}.`}`,
+        ...(fixable ? { fix: { kind: 'app' as const, id: app.id, displayName: app.displayName } } : {}),
       },
       ...contextFinding(app, undefined),
     ];
@@ -161,10 +175,11 @@ function scriptFindings(id: string, lookup: Lookup<IntuneScript> | undefined, gr
   if (groupId !== null) {
     const excluded = script.assignments.some((target) => target.kind === 'exclusionGroup' && target.groupId === groupId);
     if (excluded || !script.assignments.some((target) => targetsGroup(target, groupId))) {
+      const fixable = !excluded && script.runAs !== 'user';
       findings.push({
         code: 'scriptNotAssignedToGroup',
-        detail: `${name} ${excluded ? `excludes ${group} in its assignments` : `is not assigned to ${group}`}: devices skip it during setup. Assign it to ${group}.`,
-        ...(excluded ? {} : { fix: { kind: 'script' as const, id: script.id } }),
+        detail: `${name} ${excluded ? `excludes ${group} in its assignments` : `is not assigned to ${group}`}: devices skip it during setup. ${fixable ? `Assign it to ${group}.` : `Assign it to ${group} in ${ASSIGN_BY_HAND.script(name)}${excluded ? ', and remove the exclusion' : ''}.`}`,
+        ...(fixable ? { fix: { kind: 'script' as const, id: script.id, displayName: script.displayName } } : {}),
       });
     }
   }

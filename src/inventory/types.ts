@@ -100,6 +100,40 @@ export interface InventoryService {
   take(): Promise<InventoryReport>;
 }
 
+/** A readiness finding's fix as a click names it (ids only), with the policy's device group as read just now. */
+export interface FixSubject {
+  readonly policyId: string;
+  readonly scenario: Scenario;
+  readonly groupId: string;
+  readonly groupName: string | null;
+  readonly fix: Pick<ReadinessFix, 'kind' | 'id'>;
+}
+
+/** What the one-click fix did, or why it did nothing. */
+export type AssignFixOutcome =
+  | { readonly kind: 'assigned'; readonly displayName: string }
+  /** The group already has the required assignment (a second click, another approver): nothing written. */
+  | { readonly kind: 'alreadyAssigned'; readonly displayName: string }
+  /** Intune no longer has the policy. */
+  | { readonly kind: 'policyNotFound' }
+  /** The policy no longer selects the app or script. */
+  | { readonly kind: 'notSelected' }
+  /** The app or script was deleted meanwhile. */
+  | { readonly kind: 'notFound' }
+  /** Still not assigned, but one added assignment does not fix it: `detail` says how in the admin center. */
+  | { readonly kind: 'byHand'; readonly displayName: string; readonly detail: string }
+  | { readonly kind: 'unreadable'; readonly reason: string }
+  /** Graph refused the write (a permission, a type it will not assign): its words, and where to assign by hand. */
+  | { readonly kind: 'writeFailed'; readonly displayName: string; readonly message: string; readonly byHand: string }
+  /** Written, but read back some assignments that were there before are missing (a concurrent change). */
+  | { readonly kind: 'assignmentsChanged'; readonly displayName: string; readonly missing: number };
+
+/** The one-click fix of `appNotAssignedToGroup` / `scriptNotAssignedToGroup` (readinessFix.ts). */
+export interface ReadinessFixer {
+  /** A read that fails (an outage, throttling past the retries) rejects with the GraphError. */
+  assignToDeviceGroup(subject: FixSubject): Promise<{ readonly value: AssignFixOutcome; readonly requestIds: readonly string[] }>;
+}
+
 /** A device-preparation policy as Intune lists it now. */
 export interface IntunePolicy {
   readonly id: string;

@@ -122,7 +122,8 @@ export function createPolicyInventoryPart(context: ServiceContext, permissions: 
 
 /**
  * The actions that fit an entry: adopt a correct hand-made group; repair or restore the bot's recorded one;
- * bind the recorded one where the policy has no group in Intune or another one than the record.
+ * bind the recorded one where the policy has no group in Intune or another one than the record; assign a
+ * selected app or script to the policy's live device group where a finding carries that fix.
  */
 export function actionsFor(entry: PolicyInventoryEntry): readonly PolicyAction[] {
   const codes = new Set(entry.findings.map((finding) => finding.code));
@@ -131,5 +132,6 @@ export function actionsFor(entry: PolicyInventoryEntry): readonly PolicyAction[]
   if (entry.recorded && codes.has('firstPartyAppNotAnOwner')) actions.push('repairOwner');
   if (entry.recorded && entry.restorableUntil !== undefined) actions.push('restore');
   if (entry.recorded && (codes.has('recordedGroupDiffers') || (codes.has('noGroup') && entry.groupSource === 'none'))) actions.push('bind');
+  if (entry.policyId !== null && entry.group !== null && entry.findings.some((finding) => finding.fix !== undefined)) actions.push('assign');
   return actions;
 }

@@ -8,7 +8,7 @@ import type { PolicyBinding, PolicyGroupRecord } from '../domain/policyGroup';
 import type { Page } from '../domain/page';
 import type { ConversationAddress, Decision, GroupRequest, RequestState } from '../domain/request';
 import type { ProvisioningService } from '../provisioning/types';
-import type { FindingCode, InventoryService } from '../inventory/types';
+import type { FindingCode, InventoryService, ReadinessFixer } from '../inventory/types';
 import type { ListedPolicy } from './types';
 
 export const AUDIT_KINDS = [
@@ -42,6 +42,10 @@ export const AUDIT_KINDS = [
   /** A health-watch pass: what it found, reported and saw cleared; or why it ended early. */
   'healthCheckRun',
   'healthCheckFailed',
+  /** An approver asked to assign a selected app or script to its policy's device group; then `assigned` or `assignFailed`. */
+  'assignRequested',
+  'assigned',
+  'assignFailed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -225,6 +229,9 @@ export interface DigestPoster {
 
 /** The inventory of the tenant's device-preparation policies, as the requests service uses it. */
 export type PolicyInventory = InventoryService;
+
+/** The one-click fix of a readiness finding, as the requests service uses it (the inventory implements it). */
+export type ReadinessFixes = ReadinessFixer;
 
 
 /** The provisioning service as the requests service uses it. */

@@ -9,7 +9,8 @@ import { createServiceContext } from './context';
 import { createLifecycle } from './lifecycle';
 import { createPermissions } from './permissions';
 import { type BindClaimOptions, createPolicyAdministration } from './policyAdmin';
-import type { ApproverDirectory, GroupProvisioning, PolicyInventory, RequestNotifier, RequestsStore } from './ports';
+import type { ApproverDirectory, GroupProvisioning, PolicyInventory, ReadinessFixes, RequestNotifier, RequestsStore } from './ports';
+import { createPolicyFixes } from './policyFixes';
 import { createPolicySearch } from './policySearch';
 import { createPolicyInventoryPart } from './policyInventory';
 import { createQueries } from './queries';
@@ -24,6 +25,8 @@ export interface RequestsServiceDeps {
   readonly approvers: ApproverDirectory;
   /** The tenant's policies (listing, adoption); without it those two answer that no inventory is configured. */
   readonly inventory?: PolicyInventory;
+  /** The one-click fix of a readiness finding (assign an app or script to the device group); none: a wiring bug to use it. */
+  readonly fixes?: ReadinessFixes;
   /** Intune's answers about policies and their groups, which every entry point resolves a policy against. */
   readonly tenant?: TenantPolicies;
   readonly notifier?: RequestNotifier;
@@ -47,6 +50,11 @@ const NO_INVENTORY: PolicyInventory = {
   take: () => Promise.reject(new Error('No policy inventory was composed into this requests service.')),
 };
 
+/** A composition without Intune's apps and scripts (some tests): assigning is a wiring bug. */
+const NO_FIXES: ReadinessFixes = {
+  assignToDeviceGroup: () => Promise.reject(new Error('No readiness fixes were composed into this requests service.')),
+};
+
 export function createRequestsService(deps: RequestsServiceDeps): RequestsService {
   const context = createServiceContext(deps);
   const permissions = createPermissions(deps.approvers, { allowSelfApproval: deps.allowSelfApproval });
@@ -58,6 +66,7 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
     ...createQueries(context, permissions, truth),
     ...createPolicyAdministration(context, permissions, deps.provisioning, truth, deps.bindClaim),
     ...createPolicyInventoryPart(context, permissions, deps.inventory ?? NO_INVENTORY, truth),
+    ...createPolicyFixes(context, permissions, deps.fixes ?? NO_FIXES, truth),
     ...createPolicySearch(context, truth.tenant),
     resumeInterrupted: () => runner.resumeInterrupted(),
     idle: () => runner.idle(),

@@ -152,7 +152,8 @@ export type RestorePolicyResult =
   | Forbidden
   | { readonly kind: 'invalid'; readonly message: string };
 
-export type PolicyAction = 'adopt' | 'repairOwner' | 'restore' | 'bind';
+/** `assign`: a selected app or script that one added assignment to the device group fixes (the finding's `fix`). */
+export type PolicyAction = 'adopt' | 'repairOwner' | 'restore' | 'bind' | 'assign';
 
 /** A policy as approvers see it in `policies`: the inventory's entry and the actions that fit it. */
 export interface ListedPolicy extends PolicyInventoryEntry {
@@ -168,6 +169,32 @@ export type AdoptResult =
   /** The group cannot be adopted as it is: what to fix first. */
   | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'notFound'; readonly policyId: string }
+  | Forbidden;
+
+/** What a click on "Assign to the device group" names: ids only; everything else is read again. */
+export interface AssignRequest {
+  readonly policyId: string;
+  readonly kind: 'app' | 'script';
+  readonly itemId: string;
+}
+
+/** The app or script, its policy and the device group, by name, for the answer. */
+export interface AssignedItem {
+  readonly kind: 'app' | 'script';
+  readonly displayName: string;
+  readonly policyName: string;
+  readonly groupName: string;
+}
+
+export type AssignToGroupResult =
+  /** One assignment added (apps: required), every other kept. */
+  | { readonly kind: 'assigned'; readonly item: AssignedItem }
+  /** It already was (a second click, another approver): nothing was written. */
+  | { readonly kind: 'alreadyAssigned'; readonly item: AssignedItem }
+  /** Nothing was assigned: why, and where it is done by hand when it is. */
+  | { readonly kind: 'notAssigned'; readonly reason: string }
+  /** The policy, app or script no longer exists. */
+  | { readonly kind: 'notFound'; readonly message: string }
   | Forbidden;
 
 /** A policy the typeahead offers: Intune's name, and whether the bot already records its one group. */
@@ -235,6 +262,11 @@ export interface RequestsService {
   listPolicies(actor: Actor, options?: { readonly recent?: boolean }): Promise<PolicyListResult>;
   /** Record the policy's correct hand-made group as its one group (approvers only); refused with what to fix. */
   adoptGroup(intunePolicyId: string, actor: Actor): Promise<AdoptResult>;
+  /**
+   * Assign a selected app (as required) or script to its policy's device group (approvers only): one assignment
+   * added while the finding still holds, none changed or dropped; audited with Graph's request ids.
+   */
+  assignToDeviceGroup(request: AssignRequest, actor: Actor): Promise<AssignToGroupResult>;
   /** Make a team channel the place approval cards go (approvers only). */
   registerApprovalsChannel(channel: ConversationAddress, actor: Actor): Promise<RegisterChannelResult>;
   /**

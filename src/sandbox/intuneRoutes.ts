@@ -4,6 +4,7 @@
  * (which REPLACE every assignment, as reported), and Windows 365 provisioning policies. Beta only, as the
  * adapter calls them. Sources: docs/graph-fidelity.md.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { graphError, invalidBody, type GraphReply } from './graphWire';
 import type { SandboxApp, SandboxIntune, SandboxScript, SandboxTarget } from './intuneState';
@@ -128,7 +129,8 @@ function assignApp(app: SandboxApp, request: IntuneRouteRequest): GraphReply {
   const parsed = z.object({ mobileAppAssignments: z.array(appAssignmentSchema.extend({ id: z.string().optional() })) }).safeParse(request.body);
   if (!parsed.success) return invalidBody(parsed.error, 'mobileAppAssignment');
   app.assignments = parsed.data.mobileAppAssignments.map((assignment) => ({
-    id: assignment.id ?? `${app.id}_${assignment.target.kind}`,
+    // An assignment sent back keeps its id; a new one gets its own (Intune's are opaque).
+    id: assignment.id ?? randomUUID(),
     intent: assignment.intent,
     target: assignment.target,
     settings: assignment.settings ?? null,
@@ -195,7 +197,7 @@ function assignScript(script: SandboxScript, request: IntuneRouteRequest): Graph
     .object({ deviceManagementScriptAssignments: z.array(z.object({ id: z.string().optional(), target: targetSchema })).optional(), deviceManagementScriptGroupAssignments: z.array(z.unknown()).optional() })
     .safeParse(request.body);
   if (!parsed.success) return invalidBody(parsed.error, 'deviceManagementScriptAssignment');
-  script.assignments = (parsed.data.deviceManagementScriptAssignments ?? []).map((assignment, index) => ({ id: assignment.id ?? `${script.id}_${index}`, target: assignment.target }));
+  script.assignments = (parsed.data.deviceManagementScriptAssignments ?? []).map((assignment) => ({ id: assignment.id ?? randomUUID(), target: assignment.target }));
   return { status: 204 };
 }
 

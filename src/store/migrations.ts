@@ -228,12 +228,6 @@ const IN_FLIGHT_INDEX = `
 DROP INDEX requests_one_active_per_policy;
 CREATE UNIQUE INDEX requests_one_active_per_policy ON requests (policy_key)
   WHERE state IN ('pending', 'approved', 'provisioning');`;
-// Version 8 (issue 19): the claim of the one bind in flight per policy, taken by a conditional write so that two
-// approvers clicking Bind at once (on any instances) make one change; cleared when that bind ends.
-const BIND_CLAIM = `
-ALTER TABLE policy_groups ADD COLUMN bind_claimed_at TEXT;
-ALTER TABLE policy_groups ADD COLUMN bind_claimed_by_id TEXT;
-ALTER TABLE policy_groups ADD COLUMN bind_claimed_by_name TEXT;`;
 const INVENTORY_TABLES = `
 CREATE TABLE intune_policies (
   policy_id TEXT PRIMARY KEY,
@@ -257,6 +251,16 @@ CREATE TABLE health_watch (
   claimed_at TEXT NOT NULL,
   next_due_at TEXT NOT NULL
 );`;
+
+// Version 8: the audit log also records the one-click assignment of an app or script to a policy's device group.
+const AUDIT_KINDS_V8 = `${AUDIT_KINDS_V6}, 'assignRequested', 'assigned', 'assignFailed'`;
+
+// Version 9 (issue 19): the claim of the one bind in flight per policy, taken by a conditional write so that two
+// approvers clicking Bind at once (on any instances) make one change; cleared when that bind ends.
+const BIND_CLAIM = `
+ALTER TABLE policy_groups ADD COLUMN bind_claimed_at TEXT;
+ALTER TABLE policy_groups ADD COLUMN bind_claimed_by_id TEXT;
+ALTER TABLE policy_groups ADD COLUMN bind_claimed_by_name TEXT;`;
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
@@ -287,7 +291,8 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 7, name: 'a provisioned request leaves the policy to its record', sql: { sqlite: IN_FLIGHT_INDEX, postgres: IN_FLIGHT_INDEX } },
-  { version: 8, name: 'one bind in flight per policy', sql: { sqlite: BIND_CLAIM, postgres: BIND_CLAIM } },
+  { version: 8, name: 'audit assigning apps and scripts to device groups', sql: { sqlite: auditKindsSqlite(AUDIT_KINDS_V8), postgres: auditKindsPostgres(AUDIT_KINDS_V8) } },
+  { version: 9, name: 'one bind in flight per policy', sql: { sqlite: BIND_CLAIM, postgres: BIND_CLAIM } },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {

@@ -79,6 +79,28 @@ describe('admin policies', () => {
     expect((await cli(['policies', '--wide'], env)).out).toContain(broken.id);
   });
 
+  it('--json names an app and a script not assigned to the device group, with what to do (issue 20)', async () => {
+    const devices = ownedGroup('Sales devices');
+    const crm = emulator.admin.intune.addApp({ displayName: 'Litware CRM', appType: 'win32LobApp', runAsAccount: 'system' });
+    const drives = emulator.admin.intune.addScript({ displayName: 'Map drives', runAsAccount: 'user' });
+    const policy = emulator.admin.addPolicy({ name: 'Sales', templateId: SCENARIO_INFO.userDriven.templateId, membershipTargetIds: [devices.id] });
+    emulator.admin.intune.selectForPolicy(policy.id, { apps: [crm], scripts: [drives] });
+    emulator.admin.intune.assignPolicy(policy.id, [{ kind: 'allLicensedUsers' }]);
+    const run = await cli(['policies', '--json'], env);
+    expect(run.code).toBe(EXIT_DRIFT);
+    const [entry] = JSON.parse(run.out) as { findings: { code: string; detail: string }[] }[];
+    expect(entry?.findings).toEqual([
+      { code: 'notRecorded', detail: expect.any(String) },
+      { code: 'appNotAssignedToGroup', detail: '"Litware CRM" is not assigned to the device group "Sales devices": devices skip it during setup. Assign it to the device group "Sales devices" as required.' },
+      {
+        code: 'scriptNotAssignedToGroup',
+        detail:
+          '"Map drives" is not assigned to the device group "Sales devices": devices skip it during setup. Assign it to the device group "Sales devices" in Intune admin center › Devices › Scripts and remediations › Platform scripts › "Map drives" › Properties › Assignments › Edit.',
+      },
+      { code: 'scriptNotSystemContext', detail: expect.stringContaining('runs with the signed-in user') },
+    ]);
+  });
+
   it('adopt --as an approver records the group (exit 0); then the policy is healthy (exit 0)', async () => {
     const group = ownedGroup('Hand-made kiosks');
     const policy = emulator.admin.addPolicy({ name: 'Kiosks', templateId: SCENARIO_INFO.userDriven.templateId, membershipTargetIds: [group.id] });

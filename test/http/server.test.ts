@@ -9,7 +9,7 @@ import { type BotServer, createServer } from '../../src/http/server';
 import { VERBS } from '../../src/bot/verbs';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { type ConnectorCall, type FakeConnector, startFakeConnector } from '../bot/support/fakeConnector';
-import { type BotWorld, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider, provisioned } from '../bot/support/world';
+import { type BotWorld, type BotWorldOptions, type Person, approver, createBotWorld, helpdesk, otherApprover, outsider, provisioned } from '../bot/support/world';
 import { type InvokeBody, type Where, buttonData, cardText, cardVerbs, conversationOf, renderedHtml, visibleText } from '../bot/support/turns';
 
 const BOT = { id: '28:bot', name: 'Device groups' };
@@ -25,9 +25,9 @@ interface Running {
   ready: boolean;
 }
 
-async function start(options: { maxBodyBytes?: number } = {}): Promise<Running> {
+async function start(options: { maxBodyBytes?: number } = {}, worldOptions: Pick<BotWorldOptions, 'readiness'> = {}): Promise<Running> {
   const adapter = new TeamsAdapter({});
-  const world = await createBotWorld({ adapter });
+  const world = await createBotWorld({ adapter, ...worldOptions });
   const connector = await startFakeConnector();
   const httpProblems: Running['httpProblems'] = [];
   const running = { world, connector, httpProblems, ready: true } as Running;
@@ -470,6 +470,30 @@ describe('HTTP server', () => {
     const [reply] = await inFlight;
     expect(cardText(cardIn(reply))).toContain('Healthy');
     await expect(fetch(`${running.url}/healthz`)).rejects.toThrow();
+  });
+
+  it("assigns a selected app to the policy's device group from the policies card over HTTP, and the refreshed list shows it cleared", async () => {
+    await stop(running);
+    running = await start({}, { readiness: true });
+    const { world } = running;
+    await provisioned(world, 'Contoso Sales');
+    const [record] = await world.store.listAllGroups();
+    if (!record) throw new Error('no group');
+    const { admin } = world.emulator;
+    const crm = admin.intune.addApp({ displayName: 'Litware CRM', appType: 'win32LobApp', runAsAccount: 'system', assignments: [{ intent: 'uninstall', target: { kind: 'allLicensedUsers' } }] });
+    const policy = admin.addPolicy({ name: 'Contoso Sales', templateId: SCENARIO_INFO.userDriven.templateId, membershipTargetIds: [record.groupId] });
+    admin.intune.selectForPolicy(policy.id, { apps: [crm] });
+    admin.intune.assignPolicy(policy.id, [{ kind: 'allLicensedUsers' }]);
+
+    const [listed] = await say(running, approver, 'policies');
+    const card = cardIn(listed);
+    expect(cardText(card)).toContain('• A selected app is not assigned to the device group');
+    const answer = await click(running, approver, VERBS.assignToGroup, buttonData(card, VERBS.assignToGroup));
+    expect(answer.statusCode).toBe(200);
+    expect(cardText(answer.value)).toContain('Assigned: the app "Litware CRM" is assigned to the device group');
+    expect(cardText(answer.value)).not.toContain('A selected app is not assigned to the device group');
+    expect(cardVerbs(answer.value)).not.toContain(VERBS.assignToGroup);
+    expect(admin.intune.app(crm.id)?.assignments.map((each) => each.intent)).toEqual(['uninstall', 'required']);
   });
 
   it('answers a card action that fails unexpectedly with a Universal Actions error, short and safe, and logs it', async () => {

@@ -261,6 +261,6 @@ describe("the sandbox's seeded tenant (npm start)", () => {
     expect(byName['Contoso Windows 365']).toEqual(['noGroup']);
     const sales = entryNamed(report, 'Litware Sales').findings.find((finding) => finding.code === 'appNotAssignedToGroup');
     expect(sales?.detail).toBe('"Litware CRM" is not assigned to the device group "Litware sales devices": devices skip it during setup. Assign it to the device group "Litware sales devices" as required.');
-    expect(sales?.fix).toEqual({ kind: 'app', id: expect.any(String) });
+    expect(sales?.fix).toEqual({ kind: 'app', id: expect.any(String), displayName: 'Litware CRM' });
   });
 });

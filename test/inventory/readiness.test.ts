@@ -83,7 +83,7 @@ describe('readiness of a device-preparation policy', () => {
     );
     expect(codes(findings)).toEqual(['appNotAssignedToGroup', 'appNotAssignedToGroup']);
     expect(findings[0]?.detail).toBe('"Company Portal" is not assigned to the device group "Contoso devices": devices skip it during setup. Assign it to the device group "Contoso devices" as required.');
-    expect(findings[0]?.fix).toEqual({ kind: 'app', id: 'a1' });
+    expect(findings[0]?.fix).toEqual({ kind: 'app', id: 'a1', displayName: 'Company Portal' });
     expect(findings[1]?.detail).toContain('"Teams" is assigned to the device group "Contoso devices" as available, not as required');
     expect(findings[1]?.fix).toBeUndefined();
   });
@@ -94,6 +94,25 @@ describe('readiness of a device-preparation policy', () => {
     expect(finding.code).toBe('appNotAssignedToGroup');
     expect(finding.detail).toContain('excludes the device group "Contoso devices"');
     expect(finding.fix).toBeUndefined();
+  });
+
+  it('offers no fix for an app or script that does not run in system context, and says where to assign it by hand', () => {
+    const findings = assessReadiness(
+      input({ apps: [win32('a1', { displayName: 'Notes', installContext: 'user', assignments: [] })], scripts: [script('s1', { displayName: 'Drives', runAs: 'user', assignments: [] })] }),
+    );
+    expect(codes(findings)).toEqual(['appNotAssignedToGroup', 'appNotSystemContext', 'scriptNotAssignedToGroup', 'scriptNotSystemContext']);
+    expect(findings.map((finding) => finding.fix)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(findings[0]?.detail).toBe(
+      '"Notes" is not assigned to the device group "Contoso devices": devices skip it during setup. Assign it to the device group "Contoso devices" as required in Intune admin center › Apps › All apps › "Notes" › Properties › Assignments › Edit.',
+    );
+    expect(findings[2]?.detail).toContain('in Intune admin center › Devices › Scripts and remediations › Platform scripts › "Drives" › Properties › Assignments › Edit.');
+  });
+
+  it('says to remove the exclusion where an app or script excludes the device group', () => {
+    const app = win32('a1', { displayName: 'Teams', assignments: [{ intent: 'required', target: { kind: 'exclusionGroup', groupId: GROUP }, useDeviceContext: null }] });
+    const excluded = script('s1', { assignments: [{ kind: 'exclusionGroup', groupId: GROUP }] });
+    const findings = assessReadiness(input({ apps: [app], scripts: [excluded] }));
+    expect(findings.map((finding) => finding.detail.endsWith('Edit, and remove the exclusion.'))).toEqual([true, true]);
   });
 
   it('does not count All devices as the device group (device preparation installs what is assigned to its group)', () => {
@@ -139,7 +158,7 @@ describe('readiness of a device-preparation policy', () => {
     const findings = assessReadiness(input({ scripts: [script('s1', { displayName: 'Rename', assignments: [{ kind: 'allDevices' }] }), script('s2', { displayName: 'Drive map', runAs: 'user' })] }));
     expect(codes(findings)).toEqual(['scriptNotAssignedToGroup', 'scriptNotSystemContext']);
     expect(findings[0]?.detail).toBe('"Rename" is not assigned to the device group "Contoso devices": devices skip it during setup. Assign it to the device group "Contoso devices".');
-    expect(findings[0]?.fix).toEqual({ kind: 'script', id: 's1' });
+    expect(findings[0]?.fix).toEqual({ kind: 'script', id: 's1', displayName: 'Rename' });
     expect(findings[1]?.detail).toContain('set "Run this script using the logged on credentials" to No');
   });
 

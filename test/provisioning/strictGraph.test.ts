@@ -414,12 +414,14 @@ describe('11. throttling details', () => {
   });
 
   it('waits out whole-second Retry-After from the emulator by default and succeeds', async () => {
-    // The real clock: the throttle refills while the client waits the whole second it was told to.
-    await setUp({ clock: { now: () => new Date() }, faults: { writeThrottle: { capacity: 1, refillPerSecond: 20 } } });
+    // The real clock: the throttle refills while the client waits the whole second it was told to. One write a
+    // second, so the second group's write is throttled however slowly a loaded machine runs the first.
+    await setUp({ clock: { now: () => new Date() }, faults: { writeThrottle: { capacity: 1, refillPerSecond: 1 } } });
     await service.ensureGroup(orderFor(service, 'First', 'userDriven'), ADA);
     await service.ensureGroup(orderFor(service, 'Second', 'userDriven'), ADA);
     const throttled = sandbox.emulator.requestLog.filter((entry) => entry.status === 429);
-    expect(throttled).toHaveLength(1);
+    expect(throttled.length).toBeGreaterThanOrEqual(1);
+    expect(throttled.every((entry) => entry.method !== 'GET')).toBe(true);
     expect(sandbox.emulator.admin.groups()).toHaveLength(2);
   });
 });

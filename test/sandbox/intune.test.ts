@@ -65,6 +65,29 @@ describe('Intune routes of the emulator', () => {
     expect(call('POST', `/deviceAppManagement/mobileApps/${app.id}/assign`, { mobileAppAssignments: [{ intent: 'sometimes', target: { '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' } }] })).toMatchObject({ status: 400 });
   });
 
+  it('refuses assign bodies in other shapes with 400 and changes nothing; an assignment sent back keeps its id, a new one gets its own', () => {
+    const app = intune.addApp({ displayName: 'Portal', appType: 'winGetApp', runAsAccount: 'system', assignments: [{ intent: 'available', target: { kind: 'allLicensedUsers' } }] });
+    const script = intune.addScript({ displayName: 'Rename', runAsAccount: 'system', assignments: [{ kind: 'allDevices' }] });
+    const group = (groupId?: string) => ({ '@odata.type': '#microsoft.graph.groupAssignmentTarget', ...(groupId ? { groupId } : {}) });
+    const appPath = `/deviceAppManagement/mobileApps/${app.id}/assign`;
+    const scriptPath = `/deviceManagement/deviceManagementScripts/${script.id}/assign`;
+    for (const body of [{}, { mobileAppAssignments: {} }, { mobileAppAssignments: [{ target: group('devices') }] }, { mobileAppAssignments: [{ intent: 'required', target: group() }] }, { mobileAppAssignments: [{ intent: 'required', target: { '@odata.type': '#microsoft.graph.somethingElse' } }] }]) {
+      expect(call('POST', appPath, body)).toMatchObject({ status: 400 });
+    }
+    for (const body of [{ deviceManagementScriptAssignments: 'all' }, { deviceManagementScriptAssignments: [{}] }, { deviceManagementScriptAssignments: [{ target: group() }] }]) {
+      expect(call('POST', scriptPath, body)).toMatchObject({ status: 400 });
+    }
+    expect(intune.app(app.id)?.assignments.map((each) => each.target)).toEqual([{ kind: 'allLicensedUsers' }]);
+    expect(intune.script(script.id)?.assignments.map((each) => each.target)).toEqual([{ kind: 'allDevices' }]);
+
+    const [kept] = intune.app(app.id)?.assignments ?? [];
+    const sentBack = { id: kept?.id, intent: 'available', target: { '@odata.type': '#microsoft.graph.allLicensedUsersAssignmentTarget' } };
+    expect(call('POST', appPath, { mobileAppAssignments: [sentBack, { intent: 'required', target: group('a') }, { intent: 'required', target: group('b') }] })).toEqual({ status: 204 });
+    const ids = intune.app(app.id)?.assignments.map((each) => each.id) ?? [];
+    expect(ids[0]).toBe(kept?.id);
+    expect(new Set(ids).size).toBe(3);
+  });
+
   it('refuses the documented POST to the assignments collections as Intune does, unless told to create', () => {
     const app = intune.addApp({ displayName: 'Portal', appType: 'win32LobApp', runAsAccount: 'system' });
     const script = intune.addScript({ displayName: 'Rename', runAsAccount: 'system' });
@@ -139,6 +162,14 @@ describe('Intune service limits of the emulator', () => {
     for (let index = 0; index < INTUNE_LIMITS.deviceConfigV2.write; index++) expect(throttle.admit('POST', path)).toBeUndefined();
     expect(throttle.admit('POST', path)).toMatchObject({ status: 429 });
     expect(throttle.admit('GET', '/deviceManagement/configurationPolicies/p/settings')).toBeUndefined();
+  });
+
+  it('counts an assign as a write of its area: apps against the applications limit, scripts against the devices limit', () => {
+    const throttle = new IntuneThrottle({}, () => 0);
+    for (let index = 0; index < INTUNE_LIMITS.applications.write; index++) expect(throttle.admit('POST', '/deviceAppManagement/mobileApps/a/assign')).toBeUndefined();
+    expect(throttle.admit('POST', '/deviceAppManagement/mobileApps/a/assign')).toMatchObject({ status: 429 });
+    expect(throttle.admit('GET', '/deviceAppManagement/mobileApps/a')).toBeUndefined();
+    expect(throttle.admit('POST', '/deviceManagement/deviceManagementScripts/s/assign')).toBeUndefined();
   });
 
   it('keeps the ratios with a shorter window (timeScale) for tests and the benchmark', () => {

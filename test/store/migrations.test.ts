@@ -2,6 +2,7 @@
  * Upgrading a database written by an earlier release: rows kept, new audit kinds accepted, still append-only;
  * requests gain a conversation of origin.
  */
+import { AUDIT_KINDS } from '../../src/requests/ports';
 import { MIGRATIONS } from '../../src/store/migrations';
 import { adapterHarnesses, type StoreHarness } from './support/harness';
 
@@ -125,6 +126,24 @@ describe.each(adapterHarnesses())('%s schema upgrade', (_name, factory) => {
         );
         expect(adopted).toMatchObject({ kind: 'adopted', record: { uniqueName: null, adopted: true } });
         expect((await store.listAudit()).map((entry) => entry.kind)).toEqual(['groupRestored', 'groupAdopted']);
+        await expect(harness.raw('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+  describe('from version 7 to 8', () => {
+    run('keeps the audit log append-only and accepts the assignment kinds (and every kind the service writes)', async () => {
+      if (!factory) return;
+      harness = factory();
+      await harness.raw(
+        `${schemaAtVersion(7, harness.dialect)};
+         INSERT INTO audit_log (at, kind, detail) VALUES ('2026-01-01T10:00:00.000Z', 'healthCheckRun', 'old row');`,
+      );
+      const store = await harness.open();
+      try {
+        for (const kind of AUDIT_KINDS) await store.appendAudit({ kind, at: '2026-01-02T10:00:00.000Z', detail: kind });
+        expect((await store.listAudit()).map((entry) => entry.detail)).toEqual(['old row', ...AUDIT_KINDS]);
         await expect(harness.raw('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
       } finally {
         await store.close();

@@ -18,7 +18,9 @@ import { createProvisioningService } from '../../../src/provisioning';
 import type { ProvisioningService } from '../../../src/provisioning/types';
 import { createApproverDirectory } from '../../../src/requests/approvers';
 import { createInventory } from '../../../src/inventory/inventory';
+import { createReadinessFixer } from '../../../src/inventory/readinessFix';
 import { createTenantPolicies } from '../../../src/inventory/tenant';
+import type { InventoryService } from '../../../src/inventory/types';
 import { createRequestsService } from '../../../src/requests/service';
 import type { RequestsService } from '../../../src/requests/types';
 import { type GraphEmulator, startGraphEmulator } from '../../../src/sandbox/graphEmulator';
@@ -44,6 +46,8 @@ export interface BotWorld {
   readonly store: Store;
   readonly requests: RequestsService;
   readonly provisioning: ProvisioningService;
+  /** The inventory `policies` takes (what a health watch over the same world would take). */
+  readonly inventory: InventoryService;
   readonly bot: Bot;
   /** What the bot logged at warn/error level: failures must be visible, not swallowed. */
   readonly problems: { level: string; fields: object; message?: string }[];
@@ -62,6 +66,8 @@ export interface BotWorldOptions {
   readonly brokenCases?: boolean;
   /** The emulator's clock (Entra purges a deleted group 30 days after its deletion). */
   readonly graphClock?: Clock;
+  /** The inventory also reads what each policy selects and whom it applies to (issue 20's readiness findings). */
+  readonly readiness?: boolean;
 }
 
 export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld> {
@@ -89,14 +95,16 @@ export async function createBotWorld(options: BotWorldOptions): Promise<BotWorld
   const reach = createApproverReach({ conversations: store, approvers, ...(options.personalChats && { personalChats: options.personalChats(directory) }), logger });
   const notifier = createRequestNotifier({ sender, reach, conversations: store, approverIds, logger });
   const tenant = createTenantPolicies({ directory });
-  const inventory = createInventory({ tenant, records: store });
-  const requests = createRequestsService({ store, provisioning, inventory, tenant, approvers, notifier, resumeAfterMs: 0 });
+  const inventory = createInventory({ tenant, records: store, ...(options.readiness === true && { readiness: directory }) });
+  const fixes = createReadinessFixer({ reader: directory, assigner: directory });
+  const requests = createRequestsService({ store, provisioning, inventory, fixes, tenant, approvers, notifier, resumeAfterMs: 0 });
   const bot = createBot({ requests, conversations: store, approverIds, adapter: options.adapter, botAppId, logger, startTypingTimer: false });
   return {
     emulator,
     store,
     requests,
     provisioning,
+    inventory,
     bot,
     problems,
     async dispose() {

@@ -20,7 +20,7 @@ export const COMMANDS: readonly (CommandHelp & { readonly keyword: string })[] =
   { keyword: 'check', usage: 'check <policy>', description: 'Check that the policy\'s group is still what Autopilot needs.' },
   { keyword: 'bind', usage: 'bind <policy>', description: 'Once the policy exists in Intune, make it use its group (approvers).' },
   { keyword: 'restore', usage: 'restore <policy>', description: "Bring the policy's deleted group back from the recycle bin (approvers)." },
-  { keyword: 'policies', usage: 'policies', description: 'Every device-preparation policy in the tenant, its group and what is wrong with it; adopt a hand-made group (approvers).' },
+  { keyword: 'policies', usage: 'policies', description: 'Every device-preparation policy in the tenant, its group and what is wrong with it; adopt a hand-made group, assign a selected app or script to the device group (approvers).' },
   { keyword: 'cancel', usage: 'cancel REQ-n | cancel <policy>', description: 'Cancel your request while it is pending.' },
   { keyword: 'sign', usage: 'sign out', description: 'Forget your sign-in: the next bind asks you to sign in again (approvers).' },
   { keyword: 'register', usage: 'register approvals', description: 'In a team channel: post new requests here (approvers).' },

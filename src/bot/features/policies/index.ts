@@ -1,6 +1,7 @@
-/** Policy administration: the drift check (owner repair, restore), binding to the Intune policy, the approvals channel, every policy in the tenant (adopt). */
+/** Policy administration: the drift check (owner repair, restore), binding to the Intune policy, the approvals channel, every policy in the tenant (adopt, assign an app or script to its device group). */
 import type { Feature } from '../../routes';
 import { CARD_VERBS } from '../../verbs';
+import { assignToGroup } from './assign';
 import { BIND_COMMAND, bindFromCard, handleBind } from './bind';
 import { CHECK_COMMAND, handleCheck } from './check';
 import { POLICIES_COMMAND, adoptGroup, handlePolicies, showPoliciesPage } from './listPolicies';
@@ -21,5 +22,6 @@ export const policiesFeature: Feature = {
     routes.verb(CARD_VERBS.restoreGroup, restoreGroup);
     routes.verb(CARD_VERBS.policiesPage, showPoliciesPage);
     routes.verb(CARD_VERBS.adoptGroup, adoptGroup);
+    routes.verb(CARD_VERBS.assignToGroup, assignToGroup);
   },
 };

@@ -22,6 +22,7 @@ import {
   toggle,
 } from '../../cards/elements';
 import { problemCodes, problemHeading, problemSummary } from '../../cards/findings';
+import { assignConfirmation } from './assignCard';
 import { bindConfirmation } from '../../cards/intune';
 import { CARD_VERBS } from '../../verbs';
 
@@ -33,8 +34,11 @@ const SOURCE_LABEL: Readonly<Record<ListedPolicy['groupSource'], string>> = {
   none: 'none',
 };
 
-/** When a row allows several, the one that fixes most: a deleted group first, then its owner, then adoption. */
-const ACTION_PRIORITY: readonly PolicyAction[] = ['restore', 'repairOwner', 'bind', 'adopt'];
+/**
+ * When a row allows several, the one that fixes most: a deleted group first, then its owner, then adoption, then
+ * an app or script assigned to the group (the first one that can be; the refreshed list offers the next).
+ */
+const ACTION_PRIORITY: readonly PolicyAction[] = ['restore', 'repairOwner', 'bind', 'adopt', 'assign'];
 
 /**
  * One policy: its name and scenario, its group by name, a heading per problem, the one action that fixes it, and
@@ -90,6 +94,10 @@ function primaryAction(policy: ListedPolicy): { readonly button: ExecuteAction |
       return policyKey === null ? undefined : { button: bindConfirmation({ policyKey, policyName: policy.policyName }), adopt: false };
     case 'adopt':
       return policy.policyId ? { button: execute('Adopt', CARD_VERBS.adoptGroup, { policyId: policy.policyId }, { style: 'positive' }), adopt: true } : undefined;
+    case 'assign': {
+      const fix = policy.findings.find((finding) => finding.fix !== undefined)?.fix;
+      return policy.policyId && fix && policy.group ? { button: assignConfirmation(policy.policyId, fix, policy.group.displayName), adopt: false } : undefined;
+    }
     case undefined:
       return undefined;
   }
