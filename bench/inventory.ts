@@ -24,7 +24,7 @@ import { createInventory, READ_CHUNK } from '../src/inventory/inventory';
 import type { IntuneReadinessReader } from '../src/inventory/intune';
 import { createTenantPolicies } from '../src/inventory/tenant';
 import { startGraphEmulator, type GraphEmulator } from '../src/sandbox/graphEmulator';
-import { INTUNE_LIMITS, INTUNE_WINDOW_MS } from '../src/sandbox/intuneThrottle';
+import { INTUNE_LIMITS, INTUNE_WINDOW_MS } from '../src/graph/intuneLimits';
 import type { SandboxApp, SandboxScript } from '../src/sandbox/intuneState';
 import { openStore } from '../src/store';
 
