@@ -5,6 +5,7 @@ import type { GraphClient } from './graphClient';
 import { configurationPolicySchema, looseIdentitySchema, membershipTargetResultSchema } from './graphSchemas';
 import { isGraphStatus } from './graphResponse';
 import { odataStringLiteral } from './graphUrl';
+import type { PacedRequest } from './intunePacer';
 
 /** Intune's 400 for a verb it has no route for, naming POST. */
 const NO_POST_ROUTE = /No OData route exists.*http verb POST/i;
@@ -31,7 +32,7 @@ export function createDevicePreparationPolicies(graph: GraphClient): DevicePrepa
     },
 
     async retrieveEnrollmentTimeDeviceMembershipTarget(policyId, options = {}) {
-      const path = `${policyPath(policyId)}/retrieveEnrollmentTimeDeviceMembershipTarget`;
+      const { url: path } = membershipTargetRead(policyId);
       const init = { version: 'beta', idempotent: true, ...(options.as && { as: options.as }) } as const; // a read, though a POST
       try {
         const { value, requestId } = await graph.callParsed(membershipTargetResultSchema, 'POST', path, init);
@@ -44,6 +45,11 @@ export function createDevicePreparationPolicies(graph: GraphClient): DevicePrepa
       }
     },
   };
+}
+
+/** The request that reads a policy's enrollment-time device group (a read, though a POST: Intune counts it as one). */
+export function membershipTargetRead(policyId: string): PacedRequest {
+  return { method: 'POST', url: `${policyPath(policyId)}/retrieveEnrollmentTimeDeviceMembershipTarget` };
 }
 
 /** The configuration policies of the enrollment technology, where device-preparation policies are. */

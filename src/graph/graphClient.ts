@@ -23,6 +23,7 @@ import { delay } from '../shared/delay';
 import { GRAPH_BASE_URL, relativeLink, validatedBaseUrl, type Version } from './graphUrl';
 import type { BatchEnvelope, BatchOptions, BatchRequestBody, BatchTransport } from './batch';
 import { createReadBatcher } from './readBatcher';
+import type { RequestPacer } from './intunePacer';
 
 export interface GraphClientOptions {
   /** Graph's origin; the sandbox emulator's URL (plain http allowed on loopback only). */
@@ -39,6 +40,12 @@ export interface GraphClientOptions {
    * itself. Off by default; the composition turns it on.
    */
   readonly batchReads?: BatchOptions;
+  /**
+   * Holds every request (each request inside a batch too) until Intune's budget has room for it (see
+   * intunePacer.ts). One pacer per app and tenant: clients of the same tenant share it. None by default; the
+   * composition passes the documented budget.
+   */
+  readonly pacer?: RequestPacer;
 }
 
 type Schema<T> = z.ZodType<T, z.ZodTypeDef, unknown>;
@@ -83,18 +90,28 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     ],
   });
 
+  const pace = async (requests: readonly { readonly method: string; readonly url: string }[]): Promise<void> => options.pacer?.admit(requests);
+
   const batch: BatchTransport = {
     async post(version: Version, body: BatchRequestBody): Promise<BatchEnvelope> {
+      // Each request inside counts against Intune's limits on its own; the envelope is not Intune's.
+      await pace(body.requests);
       // Only reads are batched (GETs and read actions), so a batch sent again cannot apply anything twice.
       const response = await send('POST', '/$batch', { version, body, idempotent: true });
       return { status: response.status, headers: {}, body: response.body, requestId: response.requestId, clientRequestId: response.clientRequestId };
     },
   };
-  const batchedRead = options.batchReads && createReadBatcher(batch, (method, path, version) => send(method, path, { version, idempotent: true }), options.batchReads);
+  const batchedRead = options.batchReads && createReadBatcher(batch, (method, path, version) => sendPaced(method, path, { version, idempotent: true }), options.batchReads);
 
   function call(method: Method, path: string, init: CallOptions = {}): Promise<GraphResponse> {
     const read = (init.idempotent ?? method === 'GET') && (method === 'GET' || method === 'POST') && init.body === undefined && init.headers === undefined;
-    return batchedRead && read ? batchedRead(method, path, init.version ?? 'v1.0') : send(method, path, init);
+    return batchedRead && read ? batchedRead(method, path, init.version ?? 'v1.0') : sendPaced(method, path, init);
+  }
+
+  /** One request on its own, once Intune's budget has room for it (its retries are the RetryHandler's). */
+  async function sendPaced(method: Method, path: string, init: CallOptions = {}): Promise<GraphResponse> {
+    await pace([{ method, url: path }]);
+    return send(method, path, init);
   }
 
   async function send(method: Method, path: string, init: CallOptions = {}): Promise<GraphResponse> {

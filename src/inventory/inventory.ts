@@ -22,7 +22,7 @@ import type {
 } from './types';
 import { type Clock, systemClock } from '../shared/clock';
 import type { IntuneReadinessReader } from './intune';
-import { readinessOf } from './readinessPass';
+import { assessedReadiness, readReadiness } from './readinessPass';
 
 export interface InventoryDeps {
   /** The tenant's answers; the inventory always reads past their cache, and so refreshes it. */
@@ -32,10 +32,10 @@ export interface InventoryDeps {
   /** A group the bot made is an orphan when its policy has not appeared in Intune this many days later. */
   readonly orphanAfterDays?: number;
   /**
-   * Awaited between chunks of up to READ_CHUNK policies, whose reads go out together (one JSON batch with a
-   * batching Graph client): the watch spreads a run's calls over time with it.
+   * Awaited before the targets of each chunk of up to READ_CHUNK policies are read (together: one JSON batch
+   * with a batching Graph client): the watch holds its reads to its share of Intune's budget with it.
    */
-  readonly pace?: () => Promise<void>;
+  readonly pace?: (policyIds: readonly string[]) => Promise<void>;
   /** What each policy selects and whom it applies to (issue 20); without it the run checks groups only. */
   readonly readiness?: IntuneReadinessReader;
 }
@@ -94,15 +94,21 @@ export function createInventory(deps: InventoryDeps): InventoryService {
       if (!verdict) {
         verdict = tenant.group(groupId, FRESH).then((reading) => verdictFrom(answered(reading)));
         verdicts.set(groupId, verdict);
+        whileUnawaited(verdict);
       }
       return verdict;
     };
 
+    // What the policies select needs no group: read beside the targets (the targets are held by Intune's POST
+    // budget, these reads by others), so that the pass takes about as long as its targets alone.
+    const readinessReads = deps.readiness && readReadiness(deps.readiness, policies.map((policy) => ({ policyId: policy.id, scenario: policy.scenario })));
+    if (readinessReads) whileUnawaited(readinessReads);
+
     const groupUsers = new Map<string, string[]>();
     const rows: Row[] = [];
     for (let start = 0; start < policies.length; start += READ_CHUNK) {
-      if (start > 0) await pace();
       const chunk = policies.slice(start, start + READ_CHUNK);
+      await pace(chunk.map((policy) => policy.id));
       const targets = await Promise.all(chunk.map((policy) => tenant.target(policy.id, FRESH)));
       chunk.forEach((policy, index) => {
         const identity: KnownPolicy | undefined = knownById.get(policy.id);
@@ -111,18 +117,21 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         const record = candidate && candidate.scenario === policy.scenario ? candidate : undefined;
         if (record) matchedKeys.add(record.policyKey);
         const row = rowOf(policy, key, record, answered(targets[index]));
-        if (row.groupId) groupUsers.set(row.groupId, [...(groupUsers.get(row.groupId) ?? []), policy.id]);
+        if (row.groupId) {
+          groupUsers.set(row.groupId, [...(groupUsers.get(row.groupId) ?? []), policy.id]);
+          // Read while the next chunk's targets wait for their budget: with a batching client, in batches.
+          void verdictOf(row.groupId);
+        }
         rows.push(row);
       });
     }
-    // Every distinct group read at once: with a batching client, in batches.
     const groupVerdicts = new Map(await Promise.all([...groupUsers.keys()].map(async (groupId) => [groupId, await verdictOf(groupId)] as const)));
-    const readiness = deps.readiness
-      ? await readinessOf(
-          deps.readiness,
-          rows.map((row) => ({ policyId: row.policy.id, scenario: row.policy.scenario, groupId: row.groupId, groupName: (row.groupId && groupVerdicts.get(row.groupId)?.group?.displayName) || null })),
-        )
-      : undefined;
+    const readiness =
+      readinessReads &&
+      assessedReadiness(
+        await readinessReads,
+        rows.map((row) => ({ policyId: row.policy.id, scenario: row.policy.scenario, groupId: row.groupId, groupName: (row.groupId && groupVerdicts.get(row.groupId)?.group?.displayName) || null })),
+      );
     requestIds.push(...(readiness?.requestIds ?? []));
 
     const nameOf = new Map(policies.map((policy) => [policy.id, policy.name]));
@@ -184,6 +193,14 @@ export function createInventory(deps: InventoryDeps): InventoryService {
   }
 
   return { take };
+}
+
+/**
+ * A read started before the pass awaits it: its failure is the pass's (when awaited), not an unhandled
+ * rejection in the meantime, and not one at all when the pass ended earlier for another reason.
+ */
+function whileUnawaited(read: Promise<unknown>): void {
+  read.catch(() => undefined);
 }
 
 interface Answered {

@@ -1,17 +1,30 @@
 /**
- * One readiness pass over many policies: every policy's settings and assignments in one batched read, then
- * every selected app and script once (policies share a catalogue), the Windows 365 provisioning policies once
- * when an automatic policy is among them, and the assessment of each policy.
+ * One readiness pass over many policies, in two steps so that the reads can start before the policies' groups
+ * are known: `readReadiness` reads every policy's settings and assignments in one batched read, then every
+ * selected app and script once (policies share a catalogue), and the Windows 365 provisioning policies once
+ * when an automatic policy is among them; `assessedReadiness` then judges each policy around its group.
  */
 import type { Scenario } from '../domain/scenario';
-import type { CloudPcProvisioningPolicy, IntuneReadinessReader } from './intune';
+import type { CloudPcProvisioningPolicy, IntuneApp, IntuneReadinessReader, IntuneScript, Lookup, PolicyDetails } from './intune';
 import { assessReadiness, type ReadinessFinding } from './readiness';
 
-export interface ReadinessSubject {
+export interface ReadinessPolicy {
   readonly policyId: string;
   readonly scenario: Scenario;
+}
+
+export interface ReadinessSubject extends ReadinessPolicy {
   readonly groupId: string | null;
   readonly groupName: string | null;
+}
+
+/** What a pass read about the policies, before it knows their groups. */
+export interface ReadinessReads {
+  readonly details: ReadonlyMap<string, PolicyDetails>;
+  readonly apps: ReadonlyMap<string, Lookup<IntuneApp>>;
+  readonly scripts: ReadonlyMap<string, Lookup<IntuneScript>>;
+  readonly provisioningPolicies: readonly CloudPcProvisioningPolicy[] | undefined;
+  readonly requestIds: readonly string[];
 }
 
 export interface ReadinessPass {
@@ -20,9 +33,9 @@ export interface ReadinessPass {
   readonly requestIds: readonly string[];
 }
 
-export async function readinessOf(reader: IntuneReadinessReader, subjects: readonly ReadinessSubject[]): Promise<ReadinessPass> {
+export async function readReadiness(reader: IntuneReadinessReader, policies: readonly ReadinessPolicy[]): Promise<ReadinessReads> {
   const requestIds: string[] = [];
-  const details = await reader.readPolicyDetails(subjects.map((subject) => subject.policyId));
+  const details = await reader.readPolicyDetails(policies.map((policy) => policy.policyId));
   requestIds.push(...details.requestIds);
 
   const appIds = new Set<string>();
@@ -37,15 +50,18 @@ export async function readinessOf(reader: IntuneReadinessReader, subjects: reado
   requestIds.push(...apps.requestIds, ...scripts.requestIds);
 
   let provisioningPolicies: readonly CloudPcProvisioningPolicy[] | undefined;
-  if (subjects.some((subject) => subject.scenario === 'automatic')) {
+  if (policies.some((policy) => policy.scenario === 'automatic')) {
     const listed = await reader.listCloudPcProvisioningPolicies();
     requestIds.push(...listed.requestIds);
     provisioningPolicies = listed.value;
   }
+  return { details: details.value, apps: apps.value, scripts: scripts.value, provisioningPolicies, requestIds };
+}
 
+export function assessedReadiness(reads: ReadinessReads, subjects: readonly ReadinessSubject[]): ReadinessPass {
   const findings = new Map<string, readonly ReadinessFinding[]>();
   for (const subject of subjects) {
-    const policyDetails = details.value.get(subject.policyId);
+    const policyDetails = reads.details.get(subject.policyId);
     if (!policyDetails) continue;
     findings.set(
       subject.policyId,
@@ -55,11 +71,11 @@ export async function readinessOf(reader: IntuneReadinessReader, subjects: reado
         deviceGroupId: subject.groupId,
         deviceGroupName: subject.groupName,
         details: policyDetails,
-        apps: apps.value,
-        scripts: scripts.value,
-        provisioningPolicies,
+        apps: reads.apps,
+        scripts: reads.scripts,
+        provisioningPolicies: reads.provisioningPolicies,
       }),
     );
   }
-  return { findings, requestIds };
+  return { findings, requestIds: reads.requestIds };
 }

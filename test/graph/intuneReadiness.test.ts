@@ -5,7 +5,8 @@
 import { createGraphClient, type GraphClient } from '../../src/graph/graphClient';
 import { createGraphDirectory } from '../../src/graph/graphDirectory';
 import { createIntuneReadiness } from '../../src/graph/intuneReadiness';
-import { readinessOf } from '../../src/inventory/readinessPass';
+import type { IntuneReadinessReader } from '../../src/inventory/intune';
+import { assessedReadiness, readReadiness, type ReadinessPass, type ReadinessSubject } from '../../src/inventory/readinessPass';
 import { GraphError } from '../../src/provisioning/graphError';
 import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
@@ -22,6 +23,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await emulator.close();
 });
+
+/** Both steps of a readiness pass, as the inventory takes them. */
+async function readinessOf(reader: IntuneReadinessReader, subjects: readonly ReadinessSubject[]): Promise<ReadinessPass> {
+  return assessedReadiness(await readReadiness(reader, subjects), subjects);
+}
 
 const gets = (count: number, url: (index: number) => string) => ({ requests: Array.from({ length: count }, (_, index) => ({ id: String(index + 1), method: 'GET', url: url(index) })) });
 

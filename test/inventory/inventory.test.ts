@@ -212,19 +212,24 @@ describe('bad input and faults', () => {
   });
 
   it('ends the run with the GraphError when 503 with Retry-After outlasts the retries on a policy read, past the list', async () => {
-    // 21 policies: the pace runs once, between the first chunk of 20 and the last policy.
+    // 21 policies: the pace runs before each chunk, the first of 20 and the last policy.
     for (let index = 0; index < 21; index++) tenant().addPolicy({ name: `Contoso ${index}`, templateId: USER_DRIVEN });
     const directory = oneRetry();
     // Owner lookup, the list and the first chunk answer; the last policy's target read fails past its one retry.
     sandbox.emulator.setFaults({});
+    const chunksPaced: (readonly string[])[] = [];
     const run = createInventory({
       tenant: createTenantPolicies({ directory }),
       records: store,
       clock,
-      pace: async () => sandbox.emulator.setFaults({ failNext: { status: 503, retryAfterSeconds: 0, count: 2 } }),
+      pace: async (policyIds) => {
+        chunksPaced.push(policyIds);
+        if (chunksPaced.length === 2) sandbox.emulator.setFaults({ failNext: { status: 503, retryAfterSeconds: 0, count: 2 } });
+      },
     });
     await expect(run.take()).rejects.toMatchObject({ status: 503 });
     expect(sandbox.emulator.requestLog.filter((call) => call.status === 503)).toHaveLength(2);
+    expect(chunksPaced.map((policyIds) => policyIds.length)).toEqual([20, 1]);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import type { BatchTransport } from '../../src/graph/batch';
 import { createIntuneReader } from '../../src/graph/intuneReader';
-import { readinessOf, type ReadinessSubject } from '../../src/inventory/readinessPass';
+import { assessedReadiness, readReadiness, type ReadinessPass, type ReadinessSubject } from '../../src/inventory/readinessPass';
 import { GraphError } from '../../src/provisioning/graphError';
 import { handleBatch, type InnerAnswer } from '../../src/sandbox/batchRoute';
 import { isErrorReply, type GraphReply } from '../../src/sandbox/graphWire';
@@ -60,6 +60,11 @@ const reader = () =>
     batchOptions: { sleep: async (ms) => void (clock += ms), now: () => clock },
   });
 
+/** Both steps of a pass, as the inventory takes them. */
+async function readinessOf(subjects: readonly ReadinessSubject[]): Promise<ReadinessPass> {
+  return assessedReadiness(await readReadiness(reader(), subjects), subjects);
+}
+
 function policy(id: string): ReadinessSubject {
   policies.add(id);
   intune.assignPolicy(id, [{ kind: 'group', groupId: USERS }]);
@@ -81,7 +86,7 @@ describe('a readiness pass', () => {
     intune.selectForPolicy('user-script', { apps: [portal, gone], scripts: [drives] });
     intune.deleteApp(gone.id);
 
-    const pass = await readinessOf(reader(), [ready, appToUsers, userScript]);
+    const pass = await readinessOf([ready, appToUsers, userScript]);
     const codes = (id: string) => (pass.findings.get(id) ?? []).map((finding) => finding.code);
     expect(codes('ready')).toEqual([]);
     expect(codes('app-to-users')).toEqual(['appNotAssignedToGroup']);
@@ -98,7 +103,7 @@ describe('a readiness pass', () => {
       intune.selectForPolicy(subject.policyId, { apps: [app] });
       return subject;
     });
-    const pass = await readinessOf(reader(), subjects);
+    const pass = await readinessOf(subjects);
     expect([...pass.findings.values()].every((findings) => findings.length === 0)).toBe(true);
     expect(roundTrips).toBe(4 + 1);
   });
@@ -112,7 +117,7 @@ describe('a readiness pass', () => {
       intune.selectForPolicy(subject.policyId, { apps: [app] });
       return subject;
     });
-    const pass = await readinessOf(reader(), subjects);
+    const pass = await readinessOf(subjects);
     expect(pass.findings.size).toBe(600);
     expect([...pass.findings.values()].every((findings) => findings.map((finding) => finding.code).join() === 'appNotSystemContext')).toBe(true);
     expect(clock).toBeGreaterThan(0);
@@ -121,13 +126,13 @@ describe('a readiness pass', () => {
   it('ends the pass with a GraphError when throttling outlasts the retries, claiming nothing', async () => {
     throttle = new IntuneThrottle({}, () => 0); // the clock never moves: the budget never refills
     const subjects = Array.from({ length: 520 }, (_, index) => policy(`p${index}`));
-    await expect(readinessOf(reader(), subjects)).rejects.toBeInstanceOf(GraphError);
+    await expect(readinessOf(subjects)).rejects.toBeInstanceOf(GraphError);
   });
 
   it('skips a policy deleted between the list and its reads', async () => {
     const subject = policy('gone');
     policies.delete('gone');
-    const pass = await readinessOf(reader(), [subject]);
+    const pass = await readinessOf([subject]);
     expect(pass.findings.has('gone')).toBe(false);
   });
 });

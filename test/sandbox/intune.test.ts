@@ -8,7 +8,8 @@ import { isErrorReply, type GraphReply } from '../../src/sandbox/graphWire';
 import { routeIntuneRequest, type IntuneRouteContext, type IntuneRouteRequest } from '../../src/sandbox/intuneRoutes';
 import { intuneStateSchema, SandboxIntune } from '../../src/sandbox/intuneState';
 import { seedReadinessCases } from '../../src/sandbox/readinessSeed';
-import { INTUNE_LIMITS, IntuneThrottle } from '../../src/sandbox/intuneThrottle';
+import { INTUNE_LIMITS } from '../../src/graph/intuneLimits';
+import { IntuneThrottle } from '../../src/sandbox/intuneThrottle';
 
 const POLICY = 'p1';
 let intune: SandboxIntune;
