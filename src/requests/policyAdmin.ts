@@ -3,39 +3,29 @@
  * policy, and where approval cards go. Anyone may check; everything that changes something is approvers'.
  */
 import { graphRequestIdOf } from '../provisioning/graphError';
-import type { BindResult, RestoreSubject } from '../provisioning/types';
+import type { RestoreSubject } from '../provisioning/types';
 import type { Actor } from '../domain/actor';
-import type { ActingAs } from '../domain/delegation';
 import { parsePolicyName, recordedPolicyName } from '../domain/policy';
-import type { PolicyGroupRecord } from '../domain/policyGroup';
-import { SCENARIO_INFO } from '../domain/scenario';
+import { auditPolicy as auditPolicyOf, type Binder } from './binding';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { AuditKind, GroupProvisioning } from './ports';
 import type { NameResolveResult, PolicyResolution, PolicyTruth } from './resolution';
 import type { NoGroup, PolicyRef, RequestsService } from './types';
 
-type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'mayBind' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
+type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'useBotGroup' | 'mayBind' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
 
 export function createPolicyAdministration(
   context: ServiceContext,
   permissions: Permissions,
-  provisioning: Pick<GroupProvisioning, 'checkGroup' | 'bindToPolicy' | 'restoreGroup'>,
+  provisioning: Pick<GroupProvisioning, 'checkGroup' | 'restoreGroup'>,
   truth: PolicyTruth,
+  binder: Binder,
 ): PolicyAdministration {
   const { store, logger } = context;
 
-  /** One audit entry about a policy, with the Graph request ids of the calls it made (space-separated). */
-  async function auditPolicy(kind: AuditKind, policyKey: string, actor: Actor, detail: string, graphRequestIds: readonly string[] = []): Promise<void> {
-    await store.appendAudit({
-      kind,
-      at: context.now(),
-      actor,
-      policyKey,
-      detail,
-      ...(graphRequestIds.length > 0 && { graphRequestId: graphRequestIds.join(' ') }),
-    });
-  }
+  const auditPolicy = (kind: AuditKind, policyKey: string, actor: Actor, detail: string, graphRequestIds: readonly string[] = []) =>
+    auditPolicyOf(context, kind, policyKey, actor, detail, graphRequestIds);
 
   async function noGroup(resolution: PolicyResolution): Promise<NoGroup> {
     const request = await store.latestRequestForPolicy(resolution.key);
@@ -45,28 +35,6 @@ export function createPolicyAdministration(
   /** A name typed by a person, or a record's key from a button, resolved; `fresh` for what changes the tenant (bind, restore). */
   function resolveName(policy: PolicyRef, fresh: boolean): Promise<NameResolveResult> {
     return truth.resolve(typeof policy === 'string' ? { name: policy } : policy, { fresh });
-  }
-
-  /** Binds the record to the Intune policy the resolution found: by its id, never by a name match. */
-  async function bindResolved(resolution: PolicyResolution, record: PolicyGroupRecord, options: ActingAs): Promise<BindResult> {
-    const { intune } = resolution;
-    const label = SCENARIO_INFO[record.scenario].label;
-    switch (intune.kind) {
-      case 'absent':
-        return { outcome: 'policyNotFound', message: `Intune has no device-preparation policy named "${resolution.policy.name}" yet. Create it as a ${label} policy, then bind again.` };
-      case 'ambiguous':
-        return { outcome: 'failed', message: intune.reason };
-      case 'unavailable':
-        return { outcome: 'failed', message: `${intune.message} Nothing was bound; try again later.` };
-      case 'found':
-        if (intune.policy.scenario !== record.scenario) {
-          return {
-            outcome: 'policyNotFound',
-            message: `The Intune policy "${intune.policy.name}" is a ${SCENARIO_INFO[intune.policy.scenario].label} policy, but its group was made for ${label}. Bind it by hand, or request a group for the right scenario.`,
-          };
-        }
-        return provisioning.bindToPolicy(record, intune.policy.id, options);
-    }
   }
 
   return {
@@ -110,24 +78,33 @@ export function createPolicyAdministration(
       const { resolution } = resolved;
       const group = resolution.record;
       if (!group) return noGroup(resolution);
-      const intuneName = resolution.intune.kind === 'found' ? resolution.intune.policy.name : resolution.policy.name;
-      // Whose rights Intune judged the change by: the approver's own (delegated) or the bot's (app-only).
-      const caller = options.as ? 'delegated call as the approver' : 'app-only call as the bot';
-      await auditPolicy('bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${intuneName}" (${caller})`);
-      // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
-      const bind = await bindResolved(resolution, group, options);
-      const graphRequestIds = bind.graphRequestIds ?? [];
-      await auditPolicy(bind.outcome === 'bound' ? 'bound' : 'bindFailed', group.policyKey, actor, `${bindAuditDetail(bind)} (${caller})`, graphRequestIds);
-      if (bind.outcome !== 'bound') {
-        logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
-        return { kind: 'attempted', group, bind };
+      const attempted = await binder.bind(resolution, group, actor, options);
+      return { kind: 'attempted', ...attempted };
+    },
+
+    async useBotGroup(intunePolicyId, actor, options = {}) {
+      const attempt = `use the bot's group for policy ${intunePolicyId}`;
+      const refusal = await permissions.administer(actor, 'bind a group to its Intune policy');
+      if (refusal) {
+        await context.recordDenial({ attempt, reason: refusal, actor });
+        return { kind: 'forbidden', reason: refusal };
       }
-      truth.tenant.invalidate();
-      const bound = (await store.recordBinding(group.policyKey, { intunePolicyId: bind.policyId, at: context.now(), by: actor })) ?? group;
-      // The requester of the group learns that their policy now uses it.
-      const request = await store.latestRequestForPolicy(group.policyKey);
-      if (request?.state === 'provisioned') await context.notify('bound', request, actor);
-      return { kind: 'attempted', group: bound, bind };
+      const resolved = await truth.resolve({ intunePolicyId }, { fresh: true });
+      switch (resolved.kind) {
+        case 'unknownPolicy':
+          await context.recordDenial({ attempt, reason: 'no such device-preparation policy in Intune', actor });
+          return { kind: 'notFound', policyId: intunePolicyId };
+        case 'unavailable':
+        case 'invalid':
+          return { kind: 'invalid', message: resolved.message };
+        case 'resolved':
+          break;
+      }
+      const { resolution } = resolved;
+      const group = resolution.record;
+      if (!group) return noGroup(resolution);
+      // The record is the policy's one group: bound as `bind` binds it, whatever group Intune names now.
+      return { kind: 'attempted', ...(await binder.bind(resolution, group, actor, options)) };
     },
 
     async restoreGroup(policy, actor) {
@@ -199,18 +176,3 @@ function askedKeyOf(policy: PolicyRef): { readonly ok: true; readonly value: str
   const parsed = parsePolicyName(policy);
   return parsed.ok ? { ok: true, value: parsed.value.key } : parsed;
 }
-
-/** One audit line per binding outcome, with Intune's per-target validation codes. */
-function bindAuditDetail(bind: BindResult): string {
-  switch (bind.outcome) {
-    case 'bound':
-    case 'validationFailed': {
-      const statuses = bind.statuses.map((status) => `${status.targetId} ${status.validationSucceeded ? 'ok' : (status.errorCode ?? 'failed')}`);
-      return `${bind.outcome} on policy ${bind.policyId}: ${statuses.join('; ')}`;
-    }
-    case 'policyNotFound':
-    case 'failed':
-      return `${bind.outcome}: ${bind.message}`;
-  }
-}
-

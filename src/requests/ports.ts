@@ -42,6 +42,10 @@ export const AUDIT_KINDS = [
   /** A health-watch pass: what it found, reported and saw cleared; or why it ended early. */
   'healthCheckRun',
   'healthCheckFailed',
+  /** An approver asked to replace a policy's broken or shared group; then `groupReplaced` or `replaceFailed`. */
+  'replaceRequested',
+  'groupReplaced',
+  'replaceFailed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -8,7 +8,9 @@ import type { Clock } from '../shared/clock';
 import { createServiceContext } from './context';
 import { createLifecycle } from './lifecycle';
 import { createPermissions } from './permissions';
+import { createBinder } from './binding';
 import { createPolicyAdministration } from './policyAdmin';
+import { createPolicyReplacement } from './policyReplace';
 import type { ApproverDirectory, GroupProvisioning, PolicyInventory, RequestNotifier, RequestsStore } from './ports';
 import { createPolicySearch } from './policySearch';
 import { createPolicyInventoryPart } from './policyInventory';
@@ -50,11 +52,13 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
   const permissions = createPermissions(deps.approvers, { allowSelfApproval: deps.allowSelfApproval });
   const tenant = deps.tenant ?? NO_TENANT;
   const truth: PolicyTruth = { tenant, resolve: createPolicyResolver(tenant, deps.store) };
+  const binder = createBinder(context, deps.provisioning, truth);
   const runner = createProvisioningRunner(context, deps.provisioning, truth, { resumeAfterMs: deps.resumeAfterMs ?? DEFAULT_RESUME_AFTER_MS });
   return {
     ...createLifecycle(context, permissions, deps.provisioning, runner, truth),
     ...createQueries(context, permissions, truth),
-    ...createPolicyAdministration(context, permissions, deps.provisioning, truth),
+    ...createPolicyAdministration(context, permissions, deps.provisioning, truth, binder),
+    ...createPolicyReplacement(context, permissions, deps.provisioning, truth, binder),
     ...createPolicyInventoryPart(context, permissions, deps.inventory ?? NO_INVENTORY, truth),
     ...createPolicySearch(context, truth.tenant),
     resumeInterrupted: () => runner.resumeInterrupted(),

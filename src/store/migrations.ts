@@ -252,6 +252,11 @@ CREATE TABLE health_watch (
   next_due_at TEXT NOT NULL
 );`;
 
+// Version 9 (issue 19): replacing a policy's group, in the audit log and in the record (the group it replaced,
+// so that a second approver's click is told whose replacement it is).
+const AUDIT_KINDS_V9 = `${AUDIT_KINDS_V6}, 'replaceRequested', 'groupReplaced', 'replaceFailed'`;
+const REPLACED_GROUP = 'ALTER TABLE policy_groups ADD COLUMN replaced_group_id TEXT;';
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
   { version: 2, name: 'audit binding to Intune policies', sql: { sqlite: auditKindsSqlite(AUDIT_KINDS_V2), postgres: auditKindsPostgres(AUDIT_KINDS_V2) } },
@@ -281,6 +286,11 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   { version: 7, name: 'a provisioned request leaves the policy to its record', sql: { sqlite: IN_FLIGHT_INDEX, postgres: IN_FLIGHT_INDEX } },
+  {
+    version: 9,
+    name: 'replacing a group',
+    sql: { sqlite: `${REPLACED_GROUP}\n${auditKindsSqlite(AUDIT_KINDS_V9)}`, postgres: `${REPLACED_GROUP}\n${auditKindsPostgres(AUDIT_KINDS_V9)}` },
+  },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {

@@ -4,51 +4,24 @@
  * approvers, a rename in Intune.
  */
 import { SCENARIO_INFO } from '../../src/domain/scenario';
-import { createInventory } from '../../src/inventory/inventory';
-import { createTenantPolicies } from '../../src/inventory/tenant';
-import { createGraphDirectory } from '../../src/graph';
-import { createProvisioningService } from '../../src/provisioning';
-import { createRequestsService } from '../../src/requests/service';
 import type { RequestsService } from '../../src/requests/types';
-import { startGraphEmulator, type GraphEmulator } from '../../src/sandbox/graphEmulator';
+import type { GraphEmulator } from '../../src/sandbox/graphEmulator';
 import type { Store } from '../../src/store';
-import { adapterHarnesses, trackStores, type StoreHarness } from '../store/support/harness';
-import { approver, approverIds, helpdesk, otherApprover } from './support/world';
+import { adapterHarnesses } from '../store/support/harness';
+import { registerEmulatedWorld } from './support/emulated';
+import { approver, helpdesk, otherApprover } from './support/world';
 
-const TOKEN = 'policies-token';
-const FAST_RETRY = { maxRetries: 1, delaySeconds: 0, maxRetryTimeMs: 5000, replicationReadAttempts: 5, replicationReadDelayMs: 20 };
 const USER_DRIVEN = SCENARIO_INFO.userDriven.templateId;
 
 describe.each(adapterHarnesses())('policies and adoption on %s', (_name, factory) => {
   const run = factory ? it : it.skip;
+  const world = registerEmulatedWorld(factory);
   let emulator: GraphEmulator;
-  let harness: StoreHarness;
   let store: Store;
   let service: RequestsService;
-  const stores = trackStores();
 
-  beforeEach(async () => {
-    if (!factory) return;
-    emulator = await startGraphEmulator({ requiredToken: TOKEN, seed: { policies: [] } });
-    harness = factory();
-    store = await stores.open(harness);
-    const directory = createGraphDirectory({ baseUrl: emulator.url, credential: { kind: 'static', token: TOKEN }, retry: FAST_RETRY });
-    const tenant = createTenantPolicies({ directory });
-    service = createRequestsService({
-      store,
-      provisioning: createProvisioningService({ directory, registry: store }),
-      tenant,
-      inventory: createInventory({ tenant, records: store }),
-      approvers: approverIds(approver, otherApprover),
-      resumeAfterMs: 0,
-    });
-  });
-  afterEach(async () => {
-    if (!factory) return;
-    await service.idle();
-    await stores.closeAll();
-    await harness.dispose();
-    await emulator.close();
+  beforeEach(() => {
+    if (factory) ({ emulator, store, service } = world.current());
   });
 
   const handMadePolicy = (name: string, changes: { dynamic?: boolean } = {}) => {
