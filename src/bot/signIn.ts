@@ -26,7 +26,7 @@ export interface SignInConnection {
 }
 
 /** The card verbs that change Intune with the approver's rights. */
-const SIGN_IN_VERBS: ReadonlySet<string> = new Set([CARD_VERBS.bindPolicy.name]);
+const SIGN_IN_VERBS: ReadonlySet<string> = new Set([CARD_VERBS.bindPolicy.name, CARD_VERBS.replaceGroup.name, CARD_VERBS.useBotGroup.name]);
 /** The typed commands that do. */
 const SIGN_IN_COMMANDS: readonly RegExp[] = [BIND_COMMAND];
 

@@ -32,7 +32,7 @@ export const bindFromCard: VerbHandler<typeof CARD_VERBS.bindPolicy> = async (co
 };
 
 /** The approver's delegated credential when they signed in; else the bot's own (app-only) call. */
-function actingAs(context: TurnContext): ActingAs {
+export function actingAs(context: TurnContext): ActingAs {
   const credential = delegatedCredentialOf(context);
   return credential ? { as: credential } : {};
 }

@@ -1,4 +1,4 @@
-/** Policy administration: the drift check (owner repair, restore), binding to the Intune policy, the approvals channel, every policy in the tenant (adopt). */
+/** Policy administration: the drift check (owner repair, restore), binding to the Intune policy, the approvals channel, every policy in the tenant (adopt, replace, use the bot's group). */
 import type { Feature } from '../../routes';
 import { CARD_VERBS } from '../../verbs';
 import { BIND_COMMAND, bindFromCard, handleBind } from './bind';
@@ -6,6 +6,7 @@ import { CHECK_COMMAND, handleCheck } from './check';
 import { POLICIES_COMMAND, adoptGroup, handlePolicies, showPoliciesPage } from './listPolicies';
 import { REGISTER_APPROVALS_COMMAND, handleRegisterApprovals } from './registerApprovals';
 import { repairOwner } from './repairOwner';
+import { replaceGroup, useBotGroup } from './replace';
 import { RESTORE_COMMAND, handleRestore, restoreGroup } from './restore';
 
 export const policiesFeature: Feature = {
@@ -21,5 +22,7 @@ export const policiesFeature: Feature = {
     routes.verb(CARD_VERBS.restoreGroup, restoreGroup);
     routes.verb(CARD_VERBS.policiesPage, showPoliciesPage);
     routes.verb(CARD_VERBS.adoptGroup, adoptGroup);
+    routes.verb(CARD_VERBS.replaceGroup, replaceGroup);
+    routes.verb(CARD_VERBS.useBotGroup, useBotGroup);
   },
 };

@@ -1,0 +1,55 @@
+/** Replace group and Use the bot's group on a row of `policies` or the digest (approvers; the requests service decides). */
+import type { TurnContext } from 'botbuilder';
+import type { ReplaceGroupResult, UseBotGroupResult } from '../../../requests/types';
+import { noGroupMessage } from '../../refusals';
+import type { BotContext } from '../../routes';
+import type { InvokeReply } from '../../turn';
+import type { VerbInput } from '../../verb';
+import type { CARD_VERBS } from '../../verbs';
+import { actingAs } from './bind';
+import { bindCard } from './bindCard';
+import { alreadyReplacedCard, replaceCard } from './replaceCard';
+
+const POLICY_GONE = 'Intune no longer has that device-preparation policy.';
+
+/** "Replace group": a correct group of the policy's own, bound with the approver's own sign-in (the route asked for it first). */
+export async function replaceGroup(context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.replaceGroup>): Promise<InvokeReply> {
+  return replaceReply(await bot.requests.replaceGroup(data.policyId, actor, actingAs(context)));
+}
+
+/** "Use the bot's group": the policy's recorded group bound where Intune names another; nothing is made. */
+export async function useBotGroup(context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.useBotGroup>): Promise<InvokeReply> {
+  return useBotGroupReply(await bot.requests.useBotGroup(data.policyId, actor, actingAs(context)));
+}
+
+function replaceReply(result: ReplaceGroupResult): InvokeReply {
+  switch (result.kind) {
+    case 'replaced':
+      return { card: replaceCard(result) };
+    case 'alreadyReplaced':
+      return { card: alreadyReplacedCard(result.group) };
+    case 'nothingToReplace':
+      return { message: result.reason };
+    case 'notReplaced':
+      return { message: `Not replaced. ${result.message}` };
+    case 'notFound':
+      return { message: POLICY_GONE };
+    case 'forbidden':
+      return { message: result.reason };
+  }
+}
+
+function useBotGroupReply(result: UseBotGroupResult): InvokeReply {
+  switch (result.kind) {
+    case 'attempted':
+      return { card: bindCard(result) };
+    case 'invalid':
+      return { message: result.message };
+    case 'forbidden':
+      return { message: result.reason };
+    case 'noGroup':
+      return { message: noGroupMessage(result, 'use it') };
+    case 'notFound':
+      return { message: POLICY_GONE };
+  }
+}
