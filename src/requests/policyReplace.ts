@@ -10,7 +10,7 @@
 import type { Actor } from '../domain/actor';
 import type { ActingAs } from '../domain/delegation';
 import { replacementNamesOf } from '../domain/naming';
-import { recordedPolicyName } from '../domain/policy';
+import { parsePolicyName, recordedPolicyName } from '../domain/policy';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { FindingCode, GroupReading, InventoryFinding } from '../inventory/types';
 import { graphRequestIdOf } from '../provisioning/graphError';
@@ -18,7 +18,7 @@ import { auditPolicy, type Binder } from './binding';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { GroupProvisioning } from './ports';
-import type { PolicyResolution, PolicyTruth } from './resolution';
+import type { PolicyQuery, PolicyResolution, PolicyTruth } from './resolution';
 import type { LeftBehindGroup, ReplaceGroupResult, RequestsService } from './types';
 
 type PolicyReplacement = Pick<RequestsService, 'replaceGroup'>;
@@ -133,19 +133,21 @@ export function createPolicyReplacement(
   }
 
   return {
-    async replaceGroup(policyId, actor, options = {}) {
-      const attempt = `replace the group of policy ${policyId}`;
+    async replaceGroup(policy, actor, options = {}) {
+      const asked = askedOf(policy);
+      if (!asked.ok) return { kind: 'notReplaced', message: asked.reason };
+      const { attempt, query } = asked;
       const refusal = await permissions.administer(actor, "replace a policy's group");
       if (refusal) {
-        await context.recordDenial({ attempt, reason: refusal, actor });
+        await context.recordDenial({ attempt, reason: refusal, actor, ...('policy' in query && { policyKey: query.policy.key }) });
         return { kind: 'forbidden', reason: refusal };
       }
       // The policy read again, fresh: its name, its target, its record.
-      const resolved = await truth.resolve({ intunePolicyId: policyId }, { fresh: true });
+      const resolved = await truth.resolve(query, { fresh: true });
       switch (resolved.kind) {
         case 'unknownPolicy':
           await context.recordDenial({ attempt, reason: 'no such device-preparation policy in Intune', actor });
-          return { kind: 'notFound', policyId };
+          return { kind: 'notFound', policyId: resolved.intunePolicyId };
         case 'unavailable':
         case 'invalid':
           return { kind: 'notReplaced', message: resolved.message };
@@ -153,7 +155,7 @@ export function createPolicyReplacement(
           break;
       }
       const { resolution } = resolved;
-      if (!isFound(resolution)) return { kind: 'notReplaced', message: resolution.intune.kind === 'ambiguous' ? resolution.intune.reason : 'Intune does not list the policy now.' };
+      if (!isFound(resolution)) return { kind: 'notReplaced', message: notFoundReason(resolution) };
       const need = await needOf(resolution);
       switch (need.kind) {
         case 'none':
@@ -163,7 +165,7 @@ export function createPolicyReplacement(
         case 'unavailable':
           return { kind: 'notReplaced', message: `${need.message} Nothing was changed; try again later.` };
         case 'bindRecord': {
-          await auditPolicy(context, 'replaceRequested', need.record.policyKey, actor, `Intune policy ${policyId}: ${leftBehindLine(need.leftBehind)}; the recorded group ${need.record.groupId} is correct, so it is bound rather than a new one made`);
+          await auditPolicy(context, 'replaceRequested', need.record.policyKey, actor, `Intune policy ${resolution.intune.policy.id}: ${leftBehindLine(need.leftBehind)}; the recorded group ${need.record.groupId} is correct, so it is bound rather than a new one made`);
           const attempted = await binder.bind(resolution, need.record, actor, options);
           return { kind: 'replaced', group: attempted.group, created: false, leftBehind: need.leftBehind, bind: attempted.bind };
         }
@@ -172,6 +174,26 @@ export function createPolicyReplacement(
       }
     },
   };
+}
+
+/** A typed name, parsed once, or a card's Intune policy id; and how a refusal names the attempt. */
+function askedOf(policy: string | { readonly intunePolicyId: string }): { readonly ok: true; readonly query: PolicyQuery; readonly attempt: string } | { readonly ok: false; readonly reason: string } {
+  if (typeof policy !== 'string') return { ok: true, query: policy, attempt: `replace the group of policy ${policy.intunePolicyId}` };
+  const parsed = parsePolicyName(policy);
+  return parsed.ok ? { ok: true, query: { policy: parsed.value }, attempt: 'replace a group' } : parsed;
+}
+
+/** Why a policy that Intune does not show as one policy cannot have its group replaced. */
+function notFoundReason(resolution: PolicyResolution): string {
+  switch (resolution.intune.kind) {
+    case 'ambiguous':
+      return resolution.intune.reason;
+    case 'unavailable':
+      return `${resolution.intune.message} Nothing was changed; try again later.`;
+    case 'absent':
+    case 'found':
+      return `Intune has no device-preparation policy named "${resolution.policy.name}": a group is replaced only for a policy that uses it.`;
+  }
 }
 
 function isFound(resolution: PolicyResolution): resolution is PolicyResolution & { readonly intune: { readonly kind: 'found' } } {

@@ -252,9 +252,9 @@ export interface RequestsService {
    * `Replace group` (approvers only): where the policy's group is dynamic, shared, not security, mail-enabled,
    * role-assignable or gone for good, make the policy a correct group of its own (one, however many approvers
    * click at once; a retry after a crash finds it again), record it, and bind it (`as`: the approver's token).
-   * The old group is left exactly as it is, and named in the answer.
+   * The old group is left exactly as it is, and named in the answer. A typed name or a card's Intune policy id.
    */
-  replaceGroup(intunePolicyId: string, actor: Actor, options?: ActingAs): Promise<ReplaceGroupResult>;
+  replaceGroup(policy: string | { readonly intunePolicyId: string }, actor: Actor, options?: ActingAs): Promise<ReplaceGroupResult>;
   /** Whether this actor may bind (asked before a sign-in, so a non-approver is never asked to sign in); no audit. */
   mayBind(actor: Actor): Promise<boolean>;
   /** Bring the policy's deleted group back from the recycle bin, same object id and owner (approvers only). */

@@ -92,6 +92,23 @@ describe('Replace group, clicked in policies', () => {
   });
 });
 
+describe('replace <policy>, typed', () => {
+  beforeEach(() => startWorld());
+
+  it('replaces as the signed-in approver; a helpdesk agent is refused without a sign-in', async () => {
+    const shared = owned('Shared devices');
+    seeded().membershipTargetIds = [shared.id];
+    const other = emulator.admin.addPolicy({ name: 'Contoso Lobby', templateId: seeded().templateId, membershipTargetIds: [shared.id] });
+    const refused = await sayAs(app.url, ALEX, `replace ${POLICY}`);
+    expect(refused.map((reply) => reply.text)).toEqual(["Only approvers can replace a policy's group."]);
+    const replies = await sayAs(app.url, MEGAN, `replace ${POLICY}`);
+    expect(JSON.stringify(replies)).toContain('has a device group of its own');
+    expect(seeded().membershipTargetIds).not.toEqual([shared.id]);
+    expect(other.membershipTargetIds).toEqual([shared.id]);
+    expect(setCalls().map((entry) => entry.caller)).toEqual([{ kind: 'delegated', objectId: MEGAN.aadObjectId }]);
+  });
+});
+
 describe("Use the bot's group, clicked in policies", () => {
   let recorded: SandboxGroup;
   beforeEach(() => startWorld((sandbox) => (recorded = sandbox.admin.addGroup({ displayName: 'Autopilot DP · Contoso User-driven', ownerIds: [sandbox.admin.ownerServicePrincipalId as string] }))));

@@ -65,7 +65,7 @@ describe.each(adapterHarnesses())('replace group on %s', (_name, factory) => {
     const before = structuredClone(emulator.admin.group(old.id));
     expect(await service.listPolicies(approver)).toMatchObject({ kind: 'listed', policies: [{ findings: expect.arrayContaining([expect.objectContaining({ code: 'notStaticSecurityGroup' })]), actions: ['replace'] }] });
 
-    const result = replaced(await service.replaceGroup(policy.id, approver));
+    const result = replaced(await service.replaceGroup({ intunePolicyId: policy.id }, approver));
     expect(result).toMatchObject({ created: true, bind: { outcome: 'bound' }, leftBehind: [{ groupId: old.id, displayName: 'Contoso Kiosks devices', problems: [expect.objectContaining({ code: 'notStaticSecurityGroup' })] }] });
     const made = emulator.admin.group(result.group.groupId);
     expect(made).toMatchObject({ displayName: NEW_NAME, securityEnabled: true, mailEnabled: false, groupTypes: [], ownerIds: [owner()] });
@@ -77,14 +77,14 @@ describe.each(adapterHarnesses())('replace group on %s', (_name, factory) => {
     expect(await auditKinds()).toEqual(['replaceRequested', 'groupReplaced', 'bindRequested', 'bound']);
     expect((await store.listAudit()).find((entry) => entry.kind === 'groupReplaced')?.detail).toContain(`left as it is: group ${old.id} "Contoso Kiosks devices" (notStaticSecurityGroup)`);
     // Clicked again (another approver, a moment later): told whose replacement it is, and nothing changes.
-    expect(await service.replaceGroup(policy.id, otherApprover)).toEqual({ kind: 'alreadyReplaced', group: expect.objectContaining({ groupId: result.group.groupId, createdBy: approver, replacedGroupId: old.id }) });
+    expect(await service.replaceGroup({ intunePolicyId: policy.id }, otherApprover)).toEqual({ kind: 'alreadyReplaced', group: expect.objectContaining({ groupId: result.group.groupId, createdBy: approver, replacedGroupId: old.id }) });
     expect(emulator.admin.groups()).toHaveLength(2);
   });
 
   run("replaces the bot's own group turned dynamic: a new uniqueName, the same name from the template, the record swapped", async () => {
     const { policy, record } = await botGroupPolicy('Contoso Kiosks');
     emulator.admin.updateGroup(record.groupId, DYNAMIC);
-    const result = replaced(await service.replaceGroup(policy.id, approver));
+    const result = replaced(await service.replaceGroup({ intunePolicyId: policy.id }, approver));
     expect(result.group).toMatchObject({ policyKey: 'contoso kiosks', displayName: record.displayName, createdBy: approver });
     expect(result.group.groupId).not.toBe(record.groupId);
     expect(result.group.uniqueName).not.toBe(record.uniqueName);
@@ -100,7 +100,7 @@ describe.each(adapterHarnesses())('replace group on %s', (_name, factory) => {
     if (listed.kind !== 'listed') throw new Error(listed.kind);
     expect(listed.policies.map((entry) => entry.actions)).toEqual([['replace'], ['replace']]);
 
-    const result = replaced(await service.replaceGroup(policy.id, approver));
+    const result = replaced(await service.replaceGroup({ intunePolicyId: policy.id }, approver));
     expect(result.leftBehind).toEqual([expect.objectContaining({ groupId: shared.id, problems: [expect.objectContaining({ code: 'sharedGroup', detail: expect.stringContaining('"Shared B"') })] })]);
     expect(targetOf(other.id)).toEqual([shared.id]);
     const after = await service.listPolicies(approver);
@@ -112,7 +112,7 @@ describe.each(adapterHarnesses())('replace group on %s', (_name, factory) => {
     emulator.admin.deleteGroup(record.groupId);
     emulator.admin.purgeGroup(record.groupId);
     expect(await service.listPolicies(approver)).toMatchObject({ policies: [{ findings: [expect.objectContaining({ code: 'securityGroupNotFound' })], actions: ['replace'] }] });
-    const result = replaced(await service.replaceGroup(policy.id, approver));
+    const result = replaced(await service.replaceGroup({ intunePolicyId: policy.id }, approver));
     expect(result).toMatchObject({ created: true, bind: { outcome: 'bound' }, leftBehind: [{ groupId: record.groupId, displayName: null }] });
     expect(targetOf(policy.id)).toEqual([result.group.groupId]);
     expect(await service.listPolicies(approver)).toMatchObject({ policies: [{ findings: [], actions: [] }] });
@@ -121,7 +121,7 @@ describe.each(adapterHarnesses())('replace group on %s', (_name, factory) => {
   run('makes one new group when two approvers replace at once; the other is told whose replacement it is', async () => {
     const { policy } = handMadePolicy('Contoso Kiosks');
     const groupsBefore = emulator.admin.groups().length;
-    const results = await Promise.all([service.replaceGroup(policy.id, approver), world.current().serviceWith().replaceGroup(policy.id, otherApprover)]);
+    const results = await Promise.all([service.replaceGroup({ intunePolicyId: policy.id }, approver), world.current().serviceWith().replaceGroup({ intunePolicyId: policy.id }, otherApprover)]);
     expect(emulator.admin.groups()).toHaveLength(groupsBefore + 1);
     const [made] = emulator.admin.groups().filter((group) => group.displayName === NEW_NAME);
     expect(results.map((result) => ('group' in result ? result.group.groupId : result.kind))).toEqual([made?.id, made?.id]);
@@ -138,19 +138,19 @@ describe.each(adapterHarnesses())('replace group on %s', (_name, factory) => {
   run('refuses helpdesk staff, audited, before Graph is asked anything', async () => {
     const { policy } = handMadePolicy('Contoso Kiosks');
     emulator.clearRequestLog();
-    expect(await service.replaceGroup(policy.id, helpdesk)).toEqual({ kind: 'forbidden', reason: "Only approvers can replace a policy's group." });
+    expect(await service.replaceGroup({ intunePolicyId: policy.id }, helpdesk)).toEqual({ kind: 'forbidden', reason: "Only approvers can replace a policy's group." });
     expect(await service.useBotGroup(policy.id, helpdesk)).toMatchObject({ kind: 'forbidden' });
     expect(emulator.requestLog).toEqual([]);
     expect((await store.listAudit()).map((entry) => [entry.kind, entry.actor?.aadObjectId])).toEqual([['denied', helpdesk.aadObjectId], ['denied', helpdesk.aadObjectId]]);
-    expect(await service.replaceGroup('no-such-policy', approver)).toEqual({ kind: 'notFound', policyId: 'no-such-policy' });
+    expect(await service.replaceGroup({ intunePolicyId: 'no-such-policy' }, approver)).toEqual({ kind: 'notFound', policyId: 'no-such-policy' });
   });
 
   run('answers that there is nothing to replace for a correct group, and for a policy without any group', async () => {
     const { policy } = handMadePolicy('Contoso Kiosks', {});
     const empty = emulator.admin.addPolicy({ name: 'Contoso Empty', templateId: USER_DRIVEN });
     const groupsBefore = structuredClone(emulator.admin.groups());
-    expect(await service.replaceGroup(policy.id, approver)).toMatchObject({ kind: 'nothingToReplace', reason: expect.stringContaining('is a correct device group of this policy alone') });
-    expect(await service.replaceGroup(empty.id, approver)).toMatchObject({ kind: 'nothingToReplace', reason: expect.stringContaining('request Contoso Empty') });
+    expect(await service.replaceGroup({ intunePolicyId: policy.id }, approver)).toMatchObject({ kind: 'nothingToReplace', reason: expect.stringContaining('is a correct device group of this policy alone') });
+    expect(await service.replaceGroup({ intunePolicyId: empty.id }, approver)).toMatchObject({ kind: 'nothingToReplace', reason: expect.stringContaining('request Contoso Empty') });
     expect(emulator.admin.groups()).toEqual(groupsBefore);
     expect(await store.listAllGroups()).toEqual([]);
   });
@@ -158,14 +158,14 @@ describe.each(adapterHarnesses())('replace group on %s', (_name, factory) => {
   run('records the new group when Intune refuses app-only binding, and says how to bind it by hand', async () => {
     const { group: old, policy } = handMadePolicy('Contoso Kiosks');
     emulator.setVariations({});
-    const result = replaced(await service.replaceGroup(policy.id, approver));
+    const result = replaced(await service.replaceGroup({ intunePolicyId: policy.id }, approver));
     expect(result.bind).toMatchObject({ outcome: 'failed', reason: 'appOnlyNotSupported', message: expect.stringContaining(`select the group "${NEW_NAME}"`) });
     expect(targetOf(policy.id)).toEqual([old.id]);
     expect(await store.findGroup('contoso kiosks')).toMatchObject({ groupId: result.group.groupId });
     expect(await auditKinds()).toEqual(['replaceRequested', 'groupReplaced', 'bindRequested', 'bindFailed']);
     // Once Intune takes the call (a signed-in approver), the same click binds the recorded group, making none.
     emulator.setVariations({ appOnlyMembershipTarget: 'allow' });
-    expect(await service.replaceGroup(policy.id, approver)).toMatchObject({ kind: 'replaced', created: false, group: { groupId: result.group.groupId }, bind: { outcome: 'bound' } });
+    expect(await service.replaceGroup({ intunePolicyId: policy.id }, approver)).toMatchObject({ kind: 'replaced', created: false, group: { groupId: result.group.groupId }, bind: { outcome: 'bound' } });
     expect(emulator.admin.groups()).toHaveLength(2);
   });
 
@@ -173,17 +173,17 @@ describe.each(adapterHarnesses())('replace group on %s', (_name, factory) => {
     const { group: old, policy } = handMadePolicy('Contoso Kiosks');
     const died = new Error('the process died here');
     const beforeRecord = world.current().serviceWith({ registry: (real) => ({ recordGroup: (record) => real.recordGroup(record), replaceGroup: async () => Promise.reject(died) }) });
-    await expect(beforeRecord.replaceGroup(policy.id, approver)).resolves.toMatchObject({ kind: 'notReplaced', message: died.message });
+    await expect(beforeRecord.replaceGroup({ intunePolicyId: policy.id }, approver)).resolves.toMatchObject({ kind: 'notReplaced', message: died.message });
     expect(emulator.admin.groups()).toHaveLength(2);
     expect(await store.listAllGroups()).toEqual([]);
 
     const beforeBind = world.current().serviceWith({ provisioning: (real) => ({ ...real, bindToPolicy: async () => Promise.reject(died) }) });
-    await expect(beforeBind.replaceGroup(policy.id, approver)).rejects.toBe(died);
+    await expect(beforeBind.replaceGroup({ intunePolicyId: policy.id }, approver)).rejects.toBe(died);
     const [recorded] = await store.listAllGroups();
     expect(targetOf(policy.id)).toEqual([old.id]);
 
     // After the restart: the record already names the new group, so it is bound, and no other is made.
-    const retried = replaced(await world.current().serviceWith().replaceGroup(policy.id, approver));
+    const retried = replaced(await world.current().serviceWith().replaceGroup({ intunePolicyId: policy.id }, approver));
     expect(retried).toMatchObject({ created: false, group: { groupId: recorded?.groupId }, bind: { outcome: 'bound' } });
     expect(emulator.admin.groups()).toHaveLength(2);
     expect(targetOf(policy.id)).toEqual([recorded?.groupId]);

@@ -6,7 +6,7 @@ import { CHECK_COMMAND, handleCheck } from './check';
 import { POLICIES_COMMAND, adoptGroup, handlePolicies, showPoliciesPage } from './listPolicies';
 import { REGISTER_APPROVALS_COMMAND, handleRegisterApprovals } from './registerApprovals';
 import { repairOwner } from './repairOwner';
-import { replaceGroup, useBotGroup } from './replace';
+import { REPLACE_COMMAND, handleReplace, replaceGroup, useBotGroup } from './replace';
 import { RESTORE_COMMAND, handleRestore, restoreGroup } from './restore';
 
 export const policiesFeature: Feature = {
@@ -17,6 +17,7 @@ export const policiesFeature: Feature = {
     routes.command(REGISTER_APPROVALS_COMMAND, handleRegisterApprovals);
     routes.command(RESTORE_COMMAND, handleRestore);
     routes.command(POLICIES_COMMAND, handlePolicies);
+    routes.command(REPLACE_COMMAND, handleReplace);
     routes.verb(CARD_VERBS.bindPolicy, bindFromCard);
     routes.verb(CARD_VERBS.repairOwner, repairOwner);
     routes.verb(CARD_VERBS.restoreGroup, restoreGroup);

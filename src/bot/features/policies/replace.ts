@@ -3,7 +3,8 @@ import type { TurnContext } from 'botbuilder';
 import type { ReplaceGroupResult, UseBotGroupResult } from '../../../requests/types';
 import { noGroupMessage } from '../../refusals';
 import type { BotContext } from '../../routes';
-import type { InvokeReply } from '../../turn';
+import { type InvokeReply, replyWithCard } from '../../turn';
+import { policyCommandInput } from '../../commandArgs';
 import type { VerbInput } from '../../verb';
 import type { CARD_VERBS } from '../../verbs';
 import { actingAs } from './bind';
@@ -12,9 +13,20 @@ import { alreadyReplacedCard, replaceCard } from './replaceCard';
 
 const POLICY_GONE = 'Intune no longer has that device-preparation policy.';
 
+export const REPLACE_COMMAND = /^\s*replace\b/i;
+
+/** `replace <policy>`: as the Replace group button, for a policy named by its Intune name (the service resolves it). */
+export async function handleReplace(context: TurnContext, bot: BotContext): Promise<void> {
+  const input = await policyCommandInput(context, REPLACE_COMMAND, 'replace <policy name>');
+  if (!input) return;
+  const reply = replaceReply(await bot.requests.replaceGroup(input.policyName, input.actor, actingAs(context)));
+  if ('card' in reply) await replyWithCard(context, reply.card);
+  else await context.sendActivity(reply.message);
+}
+
 /** "Replace group": a correct group of the policy's own, bound with the approver's own sign-in (the route asked for it first). */
 export async function replaceGroup(context: TurnContext, bot: BotContext, { data, actor }: VerbInput<typeof CARD_VERBS.replaceGroup>): Promise<InvokeReply> {
-  return replaceReply(await bot.requests.replaceGroup(data.policyId, actor, actingAs(context)));
+  return replaceReply(await bot.requests.replaceGroup({ intunePolicyId: data.policyId }, actor, actingAs(context)));
 }
 
 /** "Use the bot's group": the policy's recorded group bound where Intune names another; nothing is made. */
