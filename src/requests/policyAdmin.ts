@@ -10,7 +10,7 @@ import { auditPolicy as auditPolicyOf, type Binder } from './binding';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { AuditKind, GroupProvisioning } from './ports';
-import type { NameResolveResult, PolicyResolution, PolicyTruth } from './resolution';
+import { type NameResolveResult, type PolicyResolution, type PolicyTruth, resolveForChange } from './resolution';
 import type { NoGroup, PolicyRef, RequestsService } from './types';
 
 type PolicyAdministration = Pick<RequestsService, 'checkPolicy' | 'bindPolicy' | 'useBotGroup' | 'mayBind' | 'restoreGroup' | 'registerApprovalsChannel' | 'refuseUnreadableAction'>;
@@ -89,17 +89,9 @@ export function createPolicyAdministration(
         await context.recordDenial({ attempt, reason: refusal, actor });
         return { kind: 'forbidden', reason: refusal };
       }
-      const resolved = await truth.resolve({ intunePolicyId }, { fresh: true });
-      switch (resolved.kind) {
-        case 'unknownPolicy':
-          await context.recordDenial({ attempt, reason: 'no such device-preparation policy in Intune', actor });
-          return { kind: 'notFound', policyId: intunePolicyId };
-        case 'unavailable':
-        case 'invalid':
-          return { kind: 'invalid', message: resolved.message };
-        case 'resolved':
-          break;
-      }
+      const resolved = await resolveForChange(truth, { intunePolicyId }, () => context.recordDenial({ attempt, reason: 'no such device-preparation policy in Intune', actor }));
+      if (resolved.kind === 'notFound') return resolved;
+      if (resolved.kind === 'unanswered') return { kind: 'invalid', message: resolved.message };
       const { resolution } = resolved;
       const group = resolution.record;
       if (!group) return noGroup(resolution);

@@ -18,7 +18,7 @@ import { auditPolicy, type Binder } from './binding';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { GroupProvisioning } from './ports';
-import type { PolicyQuery, PolicyResolution, PolicyTruth } from './resolution';
+import { type PolicyQuery, type PolicyResolution, type PolicyTruth, resolveForChange } from './resolution';
 import type { LeftBehindGroup, ReplaceGroupResult, RequestsService } from './types';
 
 type PolicyReplacement = Pick<RequestsService, 'replaceGroup'>;
@@ -143,17 +143,9 @@ export function createPolicyReplacement(
         return { kind: 'forbidden', reason: refusal };
       }
       // The policy read again, fresh: its name, its target, its record.
-      const resolved = await truth.resolve(query, { fresh: true });
-      switch (resolved.kind) {
-        case 'unknownPolicy':
-          await context.recordDenial({ attempt, reason: 'no such device-preparation policy in Intune', actor });
-          return { kind: 'notFound', policyId: resolved.intunePolicyId };
-        case 'unavailable':
-        case 'invalid':
-          return { kind: 'notReplaced', message: resolved.message };
-        case 'resolved':
-          break;
-      }
+      const resolved = await resolveForChange(truth, query, () => context.recordDenial({ attempt, reason: 'no such device-preparation policy in Intune', actor }));
+      if (resolved.kind === 'notFound') return resolved;
+      if (resolved.kind === 'unanswered') return { kind: 'notReplaced', message: resolved.message };
       const { resolution } = resolved;
       if (!isFound(resolution)) return { kind: 'notReplaced', message: notFoundReason(resolution) };
       const need = await needOf(resolution);
