@@ -14,6 +14,7 @@ import { parsePolicyName, recordedPolicyName } from '../domain/policy';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { FindingCode, GroupReading, InventoryFinding } from '../inventory/types';
 import { graphRequestIdOf } from '../provisioning/graphError';
+import type { EnsureGroupResult } from '../provisioning/types';
 import { auditPolicy, type Binder } from './binding';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
@@ -61,7 +62,7 @@ export function createPolicyReplacement(
     }).map((policy) => policy.name);
   }
 
-  /** The group read fresh, with its problems that only a replacement fixes; undefined when Graph could not be asked. */
+  /** The group read fresh, with its problems that only a replacement fixes; `unavailable` when Graph could not be asked. */
   async function judge(groupId: string, policyId: string): Promise<Judged | { readonly kind: 'unavailable'; readonly message: string }> {
     const reading = await truth.tenant.group(groupId, { fresh: true });
     if (reading.kind === 'unavailable') return { kind: 'unavailable', message: reading.message };
@@ -109,7 +110,7 @@ export function createPolicyReplacement(
     const names = replacementNamesOf(named.value, need.replacedGroupId);
     const left = leftBehindLine(need.leftBehind);
     await auditPolicy(context, 'replaceRequested', resolution.key, actor, `Intune policy ${intune.policy.id} "${intune.policy.name}": ${left}; a new group "${names.displayName}" (${names.uniqueName}) for it`);
-    let ensured;
+    let ensured: EnsureGroupResult;
     try {
       ensured = await provisioning.ensureGroup({ policy, scenario: intune.policy.scenario, names, replacesGroupId: need.replacedGroupId }, actor);
     } catch (error) {
