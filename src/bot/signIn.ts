@@ -15,6 +15,7 @@ import { ActivityTypes, tokenExchangeOperationName, type TurnContext, verifyStat
 import { z } from 'zod';
 import type { RequestsService } from '../requests/types';
 import { BIND_COMMAND } from './features/policies/bind';
+import { REPLACE_COMMAND } from './features/policies/replace';
 import { actorOf } from './turn';
 import { CARD_VERBS } from './verbs';
 
@@ -26,9 +27,9 @@ export interface SignInConnection {
 }
 
 /** The card verbs that change Intune with the approver's rights. */
-const SIGN_IN_VERBS: ReadonlySet<string> = new Set([CARD_VERBS.bindPolicy.name]);
+const SIGN_IN_VERBS: ReadonlySet<string> = new Set([CARD_VERBS.bindPolicy.name, CARD_VERBS.replaceGroup.name, CARD_VERBS.useBotGroup.name]);
 /** The typed commands that do. */
-const SIGN_IN_COMMANDS: readonly RegExp[] = [BIND_COMMAND];
+const SIGN_IN_COMMANDS: readonly RegExp[] = [BIND_COMMAND, REPLACE_COMMAND];
 
 const ACTION_INVOKE = 'adaptiveCard/action';
 /**

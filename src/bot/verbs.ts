@@ -36,6 +36,9 @@ const NoData = z.object({});
 const PolicyKey = z.object({ policyKey: z.string().max(1000).refine((key) => key.trim() !== ''), returnTo: z.literal('policies').optional() });
 
 const NO_POLICY = { problem: 'the card names no policy', message: 'This card does not name a policy.' };
+/** A listed Intune policy as a button carries it: an id, which the requests service looks up in Intune again. */
+const IntunePolicyId = z.object({ policyId: z.string().min(1).max(200) });
+const NO_INTUNE_POLICY = { problem: 'the card names no Intune policy', message: 'This card does not name an Intune policy.' };
 
 /** The request form's inputs as sent (the policy picked in the typeahead, or typed): parseRequestForm checks presence and type, and keeps what was typed. */
 export const RequestFormInputs = z.object({ intunePolicy: z.unknown(), policyName: z.unknown(), scenario: z.unknown(), ticket: z.unknown(), justification: z.unknown() });
@@ -74,14 +77,10 @@ export const CARD_VERBS = {
   // The requests service looks the record up by its key and resolves it against Intune again before it changes anything.
   bindPolicy: defineVerb({ name: 'policies.bind', data: PolicyKey, identity: 'required', attempt: 'bind a group to its Intune policy', unreadable: NO_POLICY }),
   policiesPage: defineVerb({ name: 'policies.page', data: Offset, identity: 'required', attempt: 'policies page' }),
-  adoptGroup: defineVerb({
-    name: 'policies.adopt',
-    // An Intune policy id is an id: the service checks that it exists.
-    data: z.object({ policyId: z.string().min(1).max(200) }),
-    identity: 'required',
-    attempt: 'adopt a group',
-    unreadable: { problem: 'the card names no Intune policy', message: 'This card does not name an Intune policy.' },
-  }),
+  // An Intune policy id is an id: the service checks that it exists.
+  adoptGroup: defineVerb({ name: 'policies.adopt', data: IntunePolicyId, identity: 'required', attempt: 'adopt a group', unreadable: NO_INTUNE_POLICY }),
+  replaceGroup: defineVerb({ name: 'policies.replace', data: IntunePolicyId, identity: 'required', attempt: "replace a policy's group", unreadable: NO_INTUNE_POLICY }),
+  useBotGroup: defineVerb({ name: 'policies.useBotGroup', data: IntunePolicyId, identity: 'required', attempt: "use the bot's group", unreadable: NO_INTUNE_POLICY }),
   assignToGroup: defineVerb({
     name: 'policies.assign',
     // Ids only: the requests service reads the policy, its device group and the app or script again.

@@ -160,6 +160,28 @@ function mailNicknameFor(name: string, keyHash: string): string {
   return slug.length > 0 ? `${MAIL_NICKNAME_PREFIX}${slug}-${hash}` : `${MAIL_NICKNAME_PREFIX}${hash}`;
 }
 
+/** How much of a replaced group's id a replacement's uniqueName carries: 48 bits, unique enough per policy. */
+const REPLACED_HASH_LENGTH = 12;
+
+/**
+ * The names of a group that replaces `replacedGroupId` as the policy's one group: the template's names, and a
+ * uniqueName of its own (the old group may hold the policy's), derived from the replaced group so that a retry
+ * or a second approver upserts the very same replacement.
+ */
+export function replacementNamesOf(names: GroupNames, replacedGroupId: string): GroupNames {
+  return { ...names, uniqueName: `${uniqueNameRootOf(names.uniqueName)}-r${sha256Hex(replacedGroupId).slice(0, REPLACED_HASH_LENGTH)}` };
+}
+
+/** Whether a group's uniqueName is one the bot gives this policy (its first group or a replacement), by its root. */
+export function isPolicysUniqueName(uniqueName: string | null, names: GroupNames): boolean {
+  return uniqueName !== null && uniqueNameRootOf(uniqueName).toLowerCase() === uniqueNameRootOf(names.uniqueName).toLowerCase();
+}
+
+/** The part of a uniqueName that the policy key gives: the prefix and the key's hash. */
+function uniqueNameRootOf(uniqueName: string): string {
+  return uniqueName.slice(0, UNIQUE_NAME_PREFIX.length + UNIQUE_NAME_HASH_LENGTH);
+}
+
 function asciiSlug(text: string): string {
   return text
     .normalize('NFKD')

@@ -22,4 +22,6 @@ export interface PolicyGroupRecord extends Omit<GroupNames, 'uniqueName'> {
   readonly binding?: PolicyBinding;
   /** True when an approver adopted a group the bot did not make (then createdAt/createdBy are the adoption's). */
   readonly adopted?: boolean;
+  /** The group this one replaced as the policy's one group (Replace group, or a group Entra purged); left as it was. */
+  readonly replacedGroupId?: string;
 }

@@ -22,6 +22,20 @@ export type ReadinessCode =
   | 'unknownAppType'
   | 'unreadable';
 
+/** The findings about what a policy delivers, not about its group ('unreadable' may be either): they neither allow nor block adopting the group. */
+export const DELIVERY_CODES: ReadonlySet<string> = new Set<ReadinessCode>([
+  'appNotAssignedToGroup',
+  'scriptNotAssignedToGroup',
+  'appNotSystemContext',
+  'scriptNotSystemContext',
+  'appNotFound',
+  'scriptNotFound',
+  'tooManyApps',
+  'tooManyScripts',
+  'policyNotAssigned',
+  'unknownAppType',
+]);
+
 /**
  * The app or script a one-click fix would assign to the device group: only where adding one assignment fixes it
  * (the group has none of it yet, and the app or script runs in system context).

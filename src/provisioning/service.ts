@@ -7,7 +7,7 @@
  */
 import { type Logger, silentLogger } from '../shared/logger';
 import type { Actor } from '../domain/actor';
-import { groupNamesFor, type GroupNames, type GroupNamingOptions } from '../domain/naming';
+import { groupNamesFor, isPolicysUniqueName, type GroupNames, type GroupNamingOptions } from '../domain/naming';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import type { PolicyName } from '../domain/policy';
 import { SCENARIO_INFO, type Scenario } from '../domain/scenario';
@@ -114,10 +114,12 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
   }
 
   /** Finds (recovery) or creates our group, then verifies it; never adopts a same-named foreign group. `madeNow`: this call's upsert created it. */
-  async function obtainVerifiedGroup(policy: PolicyName, scenario: Scenario, names: GroupNames, requestIds: string[]): Promise<{ group: DirectoryGroup; madeNow: boolean }> {
+  async function obtainVerifiedGroup(order: GroupOrder, requestIds: string[]): Promise<{ group: DirectoryGroup; madeNow: boolean }> {
+    const { policy, scenario, names } = order;
     const ownerId = await ownerIdFor(requestIds);
     const sameName = collect(await directory.findGroupsByDisplayName(names.displayName), requestIds);
-    const foreign = sameName.find((group) => !isOurs(group, names));
+    // The group being replaced, and the policy's earlier groups, share the template's name without being foreign.
+    const foreign = sameName.find((group) => !isPolicysUniqueName(group.uniqueName, names) && group.id !== order.replacesGroupId);
     if (foreign) throw new ForeignGroupConflictError(foreign.displayName, foreign.id, whyForeign(foreign));
 
     let group = sameName.find((candidate) => isOurs(candidate, names));
@@ -159,17 +161,18 @@ export function createProvisioningService(deps: ProvisioningServiceDeps): Provis
   }
 
   async function ensureGroup(order: GroupOrder, actor: Actor): Promise<EnsureGroupResult> {
-    const { policy, scenario, names } = order;
+    const { policy } = order;
     const requestIds: string[] = [];
-    const { group, madeNow } = await obtainVerifiedGroup(policy, scenario, names, requestIds);
+    const { group, madeNow } = await obtainVerifiedGroup(order, requestIds);
     const record = recordOfOrder(order, group.id, clock.now().toISOString(), actor);
-    const stored = order.replacesPurgedGroupId === undefined ? await registry.recordGroup(record) : await registry.replacePurgedGroup(record, order.replacesPurgedGroupId);
+    const swap = order.replacesGroupId === undefined ? undefined : await registry.replaceGroup(record, order.replacesGroupId);
+    const stored = swap ? swap.record : await registry.recordGroup(record);
     const created = madeNow && stored.groupId === group.id;
     if (stored.groupId !== group.id) {
       logger.warn({ policyKey: policy.key, recorded: stored.groupId, found: group.id }, 'The registry already maps this policy to another group.');
     }
     logger.info({ policyKey: policy.key, groupId: stored.groupId, created, graphRequestIds: requestIds }, 'Device group ensured.');
-    return { group: stored, created, graphRequestIds: requestIds };
+    return { group: stored, created, graphRequestIds: requestIds, ...(swap && { replaced: swap.replaced }) };
   }
 
   async function checkGroup(record: PolicyGroupRecord, options: { readonly repairOwner?: boolean } = {}): Promise<DriftReport> {

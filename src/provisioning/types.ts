@@ -17,10 +17,11 @@ import type { MembershipTargetStatus } from './directory';
 export interface PolicyGroupRegistry {
   recordGroup(record: PolicyGroupRecord): Promise<PolicyGroupRecord>;
   /**
-   * Replaces the policy's record only where it still names `purgedGroupId` (a group Entra purged), else records
-   * as `recordGroup` does: of two racing callers one replaces, the other gets the record the first wrote.
+   * Replaces the policy's record only where it still names `replacedGroupId` (a group Entra purged, or one an
+   * approver replaces), else records as `recordGroup` does. Of two racing callers one replaces (`replaced`), the
+   * other gets the record the first wrote.
    */
-  replacePurgedGroup(record: PolicyGroupRecord, purgedGroupId: string): Promise<PolicyGroupRecord>;
+  replaceGroup(record: PolicyGroupRecord, replacedGroupId: string): Promise<{ readonly record: PolicyGroupRecord; readonly replaced: boolean }>;
 }
 
 /**
@@ -31,8 +32,12 @@ export interface GroupOrder {
   readonly policy: PolicyName;
   readonly scenario: Scenario;
   readonly names: GroupNames;
-  /** The policy's recorded group that Entra purged (the decisive re-check found it gone for good): the new one replaces its record. */
-  readonly replacesPurgedGroupId?: string;
+  /**
+   * The group the new one replaces as the policy's one group: its recorded group that Entra purged, or one an
+   * approver replaces (dynamic, shared, not security…). The record is swapped only where it still names it (or
+   * the policy has no record); the old group itself is never touched.
+   */
+  readonly replacesGroupId?: string;
 }
 
 /** The record an order makes for the group it got: exactly the names and key that were approved. */
@@ -49,6 +54,8 @@ export interface EnsureGroupResult {
   readonly created: boolean;
   /** Graph `request-id` of every call made, in order, for the audit log. */
   readonly graphRequestIds: readonly string[];
+  /** For an order that replaces a group: whether this call swapped the record (false: another caller's swap won, `group` is its record). */
+  readonly replaced?: boolean;
 }
 
 /** What is wrong with a group itself, as Intune's validation codes (and ours beside them) name it. */
@@ -131,8 +138,8 @@ export interface ProvisioningService {
   /** Pure preview: the names the group would get, or why this policy name cannot have them. */
   previewNames(policy: PolicyName, scenario: Scenario): GroupNamesResult;
   /**
-   * Makes (or finds again, after a crash) the ordered group and records it. A record that names a group Entra
-   * purged is replaced by the new group; any other record of the policy is kept and answered.
+   * Makes (or finds again, after a crash) the ordered group and records it. A record that names the group the
+   * order replaces is replaced by the new group; any other record of the policy is kept and answered.
    */
   ensureGroup(order: GroupOrder, actor: Actor): Promise<EnsureGroupResult>;
   /** The recorded group as it is now, and (when asked) the missing Intune owner re-added. */

@@ -4,11 +4,13 @@
  */
 import type { Actor } from '../domain/actor';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
+import { DELIVERY_CODES } from '../inventory/readiness';
 import type { InventoryReport, PolicyInventoryEntry } from '../inventory/types';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { PolicyInventory } from './ports';
 import { type PolicyTruth, tenantGroupOf } from './resolution';
+import { REPLACEABLE } from './policyReplace';
 import { ADOPTABLE, tenantGroupView } from './tenantGroup';
 import type { AdoptResult, PolicyAction, PolicyListResult, RequestsService } from './types';
 
@@ -121,17 +123,24 @@ export function createPolicyInventoryPart(context: ServiceContext, permissions: 
 }
 
 /**
- * The actions that fit an entry: adopt a correct hand-made group; repair or restore the bot's recorded one;
- * bind the recorded one where the policy has no group in Intune or another one than the record; assign a
- * selected app or script to the policy's live device group where a finding carries that fix.
+ * The actions that fit an entry: adopt a correct hand-made group; repair or restore the bot's recorded one; bind
+ * the recorded one where the policy has no group in Intune, or use it where Intune names another; replace a group
+ * that no repair makes a device group (dynamic, shared, not security, mail-enabled, role-assignable, or gone for
+ * good: not even in the recycle bin); assign a selected app or script to the policy's live device group where a
+ * finding carries that fix.
  */
 export function actionsFor(entry: PolicyInventoryEntry): readonly PolicyAction[] {
   const codes = new Set(entry.findings.map((finding) => finding.code));
   const actions: PolicyAction[] = [];
-  if (!entry.recorded && entry.groupSource === 'intune' && [...codes].every((code) => ADOPTABLE.has(code)) && codes.size > 0) actions.push('adopt');
+  // What the policy delivers (its apps and scripts) says nothing about whether its group may be adopted.
+  const groupCodes = [...codes].filter((code) => !DELIVERY_CODES.has(code));
+  if (!entry.recorded && entry.groupSource === 'intune' && groupCodes.length > 0 && groupCodes.every((code) => ADOPTABLE.has(code))) actions.push('adopt');
   if (entry.recorded && codes.has('firstPartyAppNotAnOwner')) actions.push('repairOwner');
   if (entry.recorded && entry.restorableUntil !== undefined) actions.push('restore');
-  if (entry.recorded && (codes.has('recordedGroupDiffers') || (codes.has('noGroup') && entry.groupSource === 'none'))) actions.push('bind');
+  if (entry.recorded && codes.has('noGroup') && entry.groupSource === 'none') actions.push('bind');
+  if (entry.recorded && codes.has('recordedGroupDiffers')) actions.push('useBotGroup');
+  const purged = codes.has('securityGroupNotFound') && entry.restorableUntil === undefined;
+  if (entry.policyId !== null && entry.groupId !== null && ([...codes].some((code) => REPLACEABLE.has(code)) || purged)) actions.push('replace');
   if (entry.policyId !== null && entry.group !== null && entry.findings.some((finding) => finding.fix !== undefined)) actions.push('assign');
   return actions;
 }

@@ -46,6 +46,10 @@ export const AUDIT_KINDS = [
   'assignRequested',
   'assigned',
   'assignFailed',
+  /** An approver asked to replace a policy's broken or shared group; then `groupReplaced` or `replaceFailed`. */
+  'replaceRequested',
+  'groupReplaced',
+  'replaceFailed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

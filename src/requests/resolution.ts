@@ -147,6 +147,30 @@ export function createPolicyResolver(tenant: TenantPolicies, records: Pick<Polic
   return resolvePolicy;
 }
 
+/** What a change asks of the resolver: the policy now, fresh; an Intune id Intune does not list, or no answer at all. */
+export type FreshResolution =
+  | { readonly kind: 'resolved'; readonly resolution: PolicyResolution }
+  | { readonly kind: 'notFound'; readonly policyId: string }
+  | { readonly kind: 'unanswered'; readonly message: string };
+
+/**
+ * Resolves fresh before a change (bind, replace): an Intune id that Intune does not list is audited as a refusal
+ * (`onUnknown`), an outage or a name that cannot be one is `unanswered`.
+ */
+export async function resolveForChange(truth: PolicyTruth, query: PolicyQuery, onUnknown: () => Promise<void>): Promise<FreshResolution> {
+  const resolved = await truth.resolve(query, { fresh: true });
+  switch (resolved.kind) {
+    case 'unknownPolicy':
+      await onUnknown();
+      return { kind: 'notFound', policyId: resolved.intunePolicyId };
+    case 'unavailable':
+    case 'invalid':
+      return { kind: 'unanswered', message: resolved.message };
+    case 'resolved':
+      return resolved;
+  }
+}
+
 /** A group Intune gives the policy that is not the bot's record of it (hand-made, or made some other way). */
 export interface TenantGroup {
   readonly policy: IntunePolicy;

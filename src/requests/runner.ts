@@ -138,7 +138,7 @@ export function createProvisioningRunner(
     const onBehalfOf = actor ?? request.decision?.by ?? request.requester;
     try {
       // Exactly what was approved: the names, key and scenario the request kept from its submission.
-      const order = { policy: policyOf(request), scenario: request.scenario, names: request.names, ...(replacesPurgedGroupId !== undefined && { replacesPurgedGroupId }) };
+      const order = { policy: policyOf(request), scenario: request.scenario, names: request.names, ...(replacesPurgedGroupId !== undefined && { replacesGroupId: replacesPurgedGroupId }) };
       const result = await provisioning.ensureGroup(order, onBehalfOf);
       truth.tenant.invalidate();
       await auditGraphCalls(request, result.graphRequestIds);

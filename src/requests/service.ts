@@ -8,9 +8,11 @@ import type { Clock } from '../shared/clock';
 import { createServiceContext } from './context';
 import { createLifecycle } from './lifecycle';
 import { createPermissions } from './permissions';
-import { type BindClaimOptions, createPolicyAdministration } from './policyAdmin';
-import type { ApproverDirectory, GroupProvisioning, PolicyInventory, ReadinessFixes, RequestNotifier, RequestsStore } from './ports';
+import { type BindClaimOptions, createBinder } from './binding';
+import { createPolicyAdministration } from './policyAdmin';
 import { createPolicyFixes } from './policyFixes';
+import { createPolicyReplacement } from './policyReplace';
+import type { ApproverDirectory, GroupProvisioning, PolicyInventory, ReadinessFixes, RequestNotifier, RequestsStore } from './ports';
 import { createPolicySearch } from './policySearch';
 import { createPolicyInventoryPart } from './policyInventory';
 import { createQueries } from './queries';
@@ -60,11 +62,13 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
   const permissions = createPermissions(deps.approvers, { allowSelfApproval: deps.allowSelfApproval });
   const tenant = deps.tenant ?? NO_TENANT;
   const truth: PolicyTruth = { tenant, resolve: createPolicyResolver(tenant, deps.store) };
+  const binder = createBinder(context, deps.provisioning, truth, deps.bindClaim);
   const runner = createProvisioningRunner(context, deps.provisioning, truth, { resumeAfterMs: deps.resumeAfterMs ?? DEFAULT_RESUME_AFTER_MS });
   return {
     ...createLifecycle(context, permissions, deps.provisioning, runner, truth),
     ...createQueries(context, permissions, truth),
-    ...createPolicyAdministration(context, permissions, deps.provisioning, truth, deps.bindClaim),
+    ...createPolicyAdministration(context, permissions, deps.provisioning, truth, binder),
+    ...createPolicyReplacement(context, permissions, deps.provisioning, truth, binder),
     ...createPolicyInventoryPart(context, permissions, deps.inventory ?? NO_INVENTORY, truth),
     ...createPolicyFixes(context, permissions, deps.fixes ?? NO_FIXES, truth),
     ...createPolicySearch(context, truth.tenant),

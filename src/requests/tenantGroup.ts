@@ -1,6 +1,6 @@
 /**
  * A group Intune gives a policy that the bot did not make or adopt, as people are told about it: what is wrong
- * with it and the fix that exists today. Adoption takes only a correct group; nothing here makes a second one.
+ * with it and the fix that exists today. Adoption takes only a correct group; a broken one is replaced (policyReplace.ts).
  */
 import type { InventoryFinding } from '../inventory/types';
 import type { TenantGroup } from './resolution';
@@ -9,10 +9,9 @@ import type { TenantGroupView } from './types';
 /** The one finding adoption exists to clear: the group is fine, the bot just did not make it. */
 export const ADOPTABLE = new Set<InventoryFinding['code']>(['notRecorded']);
 
-const POLICY_DEVICE_GROUP = 'Intune admin center › Devices › Windows › Windows enrollment › Device preparation policies › the policy › Properties › Device group › Edit';
-const NO_REPLACE_YET =
-  "The bot cannot replace a policy's group yet. Until it can: make a correct group by hand (assigned, security, owned by the " +
-  `Intune Provisioning Client) and choose it in ${POLICY_DEVICE_GROUP}, then an approver adopts it with \`policies\`.`;
+const REPLACE_IT =
+  "An approver replaces it with a correct group of the policy's own: Replace group in `policies` makes the group, binds it to the policy " +
+  'and leaves the old group as it is.';
 
 /** A policy's hand-made group in view: its reading, and whether it can be adopted or what fixes it. */
 export function tenantGroupView(tenantGroup: TenantGroup): TenantGroupView {
@@ -31,10 +30,10 @@ function fixFor(kind: 'live' | 'deleted' | 'purged' | 'unreadable', findings: re
   if (kind === 'deleted') {
     return 'The group is in the Entra recycle bin: an Entra admin restores it (Entra admin center › Groups › Deleted groups › Restore group), then an approver adopts it with `policies`.';
   }
-  if (kind === 'purged') return `The policy names a group that no longer exists. ${NO_REPLACE_YET}`;
+  if (kind === 'purged') return `The policy names a group that no longer exists. ${REPLACE_IT}`;
   const codes = new Set(findings.map((finding) => finding.code));
   if ([...codes].every((code) => code === 'firstPartyAppNotAnOwner')) {
     return 'Add the Intune Provisioning Client as an owner of the group (Entra admin center › Groups › the group › Owners), then an approver adopts it with `policies`, after which `check <policy> repair` keeps the owner in place.';
   }
-  return `A group like this cannot be fixed in place. ${NO_REPLACE_YET}`;
+  return `A group like this cannot be fixed in place. ${REPLACE_IT}`;
 }

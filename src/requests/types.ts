@@ -152,8 +152,36 @@ export type RestorePolicyResult =
   | Forbidden
   | { readonly kind: 'invalid'; readonly message: string };
 
+/** `Use the bot's group`: the record bound where Intune names another group; or the policy is not in Intune any more. */
+export type UseBotGroupResult = BindPolicyResult | { readonly kind: 'notFound'; readonly policyId: string };
+
+/** A group a replacement leaves exactly as it was (never deleted or changed): named in the answer and the audit. */
+export interface LeftBehindGroup {
+  readonly groupId: string;
+  /** Its name, when it could be read (a purged group has none). */
+  readonly displayName: string | null;
+  /** Why it is no group for this policy: dynamic, shared, not security, role-assignable, gone. */
+  readonly problems: readonly InventoryFinding[];
+}
+
+export type ReplaceGroupResult =
+  /**
+   * The policy's own correct group, and Intune's answer to binding it. `created`: made by this click; otherwise
+   * the bot's record already named a correct group (an earlier replacement that did not get to bind, say), and
+   * that one was bound rather than a second made.
+   */
+  | { readonly kind: 'replaced'; readonly group: PolicyGroupRecord; readonly created: boolean; readonly leftBehind: readonly LeftBehindGroup[]; readonly bind: BindResult }
+  /** Another approver's replacement of the same group won the moment: its record; this click changed nothing. */
+  | { readonly kind: 'alreadyReplaced'; readonly group: PolicyGroupRecord }
+  /** The policy's group needs no replacing (any more), in words for the approver; nothing was changed. */
+  | { readonly kind: 'nothingToReplace'; readonly reason: string }
+  /** Graph refused or could not be asked, or the names cannot be made: why; nothing was recorded. */
+  | { readonly kind: 'notReplaced'; readonly message: string }
+  | { readonly kind: 'notFound'; readonly policyId: string }
+  | Forbidden;
+
 /** `assign`: a selected app or script that one added assignment to the device group fixes (the finding's `fix`). */
-export type PolicyAction = 'adopt' | 'repairOwner' | 'restore' | 'bind' | 'assign';
+export type PolicyAction = 'adopt' | 'repairOwner' | 'restore' | 'bind' | 'useBotGroup' | 'replace' | 'assign';
 
 /** A policy as approvers see it in `policies`: the inventory's entry and the actions that fit it. */
 export interface ListedPolicy extends PolicyInventoryEntry {
@@ -251,6 +279,18 @@ export interface RequestsService {
    * bot's app-only credential is used, which Intune refuses today.
    */
   bindPolicy(policy: PolicyRef, actor: Actor, options?: ActingAs): Promise<BindPolicyResult>;
+  /**
+   * `Use the bot's group` (approvers only): bind the policy's recorded group where Intune names another one; the
+   * card carries the Intune policy id, resolved again here. No group is made or changed.
+   */
+  useBotGroup(intunePolicyId: string, actor: Actor, options?: ActingAs): Promise<UseBotGroupResult>;
+  /**
+   * `Replace group` (approvers only): where the policy's group is dynamic, shared, not security, mail-enabled,
+   * role-assignable or gone for good, make the policy a correct group of its own (one, however many approvers
+   * click at once; a retry after a crash finds it again), record it, and bind it (`as`: the approver's token).
+   * The old group is left exactly as it is, and named in the answer. A typed name or a card's Intune policy id.
+   */
+  replaceGroup(policy: string | { readonly intunePolicyId: string }, actor: Actor, options?: ActingAs): Promise<ReplaceGroupResult>;
   /** Whether this actor may bind (asked before a sign-in, so a non-approver is never asked to sign in); no audit. */
   mayBind(actor: Actor): Promise<boolean>;
   /** Bring the policy's deleted group back from the recycle bin, same object id and owner (approvers only). */

@@ -262,6 +262,11 @@ ALTER TABLE policy_groups ADD COLUMN bind_claimed_at TEXT;
 ALTER TABLE policy_groups ADD COLUMN bind_claimed_by_id TEXT;
 ALTER TABLE policy_groups ADD COLUMN bind_claimed_by_name TEXT;`;
 
+// Version 10 (issue 19): replacing a policy's group, in the audit log and in the record (the group it replaced,
+// so that a second approver's click is told whose replacement it is).
+const AUDIT_KINDS_V10 = `${AUDIT_KINDS_V8}, 'replaceRequested', 'groupReplaced', 'replaceFailed'`;
+const REPLACED_GROUP = 'ALTER TABLE policy_groups ADD COLUMN replaced_group_id TEXT;';
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', sql: { sqlite: initialSchema('sqlite'), postgres: initialSchema('postgres') } },
   { version: 2, name: 'audit binding to Intune policies', sql: { sqlite: auditKindsSqlite(AUDIT_KINDS_V2), postgres: auditKindsPostgres(AUDIT_KINDS_V2) } },
@@ -293,6 +298,11 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'a provisioned request leaves the policy to its record', sql: { sqlite: IN_FLIGHT_INDEX, postgres: IN_FLIGHT_INDEX } },
   { version: 8, name: 'audit assigning apps and scripts to device groups', sql: { sqlite: auditKindsSqlite(AUDIT_KINDS_V8), postgres: auditKindsPostgres(AUDIT_KINDS_V8) } },
   { version: 9, name: 'one bind in flight per policy', sql: { sqlite: BIND_CLAIM, postgres: BIND_CLAIM } },
+  {
+    version: 10,
+    name: 'replacing a group',
+    sql: { sqlite: `${REPLACED_GROUP}\n${auditKindsSqlite(AUDIT_KINDS_V10)}`, postgres: `${REPLACED_GROUP}\n${auditKindsPostgres(AUDIT_KINDS_V10)}` },
+  },
 ];
 
 const LIST_TABLES: Readonly<Record<SqlExecutor['dialect'], string>> = {

@@ -9,8 +9,8 @@ import type { PolicyGroupCatalogue } from '../requests/ports';
 import { policyGroupValues, toBindClaimState, toPolicyGroupRecord } from './rows';
 import type { SqlExecutor, SqlSession } from './sql';
 
-/** One conditional insert: the record as written, or the policy's existing record unchanged. */
-async function insertOrExisting(session: SqlSession, record: PolicyGroupRecord): Promise<PolicyGroupRecord> {
+/** One conditional insert: the record as written (`inserted`), or the policy's existing record unchanged. */
+async function insertOrExisting(session: SqlSession, record: PolicyGroupRecord): Promise<{ readonly record: PolicyGroupRecord; readonly inserted: boolean }> {
   const [inserted] = await session.query(
     `INSERT INTO policy_groups (policy_key, policy_name, scenario, display_name, mail_nickname, unique_name,
        group_id, created_at, created_by_id, created_by_name)
@@ -19,7 +19,7 @@ async function insertOrExisting(session: SqlSession, record: PolicyGroupRecord):
     policyGroupValues(record),
   );
   const [row] = inserted ? [inserted] : await session.query('SELECT * FROM policy_groups WHERE policy_key = $1', [record.policyKey]);
-  return toPolicyGroupRecord(row);
+  return { record: toPolicyGroupRecord(row), inserted: inserted !== undefined };
 }
 
 export function createPolicyGroups(executor: SqlExecutor): PolicyGroupRegistry & PolicyGroupCatalogue {
@@ -30,19 +30,24 @@ export function createPolicyGroups(executor: SqlExecutor): PolicyGroupRegistry &
     // The Intune policy id a bind recorded, else the id its first sighting recorded.
     findGroupOfIntunePolicy: (intunePolicyId) => recordThrough(executor, 'intune_policy_id', 'policy_id', intunePolicyId),
 
-    recordGroup: (record) => executor.transaction((session) => insertOrExisting(session, record)),
+    recordGroup: (record) => executor.transaction(async (session) => (await insertOrExisting(session, record)).record),
 
-    async replacePurgedGroup(record, purgedGroupId) {
+    async replaceGroup(record, replacedGroupId) {
       return executor.transaction(async (session) => {
-        // The Intune policy id stays (the record is still that policy's); the binding named the purged group.
+        // The Intune policy id stays (the record is still that policy's); the binding named the replaced group.
         const [replaced] = await session.query(
           `UPDATE policy_groups SET policy_name = $2, scenario = $3, display_name = $4, mail_nickname = $5, unique_name = $6,
              group_id = $7, created_at = $8, created_by_id = $9, created_by_name = $10, adopted = 0,
-             bound_at = NULL, bound_by_id = NULL, bound_by_name = NULL
+             bound_at = NULL, bound_by_id = NULL, bound_by_name = NULL, replaced_group_id = $11
            WHERE policy_key = $1 AND group_id = $11 RETURNING *`,
-          [...policyGroupValues(record), purgedGroupId],
+          [...policyGroupValues(record), replacedGroupId],
         );
-        return replaced ? toPolicyGroupRecord(replaced) : insertOrExisting(session, record);
+        if (replaced) return { record: toPolicyGroupRecord(replaced), replaced: true };
+        const { record: stored, inserted } = await insertOrExisting(session, record);
+        if (!inserted) return { record: stored, replaced: false };
+        // A policy without a record (its group was not the bot's): the new record still says what it replaced.
+        const [noted] = await session.query('UPDATE policy_groups SET replaced_group_id = $2 WHERE policy_key = $1 RETURNING *', [record.policyKey, replacedGroupId]);
+        return { record: toPolicyGroupRecord(noted), replaced: true };
       });
     },
 

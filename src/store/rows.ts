@@ -95,6 +95,7 @@ const policyGroupRow = z.object({
   bound_at: nullableText,
   bound_by_id: nullableText,
   bound_by_name: nullableText,
+  replaced_group_id: nullableText,
 });
 
 const auditRow = z.object({
@@ -165,6 +166,7 @@ export function toPolicyGroupRecord(row: unknown): PolicyGroupRecord {
     createdAt: r.created_at,
     createdBy: { aadObjectId: r.created_by_id, name: r.created_by_name },
     ...(r.adopted === 1 && { adopted: true }),
+    ...(r.replaced_group_id !== null && { replacedGroupId: r.replaced_group_id }),
     ...(r.intune_policy_id !== null &&
       r.bound_at !== null && {
         binding: { intunePolicyId: r.intune_policy_id, at: r.bound_at, by: { aadObjectId: r.bound_by_id ?? '', name: r.bound_by_name ?? '' } },

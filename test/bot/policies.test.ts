@@ -101,6 +101,26 @@ describe('bot: policies', () => {
     expect(cardVerbs(restored.value)).toEqual([]);
   });
 
+  it('offers Replace group behind a confirmation for a dynamic group; clicked, the answer names the new group, the bind and the old group left as it is', async () => {
+    world.emulator.setVariations({ appOnlyMembershipTarget: 'allow' });
+    const dynamic = world.emulator.admin.addGroup({ displayName: 'Kiosk dynamic devices', ownerIds: [world.emulator.admin.ownerServicePrincipalId as string], groupTypes: ['DynamicMembership'] });
+    const policy = world.emulator.admin.addPolicy({ name: 'Contoso Kiosks', templateId: USER_DRIVEN, membershipTargetIds: [dynamic.id] });
+    const card = cardOf((await teams.say(approver, 'policies'))[0]);
+    expect(cardVerbs(card)).toEqual([VERBS.replaceGroup]);
+    expect(cardText(card)).toContain('"Kiosk dynamic devices", is left exactly as it is: not deleted, not changed.');
+    expect(buttonData(card, VERBS.replaceGroup)).toEqual({ policyId: policy.id });
+
+    const answer = await teams.click(approver, VERBS.replaceGroup, buttonData(card, VERBS.replaceGroup));
+    const shown = cardText(answer.value);
+    expect(shown).toContain('"Contoso Kiosks" has a device group of its own');
+    expect(shown).toContain('✅ Bound');
+    expect(shown).toContain('• **Kiosk dynamic devices**: ');
+    expect(shown).toContain(`Left as it is (Kiosk dynamic devices): ${dynamic.id}`);
+    const again = await teams.click(otherApprover, VERBS.replaceGroup, { policyId: policy.id });
+    expect(cardText(again.value)).toContain('Already replaced by Aki Approver');
+    expect(world.emulator.admin.groups()).toHaveLength(2);
+  });
+
   it('pages ten at a time, and refuses helpdesk staff', async () => {
     for (let index = 0; index < 12; index += 1) world.emulator.admin.addPolicy({ name: `Policy ${String(index).padStart(2, '0')}`, templateId: USER_DRIVEN });
     const [first] = await teams.say(approver, 'policies');

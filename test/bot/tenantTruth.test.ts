@@ -47,7 +47,7 @@ describe('bot: one group per policy, decided from the tenant', () => {
     const card = reply.value;
     expect(lintCard(card)).toEqual([]);
     expect(cardText(card)).toContain('notStaticSecurityGroup');
-    expect(cardText(card)).toMatch(/cannot replace a policy's group yet/);
+    expect(cardText(card)).toMatch(/Replace group in .+ makes the group/);
     expect(cardVerbs(card)).toEqual([]);
     expect(world.emulator.admin.groups()).toHaveLength(groupsBefore);
   });

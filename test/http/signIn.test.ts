@@ -14,19 +14,11 @@ import { SANDBOX_CONNECTION_NAME, sandboxTokenService } from '../../src/sandbox/
 import type { SandboxTokenService } from '../../src/sandbox/tokenService/tokenService';
 import { openSqliteStore } from '../../src/store/sqlite';
 import { memoryLog } from '../support/memoryLog';
+import { ALEX, type InvokeAnswer, MEGAN, type Person, TENANT, clickAs, confirmedOffers, sandboxAppEnv, sayAs } from './support/teamsOverHttp';
 
-const TENANT = '00000000-0000-4000-8000-000000000001';
-const MEGAN = { id: '29:megan-bowen', name: 'Megan Bowen', userPrincipleName: 'meganb@contoso.example', aadObjectId: '00000000-0000-4000-8000-0000000000a2' };
-const ALEX = { id: '29:alex-wilber', name: 'Alex Wilber', userPrincipleName: 'alexw@contoso.example', aadObjectId: '00000000-0000-4000-8000-0000000000a1' };
 const POLICY = 'Contoso User-driven';
 /** The key of the policy's record, which the Bind button carries. */
 const POLICY_KEY = 'contoso user-driven';
-
-interface InvokeAnswer {
-  readonly status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the invoke body as Teams reads it: the assertions are the schema
-  readonly body: { statusCode: number; type: string; value: any };
-}
 
 let emulator: GraphEmulator;
 let tokens: SandboxTokenService;
@@ -49,10 +41,7 @@ async function startWorld(signIn: 'ask' | undefined): Promise<void> {
   });
   await store.close();
   log = memoryLog();
-  app = await startApp({
-    APP_MODE: 'sandbox', HOST: '127.0.0.1', PORT: '0', GRAPH_BASE_URL: emulator.url, SQLITE_PATH: sqlitePath,
-    APPROVER_IDS: MEGAN.aadObjectId, OAUTH_CONNECTION_NAME: SANDBOX_CONNECTION_NAME, SANDBOX_TOKEN_SERVICE_URL: emulator.url, LOG_LEVEL: 'debug',
-  }, { logDestination: log.destination });
+  app = await startApp({ ...sandboxAppEnv(emulator.url, sqlitePath, MEGAN.aadObjectId), LOG_LEVEL: 'debug' }, { logDestination: log.destination });
 }
 
 afterEach(async () => {
@@ -62,25 +51,7 @@ afterEach(async () => {
 });
 
 /** The Bind button's Action.Execute as Teams sends it, with the sign-in retry's extra fields when given. */
-async function clickBind(person: typeof MEGAN, extra: Record<string, unknown> = {}): Promise<InvokeAnswer> {
-  const response = await fetch(`${app.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'invoke',
-      name: 'adaptiveCard/action',
-      id: 'click-1',
-      channelId: 'msteams',
-      serviceUrl: 'http://127.0.0.1:9/_connector',
-      from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId },
-      recipient: { id: '28:bot', name: 'Autopilot groups' },
-      conversation: { id: `personal-${person.id}`, conversationType: 'personal', tenantId: TENANT },
-      channelData: { tenant: { id: TENANT } },
-      value: { action: { type: 'Action.Execute', verb: 'policies.bind', data: { policyKey: POLICY_KEY } }, trigger: 'manual', ...extra },
-    }),
-  });
-  return { status: response.status, body: (await response.json()) as InvokeAnswer['body'] };
-}
+const clickBind = (person: Person, extra: Record<string, unknown> = {}): Promise<InvokeAnswer> => clickAs(app.url, person, 'policies.bind', { policyKey: POLICY_KEY }, extra);
 
 const policyTarget = (): readonly string[] => emulator.admin.policies().find((policy) => policy.name === POLICY)?.membershipTargetIds ?? [];
 const setCalls = () => emulator.requestLog.filter((entry) => entry.path.includes('setEnrollmentTimeDeviceMembershipTarget'));
@@ -118,18 +89,7 @@ describe('the Bind button, as the approver (default sandbox: people count as sig
 });
 
 /** A typed message in the approver's personal chat, its replies in the HTTP response. */
-async function say(person: typeof MEGAN, text: string): Promise<Array<{ type: string; text?: string; attachments?: Array<{ contentType: string; content: unknown }> }>> {
-  const response = await fetch(`${app.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      type: 'message', id: 'message-1', text, channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/_connector', deliveryMode: 'expectReplies',
-      from: { id: person.id, name: person.name, aadObjectId: person.aadObjectId }, recipient: { id: '28:bot', name: 'Autopilot groups' },
-      conversation: { id: `personal-${person.id}`, conversationType: 'personal', tenantId: TENANT }, channelData: { tenant: { id: TENANT } },
-    }),
-  });
-  return ((await response.json()) as { activities: Awaited<ReturnType<typeof say>> }).activities;
-}
+const say = (person: Person, text: string) => sayAs(app.url, person, text);
 
 describe('typed commands (default sandbox)', () => {
   beforeEach(() => startWorld(undefined));
@@ -149,20 +109,7 @@ describe('one click from `policies` (default sandbox)', () => {
   beforeEach(() => startWorld(undefined));
 
   /** The policies the `policies` card offers to bind, each behind a confirmation (Action.ShowCard → Bind). */
-  async function bindOffers(): Promise<string[]> {
-    const cards = (await say(MEGAN, 'policies')).flatMap((reply) => reply.attachments ?? []).map((card) => card.content);
-    const offers: string[] = [];
-    const walk = (node: unknown, confirmed: boolean): void => {
-      if (Array.isArray(node)) return node.forEach((item) => walk(item, confirmed));
-      if (typeof node !== 'object' || node === null) return;
-      const record = node as Record<string, unknown>;
-      const data = record['data'] as { policyKey?: string } | undefined;
-      if (record['verb'] === 'policies.bind' && confirmed && data?.policyKey) offers.push(data.policyKey);
-      Object.values(record).forEach((value) => walk(value, confirmed || record['type'] === 'Action.ShowCard'));
-    };
-    walk(cards, false);
-    return offers;
-  }
+  const bindOffers = async (): Promise<unknown[]> => confirmedOffers(await say(MEGAN, 'policies'), 'policies.bind').map((data) => data['policyKey']);
 
   it('offers Bind behind a confirmation for the policy whose recorded group Intune does not use; confirmed, it binds as the approver and the offer is gone', async () => {
     expect(await bindOffers()).toEqual([POLICY_KEY]);
@@ -222,10 +169,7 @@ describe('the Bind button with SANDBOX_SIGN_IN=ask', () => {
     const first = await clickBind(MEGAN);
     await clickBind(MEGAN, { state: await signInThroughThePage(first.body) });
     await app.stop();
-    app = await startApp({
-      APP_MODE: 'sandbox', HOST: '127.0.0.1', PORT: '0', GRAPH_BASE_URL: emulator.url, SQLITE_PATH: path.join(directory, 'bot.sqlite'),
-      APPROVER_IDS: ALEX.aadObjectId, OAUTH_CONNECTION_NAME: SANDBOX_CONNECTION_NAME, SANDBOX_TOKEN_SERVICE_URL: emulator.url,
-    }, { logDestination: memoryLog().destination });
+    app = await startApp(sandboxAppEnv(emulator.url, path.join(directory, 'bot.sqlite'), ALEX.aadObjectId), { logDestination: memoryLog().destination });
     const before = setCalls().length;
     const answer = await clickBind(MEGAN);
     expect(answer.body.type).toBe('application/vnd.microsoft.activity.message');

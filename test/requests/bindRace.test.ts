@@ -6,7 +6,7 @@
 import { createGraphDirectory } from '../../src/graph';
 import { createProvisioningService } from '../../src/provisioning';
 import { createTenantPolicies } from '../../src/inventory/tenant';
-import type { BindClaimOptions } from '../../src/requests/policyAdmin';
+import type { BindClaimOptions } from '../../src/requests/binding';
 import { createRequestsService } from '../../src/requests/service';
 import type { BindPolicyResult, RequestsService } from '../../src/requests/types';
 import type { Actor } from '../../src/domain/actor';

@@ -7,17 +7,18 @@ import type { RequestsService } from '../../src/requests/types';
 import type { GraphEmulator } from '../../src/sandbox/graphEmulator';
 import type { Store } from '../../src/store';
 import { adapterHarnesses } from '../store/support/harness';
-import { USER_DRIVEN, useSandboxStack } from './support/sandboxStack';
+import { registerEmulatedWorld, USER_DRIVEN } from './support/emulated';
 import { approver, helpdesk, otherApprover } from './support/world';
 
 describe.each(adapterHarnesses())('policies and adoption on %s', (_name, factory) => {
   const run = factory ? it : it.skip;
-  const stack = useSandboxStack(factory);
+  const world = registerEmulatedWorld(factory);
   let emulator: GraphEmulator;
   let store: Store;
   let service: RequestsService;
+
   beforeEach(() => {
-    ({ emulator, store, service } = stack);
+    if (factory) ({ emulator, store, service } = world.current());
   });
 
   const handMadePolicy = (name: string, changes: { dynamic?: boolean } = {}) => {

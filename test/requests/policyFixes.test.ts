@@ -8,17 +8,17 @@ import type { GraphEmulator } from '../../src/sandbox/graphEmulator';
 import type { SandboxApp, SandboxScript } from '../../src/sandbox/intuneState';
 import type { Store } from '../../src/store';
 import { adapterHarnesses } from '../store/support/harness';
-import { SANDBOX_STACK_TOKEN, USER_DRIVEN, useSandboxStack } from './support/sandboxStack';
+import { EMULATED_TOKEN, registerEmulatedWorld, USER_DRIVEN } from './support/emulated';
 import { approver, helpdesk, otherApprover } from './support/world';
 
 describe.each(adapterHarnesses())('assigning to the device group on %s', (_name, factory) => {
   const run = factory ? it : it.skip;
-  const stack = useSandboxStack(factory, { readiness: true });
+  const world = registerEmulatedWorld(factory, { readiness: true });
   let emulator: GraphEmulator;
   let store: Store;
   let service: RequestsService;
   beforeEach(() => {
-    ({ emulator, store, service } = stack);
+    if (factory) ({ emulator, store, service } = world.current());
   });
 
   /** A policy with its device group, assigned to a user group, selecting the given apps and scripts. */
@@ -154,7 +154,7 @@ describe.each(adapterHarnesses())('assigning to the device group on %s', (_name,
     // Spend the applications area's write budget (100 per 20 s); a tiny time scale keeps it from refilling.
     emulator.setFaults({ intuneThrottle: { timeScale: 0.0001 } });
     for (let index = 0; index < 100; index++) {
-      await fetch(`${emulator.url}/beta/deviceAppManagement/mobileApps/spent/assign`, { method: 'POST', headers: { authorization: `Bearer ${SANDBOX_STACK_TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
+      await fetch(`${emulator.url}/beta/deviceAppManagement/mobileApps/spent/assign`, { method: 'POST', headers: { authorization: `Bearer ${EMULATED_TOKEN}`, 'content-type': 'application/json' }, body: '{}' });
     }
     const result = await service.assignToDeviceGroup({ policyId: policy.id, kind: 'app', itemId: crm.id }, approver);
     expect(result).toEqual({ kind: 'notAssigned', reason: expect.stringMatching(/^Intune refused the assignment: .*429.* Assign it by hand in Intune admin center › Apps › All apps › "Litware CRM" › Properties › Assignments › Edit\.$/) });

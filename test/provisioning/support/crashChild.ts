@@ -17,7 +17,7 @@ function stopHere(): Promise<never> {
 
 const service = createProvisioningService({
   directory: createGraphDirectory({ baseUrl: emulatorUrl, credential: { kind: 'static', token } }),
-  registry: { recordGroup: stopHere, replacePurgedGroup: stopHere },
+  registry: { recordGroup: stopHere, replaceGroup: stopHere },
 });
 
 void service.ensureGroup(orderFor(service, policyName, 'userDriven'), { aadObjectId: 'crash-test', name: 'Crash test' });

@@ -19,10 +19,12 @@ export function createMemoryRegistry(initial: readonly PolicyGroupRecord[] = [])
   };
   return {
     recordGroup,
-    replacePurgedGroup: async (record, purgedGroupId) => {
-      if (byKey.get(record.policyKey)?.groupId !== purgedGroupId) return recordGroup(record);
-      byKey.set(record.policyKey, record);
-      return record;
+    replaceGroup: async (record, replacedGroupId) => {
+      const existing = byKey.get(record.policyKey);
+      if (existing && existing.groupId !== replacedGroupId) return { record: existing, replaced: false };
+      const replacement = { ...record, replacedGroupId };
+      byKey.set(record.policyKey, replacement);
+      return { record: replacement, replaced: true };
     },
     records: () => [...byKey.values()],
     recordOf(policyName) {

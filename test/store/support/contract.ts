@@ -228,23 +228,25 @@ function contract(makeHarness: () => StoreHarness): void {
       expect(await store.findGroup('finance')).toBeUndefined();
     });
 
-    it('replaces a record only where it still names the purged group: of two racing replacers one writes', async () => {
+    it('replaces a record only where it still names the replaced group: of two racing replacers one writes', async () => {
       const purged = await store.recordGroup(groupRecord('Sales', 'group-1'));
       await store.recordBinding('sales', { intunePolicyId: 'policy-1', at: '2026-01-02T10:00:00.000Z', by: bob });
       const replacement = { ...groupRecord('Sales', 'group-2'), createdBy: alice, createdAt: '2026-02-01T10:00:00.000Z' };
       const [first, second] = await Promise.all([
-        store.replacePurgedGroup(replacement, purged.groupId),
-        store.replacePurgedGroup({ ...replacement, groupId: 'group-3' }, purged.groupId),
+        store.replaceGroup(replacement, purged.groupId),
+        store.replaceGroup({ ...replacement, groupId: 'group-3', uniqueName: 'sales-3' }, purged.groupId),
       ]);
-      expect(second).toEqual(first);
-      expect(['group-2', 'group-3']).toContain(first.groupId);
+      // One swap wrote; the other was answered with the record that swap wrote.
+      expect([first.replaced, second.replaced].sort()).toEqual([false, true]);
+      expect(second.record).toEqual(first.record);
+      expect(['group-2', 'group-3']).toContain(first.record.groupId);
       // The new group is not bound yet; the record still belongs to the same Intune policy.
-      expect(first).toMatchObject({ policyKey: 'sales', createdBy: alice, createdAt: '2026-02-01T10:00:00.000Z' });
-      expect(first.binding).toBeUndefined();
-      expect(await store.findGroupOfIntunePolicy('policy-1')).toEqual(first);
+      expect(first.record).toMatchObject({ policyKey: 'sales', createdBy: alice, createdAt: '2026-02-01T10:00:00.000Z', replacedGroupId: 'group-1' });
+      expect(first.record.binding).toBeUndefined();
+      expect(await store.findGroupOfIntunePolicy('policy-1')).toEqual(first.record);
       // A record that names another group is kept; a policy without one gets the new record.
-      expect(await store.replacePurgedGroup({ ...replacement, groupId: 'group-4' }, purged.groupId)).toEqual(first);
-      expect(await store.replacePurgedGroup(groupRecord('Finance', 'group-5'), 'group-0')).toMatchObject({ policyKey: 'finance', groupId: 'group-5' });
+      expect(await store.replaceGroup({ ...replacement, groupId: 'group-4', uniqueName: 'sales-4' }, purged.groupId)).toEqual({ record: first.record, replaced: false });
+      expect(await store.replaceGroup(groupRecord('Finance', 'group-5'), 'group-0')).toMatchObject({ record: { policyKey: 'finance', groupId: 'group-5', replacedGroupId: 'group-0' }, replaced: true });
     });
 
     it('pages groups by policy name with a total', async () => {

@@ -19,6 +19,11 @@ export const COMMANDS: readonly (CommandHelp & { readonly keyword: string })[] =
   { keyword: 'groups', usage: 'groups [page]', description: 'Every policy and its device group, a page at a time.' },
   { keyword: 'check', usage: 'check <policy>', description: 'Check that the policy\'s group is still what Autopilot needs.' },
   { keyword: 'bind', usage: 'bind <policy>', description: 'Once the policy exists in Intune, make it use its group (approvers).' },
+  {
+    keyword: 'replace',
+    usage: 'replace <policy>',
+    description: "Give the policy a correct group of its own where its group is dynamic, shared or gone; the old group is left as it is (approvers).",
+  },
   { keyword: 'restore', usage: 'restore <policy>', description: "Bring the policy's deleted group back from the recycle bin (approvers)." },
   { keyword: 'policies', usage: 'policies', description: 'Every device-preparation policy in the tenant, its group and what is wrong with it; adopt a hand-made group, assign a selected app or script to the device group (approvers).' },
   { keyword: 'cancel', usage: 'cancel REQ-n | cancel <policy>', description: 'Cancel your request while it is pending.' },

@@ -24,13 +24,13 @@ export async function handleBind(context: TurnContext, bot: BotContext): Promise
   if (!input) return;
   const result = await bot.requests.bindPolicy(input.policyName, input.actor, actingAs(context));
   if (result.kind === 'attempted') await replyWithCard(context, bindCard(result));
-  else await context.sendActivity(refusalOf(result));
+  else await context.sendActivity(bindRefusalOf(result));
 }
 
 /** The Bind button: as `bind <policy>`, with the approver's own sign-in (the route asked for it first). */
 export const bindFromCard: VerbHandler<typeof CARD_VERBS.bindPolicy> = async (context, bot, { data, actor }): Promise<InvokeReply> => {
   const result = await bot.requests.bindPolicy({ policyKey: data.policyKey }, actor, actingAs(context));
-  return result.kind === 'attempted' ? { card: bindCard(result) } : { message: refusalOf(result) };
+  return result.kind === 'attempted' ? { card: bindCard(result) } : { message: bindRefusalOf(result) };
 };
 
 /** Intune already uses the group: who bound it and when, when the bot did. */
@@ -40,13 +40,13 @@ export function alreadyBoundMessage(group: PolicyGroupRecord): string {
 }
 
 /** The approver's delegated credential when they signed in; else the bot's own (app-only) call. */
-function actingAs(context: TurnContext): ActingAs {
+export function actingAs(context: TurnContext): ActingAs {
   const credential = delegatedCredentialOf(context);
   return credential ? { as: credential } : {};
 }
 
 /** Every answer but Intune's: a refusal, or why nothing was sent (bound already, or being bound by someone else). */
-function refusalOf(result: Exclude<BindPolicyResult, { kind: 'attempted' }>): string {
+export function bindRefusalOf(result: Exclude<BindPolicyResult, { kind: 'attempted' }>): string {
   switch (result.kind) {
     case 'alreadyBound':
       return alreadyBoundMessage(result.group);

@@ -35,8 +35,17 @@ export function explainValidationCode(code: string | undefined, policyName: stri
 /** `bind <policy>`: what Intune answered when asked to use the policy's group; a refusal is a calm how-to, not an error. */
 export function bindCard(view: BindCardView): AdaptiveCard {
   const { group, bind } = view;
+  const outcome = bindOutcome(view);
+  const body: CardElement[] = [heading(titleOf(bind, plain(group.policyName))), groupFacts(group), ...outcome.body];
+  body.push(...groupDetails(group, 'bind-details', outcome.details));
+  return adaptiveCard(body, { actions: outcome.actions });
+}
+
+/** Intune's answer to a bind, for a card that shows it (Bind, Replace group): what it means, its ids, and what to do next. */
+export function bindOutcome(view: BindCardView): { readonly body: readonly CardElement[]; readonly details: readonly CardElement[]; readonly actions: readonly CardAction[] } {
+  const { group, bind } = view;
   const policy = plain(group.policyName);
-  const body: CardElement[] = [heading(titleOf(bind, policy)), groupFacts(group)];
+  const body: CardElement[] = [];
   const details: CardElement[] = [];
   const actions: CardAction[] = [];
   switch (bind.outcome) {
@@ -84,8 +93,7 @@ export function bindCard(view: BindCardView): AdaptiveCard {
       if (bind.graphRequestId) details.push(facts([['Graph request id', bind.graphRequestId]]));
       break;
   }
-  body.push(...groupDetails(group, 'bind-details', details));
-  return adaptiveCard(body, { actions });
+  return { body, details, actions };
 }
 
 function titleOf(bind: BindResult, policy: string): string {

@@ -24,6 +24,7 @@ import {
 import { problemCodes, problemHeading, problemSummary } from '../../cards/findings';
 import { assignConfirmation } from './assignCard';
 import { bindConfirmation } from '../../cards/intune';
+import { replaceConfirmation, useBotGroupConfirmation } from './replaceCard';
 import { CARD_VERBS } from '../../verbs';
 
 export const POLICIES_PAGE_SIZE = 10;
@@ -35,10 +36,11 @@ const SOURCE_LABEL: Readonly<Record<ListedPolicy['groupSource'], string>> = {
 };
 
 /**
- * When a row allows several, the one that fixes most: a deleted group first, then its owner, then adoption, then
- * an app or script assigned to the group (the first one that can be; the refreshed list offers the next).
+ * When a row allows several, the one that fixes most: a deleted group first; the bot's group where Intune names
+ * another; a new group where no repair makes one a device group; then its owner, binding, adoption; then an app or
+ * script assigned to the group (the first one that can be; the refreshed list offers the next).
  */
-const ACTION_PRIORITY: readonly PolicyAction[] = ['restore', 'repairOwner', 'bind', 'adopt', 'assign'];
+const ACTION_PRIORITY: readonly PolicyAction[] = ['restore', 'useBotGroup', 'replace', 'repairOwner', 'bind', 'adopt', 'assign'];
 
 /**
  * One policy: its name and scenario, its group by name, a heading per problem, the one action that fixes it, and
@@ -92,6 +94,10 @@ function primaryAction(policy: ListedPolicy): { readonly button: ExecuteAction |
       return policyKey === null ? undefined : { button: execute('Repair owner', CARD_VERBS.repairOwner, { policyKey, returnTo: 'policies' }, { style: 'positive' }), adopt: false };
     case 'bind':
       return policyKey === null ? undefined : { button: bindConfirmation({ policyKey, policyName: policy.policyName }), adopt: false };
+    case 'useBotGroup':
+      return policy.policyId ? { button: useBotGroupConfirmation(policy.policyName, policy.policyId), adopt: false } : undefined;
+    case 'replace':
+      return policy.policyId ? { button: replaceConfirmation(policy.policyName, policy.policyId, policy.group?.displayName ?? null), adopt: false } : undefined;
     case 'adopt':
       return policy.policyId ? { button: execute('Adopt', CARD_VERBS.adoptGroup, { policyId: policy.policyId }, { style: 'positive' }), adopt: true } : undefined;
     case 'assign': {
