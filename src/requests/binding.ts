@@ -137,13 +137,20 @@ export function createBinder(context: ServiceContext, provisioning: Pick<GroupPr
       for (let reread = 0; ; reread += 1) {
         const found = await read();
         if (found.kind === 'answered') return found.answer;
-        const { resolution, group } = found;
+        const { group } = found;
         // Even when Intune already uses the group, a bind in flight is waited for: it is about to record who bound it.
         const outcome = await claimOrWait(group, actor);
         if (outcome.kind === 'claimed') {
           try {
-            // Claimed at once: what was just read still holds (the claim required the binding read). After a wait: read again.
-            if (!outcome.waited) return usesGroup(resolution, group) ? { kind: 'alreadyBound', group } : { kind: 'attempted', ...(await bind(resolution, group, actor, options)) };
+            // The claim required the record as read, so it still holds; after a wait, Intune is read again (holding the
+            // claim) since the bind that was waited for may have changed it without recording a binding (it failed, say).
+            const current = outcome.waited ? await read() : found;
+            if (current.kind === 'answered') return current.answer;
+            if (sameRecord(current.group, group)) {
+              return usesGroup(current.resolution, current.group)
+                ? { kind: 'alreadyBound', group: current.group }
+                : { kind: 'attempted', ...(await bind(current.resolution, current.group, actor, options)) };
+            }
           } finally {
             await store.releaseBindClaim(group.policyKey, outcome.claim);
           }
@@ -161,6 +168,11 @@ function bindClaimTimingOf(options: BindClaimOptions): { readonly leaseMs: numbe
   const { leaseMs, pollMs, maxWaitMs } = { ...BIND_CLAIM_DEFAULTS, ...options };
   const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   return { leaseMs, pollMs, rounds: Math.max(1, Math.ceil(maxWaitMs / pollMs)), wait };
+}
+
+/** The same record of the policy's group, with the same binding: what a claim taken on the first was taken on. */
+function sameRecord(current: PolicyGroupRecord, claimed: PolicyGroupRecord): boolean {
+  return current.policyKey === claimed.policyKey && current.groupId === claimed.groupId && (current.binding?.at ?? null) === (claimed.binding?.at ?? null);
 }
 
 /** Intune already names the recorded group as the policy's device group (read fresh). */

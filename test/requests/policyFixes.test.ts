@@ -54,8 +54,8 @@ describe.each(adapterHarnesses())('assigning to the device group on %s', (_name,
     });
     const { devices, policy } = scene({ apps: [crm] });
     const before = await service.listPolicies(approver);
-    // The hand-made group is also not recorded (adoption is its own matter).
-    expect(before).toMatchObject({ kind: 'listed', policies: [{ findings: [{ code: 'notRecorded' }, { code: 'appNotAssignedToGroup', fix: { kind: 'app', id: crm.id, displayName: 'Litware CRM' } }], actions: ['assign'] }] });
+    // The hand-made group is also not recorded: Adopt is offered beside Assign (apps and scripts do not block it).
+    expect(before).toMatchObject({ kind: 'listed', policies: [{ findings: [{ code: 'notRecorded' }, { code: 'appNotAssignedToGroup', fix: { kind: 'app', id: crm.id, displayName: 'Litware CRM' } }], actions: ['adopt', 'assign'] }] });
     const kept = assignmentsOf(crm);
 
     const result = await service.assignToDeviceGroup({ policyId: policy.id, kind: 'app', itemId: crm.id }, approver);
@@ -132,7 +132,8 @@ describe.each(adapterHarnesses())('assigning to the device group on %s', (_name,
     const notes = emulator.admin.intune.addApp({ displayName: 'Notes', appType: 'win32LobApp', runAsAccount: 'user' });
     const { devices, policy } = scene({ apps: [notes] });
     const listed = await service.listPolicies(approver);
-    expect(listed).toMatchObject({ kind: 'listed', policies: [{ actions: [] }] });
+    // No Assign for an app assigned by hand; only the correct hand-made group's Adopt.
+    expect(listed).toMatchObject({ kind: 'listed', policies: [{ actions: ['adopt'] }] });
     const userContext = await service.assignToDeviceGroup({ policyId: policy.id, kind: 'app', itemId: notes.id }, approver);
     expect(userContext).toEqual({ kind: 'notAssigned', reason: expect.stringContaining('in Intune admin center › Apps › All apps › "Notes" › Properties › Assignments › Edit.') });
 
