@@ -132,8 +132,8 @@ describe.each(adapterHarnesses())('%s schema upgrade', (_name, factory) => {
       }
     });
   });
-  describe('from version 7 to 8', () => {
-    run('keeps the audit log append-only and accepts the assignment kinds (and every kind the service writes)', async () => {
+  describe('from version 7 to the latest (8: assign, 9: bind claim, 10: replace)', () => {
+    run('keeps the audit log append-only and accepts the assignment and replacement kinds (and every kind the service writes)', async () => {
       if (!factory) return;
       harness = factory();
       await harness.raw(
