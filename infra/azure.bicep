@@ -261,6 +261,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'BOT_TENANT_ID', value: identity.properties.tenantId }
         { name: 'GRAPH_CREDENTIAL', value: 'managedIdentity' }
         { name: 'GRAPH_CLIENT_ID', value: identity.properties.clientId }
+        // Intune's limits are per app and tenant: each instance paces to its part of them.
+        { name: 'GRAPH_INTUNE_INSTANCES', value: string(instanceCount) }
         { name: 'APPROVER_IDS', value: approverIds }
         { name: 'APPROVER_GROUP_ID', value: approverGroupId }
         { name: 'ALLOW_SELF_APPROVAL', value: allowSelfApproval ? 'true' : 'false' }

@@ -182,6 +182,13 @@ describe("the approver's sign-in (issue 19), as the Toolkit resolves it", () => 
   });
 });
 
+describe('the App Service instances (issue 20)', () => {
+  it("tell each instance how many share the app's Intune budget: the plan's instance count", () => {
+    expect(bicepResource('Microsoft.Web/serverfarms')).toContain('capacity: instanceCount');
+    expect(bicepResource('Microsoft.Web/sites')).toContain("{ name: 'GRAPH_INTUNE_INSTANCES', value: string(instanceCount) }");
+  });
+});
+
 /** Resolves one action like the Toolkit's lifecycle does, checks the files it reads, then sets its outputs. */
 async function runAction(lifecycle: string, action: DriverDefinition): Promise<string[]> {
   const where = `${lifecycle} ${action.uses}`;

@@ -36,11 +36,13 @@ export const WATCH_INTUNE_SHARE = 0.5;
 
 /**
  * The watch's pace: a chunk's target reads wait for the watch's share of the budget, on top of the Graph
- * client's own pacing to the whole of it. `timeScale` only for the benchmark's shortened window, a clock and
- * sleep only for tests: the product paces on the documented window and the system's clock.
+ * client's own pacing to the whole of it. `instances`: how many bot instances share the app's budget (each
+ * runs its watch on its part). `timeScale` only for the benchmark's shortened window, a clock and sleep only
+ * for tests: the product paces on the documented window and the system's clock.
  */
-export function watchPace(options: Omit<IntunePacerOptions, 'share'> = {}): (policyIds: readonly string[]) => Promise<void> {
-  const share = createIntunePacer({ ...options, share: WATCH_INTUNE_SHARE });
+export function watchPace(options: Omit<IntunePacerOptions, 'share'> & { readonly instances?: number } = {}): (policyIds: readonly string[]) => Promise<void> {
+  const { instances = 1, ...pacing } = options;
+  const share = createIntunePacer({ ...pacing, share: WATCH_INTUNE_SHARE / instances });
   return (policyIds) => share.admit(policyIds.map(membershipTargetRead));
 }
 
@@ -59,8 +61,9 @@ export function createGraphAccess(config: Config, logger: RootLogger, clock: Clo
     onRequest: (attempt) => logger.debug({ graph: attempt }, 'graph call'),
     // Reads made together (the inventory's, a chunk of policies at a time) go out as JSON batches.
     batchReads: {},
-    // Intune's requests go out when its documented budget has room for them, rather than to be throttled.
-    pacer: createIntunePacer(),
+    // Intune's requests go out when its documented budget (this instance's part of it) has room for them, rather
+    // than to be throttled.
+    pacer: createIntunePacer({ share: 1 / config.graph.intuneInstances }),
   });
   const approvers = createApproverDirectory({
     approverIds: config.approvers.ids,
@@ -92,7 +95,7 @@ export function createServices(config: Config, store: Store, graph: GraphAccess,
   const tenant = createTenantPolicies({ directory, clock });
   const inventoryDeps = { tenant, records: store, readiness: directory, orphanAfterDays: config.inventory.orphanGroupDays, clock };
   const inventory = createInventory(inventoryDeps);
-  const pacedInventory = createInventory({ ...inventoryDeps, pace: watchPace() });
+  const pacedInventory = createInventory({ ...inventoryDeps, pace: watchPace({ instances: config.graph.intuneInstances }) });
   const requests = createRequestsService({
     store,
     provisioning,

@@ -34,7 +34,7 @@ describe('sandbox mode', () => {
       mode: 'sandbox',
       server: { host: '127.0.0.1', port: 3978 },
       bot: { kind: 'none' },
-      graph: { baseUrl: 'http://127.0.0.1:5980', credential: { kind: 'static', token: 'sandbox-token' }, timeoutMs: 30_000, replicationWaitMs: 60_000 },
+      graph: { baseUrl: 'http://127.0.0.1:5980', credential: { kind: 'static', token: 'sandbox-token' }, timeoutMs: 30_000, replicationWaitMs: 60_000, intuneInstances: 1 },
       store: { kind: 'sqlite', path: 'data/bot.sqlite' },
       approvers: { ids: [APPROVER], allowSelfApproval: false },
       naming: { groupNameTemplate: undefined, blockedWords: [] },
@@ -93,7 +93,7 @@ describe('production mode', () => {
     expect(config.mode).toBe('production');
     expect(config.server).toEqual({ host: '0.0.0.0', port: 3978 });
     expect(config.bot).toEqual({ kind: 'SingleTenant', appId: BOT_ID, tenantId: TENANT, password: 's3cret-password' });
-    expect(config.graph).toEqual({ baseUrl: 'https://graph.microsoft.com', credential: { kind: 'managedIdentity' }, timeoutMs: 30_000, replicationWaitMs: 60_000 });
+    expect(config.graph).toEqual({ baseUrl: 'https://graph.microsoft.com', credential: { kind: 'managedIdentity' }, timeoutMs: 30_000, replicationWaitMs: 60_000, intuneInstances: 1 });
   });
 
   it('reads a UserAssignedMsi bot and calls Graph with the same identity', () => {
@@ -232,6 +232,15 @@ describe('settings shared by both modes', () => {
     expect(loadConfig(sandbox).graph.replicationWaitMs).toBe(60_000);
     expect(loadConfig({ ...production, GRAPH_REPLICATION_WAIT_MS: '0' }).graph.replicationWaitMs).toBe(0);
     expect(loadConfig({ ...sandbox, GRAPH_REPLICATION_WAIT_MS: '2000' }).graph.replicationWaitMs).toBe(2000);
+  });
+
+  it('reads how many instances share the Intune budget, one unless set', () => {
+    expect(loadConfig(production).graph.intuneInstances).toBe(1);
+    expect(loadConfig({ ...production, GRAPH_INTUNE_INSTANCES: '3' }).graph.intuneInstances).toBe(3);
+  });
+
+  it.each(['0', '101', '1.5', 'two'])('rejects GRAPH_INTUNE_INSTANCES=%s', (value) => {
+    expectOneProblem({ ...production, GRAPH_INTUNE_INSTANCES: value }, /^GRAPH_INTUNE_INSTANCES: must be (between 1 and 100|a whole number|a number) /);
   });
 
   it.each(['-1', '300001', '1.5', 'a while'])('rejects GRAPH_REPLICATION_WAIT_MS=%s', (value) => {

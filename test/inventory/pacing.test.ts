@@ -119,5 +119,16 @@ describe('the inventory paced to Intune\'s budget', () => {
       // Half of 100 POSTs per 20 s: 45 at once, then one per 400 ms.
       expect(virtualMs - startedAt).toBeGreaterThanOrEqual((POLICIES - 45) * (INTUNE_WINDOW_MS / (POSTS_PER_WINDOW / 2)));
     });
+
+    it('with two instances sharing the app, a watch pass spends half of the half', async () => {
+      const on = await scene({}, virtualClock);
+      const pacer = createIntunePacer({ clock: virtualClock, sleep: virtualSleep, share: 1 / 2 });
+      const startedAt = virtualMs;
+      const pace = watchPace({ clock: virtualClock, sleep: virtualSleep, instances: 2 });
+      expectWholeAndRight((await inventoryOver(on.url, { pacer, virtual: true, pace }).take()).entries);
+      expect(throttled(on)).toBe(0);
+      // A quarter of 100 POSTs per 20 s: at most 25 at once, then one per 800 ms.
+      expect(virtualMs - startedAt).toBeGreaterThanOrEqual((POLICIES - 25) * (INTUNE_WINDOW_MS / (POSTS_PER_WINDOW / 4)));
+    });
   });
 });

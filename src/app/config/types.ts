@@ -33,6 +33,8 @@ export interface Config {
     readonly timeoutMs: number;
     /** How long reads right after a write may wait out replication lag (GRAPH_REPLICATION_WAIT_MS). */
     readonly replicationWaitMs: number;
+    /** How many bot instances share the app registration's Intune budget; each paces to its part (GRAPH_INTUNE_INSTANCES). */
+    readonly intuneInstances: number;
   };
   readonly store: StoreConfig;
   readonly approvers: {

@@ -17,6 +17,7 @@ type GraphCredentialKind = (typeof GRAPH_CREDENTIAL_KINDS)[number];
 
 const httpUrl = urlOf(/^https?:$/, GRAPH_BASE_URL);
 const replicationWaitMs = wholeNumber({ min: 0, max: 300_000, unit: 'milliseconds' });
+const instances = wholeNumber({ min: 1, max: 100, unit: 'instances' });
 
 export function readSandboxGraph(reader: EnvironmentReader): Config['graph'] | undefined {
   const baseUrl = reader.required('GRAPH_BASE_URL', httpUrl, 'in sandbox mode: the URL of the Graph emulator (npm start sets it)');
@@ -42,8 +43,10 @@ export function readProductionGraph(reader: EnvironmentReader, bot: BotAuth | un
   return credential ? { baseUrl, credential, ...timing } : undefined;
 }
 
-function readGraphTiming(reader: EnvironmentReader): Pick<Config['graph'], 'timeoutMs' | 'replicationWaitMs'> {
+function readGraphTiming(reader: EnvironmentReader): Pick<Config['graph'], 'timeoutMs' | 'replicationWaitMs' | 'intuneInstances'> {
   return {
+    // Intune's limits are per app and tenant: instances sharing one app registration share them.
+    intuneInstances: reader.optional('GRAPH_INTUNE_INSTANCES', instances) ?? 1,
     timeoutMs: reader.optional('GRAPH_TIMEOUT_MS', timeoutMs) ?? DEFAULT_GRAPH_ATTEMPT_TIMEOUT_MS,
     replicationWaitMs: reader.optional('GRAPH_REPLICATION_WAIT_MS', replicationWaitMs) ?? DEFAULT_REPLICATION_READ_BUDGET_MS,
   };
