@@ -121,7 +121,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
           groupUsers.set(row.groupId, [...(groupUsers.get(row.groupId) ?? []), policy.id]);
           // Read while the next chunk's targets wait for their budget: with a batching client, in batches.
           void verdictOf(row.groupId);
-        }
+        } else if (unboundRecordOf(row)) void verdictOf(row.record.groupId);
         rows.push(row);
       });
     }
@@ -138,6 +138,18 @@ export function createInventory(deps: InventoryDeps): InventoryService {
     for (const row of rows) {
       let restorableUntil: string | undefined;
       let group: InventoryGroup | null = null;
+      let groupId = row.groupId;
+      if (unboundRecordOf(row)) {
+        // The bot's group was never bound (or Intune's target was cleared): Bind is the fix only while the group
+        // exists. Deleted, it is restored; purged, replaced; so the row says so instead of "use bind".
+        const verdict = await verdictOf(row.record.groupId);
+        const gone = verdict.findings.filter((finding) => finding.code === 'securityGroupNotFound');
+        if (gone.length > 0) {
+          row.findings.splice(0, row.findings.length, { code: 'noGroup', detail: `The policy has no device group in Intune, and the bot's group ${row.record.groupId} for it is deleted.` }, ...gone);
+          restorableUntil = verdict.restorableUntil;
+          groupId = row.record.groupId;
+        }
+      }
       if (row.groupId) {
         const others = (groupUsers.get(row.groupId) ?? []).filter((id) => id !== row.policy.id);
         if (others.length > 0) {
@@ -154,7 +166,7 @@ export function createInventory(deps: InventoryDeps): InventoryService {
         policyId: row.policy.id,
         policyName: row.policy.name,
         scenario: row.policy.scenario,
-        groupId: row.groupId,
+        groupId,
         groupSource: row.source,
         findings: row.findings,
         policyKey: row.record?.policyKey ?? row.key,
@@ -217,6 +229,11 @@ function settled<T extends Answered>(answer: T | TenantUnavailable, requestIds: 
 
 function isUnavailable(answer: Answered | TenantUnavailable): answer is TenantUnavailable {
   return answer.kind === 'unavailable';
+}
+
+/** A row whose policy has no device group in Intune while the bot records one for it. */
+function unboundRecordOf(row: Row): row is Row & { readonly record: PolicyGroupRecord } {
+  return row.groupId === null && row.source === 'none' && row.record !== undefined;
 }
 
 /** A policy's row: the group Intune names (or the record's, where Intune will not tell), and what that means. */

@@ -6,6 +6,7 @@ import { orderFor } from '../provisioning/support/names';
 import type { Actor } from '../../src/domain/actor';
 import { SCENARIO_INFO } from '../../src/domain/scenario';
 import { createInventory } from '../../src/inventory/inventory';
+import { actionsFor } from '../../src/requests/policyInventory';
 import { createTenantPolicies } from '../../src/inventory/tenant';
 import type { InventoryReport, PolicyInventoryEntry } from '../../src/inventory/types';
 import { GraphError } from '../../src/provisioning/graphError';
@@ -134,6 +135,33 @@ describe('inventory of a messy tenant', () => {
     expect((await inventory().take()).entries.map((entry) => entry.findings.map((finding) => finding.code))).toEqual([['orphanGroup']]);
     const sooner = createInventory({ tenant: createTenantPolicies({ directory: sandbox.directory }), records: store, clock, orphanAfterDays: 30 });
     expect((await sooner.take()).entries.map((entry) => entry.findings)).toEqual([[]]);
+  });
+
+  it("says the bot's unbound group is deleted (Restore, or Replace once purged) rather than offering Bind for a group that is gone", async () => {
+    const provisioning = createProvisioningService({ directory: sandbox.directory, registry: store, clock });
+    const unbound = await provisioning.ensureGroup(orderFor(provisioning, 'Unbound Live', 'userDriven'), ADA);
+    const deleted = await provisioning.ensureGroup(orderFor(provisioning, 'Unbound Deleted', 'userDriven'), ADA);
+    const purged = await provisioning.ensureGroup(orderFor(provisioning, 'Unbound Purged', 'userDriven'), ADA);
+    for (const name of ['Unbound Live', 'Unbound Deleted', 'Unbound Purged']) tenant().addPolicy({ name, templateId: USER_DRIVEN });
+    tenant().deleteGroup(deleted.group.groupId);
+    tenant().deleteGroup(purged.group.groupId);
+    tenant().purgeGroup(purged.group.groupId);
+
+    const report = await inventory().take();
+
+    const live = entryNamed(report, 'Unbound Live');
+    expect(live).toMatchObject({ groupId: null, groupSource: 'none', findings: [{ code: 'noGroup', detail: expect.stringContaining(`${unbound.group.groupId} for it is not bound`) }] });
+    expect(actionsFor(live)).toEqual(['bind']);
+    const restorable = entryNamed(report, 'Unbound Deleted');
+    expect(restorable).toMatchObject({ groupId: deleted.group.groupId, groupSource: 'none' });
+    expect(codes(restorable)).toEqual(['noGroup', 'securityGroupNotFound']);
+    expect(restorable.restorableUntil).toBeDefined();
+    expect(actionsFor(restorable)).toContain('restore');
+    const gone = entryNamed(report, 'Unbound Purged');
+    expect(gone).toMatchObject({ groupId: purged.group.groupId, groupSource: 'none' });
+    expect(gone.restorableUntil).toBeUndefined();
+    expect(gone.findings.find((finding) => finding.code === 'noGroup')?.detail).toContain('is deleted');
+    expect(actionsFor(gone)).toContain('replace');
   });
 
   it('keeps one record across a rename in Intune: the same group, found under the new name', async () => {
