@@ -118,6 +118,24 @@ describe.each(adapterHarnesses())('replace group on %s', (_name, factory) => {
     expect(await service.listPolicies(approver)).toMatchObject({ policies: [{ findings: [], actions: [] }] });
   });
 
+  run("replaces a recorded group Entra purged before it was ever bound (Intune names no group): Replace, not Bind, is offered", async () => {
+    const policy = emulator.admin.addPolicy({ name: 'Contoso Lobby', templateId: USER_DRIVEN });
+    const submitted = await service.submit({ policyName: 'Contoso Lobby', scenario: 'userDriven', requester: helpdesk });
+    if (submitted.kind !== 'created') throw new Error(submitted.kind);
+    await service.approve(submitted.request.id, approver);
+    await service.idle();
+    const record = await store.findGroup('contoso lobby');
+    if (!record) throw new Error('no record');
+    emulator.admin.deleteGroup(record.groupId);
+    emulator.admin.purgeGroup(record.groupId);
+    const listed = await service.listPolicies(approver);
+    expect(listed).toMatchObject({ policies: [{ groupSource: 'none', actions: expect.arrayContaining(['replace']) }] });
+    const result = replaced(await service.replaceGroup({ intunePolicyId: policy.id }, approver));
+    expect(result).toMatchObject({ created: true, bind: { outcome: 'bound' }, leftBehind: [{ groupId: record.groupId }] });
+    expect(targetOf(policy.id)).toEqual([result.group.groupId]);
+    expect(await service.listPolicies(approver)).toMatchObject({ policies: [{ findings: [], actions: [] }] });
+  });
+
   run('makes one new group when two approvers replace at once; the other is told whose replacement it is', async () => {
     const { policy } = handMadePolicy('Contoso Kiosks');
     const groupsBefore = emulator.admin.groups().length;
