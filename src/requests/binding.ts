@@ -88,23 +88,23 @@ export function createBinder(context: ServiceContext, provisioning: Pick<GroupPr
   }
 
   async function bind(resolution: PolicyResolution, group: PolicyGroupRecord, actor: Actor, options: ActingAs): Promise<BindAttempt> {
-      const intuneName = resolution.intune.kind === 'found' ? resolution.intune.policy.name : resolution.policy.name;
-      // Whose rights Intune judged the change by: the approver's own (delegated) or the bot's (app-only).
-      const caller = options.as ? 'delegated call as the approver' : 'app-only call as the bot';
-      await auditPolicy(context, 'bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${intuneName}" (${caller})`);
-      // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
-      const bind = await bindResolved(resolution, group, options);
-      await auditPolicy(context, bind.outcome === 'bound' ? 'bound' : 'bindFailed', group.policyKey, actor, `${bindAuditDetail(bind)} (${caller})`, bind.graphRequestIds ?? []);
-      if (bind.outcome !== 'bound') {
-        logger.warn({ policyKey: group.policyKey, outcome: bind.outcome }, 'binding to the Intune policy did not succeed');
-        return { group, bind };
-      }
-      truth.tenant.invalidate();
-      const bound = (await store.recordBinding(group.policyKey, { intunePolicyId: bind.policyId, at: context.now(), by: actor })) ?? group;
-      // The requester of the group learns that their policy now uses it (not of a group it replaced).
-      const request = await store.latestRequestForPolicy(group.policyKey);
-      if (request?.state === 'provisioned' && request.groupId === group.groupId) await context.notify('bound', request, actor);
-      return { group: bound, bind };
+    const intuneName = resolution.intune.kind === 'found' ? resolution.intune.policy.name : resolution.policy.name;
+    // Whose rights Intune judged the change by: the approver's own (delegated) or the bot's (app-only).
+    const caller = options.as ? 'delegated call as the approver' : 'app-only call as the bot';
+    await auditPolicy(context, 'bindRequested', group.policyKey, actor, `group ${group.groupId} to the ${SCENARIO_INFO[group.scenario].label} policy "${intuneName}" (${caller})`);
+    // The recorded scenario decides which Intune policy is meant; the group itself is never changed here.
+    const answer = await bindResolved(resolution, group, options);
+    await auditPolicy(context, answer.outcome === 'bound' ? 'bound' : 'bindFailed', group.policyKey, actor, `${bindAuditDetail(answer)} (${caller})`, answer.graphRequestIds ?? []);
+    if (answer.outcome !== 'bound') {
+      logger.warn({ policyKey: group.policyKey, outcome: answer.outcome }, 'binding to the Intune policy did not succeed');
+      return { group, bind: answer };
+    }
+    truth.tenant.invalidate();
+    const bound = (await store.recordBinding(group.policyKey, { intunePolicyId: answer.policyId, at: context.now(), by: actor })) ?? group;
+    // The requester of the group learns that their policy now uses it (not of a group it replaced).
+    const request = await store.latestRequestForPolicy(group.policyKey);
+    if (request?.state === 'provisioned' && request.groupId === group.groupId) await context.notify('bound', request, actor);
+    return { group: bound, bind: answer };
   }
 
   /**
