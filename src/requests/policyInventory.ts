@@ -5,10 +5,10 @@
 import type { Actor } from '../domain/actor';
 import type { PolicyGroupRecord } from '../domain/policyGroup';
 import { DELIVERY_CODES } from '../inventory/readiness';
-import type { InventoryReport, PolicyInventoryEntry } from '../inventory/types';
+import type { PolicyInventoryEntry } from '../inventory/types';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
-import type { PolicyInventory } from './ports';
+import type { RecentInventory } from './recentInventory';
 import { type PolicyTruth, tenantGroupOf } from './resolution';
 import { REPLACEABLE } from './policyReplace';
 import { ADOPTABLE, tenantGroupView } from './tenantGroup';
@@ -16,19 +16,8 @@ import type { AdoptResult, PolicyAction, PolicyListResult, RequestsService } fro
 
 type PolicyInventoryPart = Pick<RequestsService, 'listPolicies' | 'adoptGroup'>;
 
-/** How long Previous/Next may page through the same inventory rather than taking the tenant's again. */
-const RECENT_INVENTORY_MS = 3 * 60_000;
-
-export function createPolicyInventoryPart(context: ServiceContext, permissions: Permissions, inventory: PolicyInventory, truth: PolicyTruth): PolicyInventoryPart {
+export function createPolicyInventoryPart(context: ServiceContext, permissions: Permissions, recent: RecentInventory, truth: PolicyTruth): PolicyInventoryPart {
   const { store, logger } = context;
-  let recent: { readonly report: InventoryReport; readonly at: number } | undefined;
-
-  async function inventoryFor(reuseRecent: boolean): Promise<InventoryReport> {
-    if (reuseRecent && recent && context.nowMs() - recent.at < RECENT_INVENTORY_MS) return recent.report;
-    const report = await inventory.take();
-    recent = { report, at: context.nowMs() };
-    return report;
-  }
 
   async function refused(actor: Actor, policyKey: string, policyId: string, reason: string): Promise<AdoptResult> {
     await store.appendAudit({ kind: 'adoptRefused', at: context.now(), actor, policyKey, detail: `policy ${policyId}: ${reason}` });
@@ -42,7 +31,7 @@ export function createPolicyInventoryPart(context: ServiceContext, permissions: 
         await context.recordDenial({ attempt: 'list policies', reason: 'not an approver', actor });
         return { kind: 'forbidden', reason: refusal };
       }
-      const report = await inventoryFor(options.recent === true);
+      const report = await recent.take(options.recent === true);
       return { kind: 'listed', policies: report.entries.map((entry) => ({ ...entry, actions: actionsFor(entry) })) };
     },
 
@@ -78,7 +67,7 @@ export function createPolicyInventoryPart(context: ServiceContext, permissions: 
       }
       const view = tenantGroupView(tenantGroup);
       // Whether another policy uses the group too takes every policy's target: the card's recent inventory has them.
-      const listed = (await inventoryFor(true)).entries.find((entry) => entry.policyId === policyId && entry.groupId === tenantGroup.groupId);
+      const listed = (await recent.take(true)).entries.find((entry) => entry.policyId === policyId && entry.groupId === tenantGroup.groupId);
       const blocking = [...view.findings, ...(listed?.findings.filter((finding) => finding.code === 'sharedGroup') ?? [])];
       if (blocking.length > 0 || tenantGroup.reading.kind !== 'live') {
         return refused(actor, resolution.key, policyId, `Fix these first: ${blocking.map((finding) => `${finding.code}: ${finding.detail}`).join(' ')}`);
@@ -104,7 +93,7 @@ export function createPolicyInventoryPart(context: ServiceContext, permissions: 
         detail: `group ${adopted.groupId} ("${adopted.displayName}") as the one group of Intune policy ${policyId} "${intune.policy.name}"`,
       });
       // The list and every cached answer show the adoption from now on.
-      recent = undefined;
+      recent.forget();
       truth.tenant.invalidate();
       switch (result.kind) {
         case 'adopted':

@@ -19,6 +19,7 @@ import { auditPolicy, type Binder } from './binding';
 import type { ServiceContext } from './context';
 import type { Permissions } from './permissions';
 import type { GroupProvisioning } from './ports';
+import type { RecentInventory } from './recentInventory';
 import { type PolicyQuery, type PolicyResolution, type PolicyTruth, resolveForChange } from './resolution';
 import type { LeftBehindGroup, ReplaceGroupResult, RequestsService } from './types';
 
@@ -47,26 +48,16 @@ export function createPolicyReplacement(
   provisioning: Pick<GroupProvisioning, 'previewNames' | 'ensureGroup'>,
   truth: PolicyTruth,
   binder: Binder,
+  recent: RecentInventory,
 ): PolicyReplacement {
   const { logger } = context;
-
-  /** The other policies whose device group this is, by name (the listing just read fresh; their targets from the short cache). */
-  async function otherUsersOf(groupId: string, policyId: string): Promise<readonly string[]> {
-    const listing = await truth.tenant.policies();
-    if (listing.kind === 'unavailable') return [];
-    const others = listing.policies.filter((policy) => policy.id !== policyId);
-    const targets = await Promise.all(others.map((policy) => truth.tenant.target(policy.id)));
-    return others.filter((_, index) => {
-      const target = targets[index];
-      return (target?.kind === 'group' || target?.kind === 'unreadable') && target.groupId === groupId;
-    }).map((policy) => policy.name);
-  }
 
   /** The group read fresh, with its problems that only a replacement fixes; `unavailable` when Graph could not be asked. */
   async function judge(groupId: string, policyId: string): Promise<Judged | { readonly kind: 'unavailable'; readonly message: string }> {
     const reading = await truth.tenant.group(groupId, { fresh: true });
     if (reading.kind === 'unavailable') return { kind: 'unavailable', message: reading.message };
-    const users = await otherUsersOf(groupId, policyId);
+    // Which other policies use it takes every policy's target: the recent inventory (the list the click came from) has them.
+    const users = await recent.otherUsersOf(groupId, policyId);
     const shared: InventoryFinding[] = users.length === 0 ? [] : [{ code: 'sharedGroup', detail: `The group ${groupId} is also the device group of ${users.map((name) => `"${name}"`).join(', ')}.` }];
     // A purged group is gone for good: Entra has it neither live nor in its recycle bin.
     const problems = [...(reading.kind === 'purged' ? reading.findings : reading.findings.filter((finding) => REPLACEABLE.has(finding.code))), ...shared];
@@ -122,6 +113,7 @@ export function createPolicyReplacement(
       return { kind: 'notReplaced', message };
     }
     truth.tenant.invalidate();
+    recent.forget();
     const { group } = ensured;
     if (ensured.replaced !== true) {
       await auditPolicy(context, 'replaceFailed', resolution.key, actor, `another replacement won: the record names group ${group.groupId}, made by ${group.createdBy.name}`, ensured.graphRequestIds);

@@ -12,6 +12,7 @@ import { type BindClaimOptions, createBinder } from './binding';
 import { createPolicyAdministration } from './policyAdmin';
 import { createPolicyFixes } from './policyFixes';
 import { createPolicyReplacement } from './policyReplace';
+import { createRecentInventory } from './recentInventory';
 import type { ApproverDirectory, GroupProvisioning, PolicyInventory, ReadinessFixes, RequestNotifier, RequestsStore } from './ports';
 import { createPolicySearch } from './policySearch';
 import { createPolicyInventoryPart } from './policyInventory';
@@ -63,13 +64,15 @@ export function createRequestsService(deps: RequestsServiceDeps): RequestsServic
   const tenant = deps.tenant ?? NO_TENANT;
   const truth: PolicyTruth = { tenant, resolve: createPolicyResolver(tenant, deps.store) };
   const binder = createBinder(context, deps.provisioning, truth, deps.bindClaim);
+  // One recent inventory for the list's pages and for what only the whole tenant shows (a group's other users).
+  const recent = createRecentInventory(context, deps.inventory ?? NO_INVENTORY);
   const runner = createProvisioningRunner(context, deps.provisioning, truth, { resumeAfterMs: deps.resumeAfterMs ?? DEFAULT_RESUME_AFTER_MS });
   return {
     ...createLifecycle(context, permissions, deps.provisioning, runner, truth),
     ...createQueries(context, permissions, truth),
     ...createPolicyAdministration(context, permissions, deps.provisioning, truth, binder),
-    ...createPolicyReplacement(context, permissions, deps.provisioning, truth, binder),
-    ...createPolicyInventoryPart(context, permissions, deps.inventory ?? NO_INVENTORY, truth),
+    ...createPolicyReplacement(context, permissions, deps.provisioning, truth, binder, recent),
+    ...createPolicyInventoryPart(context, permissions, recent, truth),
     ...createPolicyFixes(context, permissions, deps.fixes ?? NO_FIXES, truth),
     ...createPolicySearch(context, truth.tenant),
     resumeInterrupted: () => runner.resumeInterrupted(),
